@@ -1,0 +1,2 @@
+Console.Error.WriteLine("kubes-agent: not built yet");
+return 1;

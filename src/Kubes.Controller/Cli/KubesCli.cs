@@ -1,0 +1,28 @@
+using System.CommandLine;
+
+namespace Kubes.Controller.Cli;
+
+/// <summary>Builds the <c>kubes</c> command line; each verb lives in its own file under Commands/.</summary>
+public static class KubesCli
+{
+    public static RootCommand Build(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("kubes: a highly available Kubernetes cluster on AWS whose machines configure themselves.");
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
+        var root = Build(stdout, stderr);
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors) await stderr.WriteLineAsync($"error: {error.Message}");
+            await stderr.WriteLineAsync("Run 'kubes --help' for usage.");
+            return ExitCodes.BadInput;
+        }
+        return await result.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+}

@@ -1,0 +1,3 @@
+using Kubes.Controller.Cli;
+
+return await KubesCli.RunAsync(args);

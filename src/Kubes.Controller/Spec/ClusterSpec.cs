@@ -1,0 +1,107 @@
+namespace Kubes.Controller.Spec;
+
+/// <summary>
+/// The desired cluster, as read from cluster.yaml (apiVersion kubes/v1, kind Cluster).
+/// Every property has the production default; the loader overrides what the file sets.
+/// </summary>
+public sealed record ClusterSpec
+{
+    public const string ApiVersion = "kubes/v1";
+    public const string Kind = "Cluster";
+
+    public required string Name { get; init; }
+    public ProviderKind Provider { get; init; } = ProviderKind.Aws;
+    public string Region { get; init; } = "us-east-1";
+    /// <summary>Exactly three distinct zones of the region; slot i lives in zone i mod 3.</summary>
+    public IReadOnlyList<string> Zones { get; init; } = ["us-east-1a", "us-east-1b", "us-east-1c"];
+    public string KubernetesVersion { get; init; } = KubernetesVersions.Default;
+    public NetworkSpec Network { get; init; } = new();
+    public CniKind Cni { get; init; } = CniKind.Cilium;
+    public InstanceGroupSpec Bastion { get; init; } = new() { Count = 1, InstanceType = "t3.small" };
+    public InstanceGroupSpec Etcd { get; init; } = new() { Count = 3, InstanceType = "t3.medium", VolumeSizeGiB = 20 };
+    public InstanceGroupSpec Controllers { get; init; } = new() { Count = 3, InstanceType = "t3.medium" };
+    public NodeGroupSpec Nodes { get; init; } = new();
+    /// <summary><c>s3://bucket/prefix</c> on AWS, a folder for the local provider. Empty means the default.</summary>
+    public string StateStore { get; init; } = "";
+    public AgentChannel AgentChannel { get; init; } = AgentChannel.S3;
+    public PkiSpec Pki { get; init; } = new();
+    public AddonsSpec Addons { get; init; } = new();
+}
+
+public enum ProviderKind { Aws, Local }
+
+public enum CniKind { Cilium, Calico, Flannel }
+
+public enum AgentChannel { Grpc, S3 }
+
+public enum NatGatewayMode { PerZone, Single }
+
+public enum KeyAlgorithm { EcdsaP256, Rsa2048, Rsa4096 }
+
+public sealed record NetworkSpec
+{
+    public string VpcCidr { get; init; } = "10.0.0.0/16";
+    /// <summary>One per zone, in zone order. Empty means derived from the VPC CIDR.</summary>
+    public IReadOnlyList<string> PublicSubnets { get; init; } = [];
+    public IReadOnlyList<string> PrivateSubnets { get; init; } = [];
+    public string PodCidr { get; init; } = "10.200.0.0/16";
+    public string ServiceCidr { get; init; } = "10.32.0.0/24";
+    public NatGatewayMode NatGateways { get; init; } = NatGatewayMode.PerZone;
+    /// <summary>Who may reach the bastion (SSH, VPN). Empty means nobody until the operator says so.</summary>
+    public IReadOnlyList<string> AdminCidrs { get; init; } = [];
+}
+
+public record InstanceGroupSpec
+{
+    public int Count { get; init; } = 1;
+    public string InstanceType { get; init; } = "t3.medium";
+    /// <summary>Size of the slot's EBS data volume mounted at /data; 0 means none.</summary>
+    public int VolumeSizeGiB { get; init; }
+    public int RootVolumeSizeGiB { get; init; } = 20;
+}
+
+public sealed record NodeGroupSpec : InstanceGroupSpec
+{
+    public NodeGroupSpec()
+    {
+        Count = 3;
+        InstanceType = "t3.large";
+        RootVolumeSizeGiB = 50;
+    }
+
+    public int Min { get; init; } = 3;
+    public int Max { get; init; } = 10;
+    /// <summary>Nodes as an Auto Scaling group from a launch template instead of plain instances.</summary>
+    public bool AutoScaling { get; init; }
+}
+
+public sealed record PkiSpec
+{
+    public KeyAlgorithm KeyAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;
+    public int CaLifetimeDays { get; init; } = 3650;
+    public int CertificateLifetimeDays { get; init; } = 365;
+}
+
+public sealed record AddonsSpec
+{
+    public bool CoreDns { get; init; } = true;
+    public bool EbsCsiDriver { get; init; } = true;
+    public bool Dashboard { get; init; }
+    public bool Monitoring { get; init; }
+}
+
+public static class KubernetesVersions
+{
+    public const string Default = "1.34.2";
+
+    /// <summary>Minor versions whose flag sets and component configs Kubes renders.</summary>
+    public static readonly IReadOnlyList<string> SupportedMinors = ["1.32", "1.33", "1.34"];
+
+    public static bool IsSupported(string version)
+    {
+        var parts = version.TrimStart('v').Split('.');
+        return parts.Length == 3
+            && parts.All(p => p.Length > 0 && p.All(char.IsAsciiDigit))
+            && SupportedMinors.Contains($"{parts[0]}.{parts[1]}");
+    }
+}

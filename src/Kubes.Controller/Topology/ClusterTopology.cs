@@ -1,0 +1,87 @@
+using System.Net;
+using Kubes.Controller.Networking;
+using Kubes.Controller.Spec;
+
+namespace Kubes.Controller.Topology;
+
+/// <summary>
+/// What the spec means on the ground: the zones with their subnets and every instance slot with
+/// its zone and fixed address. Pure function of the spec, so plan, up, the PKI and the registrar agree.
+/// </summary>
+public sealed class ClusterTopology
+{
+    /// <summary>Offsets inside a subnet; AWS reserves the first four addresses.</summary>
+    internal const uint EtcdOffset = 10;
+    internal const uint ControllerOffset = 20;
+    internal const uint BastionOffset = 10;
+    /// <summary>Nodes get DHCP addresses on AWS; the local provider places them from here.</summary>
+    internal const uint NodeOffset = 100;
+
+    private ClusterTopology(ClusterSpec spec, IReadOnlyList<ZoneNetwork> zones, IReadOnlyList<InstanceSlot> slots)
+    {
+        Spec = spec;
+        Zones = zones;
+        Slots = slots;
+    }
+
+    public ClusterSpec Spec { get; }
+    public IReadOnlyList<ZoneNetwork> Zones { get; }
+    public IReadOnlyList<InstanceSlot> Slots { get; }
+
+    public Cidr VpcCidr => Cidr.Parse(Spec.Network.VpcCidr);
+
+    /// <summary>The cluster's private DNS domain: every slot is &lt;slot&gt;.&lt;domain&gt;.</summary>
+    public string DnsDomain => $"{Spec.Name}.kubes.internal";
+
+    /// <summary>The name of the load balancer in front of every controller.</summary>
+    public string ApiEndpointName => $"api.{DnsDomain}";
+
+    /// <summary>The first address of the service CIDR: the in-cluster kubernetes service.</summary>
+    public IPAddress KubernetesServiceIp => Cidr.Parse(Spec.Network.ServiceCidr).AddressAt(1);
+
+    public IEnumerable<InstanceSlot> SlotsOf(InstanceRole role) => Slots.Where(s => s.Role == role);
+
+    public InstanceSlot? FindSlot(InstanceRole role, int index) =>
+        Slots.FirstOrDefault(s => s.Role == role && s.Index == index);
+
+    public string FqdnOf(InstanceSlot slot) => $"{slot.Name}.{DnsDomain}";
+
+    /// <summary>The default subnet layout: the VPC cut into 16 blocks, private 0..2, public 8..10.</summary>
+    public static Cidr DefaultPrivateSubnet(Cidr vpc, int zoneIndex) => vpc.Subnet(4, zoneIndex);
+
+    public static Cidr DefaultPublicSubnet(Cidr vpc, int zoneIndex) => vpc.Subnet(4, 8 + zoneIndex);
+
+    /// <summary>Builds the topology of a spec that passed validation.</summary>
+    public static ClusterTopology From(ClusterSpec spec)
+    {
+        var vpc = Cidr.Parse(spec.Network.VpcCidr);
+        var zones = spec.Zones
+            .Select((zone, i) => new ZoneNetwork(
+                i,
+                zone,
+                spec.Network.PublicSubnets.Count > i ? Cidr.Parse(spec.Network.PublicSubnets[i]) : DefaultPublicSubnet(vpc, i),
+                spec.Network.PrivateSubnets.Count > i ? Cidr.Parse(spec.Network.PrivateSubnets[i]) : DefaultPrivateSubnet(vpc, i)))
+            .ToList();
+
+        var slots = new List<InstanceSlot>();
+        AddSlots(slots, zones, InstanceRole.Bastion, spec.Bastion, isPublic: true, BastionOffset, fixedIp: true);
+        AddSlots(slots, zones, InstanceRole.Etcd, spec.Etcd, isPublic: false, EtcdOffset, fixedIp: true);
+        AddSlots(slots, zones, InstanceRole.Controller, spec.Controllers, isPublic: false, ControllerOffset, fixedIp: true);
+        AddSlots(slots, zones, InstanceRole.Node, spec.Nodes, isPublic: false, NodeOffset,
+            fixedIp: spec.Provider == ProviderKind.Local);
+        return new ClusterTopology(spec, zones, slots);
+    }
+
+    private static void AddSlots(List<InstanceSlot> slots, IReadOnlyList<ZoneNetwork> zones, InstanceRole role,
+        InstanceGroupSpec group, bool isPublic, uint offset, bool fixedIp)
+    {
+        for (var i = 0; i < group.Count; i++)
+        {
+            var zone = zones[i % zones.Count];
+            var subnet = isPublic ? zone.PublicSubnet : zone.PrivateSubnet;
+            var ip = fixedIp ? subnet.AddressAt(offset + (uint)(i / zones.Count)) : null;
+            slots.Add(new InstanceSlot(role, i, zone, isPublic, ip, group.InstanceType, group.RootVolumeSizeGiB,
+                group.VolumeSizeGiB));
+        }
+    }
+}
