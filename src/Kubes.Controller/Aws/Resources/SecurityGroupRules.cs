@@ -1,0 +1,110 @@
+using Kubes.Controller.Reconciler;
+using Kubes.Controller.Spec;
+using Kubes.Controller.Topology;
+
+namespace Kubes.Controller.Aws.Resources;
+
+/// <summary>
+/// The security-group matrix of docs/network.md, built exactly: each role admits only the traffic it needs,
+/// from the roles that need it. Nothing is open to 0.0.0.0/0; the bastion admits only the spec's admin CIDRs.
+/// Egress keeps AWS's default (all outbound), which instances need for packages, NAT and AWS APIs.
+/// </summary>
+public static class SecurityGroupRules
+{
+    public const int EtcdClientPort = 2379;
+    public const int EtcdPeerPort = 2380;
+    public const int ApiServerPort = 6443;
+    public const int KubeletPort = 10250;
+    public const int SshPort = 22;
+    public const int OpenVpnPort = 1194;
+
+    /// <summary>The group of the API load balancer.</summary>
+    public static readonly ResourceKey ApiLoadBalancer = Group("api-lb");
+
+    public static ResourceKey Group(InstanceRole role) => Group(role.TagValue());
+
+    public static ResourceKey Group(string name) => new("security-group", name);
+
+    public static ResourceKey Rules(ResourceKey group) => new("security-group-rules", group.Name);
+
+    /// <summary>Every group the cluster has, with its complete ingress rule set.</summary>
+    public static IReadOnlyDictionary<ResourceKey, IReadOnlyList<IngressRule>> For(ClusterSpec spec)
+    {
+        var bastion = Group(InstanceRole.Bastion);
+        var etcd = Group(InstanceRole.Etcd);
+        var controller = Group(InstanceRole.Controller);
+        var node = Group(InstanceRole.Node);
+        var fromBastion = RuleSource.FromGroup(bastion);
+
+        var bastionRules = spec.Network.AdminCidrs.SelectMany(cidr => new[]
+        {
+            Tcp(SshPort, RuleSource.FromCidr(cidr), "SSH jump host, admins only"),
+            new IngressRule("udp", OpenVpnPort, OpenVpnPort, RuleSource.FromCidr(cidr), "OpenVPN, admins only"),
+        }).ToList();
+
+        var etcdRules = new List<IngressRule>
+        {
+            Tcp(EtcdClientPort, RuleSource.FromGroup(controller), "etcd client port: only the API servers"),
+            Tcp(EtcdPeerPort, RuleSource.FromGroup(etcd), "etcd peer port: only between members"),
+            Tcp(SshPort, fromBastion, "SSH through the bastion"),
+        };
+
+        var controllerRules = new List<IngressRule>
+        {
+            Tcp(ApiServerPort, RuleSource.FromGroup(ApiLoadBalancer), "API through the load balancer"),
+            Tcp(ApiServerPort, RuleSource.FromGroup(node), "API from kubelets and pods' service traffic"),
+            Tcp(ApiServerPort, fromBastion, "API from the operator through the bastion"),
+            Tcp(ApiServerPort, RuleSource.FromGroup(controller), "API between control-plane components"),
+            Tcp(SshPort, fromBastion, "SSH through the bastion"),
+        };
+
+        var nodeRules = new List<IngressRule>
+        {
+            Tcp(KubeletPort, RuleSource.FromGroup(controller), "kubelet API: only the API servers"),
+            Tcp(SshPort, fromBastion, "SSH through the bastion"),
+        };
+        nodeRules.AddRange(CniRules(spec.Cni, RuleSource.FromGroup(node)));
+
+        var loadBalancerRules = new List<IngressRule>
+        {
+            Tcp(ApiServerPort, RuleSource.FromGroup(node), "API from nodes"),
+            Tcp(ApiServerPort, RuleSource.FromGroup(controller), "API from controllers"),
+            Tcp(ApiServerPort, fromBastion, "API from the operator through the bastion"),
+        };
+
+        var groups = new Dictionary<ResourceKey, IReadOnlyList<IngressRule>>
+        {
+            [etcd] = etcdRules,
+            [controller] = controllerRules,
+            [node] = nodeRules,
+            [ApiLoadBalancer] = loadBalancerRules,
+        };
+        if (spec.Bastion.Count > 0) groups[bastion] = bastionRules;
+        else
+        {
+            foreach (var (group, rules) in groups.ToList())
+                groups[group] = rules.Where(r => r.Source.Group != bastion).ToList();
+        }
+        return groups;
+    }
+
+    /// <summary>Pod traffic of the chosen CNI, only between cluster nodes.</summary>
+    private static IEnumerable<IngressRule> CniRules(CniKind cni, RuleSource nodes) => cni switch
+    {
+        CniKind.Cilium =>
+        [
+            new IngressRule("udp", 8472, 8472, nodes, "Cilium VXLAN overlay"),
+            Tcp(4240, nodes, "Cilium health checks"),
+        ],
+        CniKind.Calico =>
+        [
+            Tcp(179, nodes, "Calico BGP"),
+            new IngressRule("4", -1, -1, nodes, "Calico IP-in-IP"),
+            Tcp(5473, nodes, "Calico Typha"),
+        ],
+        CniKind.Flannel => [new IngressRule("udp", 8472, 8472, nodes, "Flannel VXLAN overlay")],
+        _ => throw new ArgumentOutOfRangeException(nameof(cni), cni, null),
+    };
+
+    private static IngressRule Tcp(int port, RuleSource source, string why) => new("tcp", port, port, source, why);
+}

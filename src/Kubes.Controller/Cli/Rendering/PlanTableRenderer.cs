@@ -1,0 +1,52 @@
+using Spectre.Console;
+
+namespace Kubes.Controller.Cli.Rendering;
+
+/// <summary>The plan for people: changes with their fields, the instance slots, the certificate identities.</summary>
+public static class PlanTableRenderer
+{
+    public static void Render(PlanView plan, IAnsiConsole console)
+    {
+        var s = plan.Summary;
+        console.WriteLine($"Plan for cluster {plan.Cluster} ({plan.Provider}{(plan.Offline ? ", offline: nothing was looked up" : "")}): " +
+                          $"{s.Create} to create, {s.Update} to update, {s.Delete} to delete, {s.Unchanged} unchanged.");
+        if (plan.Changes.Count > 0)
+        {
+            var changes = new Table().Border(TableBorder.Simple).AddColumns("", "Resource", "Depends on", "Details");
+            foreach (var change in plan.Changes)
+            {
+                var sign = change.Action switch { "create" => "+", "delete" => "-", _ => "~" };
+                var details = change.Action == "update"
+                    ? change.Fields.Select(f => $"{f.Name}: {f.From ?? "(none)"} -> {f.To ?? "(none)"}")
+                    : change.Fields.Select(f => $"{f.Name}: {f.To ?? f.From}");
+                changes.AddRow(Text(sign), Text(change.Resource + (change.Id is null ? "" : $" ({change.Id})")),
+                    Text(string.Join("\n", change.DependsOn)), Text(string.Join("\n", details)));
+            }
+            console.Write(changes);
+        }
+
+        var slots = new Table().Border(TableBorder.Simple)
+            .AddColumns("Slot", "Role", "Zone", "Subnet", "Private IP", "Type", "Root", "Data");
+        foreach (var slot in plan.Instances)
+        {
+            slots.AddRow(Text(slot.Slot), Text(slot.Role), Text(slot.Zone), Text(slot.Subnet),
+                Text(slot.PrivateIp ?? "(dynamic)"), Text(slot.InstanceType), Text($"{slot.RootVolumeGiB} GiB"),
+                Text(slot.DataVolumeGiB > 0 ? $"{slot.DataVolumeGiB} GiB at /data" : "-"));
+        }
+        console.Write(slots);
+
+        if (plan.Certificates.Count == 0) return;
+        var certificates = new Table().Border(TableBorder.Simple)
+            .AddColumns("Identity", "CA", "Subject", "SANs", "Usages", "Days");
+        foreach (var cert in plan.Certificates)
+        {
+            var subject = $"CN={cert.CommonName}" + string.Concat(cert.Organizations.Select(o => $"\nO={o}"));
+            certificates.AddRow(Text(cert.Identity), Text(cert.Issuer), Text(subject),
+                Text(string.Join("\n", cert.DnsNames.Concat(cert.IpAddresses))),
+                Text(string.Join("\n", cert.KeyUsages.Concat(cert.ExtendedKeyUsages))), Text($"{cert.LifetimeDays}"));
+        }
+        console.Write(certificates);
+    }
+
+    private static Text Text(string value) => new(value);
+}

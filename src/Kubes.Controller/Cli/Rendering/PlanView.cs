@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Kubes.Controller.Reconciler;
+using Kubes.Controller.Topology;
+
+namespace Kubes.Controller.Cli.Rendering;
+
+/// <summary>The plan as printed: resource changes, instance slots and certificate identities. Its JSON is the
+/// machine-readable contract documented in the README.</summary>
+public sealed record PlanView(
+    string Cluster,
+    string Provider,
+    bool Offline,
+    PlanSummary Summary,
+    IReadOnlyList<ChangeView> Changes,
+    IReadOnlyList<SlotView> Instances,
+    IReadOnlyList<CertificateView> Certificates)
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static PlanView From(ClusterTopology topology, Plan plan, bool offline, IReadOnlyList<CertificateView> certificates) =>
+        new(topology.Spec.Name,
+            topology.Spec.Provider.ToString().ToLowerInvariant(),
+            offline,
+            new PlanSummary(plan.Count(ChangeAction.Create), plan.Count(ChangeAction.Update), plan.Count(ChangeAction.Delete),
+                plan.Unchanged),
+            [.. DependencyOrder.Sort(plan.Changes).Select(ChangeView.From)],
+            [.. topology.Slots.Select(SlotView.From)],
+            certificates);
+}
+
+public sealed record PlanSummary(int Create, int Update, int Delete, int Unchanged);
+
+public sealed record ChangeView(string Action, string Resource, string Type, string? Id, IReadOnlyList<string> DependsOn,
+    IReadOnlyList<FieldView> Fields)
+{
+    public static ChangeView From(ResourceChange change) => new(
+        change.Action.ToString().ToLowerInvariant(),
+        change.Key.ToString(),
+        change.Key.Type,
+        change.Actual?.Id,
+        [.. change.DependsOn.Select(d => d.ToString())],
+        [.. change.Fields.Select(f => new FieldView(f.Field, f.From, f.To))]);
+}
+
+public sealed record FieldView(string Name, string? From, string? To);
+
+public sealed record SlotView(string Slot, string Role, int Index, string Zone, string Subnet, string? PrivateIp,
+    string InstanceType, int RootVolumeGiB, int DataVolumeGiB)
+{
+    public static SlotView From(InstanceSlot slot) => new(slot.Name, slot.Role.TagValue(), slot.Index, slot.Zone.Zone,
+        slot.Public ? slot.Zone.PublicSubnet.ToString() : slot.Zone.PrivateSubnet.ToString(), slot.PrivateIp?.ToString(),
+        slot.InstanceType, slot.RootVolumeSizeGiB, slot.DataVolumeSizeGiB);
+}
+
+public sealed record CertificateView(string Identity, string Issuer, string CommonName, IReadOnlyList<string> Organizations,
+    IReadOnlyList<string> DnsNames, IReadOnlyList<string> IpAddresses, IReadOnlyList<string> KeyUsages,
+    IReadOnlyList<string> ExtendedKeyUsages, int LifetimeDays);

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+
+namespace Kubes.Controller.Reconciler;
+
+/// <summary>
+/// Applies a plan: creates and updates in dependency order, independent ones concurrently; then deletes in the
+/// handlers' delete order. A failed change blocks only what depends on it. Transient failures (eventual
+/// consistency, throttling that outlived the SDK's own retries) are retried with backoff while they last.
+/// </summary>
+public sealed class PlanExecutor(
+    IReadOnlyDictionary<string, IResourceHandler> handlers,
+    IApplyProgress progress,
+    Func<Exception, bool> isTransient,
+    int parallelism = 8,
+    int attempts = 6,
+    Func<int, TimeSpan>? backoff = null)
+{
+    private readonly Func<int, TimeSpan> _backoff = backoff ?? DefaultBackoff;
+
+    public async Task<ApplyResult> ApplyAsync(Plan plan, ResolvedIds ids, CancellationToken cancellationToken)
+    {
+        var failed = new List<FailedChange>();
+        var skipped = new List<FailedChange>();
+        var applied = await ApplyCreatesAndUpdatesAsync(plan, ids, failed, skipped, cancellationToken);
+        applied += await ApplyDeletesAsync(plan, failed, skipped, cancellationToken);
+        return new ApplyResult(applied, failed, skipped);
+    }
+
+    private async Task<int> ApplyCreatesAndUpdatesAsync(Plan plan, ResolvedIds ids, List<FailedChange> failed,
+        List<FailedChange> skipped, CancellationToken cancellationToken)
+    {
+        var pending = plan.Changes.Where(c => c.Action != ChangeAction.Delete).ToDictionary(c => c.Key);
+        var done = new HashSet<ResourceKey>();
+        var broken = new Dictionary<ResourceKey, string>();
+        var running = new Dictionary<Task<Exception?>, ResourceChange>();
+        using var gate = new SemaphoreSlim(parallelism);
+        var applied = 0;
+
+        while (pending.Count > 0 || running.Count > 0)
+        {
+            foreach (var change in pending.Values.ToList())
+            {
+                var blocker = change.DependsOn.FirstOrDefault(broken.ContainsKey);
+                if (blocker != default)
+                {
+                    pending.Remove(change.Key);
+                    var reason = $"blocked by {blocker}";
+                    broken[change.Key] = reason;
+                    skipped.Add(new FailedChange(change, reason));
+                    progress.Skipped(change, reason);
+                    continue;
+                }
+                if (change.DependsOn.All(d => done.Contains(d) || !IsPending(d, pending, running)))
+                {
+                    pending.Remove(change.Key);
+                    running.Add(RunAsync(change, ids, gate, cancellationToken), change);
+                }
+            }
+            if (running.Count == 0)
+            {
+                // Whatever is left waits on something that is neither pending nor running: a cycle.
+                foreach (var change in pending.Values)
+                {
+                    skipped.Add(new FailedChange(change, "dependency cycle"));
+                    progress.Skipped(change, "dependency cycle");
+                }
+                break;
+            }
+            var finished = await Task.WhenAny(running.Keys);
+            var finishedChange = running[finished];
+            running.Remove(finished);
+            var error = await finished;
+            if (error is null)
+            {
+                done.Add(finishedChange.Key);
+                applied++;
+            }
+            else
+            {
+                broken[finishedChange.Key] = error.Message;
+                failed.Add(new FailedChange(finishedChange, error.Message));
+            }
+        }
+        return applied;
+    }
+
+    private static bool IsPending(ResourceKey key, Dictionary<ResourceKey, ResourceChange> pending,
+        Dictionary<Task<Exception?>, ResourceChange> running) =>
+        pending.ContainsKey(key) || running.Values.Any(c => c.Key == key);
+
+    private async Task<int> ApplyDeletesAsync(Plan plan, List<FailedChange> failed, List<FailedChange> skipped,
+        CancellationToken cancellationToken)
+    {
+        var applied = 0;
+        using var gate = new SemaphoreSlim(parallelism);
+        var waves = plan.Changes.Where(c => c.Action == ChangeAction.Delete)
+            .GroupBy(c => Planner.HandlerFor(handlers, c.Key).DeleteOrder)
+            .OrderBy(g => g.Key);
+        foreach (var wave in waves)
+        {
+            if (failed.Count > 0)
+            {
+                // A resource that outlived its delete may still hold what later waves delete (a subnet holds
+                // its VPC): stop here and report, rather than fail a cascade of dependency violations.
+                foreach (var change in wave)
+                {
+                    skipped.Add(new FailedChange(change, "an earlier deletion failed"));
+                    progress.Skipped(change, "an earlier deletion failed");
+                }
+                continue;
+            }
+            var tasks = wave.Select(c => (Change: c, Task: RunAsync(c, null, gate, cancellationToken))).ToList();
+            foreach (var (change, task) in tasks)
+            {
+                var error = await task;
+                if (error is null) applied++;
+                else failed.Add(new FailedChange(change, error.Message));
+            }
+        }
+        return applied;
+    }
+
+    private async Task<Exception?> RunAsync(ResourceChange change, ResolvedIds? ids, SemaphoreSlim gate,
+        CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            progress.Started(change);
+            var clock = Stopwatch.StartNew();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await ApplyOneAsync(change, ids, cancellationToken);
+                    progress.Succeeded(change, clock.Elapsed);
+                    return null;
+                }
+                catch (Exception error) when (attempt < attempts && isTransient(error) && !cancellationToken.IsCancellationRequested)
+                {
+                    await Task.Delay(_backoff(attempt), cancellationToken);
+                }
+                catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    progress.Failed(change, error);
+                    return error;
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task ApplyOneAsync(ResourceChange change, ResolvedIds? ids, CancellationToken cancellationToken)
+    {
+        var handler = Planner.HandlerFor(handlers, change.Key);
+        switch (change.Action)
+        {
+            case ChangeAction.Create:
+                var created = await handler.CreateAsync(change.Desired!, ids!, cancellationToken);
+                ids!.Set(change.Key, created.Id);
+                break;
+            case ChangeAction.Update:
+                await handler.UpdateAsync(change.Desired!, change.Actual!, change.Fields, ids!, cancellationToken);
+                break;
+            case ChangeAction.Delete:
+                await handler.DeleteAsync(change.Actual!, cancellationToken);
+                break;
+        }
+    }
+
+    private static TimeSpan DefaultBackoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Min(20_000, 250 * Math.Pow(2, attempt))));
+}
