@@ -15,7 +15,7 @@ public sealed record RuleSource(string? Cidr, ResourceKey? Group)
 /// <summary>One ingress rule; <see cref="Why"/> is the line of docs/network.md it implements.</summary>
 public sealed record IngressRule(string Protocol, int FromPort, int ToPort, RuleSource Source, string Why)
 {
-    public string Ports => Protocol == "-1" ? "all" : FromPort == ToPort ? $"{FromPort}" : $"{FromPort}-{ToPort}";
+    public string Ports => Protocol is "-1" or "4" ? "all" : FromPort == ToPort ? $"{FromPort}" : $"{FromPort}-{ToPort}";
 
     /// <summary>The rule's identity for diffs, independent of its description.</summary>
     public string Signature => $"{ProtocolName} {Ports} from {Source}";
