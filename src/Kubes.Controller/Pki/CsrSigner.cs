@@ -52,8 +52,13 @@ public static class CsrSigner
             request.CertificateExtensions.Add(names.Build());
         }
 
-        using var certificate = request.Create(ca.Certificate.SubjectName, ca.Key.SignatureGenerator(),
-            now - CertificateAuthority.ClockSkewAllowance, notAfter, SerialNumber.NewRandom());
+        X509Certificate2 created;
+        lock (ca.Key.SigningLock)
+        {
+            created = request.Create(ca.Certificate.SubjectName, ca.Key.SignatureGenerator(),
+                now - CertificateAuthority.ClockSkewAllowance, notAfter, SerialNumber.NewRandom());
+        }
+        using var certificate = created;
         return new IssuedCertificate(identity.Name, certificate.ExportCertificatePem(), ca.CertificatePem,
             new DateTimeOffset(certificate.NotAfter.ToUniversalTime()));
     }

@@ -12,6 +12,12 @@ internal sealed class SigningKey : IDisposable
 
     public AsymmetricAlgorithm Key { get; }
 
+    /// <summary>
+    /// Held while signing: the registrar signs concurrently, and .NET does not promise that one key object may be
+    /// used from several threads at once.
+    /// </summary>
+    public Lock SigningLock { get; } = new();
+
     public bool IsRsa => Key is RSA;
 
     public PublicKey PublicKey => Key switch
@@ -53,7 +59,8 @@ internal sealed class SigningKey : IDisposable
     /// Decrypts an encrypted PKCS#8 key whose public half must be <paramref name="expected"/>. The key type is
     /// taken from the public key (the certificate or sa.pub), so the expensive key derivation runs once.
     /// </summary>
-    /// <exception cref="CryptographicException">Wrong passphrase, damaged file, or a key of another pair.</exception>
+    /// <exception cref="CryptographicException">Wrong passphrase or damaged file.</exception>
+    /// <exception cref="ArgumentException">The key decrypts but belongs to another public key.</exception>
     public static SigningKey ImportEncryptedPem(string pem, CaPassphrase passphrase, PublicKey expected)
     {
         AsymmetricAlgorithm key = expected.Oid.Value switch
@@ -64,9 +71,16 @@ internal sealed class SigningKey : IDisposable
         };
         try
         {
-            key.ImportFromEncryptedPem(pem, passphrase.Value);
+            try
+            {
+                key.ImportFromEncryptedPem(pem, passphrase.Value);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CryptographicException($"no encrypted private key found ({e.Message})", e);
+            }
             if (!key.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(expected.ExportSubjectPublicKeyInfo()))
-                throw new CryptographicException("the private key does not belong to the public key stored beside it");
+                throw new ArgumentException("the private key does not belong to the public key stored beside it");
             return new SigningKey(key);
         }
         catch

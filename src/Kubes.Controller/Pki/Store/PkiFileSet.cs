@@ -59,7 +59,7 @@ public static class PkiFileSet
                 var certificate = ParseCertificate(await Read(CertificateFile(kind)), location, CertificateFile(kind));
                 parts.Add(certificate);
                 var key = Decrypt(await Read(PrivateKeyFile(kind)), passphrase, certificate.PublicKey, location,
-                    PrivateKeyFile(kind));
+                    PrivateKeyFile(kind), CertificateFile(kind));
                 parts.Add(key);
                 try
                 {
@@ -75,7 +75,7 @@ public static class PkiFileSet
 
             var serviceAccountPublicKey = ParsePublicKey(await Read(ServiceAccountPublicKeyFile), location);
             var serviceAccountKey = Decrypt(await Read(ServiceAccountPrivateKeyFile), passphrase,
-                serviceAccountPublicKey, location, ServiceAccountPrivateKeyFile);
+                serviceAccountPublicKey, location, ServiceAccountPrivateKeyFile, ServiceAccountPublicKeyFile);
             parts.Add(serviceAccountKey);
             return new ClusterPki(authorities[CertificateAuthorityKind.Etcd],
                 authorities[CertificateAuthorityKind.Kubernetes], authorities[CertificateAuthorityKind.FrontProxy],
@@ -118,13 +118,19 @@ public static class PkiFileSet
     }
 
     private static SigningKey Decrypt(string pem, CaPassphrase passphrase, PublicKey expected, string location,
-        string name)
+        string name, string publicPart)
     {
         try
         {
             return SigningKey.ImportEncryptedPem(pem, passphrase, expected);
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        catch (ArgumentException e)
+        {
+            throw new PkiStoreException(
+                $"{Path.Combine(location, name)} does not belong to {publicPart}: the folder was altered. Restore it "
+                + "from your backup.", e);
+        }
+        catch (CryptographicException e)
         {
             throw new PkiStoreException(
                 $"cannot decrypt {Path.Combine(location, name)}: the passphrase is wrong, or the file is damaged. Give "

@@ -1,7 +1,7 @@
 namespace Kubes.Controller.Tests.Pki.Support;
 
 /// <summary>A fresh folder under the system temp folder, removed with everything in it on dispose.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public TempFolder() => Directory.CreateDirectory(Path);
 

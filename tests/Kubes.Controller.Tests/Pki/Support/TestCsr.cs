@@ -8,9 +8,12 @@ namespace Kubes.Controller.Tests.Pki.Support;
 internal static class TestCsr
 {
     public static string For(AsymmetricAlgorithm key, string subject = "CN=requester", IEnumerable<string>? dnsNames = null,
+        IEnumerable<IPAddress>? ipAddresses = null, bool askForCa = false, IEnumerable<string>? extendedKeyUsageOids = null) =>
+        For(key, new X500DistinguishedName(subject), dnsNames, ipAddresses, askForCa, extendedKeyUsageOids);
+
+    public static string For(AsymmetricAlgorithm key, X500DistinguishedName name, IEnumerable<string>? dnsNames = null,
         IEnumerable<IPAddress>? ipAddresses = null, bool askForCa = false, IEnumerable<string>? extendedKeyUsageOids = null)
     {
-        var name = new X500DistinguishedName(subject);
         var request = key switch
         {
             ECDsa ecdsa => new CertificateRequest(name, ecdsa, HashAlgorithmName.SHA256),
