@@ -1,0 +1,152 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Kubes.Controller.Topology;
+
+namespace Kubes.Controller.Pki;
+
+/// <summary>
+/// Which certificates each identity of the cluster gets, with exactly which names, usages and lifetime.
+/// Names come from the topology (fixed slots) or from the verified instance (<see cref="ForNode"/>), never
+/// from what a CSR asks for.
+/// </summary>
+public sealed class IssuancePolicy
+{
+    public const string AdminCommonName = "kubes-admin";
+    public const string CoordinatorCommonName = "kubes-coordinator";
+
+    /// <summary>The in-cluster names of the kubernetes service, which every apiserver certificate must carry.</summary>
+    public static readonly IReadOnlyList<string> KubernetesServiceNames =
+        ["kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
+
+    private const X509KeyUsageFlags LeafKeyUsage = X509KeyUsageFlags.DigitalSignature;
+
+    private readonly ClusterTopology topology;
+    private readonly TimeSpan lifetime;
+
+    public IssuancePolicy(ClusterTopology topology)
+    {
+        this.topology = topology;
+        if (topology.Spec.Pki.CertificateLifetimeDays <= 0)
+            throw new ArgumentOutOfRangeException(nameof(topology), topology.Spec.Pki.CertificateLifetimeDays,
+                "pki.certificateLifetimeDays must be positive");
+        lifetime = TimeSpan.FromDays(topology.Spec.Pki.CertificateLifetimeDays);
+    }
+
+    /// <summary>
+    /// Every identity of the cluster, slot by slot, then the operator's admin certificate (for plan). A node slot
+    /// without a fixed address (AWS: DHCP) is listed under its slot name with no IP SAN; the registrar issues it
+    /// through <see cref="ForNode"/> with the verified instance's name and address. The coordinator's serving
+    /// certificate depends on where it runs and is not listed.
+    /// </summary>
+    public IReadOnlyList<CertificateIdentity> All() =>
+    [
+        .. topology.Slots.SelectMany(slot => slot is { Role: InstanceRole.Node, PrivateIp: null }
+            ? NodeIdentities(slot.Name, null)
+            : ForSlot(slot)),
+        ForAdmin(),
+    ];
+
+    /// <summary>What an instance in <paramref name="slot"/> requests. The bastion gets no cluster certificate.</summary>
+    /// <exception cref="InvalidOperationException">A node slot without a fixed address: use <see cref="ForNode"/>.</exception>
+    public IReadOnlyList<CertificateIdentity> ForSlot(InstanceSlot slot)
+    {
+        if (!topology.Slots.Contains(slot))
+            throw new ArgumentException($"slot {slot.Name} is not part of cluster {topology.Spec.Name}", nameof(slot));
+        return slot.Role switch
+        {
+            InstanceRole.Bastion => [],
+            InstanceRole.Etcd => [EtcdMember(slot, FixedIpOf(slot))],
+            InstanceRole.Controller => ControllerIdentities(slot),
+            InstanceRole.Node when slot.PrivateIp is { } ip => NodeIdentities(slot.Name, ip),
+            InstanceRole.Node => throw new InvalidOperationException(
+                $"node slot {slot.Name} has no fixed address (nodes on AWS get theirs from DHCP): call ForNode with "
+                + "the verified instance's node name and private address"),
+            _ => throw new ArgumentOutOfRangeException(nameof(slot), slot.Role, null),
+        };
+    }
+
+    /// <summary>A node's certificates, for a name and address taken from the verified instance.</summary>
+    public IReadOnlyList<CertificateIdentity> ForNode(string nodeName, IPAddress ip)
+    {
+        DnsName.Require(nodeName, "node name");
+        ArgumentNullException.ThrowIfNull(ip);
+        return NodeIdentities(nodeName, ip);
+    }
+
+    /// <summary>The operator's cluster-admin client certificate (kubeconfig). Never handed to an instance.</summary>
+    public CertificateIdentity ForAdmin() =>
+        Identity(IdentityKind.Admin, AdminCommonName, CertificateAuthorityKind.Kubernetes, AdminCommonName,
+            [KubernetesGroups.Masters], [], [], ExtendedKeyUsages.ClientAuth);
+
+    /// <summary>The serving certificate of <c>kubes serve</c>, trusted by agents through the Kubernetes CA.</summary>
+    public CertificateIdentity ForCoordinator(IEnumerable<IPAddress> ipAddresses, IEnumerable<string> dnsNames)
+    {
+        var ips = ipAddresses.Distinct().ToList();
+        var names = dnsNames.Select(n => DnsName.Require(n, "coordinator DNS name")).Distinct().ToList();
+        if (ips.Count == 0 && names.Count == 0)
+            throw new ArgumentException("the coordinator's serving certificate needs at least one IP address or DNS name");
+        return Identity(IdentityKind.CoordinatorServing, CoordinatorCommonName, CertificateAuthorityKind.Kubernetes,
+            CoordinatorCommonName, [], names, ips, ExtendedKeyUsages.ServerAuth);
+    }
+
+    private CertificateIdentity EtcdMember(InstanceSlot slot, IPAddress ip) =>
+        // Server and client: the same certificate serves clients and authenticates to the other members.
+        Identity(IdentityKind.EtcdMember, slot.Name, CertificateAuthorityKind.Etcd, slot.Name, [],
+            [topology.FqdnOf(slot), slot.Name, "localhost"], [ip, IPAddress.Loopback],
+            ExtendedKeyUsages.ServerAuth | ExtendedKeyUsages.ClientAuth);
+
+    private IReadOnlyList<CertificateIdentity> ControllerIdentities(InstanceSlot slot)
+    {
+        IReadOnlyList<IPAddress> servingIps =
+        [
+            .. new[] { topology.KubernetesServiceIp }
+                .Concat(topology.SlotsOf(InstanceRole.Controller).Select(FixedIpOf))
+                .Append(IPAddress.Loopback)
+                .Distinct(),
+        ];
+        IReadOnlyList<string> servingNames =
+            [.. KubernetesServiceNames, topology.ApiEndpointName, topology.FqdnOf(slot), "localhost"];
+        var name = slot.Name;
+        return
+        [
+            Identity(IdentityKind.ApiServerServing, name, CertificateAuthorityKind.Kubernetes, "kube-apiserver", [],
+                servingNames, servingIps, ExtendedKeyUsages.ServerAuth),
+            Identity(IdentityKind.EtcdApiServerClient, name, CertificateAuthorityKind.Etcd,
+                "kube-apiserver-etcd-client", [KubernetesGroups.EtcdClients], [], [], ExtendedKeyUsages.ClientAuth),
+            Identity(IdentityKind.ApiServerKubeletClient, name, CertificateAuthorityKind.Kubernetes,
+                "kube-apiserver-kubelet-client", [KubernetesGroups.ApiServerKubeletClients], [], [],
+                ExtendedKeyUsages.ClientAuth),
+            Identity(IdentityKind.FrontProxyClient, name, CertificateAuthorityKind.FrontProxy, "front-proxy-client",
+                [], [], [], ExtendedKeyUsages.ClientAuth),
+            Identity(IdentityKind.ControllerManager, name, CertificateAuthorityKind.Kubernetes,
+                "system:kube-controller-manager", [], [], [], ExtendedKeyUsages.ClientAuth),
+            Identity(IdentityKind.Scheduler, name, CertificateAuthorityKind.Kubernetes, "system:kube-scheduler", [],
+                [], [], ExtendedKeyUsages.ClientAuth),
+        ];
+    }
+
+    private IReadOnlyList<CertificateIdentity> NodeIdentities(string nodeName, IPAddress? ip)
+    {
+        var nodeUser = $"system:node:{nodeName}";
+        return
+        [
+            Identity(IdentityKind.KubeletClient, nodeName, CertificateAuthorityKind.Kubernetes, nodeUser,
+                [KubernetesGroups.Nodes], [], [], ExtendedKeyUsages.ClientAuth),
+            // O system:nodes as the kubernetes.io/kubelet-serving signer requires, so a later switch to
+            // kubelet-requested serving certificates keeps the same subject.
+            Identity(IdentityKind.KubeletServing, nodeName, CertificateAuthorityKind.Kubernetes, nodeUser,
+                [KubernetesGroups.Nodes], [nodeName], ip is null ? [] : [ip], ExtendedKeyUsages.ServerAuth),
+            Identity(IdentityKind.KubeProxy, nodeName, CertificateAuthorityKind.Kubernetes, "system:kube-proxy",
+                [KubernetesGroups.NodeProxier], [], [], ExtendedKeyUsages.ClientAuth),
+        ];
+    }
+
+    private CertificateIdentity Identity(IdentityKind kind, string subject, CertificateAuthorityKind issuer,
+        string commonName, IReadOnlyList<string> organizations, IReadOnlyList<string> dnsNames,
+        IReadOnlyList<IPAddress> ipAddresses, ExtendedKeyUsages usages) =>
+        new(kind, $"{kind.Slug()}/{subject}", issuer, commonName, organizations, dnsNames, ipAddresses, LeafKeyUsage,
+            usages, lifetime);
+
+    private static IPAddress FixedIpOf(InstanceSlot slot) =>
+        slot.PrivateIp ?? throw new InvalidOperationException($"slot {slot.Name} has no fixed private address");
+}

@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Kubes.Controller.Pki.Store;
+using Kubes.Controller.Spec;
+
+namespace Kubes.Controller.Pki;
+
+/// <summary>A private key the coordinator signs with: a CA key or the service-account key.</summary>
+internal sealed class SigningKey : IDisposable
+{
+    private SigningKey(AsymmetricAlgorithm key) => Key = key;
+
+    public AsymmetricAlgorithm Key { get; }
+
+    /// <summary>
+    /// Held while signing: the registrar signs concurrently, and .NET does not promise that one key object may be
+    /// used from several threads at once.
+    /// </summary>
+    public Lock SigningLock { get; } = new();
+
+    public bool IsRsa => Key is RSA;
+
+    public PublicKey PublicKey => Key switch
+    {
+        ECDsa ecdsa => new PublicKey(ecdsa),
+        RSA rsa => new PublicKey(rsa),
+        _ => throw new InvalidOperationException($"unsupported key type {Key.GetType().Name}"),
+    };
+
+    /// <summary>Short description for listings: "ECDSA P-256", "RSA 4096".</summary>
+    public string Description => Key is RSA ? $"RSA {Key.KeySize}" : $"ECDSA P-{Key.KeySize}";
+
+    public static SigningKey Generate(KeyAlgorithm algorithm) => new(algorithm switch
+    {
+        KeyAlgorithm.EcdsaP256 => ECDsa.Create(ECCurve.NamedCurves.nistP256),
+        KeyAlgorithm.Rsa2048 => RSA.Create(2048),
+        KeyAlgorithm.Rsa4096 => RSA.Create(4096),
+        _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, null),
+    });
+
+    /// <summary>SHA-256 everywhere; RSA signatures use PKCS#1 v1.5, which every TLS stack verifies.</summary>
+    public X509SignatureGenerator SignatureGenerator() => Key switch
+    {
+        ECDsa ecdsa => X509SignatureGenerator.CreateForECDsa(ecdsa),
+        RSA rsa => X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1),
+        _ => throw new InvalidOperationException($"unsupported key type {Key.GetType().Name}"),
+    };
+
+    public static HashAlgorithmName HashAlgorithm => HashAlgorithmName.SHA256;
+
+    public string ExportPrivateKeyPem() => Key.ExportPkcs8PrivateKeyPem();
+
+    public string ExportPublicKeyPem() => Key.ExportSubjectPublicKeyInfoPem();
+
+    public string ExportEncryptedPem(CaPassphrase passphrase) =>
+        Key.ExportEncryptedPkcs8PrivateKeyPem(passphrase.Value, CaPassphrase.EncryptionParameters);
+
+    /// <summary>
+    /// Decrypts an encrypted PKCS#8 key whose public half must be <paramref name="expected"/>. The key type is
+    /// taken from the public key (the certificate or sa.pub), so the expensive key derivation runs once.
+    /// </summary>
+    /// <exception cref="CryptographicException">Wrong passphrase or damaged file.</exception>
+    /// <exception cref="ArgumentException">The key decrypts but belongs to another public key.</exception>
+    public static SigningKey ImportEncryptedPem(string pem, CaPassphrase passphrase, PublicKey expected)
+    {
+        AsymmetricAlgorithm key = expected.Oid.Value switch
+        {
+            KeyOids.EcPublicKey => ECDsa.Create(),
+            KeyOids.Rsa => RSA.Create(),
+            var other => throw new CryptographicException($"unsupported public key algorithm {other}"),
+        };
+        try
+        {
+            try
+            {
+                key.ImportFromEncryptedPem(pem, passphrase.Value);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CryptographicException($"no encrypted private key found ({e.Message})", e);
+            }
+            if (!key.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(expected.ExportSubjectPublicKeyInfo()))
+                throw new ArgumentException("the private key does not belong to the public key stored beside it");
+            return new SigningKey(key);
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => Key.Dispose();
+}
+
+/// <summary>The SubjectPublicKeyInfo algorithm identifiers the PKI accepts.</summary>
+internal static class KeyOids
+{
+    public const string EcPublicKey = "1.2.840.10045.2.1";
+    public const string Rsa = "1.2.840.113549.1.1.1";
+}
