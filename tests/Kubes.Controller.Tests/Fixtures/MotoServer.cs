@@ -13,10 +13,14 @@ namespace Kubes.Controller.Tests.Fixtures;
 /// point clients at it with <see cref="Environment"/> (in-process) or <see cref="EnvironmentVariables"/> (child processes).
 /// </summary>
 /// <remarks>
-/// moto's gaps that matter to Kubes: it does not check signatures (the signing tests assert published values
-/// instead); ELBv2 target health is never "healthy" for instances it did not see boot; Auto Scaling puts every
-/// instance in the first subnet of the group; DetachVolume needs InstanceId and Device; there is no per-instance
-/// metadata service and no user-data endpoint.
+/// Where moto (5.2) differs from AWS, as found by these tests: it checks no signatures (the signing tests assert
+/// AWS's published values instead); ELBv2 DescribeTargetGroups and DescribeListeners ignore PageSize and return one
+/// page (DescribeLoadBalancers pages); network load balancer ARNs read <c>loadbalancer/app/</c>, not <c>/net/</c>;
+/// every registered target is <c>healthy</c> at once, even an instance id that does not exist (AWS refuses it), and
+/// only a stopped instance turns <c>unused</c>; DescribeTags takes more than 20 ARNs; Auto Scaling launches every
+/// instance into the first subnet of VPCZoneIdentifier and reports it InService at once; EC2 DescribeImages costs
+/// over a second per call (use a bundled image id such as <c>ami-1e749f67</c>). It does enforce IAM's DeleteConflict
+/// and ELBv2's ResourceInUse ordering errors.
 /// </remarks>
 public sealed class MotoServer : IAsyncLifetime
 {

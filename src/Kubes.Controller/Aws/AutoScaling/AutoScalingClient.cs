@@ -14,17 +14,8 @@ public sealed class AutoScalingClient
 
     private readonly QueryClient query;
 
-    public AutoScalingClient(AwsEnvironment environment, QueryClientOptions? options = null)
-        : this(new QueryClient(AwsService.AutoScaling, ApiVersion, environment.EndpointFor(AwsService.AutoScaling), environment.Credentials, options))
-    {
-    }
-
-    public AutoScalingClient(QueryClient query)
-    {
-        if (query.Service != AwsService.AutoScaling)
-            throw new ArgumentException($"An Auto Scaling client needs a Query client for autoscaling, not {query.Service.Name}.", nameof(query));
-        this.query = query;
-    }
+    public AutoScalingClient(AwsEnvironment environment, QueryClientOptions? options = null) =>
+        query = QueryClient.For(AwsService.AutoScaling, ApiVersion, environment, options);
 
     public Task CreateAutoScalingGroupAsync(CreateAutoScalingGroupRequest request, CancellationToken cancellationToken = default)
     {

@@ -12,17 +12,8 @@ public sealed class IamClient
 
     private readonly QueryClient query;
 
-    public IamClient(AwsEnvironment environment, QueryClientOptions? options = null)
-        : this(new QueryClient(AwsService.Iam, ApiVersion, environment.EndpointFor(AwsService.Iam), environment.Credentials, options))
-    {
-    }
-
-    public IamClient(QueryClient query)
-    {
-        if (query.Service != AwsService.Iam)
-            throw new ArgumentException($"An IAM client needs a Query client for iam, not {query.Service.Name}.", nameof(query));
-        this.query = query;
-    }
+    public IamClient(AwsEnvironment environment, QueryClientOptions? options = null) =>
+        query = QueryClient.For(AwsService.Iam, ApiVersion, environment, options);
 
     public async Task<IamRole> CreateRoleAsync(
         string name, string path, string assumeRolePolicyDocument, IEnumerable<AwsTag>? tags = null,

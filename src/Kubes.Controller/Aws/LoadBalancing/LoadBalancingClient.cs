@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using Kubes.Controller.Aws.Query;
 
 namespace Kubes.Controller.Aws.LoadBalancing;
@@ -16,19 +17,8 @@ public sealed class LoadBalancingClient
 
     private readonly QueryClient query;
 
-    public LoadBalancingClient(AwsEnvironment environment, QueryClientOptions? options = null)
-        : this(new QueryClient(
-            AwsService.ElasticLoadBalancingV2, ApiVersion, environment.EndpointFor(AwsService.ElasticLoadBalancingV2),
-            environment.Credentials, options))
-    {
-    }
-
-    public LoadBalancingClient(QueryClient query)
-    {
-        if (query.Service != AwsService.ElasticLoadBalancingV2)
-            throw new ArgumentException($"A load balancing client needs a Query client for elasticloadbalancing, not {query.Service.Name}.", nameof(query));
-        this.query = query;
-    }
+    public LoadBalancingClient(AwsEnvironment environment, QueryClientOptions? options = null) =>
+        query = QueryClient.For(AwsService.ElasticLoadBalancingV2, ApiVersion, environment, options);
 
     public async Task<LoadBalancer> CreateLoadBalancerAsync(CreateLoadBalancerRequest request, CancellationToken cancellationToken = default)
     {
@@ -156,7 +146,7 @@ public sealed class LoadBalancingClient
     // Names and ARNs are each limited per call; with neither, one paged listing of everything.
     private async Task<IReadOnlyList<T>> DescribeInBatchesAsync<T>(
         string action, string what, IEnumerable<string>? names, string namesParameter, IEnumerable<string>? arns,
-        string arnsParameter, QueryParameters common, Func<System.Xml.Linq.XElement, IEnumerable<T>> read,
+        string arnsParameter, QueryParameters common, Func<XElement, IEnumerable<T>> read,
         CancellationToken cancellationToken)
     {
         var nameList = names?.ToList() ?? [];

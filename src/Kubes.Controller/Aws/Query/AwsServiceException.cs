@@ -30,6 +30,11 @@ public sealed class AwsServiceException : Exception
         "UnrecognizedClientException", "IncompleteSignature", "MissingAuthenticationToken", "InvalidAccessKeyId",
     };
 
+    private static readonly HashSet<string> DependencyConflictCodes = new(StringComparer.Ordinal)
+    {
+        "DeleteConflict", "ResourceInUse", "DependencyViolation", "ScalingActivityInProgress",
+    };
+
     /// <summary>The code of a failure where no HTTP response arrived (connection refused, reset, timed out).</summary>
     public const string ConnectionFailureCode = "ConnectionFailure";
 
@@ -64,6 +69,8 @@ public sealed class AwsServiceException : Exception
     public bool IsAccessDenied => AccessDeniedCodes.Contains(Code);
     public bool IsCredentialProblem => CredentialCodes.Contains(Code);
     public bool IsConnectionFailure => Code == ConnectionFailureCode;
+    /// <summary>Refused because something still uses or belongs to the resource (a role in a profile, a target group behind a listener).</summary>
+    public bool IsDependencyConflict => DependencyConflictCodes.Contains(Code);
 
     /// <summary>Worth another attempt: throttled, a server-side failure, or no response at all.</summary>
     public bool IsRetryable => IsThrottling || HttpStatus >= 500 || IsConnectionFailure;
@@ -98,6 +105,8 @@ public sealed class AwsServiceException : Exception
                    "it resumes where it stopped.";
         else if (IsNotFoundError(code, awsMessage))
             next = $"The {resource} does not exist (any more).";
+        else if (DependencyConflictCodes.Contains(code))
+            next = $"Something still depends on the {resource}; remove that first, or run the command again once AWS has finished with it.";
         else
             next = "Fix the cause named above and run the command again; it resumes where it stopped.";
         return what + " " + next;

@@ -9,7 +9,7 @@ namespace Kubes.Controller.Aws.Query;
 /// <summary>
 /// Sends AWS Query-protocol requests (form-encoded POST of <c>Action</c>, <c>Version</c> and parameters, signed with
 /// SigV4) and returns the <c>&lt;ActionResult&gt;</c> element of the answer. Reports every request to the observer,
-/// retries throttling, server errors and lost connections with <see cref="RetryPolicy"/>, and turns every other error
+/// retries throttling, server errors and lost connections with <see cref="QueryRetryPolicy"/>, and turns every other error
 /// into an <see cref="AwsServiceException"/>. One instance per service; safe for concurrent use.
 /// </summary>
 public sealed class QueryClient
@@ -30,6 +30,10 @@ public sealed class QueryClient
             credentials, endpoint.SigningRegion, service.SigningName, this.options.Transport, this.options.SigningTime);
         http = new HttpClient(signing, disposeHandler: false) { Timeout = this.options.AttemptTimeout };
     }
+
+    /// <summary>A client for <paramref name="service"/> at the endpoint and with the credentials <paramref name="environment"/> gives.</summary>
+    public static QueryClient For(AwsService service, string apiVersion, AwsEnvironment environment, QueryClientOptions? options = null) =>
+        new(service, apiVersion, environment.EndpointFor(service), environment.Credentials, options);
 
     public AwsService Service { get; }
     public AwsEndpoint Endpoint { get; }

@@ -6,7 +6,7 @@ public sealed record QueryClientOptions
     public static QueryClientOptions Default { get; } = new();
 
     public IAwsCallObserver Observer { get; init; } = AwsCallObserver.None;
-    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+    public QueryRetryPolicy Retry { get; init; } = QueryRetryPolicy.Default;
     /// <summary>Sends the signed requests; null means a process-wide pooled <see cref="SocketsHttpHandler"/>.</summary>
     public HttpMessageHandler? Transport { get; init; }
     /// <summary>Items per page of a list call; null lets the service choose (its maximum).</summary>

@@ -73,6 +73,9 @@ public sealed class IamClientTests(MotoServer moto) : IAsyncLifetime
         Assert.Equal(new IamRolePolicy("demo-node", "kubes-node", document), policy);
         Assert.Equal(["kubes-node"], names);
 
+        var withPolicy = await Assert.ThrowsAsync<AwsServiceException>(() => iam.DeleteRoleAsync("demo-node"));
+        Assert.True(withPolicy.IsDependencyConflict);
+        Assert.Contains("Something still depends on the role demo-node", withPolicy.Message);
         await iam.DeleteRolePolicyAsync("demo-node", "kubes-node");
         Assert.Empty(await iam.ListRolePoliciesAsync("demo-node"));
         var gone = await Assert.ThrowsAsync<AwsServiceException>(() => iam.GetRolePolicyAsync("demo-node", "kubes-node"));
@@ -109,6 +112,8 @@ public sealed class IamClientTests(MotoServer moto) : IAsyncLifetime
         Assert.Equal([role.Arn], read.Roles.Select(r => r.Arn));
         Assert.Equal(["demo-controller"], listed.Select(profile => profile.Name));
 
+        var inUse = await Assert.ThrowsAsync<AwsServiceException>(() => iam.DeleteInstanceProfileAsync("demo-controller"));
+        Assert.True(inUse.IsDependencyConflict);
         await iam.RemoveRoleFromInstanceProfileAsync("demo-controller", "demo-controller");
         Assert.Empty((await iam.GetInstanceProfileAsync("demo-controller")).Roles);
         await iam.DeleteInstanceProfileAsync("demo-controller");

@@ -115,6 +115,8 @@ public sealed class LoadBalancingClientTests(MotoServer moto) : IAsyncLifetime
         Assert.Equal(group.Arn, groupOfBalancer.Arn);
         Assert.Equal([loadBalancer.Arn], groupOfBalancer.LoadBalancerArns);
 
+        var inUse = await Assert.ThrowsAsync<AwsServiceException>(() => elb.DeleteTargetGroupAsync(group.Arn));
+        Assert.True(inUse.IsDependencyConflict);
         await elb.DeleteListenerAsync(created.Arn);
         Assert.Empty(await elb.DescribeListenersAsync(loadBalancer.Arn));
         await elb.DeleteTargetGroupAsync(group.Arn);

@@ -5,9 +5,9 @@ namespace Kubes.Controller.Aws.Query;
 /// [0, min(<see cref="MaxDelay"/>, <see cref="BaseDelay"/>·2^(n-1))), at most <see cref="MaxAttempts"/> attempts in all.
 /// <see cref="Delay"/> and <see cref="Jitter"/> are injectable so tests neither sleep nor guess.
 /// </summary>
-public sealed record RetryPolicy
+public sealed record QueryRetryPolicy
 {
-    public static RetryPolicy Default { get; } = new();
+    public static QueryRetryPolicy Default { get; } = new();
 
     public int MaxAttempts { get; init; } = 8;
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
