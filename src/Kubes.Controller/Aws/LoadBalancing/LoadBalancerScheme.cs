@@ -1,0 +1,3 @@
+namespace Kubes.Controller.Aws.LoadBalancing;
+
+public enum LoadBalancerScheme { InternetFacing, Internal }
