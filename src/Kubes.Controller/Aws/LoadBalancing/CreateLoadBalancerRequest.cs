@@ -6,5 +6,6 @@ namespace Kubes.Controller.Aws.LoadBalancing;
 public sealed record CreateLoadBalancerRequest(string Name, IReadOnlyList<string> SubnetIds)
 {
     public LoadBalancerScheme Scheme { get; init; } = LoadBalancerScheme.InternetFacing;
+    public IReadOnlyList<string> SecurityGroupIds { get; init; } = [];
     public IReadOnlyList<AwsTag> Tags { get; init; } = [];
 }

@@ -28,6 +28,7 @@ public sealed class LoadBalancingClient
             .Add("Scheme", request.Scheme == LoadBalancerScheme.Internal ? "internal" : "internet-facing")
             .Add("IpAddressType", "ipv4")
             .AddList("Subnets", request.SubnetIds)
+            .AddList("SecurityGroups", request.SecurityGroupIds)
             .AddTags("Tags", request.Tags);
         var result = await query.SendAsync("CreateLoadBalancer", parameters, LoadBalancerNamed(request.Name), cancellationToken);
         return LoadBalancer.From(result.Members("LoadBalancers").FirstOrDefault() ?? throw Missing("CreateLoadBalancer", "LoadBalancers"));
