@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kubes.Controller.Cli.Commands;
 
 namespace Kubes.Controller.Cli;
 
@@ -8,6 +9,8 @@ public static class KubesCli
     public static RootCommand Build(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("kubes: a highly available Kubernetes cluster on AWS whose machines configure themselves.");
+        root.Subcommands.Add(InitCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
         return root;
     }
 
