@@ -47,14 +47,14 @@ public static class ClusterSpecLoader
         }
 
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
-        catch (YamlException e)
+        catch (Exception e) when (YamlEventScan.IsReaderFailure(e))
         {
-            return SpecLoadResult.Invalid(sourceName, [new SpecProblem("", (int)e.Start.Line, (int)e.Start.Column,
-                $"is not valid YAML: {YamlEventScan.Reason(e)}")]);
+            return SpecLoadResult.Invalid(sourceName, [YamlEventScan.ProblemOf(e, parser)]);
         }
 
         var root = stream.Documents[0].RootNode;

@@ -53,15 +53,27 @@ internal static partial class YamlEventScan
                 }
             }
         }
-        catch (YamlException e)
+        catch (Exception e) when (IsReaderFailure(e))
         {
-            problems.Add(new SpecProblem("", (int)e.Start.Line, (int)e.Start.Column, $"is not valid YAML: {Reason(e)}"));
+            problems.Add(ProblemOf(e, parser));
         }
         return new Result(documents, secondDocument, problems);
     }
 
-    /// <summary>YamlDotNet puts the positions in front of its message; the problem carries them already.</summary>
-    public static string Reason(YamlException e) => PositionPrefix().Replace(e.Message, "");
+    /// <summary>
+    /// What YamlDotNet throws for input it cannot read: YamlException, and for some malformed input that slips
+    /// past its checks an InvalidOperationException or ArgumentException from deeper inside.
+    /// </summary>
+    public static bool IsReaderFailure(Exception e) => e is YamlException or InvalidOperationException or ArgumentException;
+
+    /// <summary>The failure as a problem of the whole file, at its position or else where the reader had got to.</summary>
+    public static SpecProblem ProblemOf(Exception e, IParser parser)
+    {
+        if (e is YamlException yaml)
+            return new SpecProblem("", (int)yaml.Start.Line, (int)yaml.Start.Column, $"is not valid YAML: {PositionPrefix().Replace(e.Message, "")}");
+        var at = parser.Current?.Start ?? Mark.Empty;
+        return new SpecProblem("", (int)at.Line, (int)at.Column, $"is not valid YAML from about here on (the YAML reader failed: {e.Message})");
+    }
 
     /// <summary>Accounts for one node in its parent and returns its path; a mapping key is checked for duplicates.</summary>
     private static string PathOfNext(Stack<Frame> stack, ParsingEvent node, List<SpecProblem> problems)
