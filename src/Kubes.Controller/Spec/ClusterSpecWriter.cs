@@ -19,11 +19,11 @@ public static class ClusterSpecWriter
         yaml.Comment(0, "Every field is optional except metadata.name; a field left out takes the value shown here.");
         yaml.Field(0, "apiVersion", ClusterSpec.ApiVersion, $"always {ClusterSpec.ApiVersion}");
         yaml.Field(0, "kind", ClusterSpec.Kind, $"always {ClusterSpec.Kind}");
-        yaml.Section(0, "metadata", null);
+        yaml.Section(0, "metadata", "what the cluster is called");
         yaml.Field(1, "name", YamlScalar.Of(spec.Name),
             $"DNS-1123 label, at most {SpecLimits.MaxNameLength} characters; part of the bucket and every resource name");
 
-        yaml.Section(0, "spec", null);
+        yaml.Section(0, "spec", "the desired cluster");
         yaml.Field(1, "provider", spec.Provider.ToSpecName(),
             $"{SpecEnumNames.Provider.Alternatives}: AWS, or this machine with loopback addresses");
         yaml.Field(1, "region", YamlScalar.Of(spec.Region),
@@ -34,7 +34,7 @@ public static class ClusterSpecWriter
             $"major.minor.patch; supported: {SpecLimits.SupportedKubernetesVersions}");
 
         var network = spec.Network;
-        yaml.Section(1, "network", null);
+        yaml.Section(1, "network", "the VPC across the zones, with a public and a private subnet in each");
         yaml.Field(2, "vpcCidr", YamlScalar.Of(network.VpcCidr), local
             ? $"/{SpecLimits.MinVpcPrefix} to /{SpecLimits.MaxVpcPrefix} inside {SpecLimits.LoopbackRange}, not overlapping {SpecLimits.ReservedLoopbackRange}"
             : $"/{SpecLimits.MinVpcPrefix} to /{SpecLimits.MaxVpcPrefix} inside {string.Join(", ", SpecLimits.PrivateRanges)}");
@@ -107,18 +107,14 @@ public static class ClusterSpecWriter
 
         public void Comment(int depth, string comment) => text.Append(Indent(depth)).Append("# ").Append(comment).Append('\n');
 
-        public void Section(int depth, string key, string? comment) => Line(depth, $"{key}:", comment);
+        public void Section(int depth, string key, string comment) => Line(depth, $"{key}:", comment);
 
         public void Field(int depth, string key, string value, string comment) => Line(depth, $"{key}: {value}", comment);
 
         public override string ToString() => text.ToString();
 
-        private void Line(int depth, string content, string? comment)
-        {
-            var line = Indent(depth) + content;
-            if (comment is not null) line = $"{line.PadRight(CommentColumn - 1)} # {comment}";
-            text.Append(line).Append('\n');
-        }
+        private void Line(int depth, string content, string comment) =>
+            text.Append($"{(Indent(depth) + content).PadRight(CommentColumn - 1)} # {comment}").Append('\n');
 
         private static string Indent(int depth) => new(' ', depth * 2);
     }

@@ -106,7 +106,8 @@ internal static class NetworkValidator
                 for (var zone = 0; zone < SpecLimits.ZoneCount; zone++)
                 {
                     var block = isPublic ? ClusterTopology.DefaultPublicSubnet(v, zone) : ClusterTopology.DefaultPrivateSubnet(v, zone);
-                    subnets.Add(new Subnet(path, block, Listed: false, $"the {(isPublic ? "public" : "private")} subnet of zone {zone} derived from {Vpc}"));
+                    subnets.Add(new Subnet(path, block, Listed: false,
+                        $"the {(isPublic ? "public" : "private")} subnet of zone {zone} derived from {Vpc}", Reported: false));
                 }
             }
             return subnets;
@@ -117,11 +118,13 @@ internal static class NetworkValidator
         {
             var itemPath = $"{path}[{i}]";
             if (problems.Cidr(itemPath, listed[i]) is not { } block) continue;
+            var reported = true;
             if (vpc is { } v && !v.Contains(block))
                 problems.Add(itemPath, $"must be inside {Vpc} ({v}) (got {block})");
             else if (block.PrefixLength > SpecLimits.MaxSubnetPrefix)
                 problems.Add(itemPath, $"must be /{SpecLimits.MaxSubnetPrefix} or larger, AWS's smallest subnet (got /{block.PrefixLength})");
-            subnets.Add(new Subnet(itemPath, block, Listed: true, itemPath));
+            else reported = false;
+            subnets.Add(new Subnet(itemPath, block, Listed: true, itemPath, reported));
         }
         return subnets;
     }
@@ -131,7 +134,7 @@ internal static class NetworkValidator
         if (need is null) return;
         foreach (var subnet in subnets)
         {
-            if (subnet.Block is not { } block || block.Size >= need.Addresses) continue;
+            if (subnet.Reported || subnet.Block is not { } block || block.Size >= need.Addresses) continue;
             if (subnet.Listed)
             {
                 problems.Add(subnet.Path, $"is too small for {need.What}, up to offset {need.LastOffset}: it must be "
@@ -147,7 +150,8 @@ internal static class NetworkValidator
         }
     }
 
-    private sealed record Subnet(string Path, Cidr? Block, bool Listed, string Describe);
+    /// <summary>A listed or derived subnet; <paramref name="Reported"/> when it already has a problem of its own.</summary>
+    private sealed record Subnet(string Path, Cidr? Block, bool Listed, string Describe, bool Reported);
 
     /// <summary>The highest fixed address offset a subnet must hold, and the smallest block that holds it.</summary>
     private sealed record SubnetNeed(uint LastOffset, string What)
