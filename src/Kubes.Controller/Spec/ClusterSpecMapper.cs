@@ -56,73 +56,48 @@ internal static class ClusterSpecMapper
         problems.Add(new SpecProblem(key, line, column, $"must be {expected} (got '{value}')"));
     }
 
-    private static NetworkSpec Network(SpecMappingReader r, NetworkSpec d)
+    private static NetworkSpec Network(SpecMappingReader r, NetworkSpec d) => r.ReadAll(() => d with
     {
-        var network = d with
-        {
-            VpcCidr = r.String("vpcCidr") ?? d.VpcCidr,
-            PublicSubnets = r.StringList("publicSubnets") ?? d.PublicSubnets,
-            PrivateSubnets = r.StringList("privateSubnets") ?? d.PrivateSubnets,
-            PodCidr = r.String("podCidr") ?? d.PodCidr,
-            ServiceCidr = r.String("serviceCidr") ?? d.ServiceCidr,
-            NatGateways = r.Enum("natGateways", SpecEnumNames.NatGateways) ?? d.NatGateways,
-            AdminCidrs = r.StringList("adminCidrs") ?? d.AdminCidrs,
-        };
-        r.RejectUnknownKeys();
-        return network;
-    }
+        VpcCidr = r.String("vpcCidr") ?? d.VpcCidr,
+        PublicSubnets = r.StringList("publicSubnets") ?? d.PublicSubnets,
+        PrivateSubnets = r.StringList("privateSubnets") ?? d.PrivateSubnets,
+        PodCidr = r.String("podCidr") ?? d.PodCidr,
+        ServiceCidr = r.String("serviceCidr") ?? d.ServiceCidr,
+        NatGateways = r.Enum("natGateways", SpecEnumNames.NatGateways) ?? d.NatGateways,
+        AdminCidrs = r.StringList("adminCidrs") ?? d.AdminCidrs,
+    });
 
-    private static InstanceGroupSpec Group(SpecMappingReader r, InstanceGroupSpec d)
-    {
-        var group = d with
-        {
-            Count = r.Int("count") ?? d.Count,
-            InstanceType = r.String("instanceType") ?? d.InstanceType,
-            RootVolumeSizeGiB = r.Int("rootVolumeSizeGiB") ?? d.RootVolumeSizeGiB,
-            VolumeSizeGiB = r.Int("volumeSizeGiB") ?? d.VolumeSizeGiB,
-        };
-        r.RejectUnknownKeys();
-        return group;
-    }
+    private static InstanceGroupSpec Group(SpecMappingReader r, InstanceGroupSpec d) => r.ReadAll(() => GroupFields(r, d));
 
-    private static NodeGroupSpec Nodes(SpecMappingReader r, NodeGroupSpec d)
-    {
-        var nodes = d with
+    private static NodeGroupSpec Nodes(SpecMappingReader r, NodeGroupSpec d) => r.ReadAll(() =>
+        (NodeGroupSpec)GroupFields(r, d) with
         {
-            Count = r.Int("count") ?? d.Count,
             Min = r.Int("min") ?? d.Min,
             Max = r.Int("max") ?? d.Max,
-            InstanceType = r.String("instanceType") ?? d.InstanceType,
-            RootVolumeSizeGiB = r.Int("rootVolumeSizeGiB") ?? d.RootVolumeSizeGiB,
-            VolumeSizeGiB = r.Int("volumeSizeGiB") ?? d.VolumeSizeGiB,
             AutoScaling = r.Bool("autoScaling") ?? d.AutoScaling,
-        };
-        r.RejectUnknownKeys();
-        return nodes;
-    }
+        });
 
-    private static PkiSpec Pki(SpecMappingReader r, PkiSpec d)
+    /// <summary>The fields every instance group has; <c>with</c> clones the runtime type, so nodes stay nodes.</summary>
+    private static InstanceGroupSpec GroupFields(SpecMappingReader r, InstanceGroupSpec d) => d with
     {
-        var pki = d with
-        {
-            KeyAlgorithm = r.Enum("keyAlgorithm", SpecEnumNames.KeyAlgorithm) ?? d.KeyAlgorithm,
-            CaLifetimeDays = r.Int("caLifetimeDays") ?? d.CaLifetimeDays,
-            CertificateLifetimeDays = r.Int("certificateLifetimeDays") ?? d.CertificateLifetimeDays,
-        };
-        r.RejectUnknownKeys();
-        return pki;
-    }
+        Count = r.Int("count") ?? d.Count,
+        InstanceType = r.String("instanceType") ?? d.InstanceType,
+        RootVolumeSizeGiB = r.Int("rootVolumeSizeGiB") ?? d.RootVolumeSizeGiB,
+        VolumeSizeGiB = r.Int("volumeSizeGiB") ?? d.VolumeSizeGiB,
+    };
 
-    private static AddonsSpec Addons(SpecMappingReader r, AddonsSpec d)
+    private static PkiSpec Pki(SpecMappingReader r, PkiSpec d) => r.ReadAll(() => d with
     {
-        var addons = d with
-        {
-            CoreDns = r.Bool("coreDns") ?? d.CoreDns,
-            EbsCsiDriver = r.Bool("ebsCsiDriver") ?? d.EbsCsiDriver,
-            Dashboard = r.Bool("dashboard") ?? d.Dashboard,
-            Monitoring = r.Bool("monitoring") ?? d.Monitoring,
-        };
-        r.RejectUnknownKeys();
-        return addons;
-    }
+        KeyAlgorithm = r.Enum("keyAlgorithm", SpecEnumNames.KeyAlgorithm) ?? d.KeyAlgorithm,
+        CaLifetimeDays = r.Int("caLifetimeDays") ?? d.CaLifetimeDays,
+        CertificateLifetimeDays = r.Int("certificateLifetimeDays") ?? d.CertificateLifetimeDays,
+    });
+
+    private static AddonsSpec Addons(SpecMappingReader r, AddonsSpec d) => r.ReadAll(() => d with
+    {
+        CoreDns = r.Bool("coreDns") ?? d.CoreDns,
+        EbsCsiDriver = r.Bool("ebsCsiDriver") ?? d.EbsCsiDriver,
+        Dashboard = r.Bool("dashboard") ?? d.Dashboard,
+        Monitoring = r.Bool("monitoring") ?? d.Monitoring,
+    });
 }

@@ -77,21 +77,19 @@ internal static class NetworkValidator
     {
         var publicSubnets = Subnets(Public, spec.Network.PublicSubnets, vpc, isPublic: true, problems);
         var privateSubnets = Subnets(Private, spec.Network.PrivateSubnets, vpc, isPublic: false, problems);
-        var all = publicSubnets.Concat(privateSubnets).Where(s => s.Block is not null).ToList();
+        var all = publicSubnets.Concat(privateSubnets).ToList();
         for (var j = 0; j < all.Count; j++)
         {
             for (var i = 0; i < j; i++)
             {
-                if (!all[i].Block!.Value.Overlaps(all[j].Block!.Value)) continue;
+                if (!all[i].Block.Overlaps(all[j].Block)) continue;
                 var (later, earlier) = all[j].Listed ? (all[j], all[i]) : (all[i], all[j]);
                 problems.Add(later.Path, $"{later.Block} overlaps {earlier.Describe} ({earlier.Block}); the subnets must be distinct");
             }
         }
 
-        var publicNeed = SubnetNeed.Public(spec);
-        var privateNeed = SubnetNeed.Private(spec);
-        ReportTooSmall(publicSubnets, publicNeed, vpc, problems);
-        ReportTooSmall(privateSubnets, privateNeed, vpc, problems);
+        ReportTooSmall(publicSubnets, SubnetNeed.Public(spec), vpc, problems);
+        ReportTooSmall(privateSubnets, SubnetNeed.Private(spec), vpc, problems);
     }
 
     /// <summary>The three subnets of one kind: as listed, or derived from the VPC when the list is empty.</summary>
@@ -134,7 +132,8 @@ internal static class NetworkValidator
         if (need is null) return;
         foreach (var subnet in subnets)
         {
-            if (subnet.Reported || subnet.Block is not { } block || block.Size >= need.Addresses) continue;
+            var block = subnet.Block;
+            if (subnet.Reported || block.Size >= need.Addresses) continue;
             if (subnet.Listed)
             {
                 problems.Add(subnet.Path, $"is too small for {need.What}, up to offset {need.LastOffset}: it must be "
@@ -151,7 +150,7 @@ internal static class NetworkValidator
     }
 
     /// <summary>A listed or derived subnet; <paramref name="Reported"/> when it already has a problem of its own.</summary>
-    private sealed record Subnet(string Path, Cidr? Block, bool Listed, string Describe, bool Reported);
+    private sealed record Subnet(string Path, Cidr Block, bool Listed, string Describe, bool Reported);
 
     /// <summary>The highest fixed address offset a subnet must hold, and the smallest block that holds it.</summary>
     private sealed record SubnetNeed(uint LastOffset, string What)

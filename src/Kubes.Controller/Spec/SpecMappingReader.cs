@@ -26,7 +26,7 @@ internal sealed class SpecMappingReader
 
     public string Path { get; }
 
-    /// <summary>Reads <paramref name="node"/> as a mapping; null (the field is absent) reads as an empty one.</summary>
+    /// <summary>Reads <paramref name="node"/> as a mapping; null (the field is absent or null) reads as an empty one.</summary>
     public static SpecMappingReader Of(YamlNode? node, string path, List<SpecProblem> problems, SpecLocations locations)
     {
         var reader = new SpecMappingReader(path, problems, locations);
@@ -47,8 +47,6 @@ internal sealed class SpecMappingReader
                         reader.Problem(path, key.Start, "a key must be a plain field name");
                     }
                 }
-                break;
-            case var other when IsNull(other):
                 break;
             default:
                 reader.Problem(path, node.Start, $"expected a mapping of fields, got {Describe(node)}");
@@ -138,6 +136,14 @@ internal sealed class SpecMappingReader
             else ok = false;
         }
         return ok ? items : null;
+    }
+
+    /// <summary>Runs <paramref name="read"/>, which asks for every field of this mapping, then reports the keys it did not ask for.</summary>
+    public T ReadAll<T>(Func<T> read)
+    {
+        var value = read();
+        RejectUnknownKeys();
+        return value;
     }
 
     public void RejectUnknownKeys()
