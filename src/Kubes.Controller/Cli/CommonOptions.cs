@@ -14,7 +14,7 @@ public static class CommonOptions
     /// <summary><c>-f/--file</c>: the cluster spec, <c>./cluster.yaml</c> unless given.</summary>
     public static Option<string> File() => new("--file", "-f")
     {
-        Description = $"The cluster spec file [default: {DefaultSpecFile}]",
+        Description = "The cluster spec file",
         HelpName = "FILE",
         DefaultValueFactory = _ => DefaultSpecFile,
     };
@@ -28,7 +28,7 @@ public static class CommonOptions
         {
             Description = $"Output format: {string.Join(", ", names)} [default: table]",
             HelpName = string.Join("|", names),
-            DefaultValueFactory = _ => OutputFormat.Table,
+            // No default factory: help would print the enum's own spelling; absent reads as Table, the enum's zero.
             CustomParser = result => Parse(result, formats),
         };
         option.CompletionSources.Add(names);
@@ -66,4 +66,4 @@ public static class CommonOptions
 }
 
 /// <summary>What <c>-o</c> asks for: a table for people, JSON or YAML for programs.</summary>
-public enum OutputFormat { Table, Json, Yaml }
+public enum OutputFormat { Table = 0, Json, Yaml }
