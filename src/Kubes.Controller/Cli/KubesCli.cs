@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Kubes.Controller.Cli.Commands;
 
 namespace Kubes.Controller.Cli;
 
@@ -9,8 +8,8 @@ public static class KubesCli
     public static RootCommand Build(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("kubes: a highly available Kubernetes cluster on AWS whose machines configure themselves.");
-        root.Subcommands.Add(InitCommand.Create(stdout, stderr));
-        root.Subcommands.Add(ValidateCommand.Create(stdout, stderr));
+        root.Subcommands.Add(Commands.InitCommand.Create(stdout, stderr));
+        root.Subcommands.Add(Commands.ValidateCommand.Create(stdout, stderr));
         return root;
     }
 
