@@ -8,6 +8,9 @@ public static class KubesCli
     public static RootCommand Build(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("kubes: a highly available Kubernetes cluster on AWS whose machines configure themselves.");
+        root.Subcommands.Add(Commands.InitCommand.Create(stdout, stderr));
+        root.Subcommands.Add(Commands.ValidateCommand.Create(stdout, stderr));
+        root.Subcommands.Add(Commands.PlanCommand.Create(stdout, stderr));
         root.Subcommands.Add(Commands.PkiCommand.Create(stdout, stderr));
         return root;
     }

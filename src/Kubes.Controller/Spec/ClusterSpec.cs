@@ -3,6 +3,7 @@ namespace Kubes.Controller.Spec;
 /// <summary>
 /// The desired cluster, as read from cluster.yaml (apiVersion kubes/v1, kind Cluster).
 /// Every property has the production default; the loader overrides what the file sets.
+/// Lists are stored as <see cref="EquatableList{T}"/>, so two specs with the same content are equal.
 /// </summary>
 public sealed record ClusterSpec
 {
@@ -13,7 +14,8 @@ public sealed record ClusterSpec
     public ProviderKind Provider { get; init; } = ProviderKind.Aws;
     public string Region { get; init; } = "us-east-1";
     /// <summary>Exactly three distinct zones of the region; slot i lives in zone i mod 3.</summary>
-    public IReadOnlyList<string> Zones { get; init; } = ["us-east-1a", "us-east-1b", "us-east-1c"];
+    public IReadOnlyList<string> Zones { get; init => field = EquatableList.Of(value); } =
+        EquatableList.Of(["us-east-1a", "us-east-1b", "us-east-1c"]);
     public string KubernetesVersion { get; init; } = KubernetesVersions.Default;
     public NetworkSpec Network { get; init; } = new();
     public CniKind Cni { get; init; } = CniKind.Cilium;
@@ -42,13 +44,13 @@ public sealed record NetworkSpec
 {
     public string VpcCidr { get; init; } = "10.0.0.0/16";
     /// <summary>One per zone, in zone order. Empty means derived from the VPC CIDR.</summary>
-    public IReadOnlyList<string> PublicSubnets { get; init; } = [];
-    public IReadOnlyList<string> PrivateSubnets { get; init; } = [];
+    public IReadOnlyList<string> PublicSubnets { get; init => field = EquatableList.Of(value); } = EquatableList<string>.Empty;
+    public IReadOnlyList<string> PrivateSubnets { get; init => field = EquatableList.Of(value); } = EquatableList<string>.Empty;
     public string PodCidr { get; init; } = "10.200.0.0/16";
     public string ServiceCidr { get; init; } = "10.32.0.0/24";
     public NatGatewayMode NatGateways { get; init; } = NatGatewayMode.PerZone;
     /// <summary>Who may reach the bastion (SSH, VPN). Empty means nobody until the operator says so.</summary>
-    public IReadOnlyList<string> AdminCidrs { get; init; } = [];
+    public IReadOnlyList<string> AdminCidrs { get; init => field = EquatableList.Of(value); } = EquatableList<string>.Empty;
 }
 
 public record InstanceGroupSpec

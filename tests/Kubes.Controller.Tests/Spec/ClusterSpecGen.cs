@@ -1,0 +1,136 @@
+using CsCheck;
+using Kubes.Controller.Networking;
+using Kubes.Controller.Spec;
+using Kubes.Controller.Topology;
+
+namespace Kubes.Controller.Tests.Spec;
+
+/// <summary>Generates valid cluster specs from valid parts, for both providers.</summary>
+internal static class ClusterSpecGen
+{
+    private const string Lower = "abcdefghijklmnopqrstuvwxyz";
+    private const string LowerDigits = Lower + "0123456789";
+
+    public static readonly Gen<string> Name =
+        Gen.Select(Gen.Char[LowerDigits], Gen.String[Gen.Char[LowerDigits + "-"], 0, SpecLimits.MaxNameLength - 2],
+                Gen.Char[LowerDigits], Gen.Bool)
+            .Select((first, middle, last, single) => single ? first.ToString() : $"{first}{middle}{last}");
+
+    private static readonly Gen<string> AwsRegion =
+        Gen.Select(Gen.String[Gen.Char[Lower], 2, 2], Gen.String[Gen.Char[Lower], 3, 10], Gen.Int[1, 9])
+            .Select((area, place, n) => $"{area}-{place}-{n}");
+
+    private static readonly Gen<string> InstanceType = Gen.OneOf(
+        Gen.OneOf("t3.small", "t3.medium", "m7i.large", "c6gd.2xlarge", "m7i-flex.large", "u-6tb1.metal"),
+        Gen.Select(Gen.Char[Lower], Gen.String[Gen.Char[LowerDigits + "-"], 0, 6], Gen.String[Gen.Char[LowerDigits], 1, 8])
+            .Select((first, rest, size) => $"{first}{rest}.{size}"));
+
+    public static readonly Gen<InstanceGroupSpec> Volumes =
+        Gen.Select(InstanceType, Gen.Int[SpecLimits.MinRootVolumeGiB, SpecLimits.MaxVolumeGiB],
+                Gen.OneOf(Gen.Const(0), Gen.Int[1, SpecLimits.MaxVolumeGiB]))
+            .Select((type, root, data) => new InstanceGroupSpec { InstanceType = type, RootVolumeSizeGiB = root, VolumeSizeGiB = data });
+
+    private static readonly Gen<NodeGroupSpec> Nodes =
+        Gen.Select(Gen.Int[0, 5], Gen.Int[0, 200], Volumes, Gen.Bool)
+            .SelectMany((min, extra, group, autoScaling) => Gen.Int[Math.Max(1, min), Math.Max(1, min + extra)]
+                .Select(count => new NodeGroupSpec
+                {
+                    Count = count,
+                    Min = min,
+                    Max = Math.Max(1, min + extra),
+                    InstanceType = group.InstanceType,
+                    RootVolumeSizeGiB = group.RootVolumeSizeGiB,
+                    VolumeSizeGiB = group.VolumeSizeGiB,
+                    AutoScaling = autoScaling,
+                }));
+
+    private static readonly Gen<string> AdminCidr =
+        Gen.Select(Gen.UInt, Gen.Int[0, 32]).Select((address, prefix) =>
+        {
+            var mask = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
+            return $"{Cidr.FromUInt(address & mask)}/{prefix}";
+        });
+
+    /// <summary>Folder names with characters that need quoting in YAML, to exercise the writer.</summary>
+    private static readonly Gen<string> LocalFolder =
+        Gen.String[Gen.Char["abcXYZ019 ./_-:#'\"\\é[]{},&*!|>%@`\t"], 1, 30]
+            .Where(s => !s.StartsWith("s3://", StringComparison.OrdinalIgnoreCase));
+
+    private static readonly Gen<string> S3Store =
+        Gen.Select(Gen.String[Gen.Char[LowerDigits], 3, 40], Gen.String[Gen.Char[LowerDigits + "-_/."], 0, 20])
+            .Select((bucket, prefix) => prefix.Length == 0 ? $"s3://{bucket}" : $"s3://{bucket}/{prefix}")
+            .Where(s => S3Location.TryParse(s, out _, out _));
+
+    private static readonly Gen<PkiSpec> Pki =
+        Gen.Select(Gen.Enum<KeyAlgorithm>(), Gen.Int[1, SpecLimits.MaxCaLifetimeDays])
+            .SelectMany((algorithm, ca) => Gen.Int[1, ca].Select(certificate =>
+                new PkiSpec { KeyAlgorithm = algorithm, CaLifetimeDays = ca, CertificateLifetimeDays = certificate }));
+
+    private static readonly Gen<AddonsSpec> Addons =
+        Gen.Select(Gen.Bool, Gen.Bool, Gen.Bool, Gen.Bool)
+            .Select((dns, ebs, dashboard, monitoring) =>
+                new AddonsSpec { CoreDns = dns, EbsCsiDriver = ebs, Dashboard = dashboard, Monitoring = monitoring });
+
+    /// <summary>The VPC, its subnets (listed or derived), pods and services: valid and apart from each other.</summary>
+    private static Gen<NetworkSpec> Network(ProviderKind provider) =>
+        Gen.Select(
+                provider == ProviderKind.Local
+                    ? Gen.Int[1, 254].Select(n => $"127.{n}")
+                    : Gen.OneOf(Gen.Int[0, 99].Select(n => $"10.{n}"), Gen.Int[16, 31].Select(n => $"172.{n}"), Gen.Const("192.168")),
+                Gen.Int[SpecLimits.MinVpcPrefix, 20],
+                Gen.Bool,
+                Gen.Shuffle(Enumerable.Range(0, 8).ToArray(), 6),
+                Gen.Int[100, 199],
+                Gen.Select(Gen.Int[200, 250], Gen.Int[SpecLimits.MinServicePrefix + 4, SpecLimits.MaxServicePrefix]),
+                Gen.Enum<NatGatewayMode>(),
+                AdminCidr.Array[0, 3])
+            .Select((vpcBase, vpcPrefix, listSubnets, order, podOctet, service, nat, admins) =>
+            {
+                var vpc = Cidr.Parse($"{vpcBase}.0.0/16").Subnet(vpcPrefix - 16, 0);
+                var (serviceOctet, servicePrefix) = service;
+                return new NetworkSpec
+                {
+                    VpcCidr = vpc.ToString(),
+                    PublicSubnets = listSubnets ? order[..3].Select(i => vpc.Subnet(3, i).ToString()).ToArray() : [],
+                    PrivateSubnets = listSubnets ? order[3..].Select(i => vpc.Subnet(3, i).ToString()).ToArray() : [],
+                    PodCidr = $"10.{podOctet}.0.0/16",
+                    ServiceCidr = Cidr.Parse($"10.{serviceOctet}.0.0/16").Subnet(servicePrefix - 16, 0).ToString(),
+                    NatGateways = nat,
+                    AdminCidrs = admins,
+                };
+            });
+
+    public static readonly Gen<ClusterSpec> Valid =
+        Gen.Select(Name, Gen.Enum<ProviderKind>(), AwsRegion, Gen.Int[1, 9], Gen.Shuffle(Lower.ToCharArray(), 3))
+            .SelectMany((name, provider, awsRegion, localN, zoneLetters) =>
+            {
+                var region = provider == ProviderKind.Local ? $"local-{localN}" : awsRegion;
+                return Gen.Select(
+                        Gen.Select(Network(provider), Gen.Select(Gen.Int[32, 34], Gen.Int[0, 20])),
+                        Gen.Select(Gen.Enum<CniKind>(), Gen.Enum<AgentChannel>()),
+                        Gen.Select(Gen.Int[0, 1], Gen.OneOf(1, 3, 5, 7), Gen.Int[1, 9]),
+                        Gen.Select(Volumes, Volumes, Volumes),
+                        Nodes,
+                        provider == ProviderKind.Local ? LocalFolder : Gen.OneOf(Gen.Const(""), S3Store),
+                        Pki,
+                        Addons)
+                    .Select((networkAndVersion, choices, counts, groups, nodes, store, pki, addons) => new ClusterSpec
+                    {
+                        Name = name,
+                        Provider = provider,
+                        Region = region,
+                        Zones = zoneLetters.Select(letter => $"{region}{letter}").ToArray(),
+                        KubernetesVersion = $"1.{networkAndVersion.Item2.Item1}.{networkAndVersion.Item2.Item2}",
+                        Network = networkAndVersion.Item1,
+                        Cni = choices.Item1,
+                        AgentChannel = choices.Item2,
+                        Bastion = groups.Item1 with { Count = counts.Item1 },
+                        Etcd = groups.Item2 with { Count = counts.Item2 },
+                        Controllers = groups.Item3 with { Count = counts.Item3 },
+                        Nodes = nodes,
+                        StateStore = store,
+                        Pki = pki,
+                        Addons = addons,
+                    });
+            });
+}

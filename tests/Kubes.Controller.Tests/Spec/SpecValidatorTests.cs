@@ -1,0 +1,266 @@
+using Kubes.Controller.Spec;
+
+namespace Kubes.Controller.Tests.Spec;
+
+public sealed class SpecValidatorTests
+{
+    private static readonly ClusterSpec Aws = ClusterSpecDefaults.Aws("demo");
+    private static readonly ClusterSpec Local = ClusterSpecDefaults.Local("demo");
+
+    private static SpecProblem Only(ClusterSpec spec) => Assert.Single(SpecValidator.Validate(spec));
+
+    private static void AssertOnly(ClusterSpec spec, string path, string message)
+    {
+        var problem = Only(spec);
+        Assert.Equal(path, problem.Path);
+        Assert.Contains(message, problem.Message);
+    }
+
+    private static ClusterSpec WithNetwork(ClusterSpec spec, Func<NetworkSpec, NetworkSpec> change) =>
+        spec with { Network = change(spec.Network) };
+
+    [Fact]
+    public void The_defaults_of_both_providers_are_valid()
+    {
+        Assert.Empty(SpecValidator.Validate(Aws));
+        Assert.Empty(SpecValidator.Validate(Local));
+        Assert.Empty(SpecValidator.Validate(ClusterSpecDefaults.Aws("x", "ap-southeast-2")));
+    }
+
+    [Theory]
+    [InlineData("", "is required")]
+    [InlineData("Demo", "must be a DNS-1123 label")]
+    [InlineData("demo_1", "must be a DNS-1123 label")]
+    [InlineData("-demo", "must be a DNS-1123 label")]
+    [InlineData("demo-", "must be a DNS-1123 label")]
+    [InlineData("demo\n", "must be a DNS-1123 label")]
+    [InlineData("a123456789b123456789c123456789d123456789e", "1 to 40 lower-case letters")]
+    public void The_name_is_a_short_dns_label(string name, string message) =>
+        AssertOnly(Aws with { Name = name }, "metadata.name", message);
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("a123456789b123456789c123456789d123456789")]
+    [InlineData("my-cluster-2")]
+    public void Short_dns_labels_are_names(string name) => Assert.Empty(SpecValidator.Validate(Aws with { Name = name }));
+
+    [Fact]
+    public void Zones_are_exactly_three_distinct_zones_of_the_region()
+    {
+        AssertOnly(Aws with { Zones = ["us-east-1a", "us-east-1b"] }, "spec.zones", "exactly 3 zones");
+        AssertOnly(Aws with { Zones = ["us-east-1a", "us-east-1b", "us-east-1a"] }, "spec.zones[2]", "repeats spec.zones[0]");
+        AssertOnly(Aws with { Zones = ["us-east-1a", "us-west-2b", "us-east-1c"] }, "spec.zones[1]",
+            "must be the region followed by one letter, like us-east-1a (got 'us-west-2b')");
+        AssertOnly(Aws with { Zones = ["us-east-1a", "us-east-1bb", "us-east-1c"] }, "spec.zones[1]", "one letter");
+        AssertOnly(Aws with { Zones = ["us-east-1a", "us-east-1B", "us-east-1c"] }, "spec.zones[1]", "one letter");
+    }
+
+    [Theory]
+    [InlineData(ProviderKind.Aws, "useast1")]
+    [InlineData(ProviderKind.Aws, "US-EAST-1")]
+    [InlineData(ProviderKind.Aws, "local-1")]
+    [InlineData(ProviderKind.Local, "us-east-1")]
+    public void The_region_fits_the_provider(ProviderKind provider, string region)
+    {
+        var spec = (provider == ProviderKind.Aws ? Aws : Local) with { Region = region, Zones = ClusterSpecDefaults.ZonesOf(region) };
+        AssertOnly(spec, "spec.region", provider == ProviderKind.Aws ? "must be an AWS region" : "must be local-N");
+    }
+
+    [Fact]
+    public void The_kubernetes_version_must_be_a_supported_patch_release_and_the_message_says_which()
+    {
+        foreach (var version in new[] { "1.31.4", "1.34", "latest", "1.34.x" })
+            AssertOnly(Aws with { KubernetesVersion = version }, "spec.kubernetesVersion", "supported release major.minor.patch: 1.32.x, 1.33.x, 1.34.x");
+        Assert.Empty(SpecValidator.Validate(Aws with { KubernetesVersion = "1.32.0" }));
+    }
+
+    [Theory]
+    [InlineData("10.0.0.0", "is not a CIDR block")]
+    [InlineData("10.0.0.1/16", "has host bits set")]
+    [InlineData("10.0.0.0/15", "must be between /16 and /24 (got /15)")]
+    [InlineData("10.0.0.0/25", "must be between /16 and /24 (got /25)")]
+    [InlineData("100.64.0.0/16", "must be inside a private range")]
+    public void The_aws_vpc_is_a_private_block_of_16_to_24_bits(string vpc, string message)
+    {
+        var problems = SpecValidator.Validate(WithNetwork(Aws, n => n with { VpcCidr = vpc }));
+        Assert.Contains(problems, p => p.Path == "spec.network.vpcCidr" && p.Message.Contains(message));
+    }
+
+    [Theory]
+    [InlineData("10.0.0.0/16", "must be inside 127.0.0.0/8")]
+    [InlineData("127.0.0.0/16", "must not overlap 127.0.0.0/16")]
+    [InlineData("127.5.0.0/25", "must be between /16 and /24")]
+    public void The_local_vpc_is_a_loopback_block_away_from_127_0(string vpc, string message)
+    {
+        var problems = SpecValidator.Validate(WithNetwork(Local, n => n with { VpcCidr = vpc }));
+        Assert.Contains(problems, p => p.Path == "spec.network.vpcCidr" && p.Message.Contains(message));
+    }
+
+    [Fact]
+    public void Pod_service_and_vpc_ranges_must_not_overlap()
+    {
+        AssertOnly(WithNetwork(Aws, n => n with { PodCidr = "10.0.0.0/12" }), "spec.network.podCidr",
+            "10.0.0.0/12 overlaps spec.network.vpcCidr (10.0.0.0/16)");
+        AssertOnly(WithNetwork(Aws, n => n with { ServiceCidr = "10.200.0.0/24" }), "spec.network.serviceCidr",
+            "overlaps spec.network.podCidr");
+    }
+
+    [Fact]
+    public void An_overlap_is_reported_at_the_field_the_file_sets()
+    {
+        var yaml = "apiVersion: kubes/v1\nkind: Cluster\nmetadata: {name: demo}\nspec:\n  network:\n    podCidr: 10.32.0.0/16\n";
+
+        var problem = Assert.Single(ClusterSpecLoader.Load(yaml, "c.yaml").Problems);
+
+        Assert.Equal(("spec.network.podCidr", 6), (problem.Path, problem.Line));
+        Assert.Contains("overlaps spec.network.serviceCidr (10.32.0.0/24)", problem.Message);
+    }
+
+    [Fact]
+    public void The_pod_range_holds_a_24_per_node_up_to_the_maximum()
+    {
+        AssertOnly(WithNetwork(Aws, n => n with { PodCidr = "10.200.0.0/21" }) with { Nodes = Aws.Nodes with { Max = 9 } },
+            "spec.network.podCidr", "must hold a /24 for each of up to 9 nodes (spec.nodes.max), so /20 or larger (got /21)");
+        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { PodCidr = "10.200.0.0/21" }) with { Nodes = Aws.Nodes with { Max = 8 } }));
+    }
+
+    [Fact]
+    public void The_service_range_is_12_to_28_bits()
+    {
+        AssertOnly(WithNetwork(Aws, n => n with { ServiceCidr = "10.32.0.0/29" }), "spec.network.serviceCidr", "between /12");
+        AssertOnly(WithNetwork(Aws, n => n with { ServiceCidr = "172.0.0.0/11" }), "spec.network.serviceCidr", "between /12");
+    }
+
+    [Fact]
+    public void Admin_cidrs_must_parse()
+    {
+        AssertOnly(WithNetwork(Aws, n => n with { AdminCidrs = ["203.0.113.0/24", "203.0.113.7"] }), "spec.network.adminCidrs[1]",
+            "is not a CIDR block");
+    }
+
+    private static readonly string[] GoodPublic = ["10.0.128.0/20", "10.0.144.0/20", "10.0.160.0/20"];
+    private static readonly string[] GoodPrivate = ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"];
+
+    [Fact]
+    public void Listed_subnets_are_one_per_zone_inside_the_vpc_and_apart()
+    {
+        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { PublicSubnets = GoodPublic, PrivateSubnets = GoodPrivate })));
+
+        AssertOnly(WithNetwork(Aws, n => n with { PublicSubnets = GoodPublic[..2] }), "spec.network.publicSubnets",
+            "must list one subnet per zone (3), or none");
+        AssertOnly(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/20", "10.1.0.0/20", "10.0.32.0/20"] }),
+            "spec.network.privateSubnets[1]", "must be inside spec.network.vpcCidr (10.0.0.0/16)");
+        AssertOnly(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/20", "10.0.8.0/21", "10.0.32.0/20"] }),
+            "spec.network.privateSubnets[1]", "overlaps spec.network.privateSubnets[0] (10.0.0.0/20)");
+        AssertOnly(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.128.0/20", "10.0.16.0/20", "10.0.32.0/20"] }),
+            "spec.network.privateSubnets[0]", "overlaps the public subnet of zone 0 derived from spec.network.vpcCidr");
+        AssertOnly(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/20", "10.0.16.0/20", "x"] }),
+            "spec.network.privateSubnets[2]", "is not a CIDR block");
+    }
+
+    [Fact]
+    public void A_listed_subnet_must_hold_the_fixed_slot_addresses()
+    {
+        // Controllers sit at .20 and up: a /28 (16 addresses) cannot hold them, a /27 can.
+        AssertOnly(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/28", "10.0.16.0/20", "10.0.32.0/20"] }),
+            "spec.network.privateSubnets[0]", "is too small for the controllers' fixed addresses, up to offset 20: it must be /27 or larger (got /28)");
+        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/27", "10.0.16.0/20", "10.0.32.0/20"] })));
+        // The bastion sits at .10: a /28 holds it.
+        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { PublicSubnets = ["10.0.128.0/28", "10.0.144.0/28", "10.0.160.0/28"] })));
+        AssertOnly(WithNetwork(Aws, n => n with { PublicSubnets = ["10.0.128.0/29", "10.0.144.0/28", "10.0.160.0/28"] }),
+            "spec.network.publicSubnets[0]", "must be /28 or larger, AWS's smallest subnet (got /29)");
+    }
+
+    [Fact]
+    public void Derived_subnets_too_small_for_the_slots_are_blamed_on_the_vpc()
+    {
+        AssertOnly(WithNetwork(Aws, n => n with { VpcCidr = "10.0.0.0/24" }), "spec.network.vpcCidr",
+            "the subnets derived from it are /28, but the controllers' fixed addresses need up to offset 20, so /27; use a VPC of /23 or larger");
+        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { VpcCidr = "10.0.0.0/23" })));
+        // Local nodes have fixed addresses from .100: 10 nodes reach .103 of their zone's subnet.
+        AssertOnly(WithNetwork(Local, n => n with { VpcCidr = "127.9.0.0/22" }), "spec.network.vpcCidr",
+            "the local nodes' fixed addresses need up to offset 103, so /25");
+    }
+
+    [Fact]
+    public void Counts_fit_quorum_and_the_slot_layout()
+    {
+        foreach (var count in new[] { 0, 2, 4, 9 })
+            AssertOnly(Aws with { Etcd = Aws.Etcd with { Count = count } }, "spec.etcd.count", $"must be 1, 3, 5 or 7: etcd needs an odd number of members for quorum (got {count})");
+        AssertOnly(Aws with { Bastion = Aws.Bastion with { Count = 2 } }, "spec.bastion.count", "must be 0 (no bastion) or 1 (got 2)");
+        Assert.Empty(SpecValidator.Validate(Aws with { Bastion = Aws.Bastion with { Count = 0 } }));
+        AssertOnly(Aws with { Controllers = Aws.Controllers with { Count = 0 } }, "spec.controllers.count", "between 1 and 240");
+        AssertOnly(Aws with { Controllers = Aws.Controllers with { Count = 241 } }, "spec.controllers.count", "between 1 and 240");
+    }
+
+    [Fact]
+    public void Nodes_lie_between_min_and_max()
+    {
+        AssertOnly(Aws with { Nodes = Aws.Nodes with { Count = 0, Min = 0 } }, "spec.nodes.count", "at least 1");
+        AssertOnly(Aws with { Nodes = Aws.Nodes with { Count = 2 } }, "spec.nodes.count", "at least spec.nodes.min (3) (got 2)");
+        AssertOnly(Aws with { Nodes = Aws.Nodes with { Count = 11 } }, "spec.nodes.count", "at most spec.nodes.max (10) (got 11)");
+        AssertOnly(Aws with { Nodes = Aws.Nodes with { Min = -1 } }, "spec.nodes.min", "0 or more");
+        Assert.Contains(SpecValidator.Validate(Aws with { Nodes = Aws.Nodes with { Max = 5001 } }), p => p.Path == "spec.nodes.max");
+        Assert.Empty(SpecValidator.Validate(Aws with { Nodes = Aws.Nodes with { Min = 0, Count = 1, Max = 1 } }));
+    }
+
+    [Theory]
+    [InlineData(7, 0, "spec.etcd.rootVolumeSizeGiB", "between 8 and 16384 GiB (got 7)")]
+    [InlineData(16385, 0, "spec.etcd.rootVolumeSizeGiB", "between 8 and 16384 GiB")]
+    [InlineData(20, -1, "spec.etcd.volumeSizeGiB", "must be 0 (no data volume) or 1 to 16384 GiB (got -1)")]
+    [InlineData(20, 16385, "spec.etcd.volumeSizeGiB", "or 1 to 16384 GiB")]
+    public void Volume_sizes_have_ranges(int root, int data, string path, string message) =>
+        AssertOnly(Aws with { Etcd = Aws.Etcd with { RootVolumeSizeGiB = root, VolumeSizeGiB = data } }, path, message);
+
+    [Theory]
+    [InlineData("t3")]
+    [InlineData("T3.large")]
+    [InlineData("t3.")]
+    [InlineData("t3.large\n")]
+    [InlineData("t3 .large")]
+    public void Instance_types_look_like_family_dot_size(string type) =>
+        AssertOnly(Aws with { Nodes = Aws.Nodes with { InstanceType = type } }, "spec.nodes.instanceType", "family.size");
+
+    [Theory]
+    [InlineData("s3://kubes-state")]
+    [InlineData("s3://kubes-state/demo")]
+    [InlineData("s3://kubes.state/a/b/")]
+    [InlineData("")]
+    public void An_aws_state_store_is_empty_or_an_s3_location(string store) =>
+        Assert.Empty(SpecValidator.Validate(Aws with { StateStore = store }));
+
+    [Theory]
+    [InlineData("/var/kubes", "is not an S3 location")]
+    [InlineData("s3://Kubes_State", "not a valid S3 bucket name")]
+    [InlineData("s3://ab", "not a valid S3 bucket name")]
+    [InlineData("s3://a..b", "two adjacent periods")]
+    [InlineData("s3://192.168.1.1", "looks like an IP address")]
+    [InlineData("s3://bucket//x", "empty segment")]
+    public void A_bad_aws_state_store_says_why(string store, string message) =>
+        AssertOnly(Aws with { StateStore = store }, "spec.stateStore", message);
+
+    [Theory]
+    [InlineData("s3://bucket")]
+    [InlineData("S3://bucket")]
+    [InlineData("")]
+    public void A_local_state_store_is_a_folder(string store) =>
+        AssertOnly(Local with { StateStore = store }, "spec.stateStore", "must be a folder for the local provider, like ./.kubes/demo");
+
+    [Fact]
+    public void A_certificate_cannot_outlive_its_ca()
+    {
+        AssertOnly(Aws with { Pki = Aws.Pki with { CaLifetimeDays = 100, CertificateLifetimeDays = 101 } },
+            "spec.pki.certificateLifetimeDays", "between 1 and spec.pki.caLifetimeDays (100)");
+        AssertOnly(Aws with { Pki = Aws.Pki with { CaLifetimeDays = 0, CertificateLifetimeDays = 1 } }, "spec.pki.caLifetimeDays", "between 1 and 36500");
+        AssertOnly(Aws with { Pki = Aws.Pki with { CertificateLifetimeDays = 0 } }, "spec.pki.certificateLifetimeDays", "between 1");
+    }
+
+    [Fact]
+    public void A_spec_built_in_code_has_problems_without_a_place()
+    {
+        var problem = Only(Aws with { Etcd = Aws.Etcd with { Count = 2 } });
+
+        Assert.Equal((0, 0), (problem.Line, problem.Column));
+        Assert.Equal("(embedded): spec.etcd.count: " + problem.Message, problem.Format("(embedded)"));
+    }
+}
