@@ -62,13 +62,21 @@ public static class PlanCommand
             ? StateStoreLocation.Default(account, spec.Name)
             : StateStoreLocation.Parse(spec.StateStore);
 
-    internal static IAnsiConsole ConsoleFor(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    /// <summary>A console on a writer: plain text, wide enough for tables when the output is not a terminal.</summary>
+    internal static IAnsiConsole ConsoleFor(TextWriter writer)
     {
-        Out = new AnsiConsoleOutput(writer),
-        Ansi = AnsiSupport.No,
-        ColorSystem = ColorSystemSupport.NoColors,
-        Interactive = InteractionSupport.No,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected
+            ? Math.Max(Console.WindowWidth, 80)
+            : 200;
+        return console;
+    }
 }
 
 /// <summary>Computes the plan against the live cloud (the AWS or the local provider).</summary>

@@ -10,20 +10,20 @@ public static class PlanTableRenderer
         var s = plan.Summary;
         console.WriteLine($"Plan for cluster {plan.Cluster} ({plan.Provider}{(plan.Offline ? ", offline: nothing was looked up" : "")}): " +
                           $"{s.Create} to create, {s.Update} to update, {s.Delete} to delete, {s.Unchanged} unchanged.");
-        if (plan.Changes.Count > 0)
+        foreach (var change in plan.Changes)
         {
-            var changes = new Table().Border(TableBorder.Simple).AddColumns("", "Resource", "Depends on", "Details");
-            foreach (var change in plan.Changes)
+            var sign = change.Action switch { "create" => "+", "delete" => "-", _ => "~" };
+            var after = change.DependsOn.Count == 0 ? "" : $"   (after {string.Join(", ", change.DependsOn)})";
+            console.WriteLine($"{sign} {change.Resource}{(change.Id is null ? "" : $" [{change.Id}]")}{after}");
+            foreach (var field in change.Fields)
             {
-                var sign = change.Action switch { "create" => "+", "delete" => "-", _ => "~" };
-                var details = change.Action == "update"
-                    ? change.Fields.Select(f => $"{f.Name}: {f.From ?? "(none)"} -> {f.To ?? "(none)"}")
-                    : change.Fields.Select(f => $"{f.Name}: {f.To ?? f.From}");
-                changes.AddRow(Text(sign), Text(change.Resource + (change.Id is null ? "" : $" ({change.Id})")),
-                    Text(string.Join("\n", change.DependsOn)), Text(string.Join("\n", details)));
+                var value = change.Action == "update"
+                    ? $"{field.From ?? "(none)"} -> {field.To ?? "(none)"}"
+                    : field.To ?? field.From ?? "";
+                console.WriteLine($"      {field.Name}: {value}");
             }
-            console.Write(changes);
         }
+        console.WriteLine();
 
         var slots = new Table().Border(TableBorder.Simple)
             .AddColumns("Slot", "Role", "Zone", "Subnet", "Private IP", "Type", "Root", "Data");
