@@ -163,7 +163,10 @@ public sealed class PlanExecutor(
                 ids!.Set(change.Key, created.Id);
                 break;
             case ChangeAction.Update:
-                await handler.UpdateAsync(change.Desired!, change.Actual!, change.Fields, ids!, cancellationToken);
+                // The plan's fields were computed before this run created the resource's dependencies; compare again
+                // now that their ids are known, so an update never acts on a placeholder.
+                var fields = handler.Diff(change.Desired!, change.Actual!, ids!);
+                if (fields.Count > 0) await handler.UpdateAsync(change.Desired!, change.Actual!, fields, ids!, cancellationToken);
                 break;
             case ChangeAction.Delete:
                 await handler.DeleteAsync(change.Actual!, cancellationToken);

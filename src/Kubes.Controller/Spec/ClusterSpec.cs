@@ -17,6 +17,8 @@ public sealed record ClusterSpec
     public IReadOnlyList<string> Zones { get; init => field = EquatableList.Of(value); } =
         EquatableList.Of(["us-east-1a", "us-east-1b", "us-east-1c"]);
     public string KubernetesVersion { get; init; } = KubernetesVersions.Default;
+    /// <summary>The AMI every instance boots; empty means the newest Canonical Ubuntu 24.04 LTS of the region.</summary>
+    public string Image { get; init; } = "";
     public NetworkSpec Network { get; init; } = new();
     public CniKind Cni { get; init; } = CniKind.Cilium;
     public InstanceGroupSpec Bastion { get; init; } = new() { Count = 1, InstanceType = "t3.small" };

@@ -31,6 +31,7 @@ internal static class ClusterSpecMapper
             Name = name ?? "",
             Zones = spec.StringList("zones") ?? defaults.Zones,
             KubernetesVersion = spec.String("kubernetesVersion") ?? defaults.KubernetesVersion,
+            Image = spec.String("image") ?? defaults.Image,
             Network = Network(spec.Mapping("network"), defaults.Network),
             Cni = spec.Enum("cni", SpecEnumNames.Cni) ?? defaults.Cni,
             Bastion = Group(spec.Mapping("bastion"), defaults.Bastion),

@@ -32,6 +32,9 @@ public static class ClusterSpecWriter
             $"exactly {SpecLimits.ZoneCount} distinct zones: the region and a letter; slot i lives in zone i mod {SpecLimits.ZoneCount}");
         yaml.Field(1, "kubernetesVersion", YamlScalar.Of(spec.KubernetesVersion),
             $"major.minor.patch; supported: {SpecLimits.SupportedKubernetesVersions}");
+        yaml.Field(1, "image", YamlScalar.Of(spec.Image), local
+            ? "unused by the local provider: keep it \"\""
+            : "AMI id for every instance; \"\" is the newest Canonical Ubuntu 24.04 LTS of the region");
 
         var network = spec.Network;
         yaml.Section(1, "network", "the VPC across the zones, with a public and a private subnet in each");

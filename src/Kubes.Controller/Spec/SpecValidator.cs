@@ -17,6 +17,7 @@ public static partial class SpecValidator
         NetworkValidator.Check(spec, problems);
         CheckGroups(spec, problems);
         CheckStateStore(spec, problems);
+        CheckImage(spec, problems);
         CheckPki(spec, problems);
         return problems.Items;
     }
@@ -121,6 +122,18 @@ public static partial class SpecValidator
                 problems.Add(path, $"must be a folder for the local provider, like {ClusterSpecDefaults.LocalStateStore(spec.Name)} (got '{store}')");
         }
     }
+
+    private static void CheckImage(ClusterSpec spec, SpecProblemList problems)
+    {
+        if (spec.Image.Length == 0) return;
+        if (spec.Provider == ProviderKind.Local)
+            problems.Add("spec.image", $"must be empty for the local provider: its instances are processes on this machine (got '{spec.Image}')");
+        else if (!AmiId().IsMatch(spec.Image))
+            problems.Add("spec.image", $"must be empty (the newest Ubuntu 24.04 LTS) or an AMI id like ami-0123456789abcdef0 (got '{spec.Image}')");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^ami-([0-9a-f]{8}|[0-9a-f]{17})$")]
+    private static partial System.Text.RegularExpressions.Regex AmiId();
 
     private static void CheckPki(ClusterSpec spec, SpecProblemList problems)
     {

@@ -16,10 +16,11 @@ internal sealed class StateBucketHandler(IAmazonS3 s3, string cluster, string bu
 
     public async Task<IReadOnlyList<ActualResource>> FindAsync(CancellationToken ct)
     {
-        GetBucketTaggingResponse tagging;
+        string? owner;
         try
         {
-            tagging = await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = bucketName }, ct);
+            var tagging = await s3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = bucketName }, ct);
+            owner = tagging.TagSet?.FirstOrDefault(t => t.Key == ClusterTags.Cluster)?.Value;
         }
         catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchBucket")
         {
@@ -27,15 +28,13 @@ internal sealed class StateBucketHandler(IAmazonS3 s3, string cluster, string bu
         }
         catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchTagSet" or "NoSuchTagSetError")
         {
-            throw new InvalidOperationException(
-                $"bucket {bucketName} exists but carries no {ClusterTags.Cluster} tag: it is not this cluster's. " +
-                "Choose another spec.stateStore, or tag the bucket if it really is this cluster's.");
+            // Ours (S3 answered its tagging to this account) and untagged: a run stopped between create and tag.
+            owner = null;
         }
-        var owner = tagging.TagSet?.FirstOrDefault(t => t.Key == ClusterTags.Cluster)?.Value;
-        if (owner != cluster)
+        if (owner is not null && owner != cluster)
             throw new InvalidOperationException(
-                $"bucket {bucketName} belongs to cluster '{owner ?? "(none)"}', not '{cluster}'. Choose another spec.stateStore.");
-        var state = await ReadStateAsync(ct);
+                $"bucket {bucketName} belongs to cluster '{owner}', not '{cluster}'. Choose another spec.stateStore.");
+        var state = await ReadStateAsync(owner is not null, ct);
         return [new ActualResource(AwsClusterModel.StateBucket, bucketName, state)];
     }
 
@@ -43,6 +42,7 @@ internal sealed class StateBucketHandler(IAmazonS3 s3, string cluster, string bu
     {
         var have = (BucketState)actual.Native;
         var changes = new List<FieldChange>();
+        if (!have.Tagged) changes.Add(new(ClusterTags.Cluster, null, cluster));
         if (!have.Versioned) changes.Add(new("versioning", "Off", "Enabled"));
         if (!have.Encrypted) changes.Add(new("encryption", "none", "aws:kms"));
         if (!have.PublicAccessBlocked) changes.Add(new("publicAccess", "allowed", "blocked"));
@@ -60,17 +60,24 @@ internal sealed class StateBucketHandler(IAmazonS3 s3, string cluster, string bu
         {
             // An earlier run created it and stopped before tagging: carry on and finish the job.
         }
-        await s3.PutBucketTaggingAsync(new PutBucketTaggingRequest
+        await TagAsync(want, ct);
+        await ApplySecurityAsync(want.BucketName, ct);
+        return new ActualResource(want.Key, want.BucketName, new BucketState(true, true, true, true));
+    }
+
+    public async Task UpdateAsync(DesiredResource desired, ActualResource actual, IReadOnlyList<FieldChange> changes, IResolvedIds ids,
+        CancellationToken ct)
+    {
+        if (!((BucketState)actual.Native).Tagged) await TagAsync((StateBucketResource)desired, ct);
+        await ApplySecurityAsync(actual.Id, ct);
+    }
+
+    private Task TagAsync(StateBucketResource want, CancellationToken ct) =>
+        s3.PutBucketTaggingAsync(new PutBucketTaggingRequest
         {
             BucketName = want.BucketName,
             TagSet = [.. want.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value })],
         }, ct);
-        await ApplySecurityAsync(want.BucketName, ct);
-        return new ActualResource(want.Key, want.BucketName, new BucketState(true, true, true));
-    }
-
-    public Task UpdateAsync(DesiredResource desired, ActualResource actual, IReadOnlyList<FieldChange> changes, IResolvedIds ids,
-        CancellationToken ct) => ApplySecurityAsync(actual.Id, ct);
 
     private async Task ApplySecurityAsync(string bucket, CancellationToken ct)
     {
@@ -133,7 +140,7 @@ internal sealed class StateBucketHandler(IAmazonS3 s3, string cluster, string bu
         }
     }
 
-    private async Task<BucketState> ReadStateAsync(CancellationToken ct)
+    private async Task<BucketState> ReadStateAsync(bool tagged, CancellationToken ct)
     {
         var versioning = await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucketName }, ct);
         var encrypted = await TryAsync(async () =>
@@ -145,7 +152,7 @@ internal sealed class StateBucketHandler(IAmazonS3 s3, string cluster, string bu
                 .PublicAccessBlockConfiguration;
             return config is { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true };
         });
-        return new BucketState(versioning.VersioningConfig?.Status == VersionStatus.Enabled, encrypted, blocked);
+        return new BucketState(versioning.VersioningConfig?.Status == VersionStatus.Enabled, encrypted, blocked, tagged);
     }
 
     private static async Task<bool> TryAsync(Func<Task<bool>> read)
@@ -160,5 +167,5 @@ internal sealed class StateBucketHandler(IAmazonS3 s3, string cluster, string bu
         }
     }
 
-    internal sealed record BucketState(bool Versioned, bool Encrypted, bool PublicAccessBlocked);
+    internal sealed record BucketState(bool Versioned, bool Encrypted, bool PublicAccessBlocked, bool Tagged);
 }

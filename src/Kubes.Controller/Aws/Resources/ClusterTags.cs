@@ -26,7 +26,7 @@ public static class ClusterTags
         if (slot is not null)
         {
             tags[Role] = slot.Role.TagValue();
-            tags[Slot] = slot.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            tags[Slot] = slot.Name;
             tags[Name] = $"{cluster}-{slot.Name}";
         }
         return tags;

@@ -6,4 +6,7 @@ namespace Kubes.Controller.Aws.Resources;
 public interface IInstanceBootstrap
 {
     Task<string> UserDataAsync(InstanceSlot slot, CancellationToken cancellationToken);
+
+    /// <summary>User-data shared by every instance an Auto Scaling group launches for <paramref name="role"/>.</summary>
+    Task<string> GroupUserDataAsync(InstanceRole role, CancellationToken cancellationToken);
 }
