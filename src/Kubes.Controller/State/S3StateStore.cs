@@ -68,6 +68,10 @@ public sealed class S3StateStore : IStateStore
         {
             throw Explain("read", key, e);
         }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            throw Unreachable("read", key, e);
+        }
     }
 
     public async Task<string> PutAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersion = null,
@@ -95,6 +99,10 @@ public sealed class S3StateStore : IStateStore
             catch (AmazonS3Exception e)
             {
                 throw Explain("write", key, e);
+            }
+            catch (Exception e) when (IsUnreachable(e))
+            {
+                throw Unreachable("write", key, e);
             }
         }
     }
@@ -124,6 +132,10 @@ public sealed class S3StateStore : IStateStore
             {
                 throw Explain("write", key, e);
             }
+            catch (Exception e) when (IsUnreachable(e))
+            {
+                throw Unreachable("write", key, e);
+            }
         }
     }
 
@@ -150,6 +162,10 @@ public sealed class S3StateStore : IStateStore
         {
             throw Explain("list", prefix, e);
         }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            throw Unreachable("list", prefix, e);
+        }
         keys.Sort(StringComparer.Ordinal);
         return keys;
     }
@@ -168,6 +184,10 @@ public sealed class S3StateStore : IStateStore
         catch (AmazonS3Exception e)
         {
             throw Explain("delete", key, e);
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            throw Unreachable("delete", key, e);
         }
     }
 
@@ -203,6 +223,14 @@ public sealed class S3StateStore : IStateStore
         return new StateStoreException(
             $"Could not {action} '{key}' in the state store {Location}: {e.ErrorCode ?? e.StatusCode.ToString()} ({e.Message}); {next}.", e);
     }
+
+    /// <summary>Failures before S3 answered: no credentials, no region, no route to the endpoint.</summary>
+    private static bool IsUnreachable(Exception e) =>
+        e is Amazon.Runtime.AmazonClientException or Amazon.Runtime.AmazonServiceException or HttpRequestException;
+
+    private StateStoreException Unreachable(string action, string key, Exception e) => new(
+        $"Could not {action} '{key}' in the state store {Location}: {e.Message}; check AWS_PROFILE/credentials, " +
+        "AWS_REGION and AWS_ENDPOINT_URL, then retry.", e);
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

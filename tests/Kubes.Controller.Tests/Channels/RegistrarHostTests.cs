@@ -1,0 +1,89 @@
+using System.Net;
+using Google.Protobuf;
+using Kubes.Controller.Channels;
+using Kubes.Controller.Channels.Mailbox;
+using Kubes.Controller.State;
+using Kubes.Controller.Tests.Channels.Grpc;
+using Kubes.Controller.Tests.Registrar.Support;
+using Kubes.Controller.Tests.State;
+using Kubes.Controller.Topology;
+using Kubes.Protos.V1;
+
+namespace Kubes.Controller.Tests.Channels;
+
+public sealed class RegistrarHostTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ServingCertificate _certificate = ServingCertificate.ForLoopback();
+    private readonly RegistrarWorld _world;
+
+    public RegistrarHostTests()
+    {
+        _world = RegistrarWorld.Create(new FolderStateStore(_folder.Path));
+    }
+
+    public void Dispose()
+    {
+        _world.Dispose();
+        _certificate.Dispose();
+        _folder.Dispose();
+    }
+
+    private RegistrarHostOptions Options() => new(_world.Topology, _world.Store, _world.Directory, _world.Issuer)
+    {
+        PollInterval = TimeSpan.FromMilliseconds(20),
+    };
+
+    private async Task<MailboxResponse> AwaitResponseAsync(string instanceId, string requestId)
+    {
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var stored = await _world.Store.GetAsync(MailboxKeys.Response(instanceId, requestId));
+            if (stored is not null) return MailboxResponse.Parser.ParseFrom(stored.Content);
+            await Task.Delay(10);
+        }
+        throw new TimeoutException($"no mailbox response for {instanceId}/{requestId}");
+    }
+
+    [Fact]
+    public async Task One_host_answers_gRPC_and_the_mailbox_and_watchers_see_both()
+    {
+        await using var host = await RegistrarHost.StartAsync(Options() with
+        {
+            GrpcListen = new IPEndPoint(IPAddress.Loopback, 0),
+            ServingCertificate = _certificate.Certificate,
+        });
+        using var watch = host.Status.Subscribe();
+        await using var grpc = new GrpcAgentChannel(host.GrpcAddress!, _certificate.Ca);
+        var overGrpc = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var overMailbox = await _world.LaunchAsync(InstanceRole.Etcd, 1);
+
+        await grpc.JoinAsync(overGrpc, overGrpc.Join());
+        var request = new MailboxRequest { RequestId = "join-1", Join = overMailbox.Join() };
+        await _world.Store.PutAsync(MailboxKeys.Request(overMailbox.InstanceId, "join-1"), request.ToByteArray());
+        var response = await AwaitResponseAsync(overMailbox.InstanceId, "join-1");
+
+        Assert.Equal(MailboxResponse.BodyOneofCase.Join, response.BodyCase);
+        Assert.Equal(new[] { overGrpc.InstanceId, overMailbox.InstanceId }.Order(), host.Status.Snapshot().Select(s => s.InstanceId).Order());
+    }
+
+    [Fact]
+    public async Task Without_a_listener_the_host_serves_the_mailbox_only()
+    {
+        await using var host = await RegistrarHost.StartAsync(Options());
+        Assert.Null(host.GrpcAddress);
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 2);
+        var request = new MailboxRequest { RequestId = "r", Join = agent.Join() };
+        await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "r"), request.ToByteArray());
+        Assert.Equal(MailboxResponse.BodyOneofCase.Join, (await AwaitResponseAsync(agent.InstanceId, "r")).BodyCase);
+    }
+
+    [Fact]
+    public async Task A_listener_without_a_serving_certificate_is_refused()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => RegistrarHost.StartAsync(Options() with
+        {
+            GrpcListen = new IPEndPoint(IPAddress.Loopback, 0),
+        }));
+    }
+}
