@@ -87,6 +87,25 @@ public sealed class S3StateStoreTests : StateStoreContractTests
     }
 
     [Fact]
+    public async Task An_endpoint_nobody_answers_on_is_reported_with_the_next_step()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var deadEndpoint = $"http://{listener.LocalEndpoint}";
+        listener.Stop();
+        using var client = new AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials("testing", "testing"), new AmazonS3Config
+        {
+            ServiceURL = deadEndpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            MaxErrorRetry = 0,
+        });
+        var store = new S3StateStore(client, S3StateLocation.Parse($"s3://{Bucket}"));
+        var error = await Assert.ThrowsAsync<StateStoreException>(() => store.ListAsync("status/"));
+        Assert.Contains("AWS_ENDPOINT_URL", error.Message);
+    }
+
+    [Fact]
     public async Task The_client_follows_AWS_ENDPOINT_URL_with_path_style_addressing()
     {
         var environment = new Dictionary<string, string>
