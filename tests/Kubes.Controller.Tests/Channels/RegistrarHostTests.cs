@@ -4,6 +4,7 @@ using Kubes.Controller.Channels;
 using Kubes.Controller.Channels.Mailbox;
 using Kubes.Controller.State;
 using Kubes.Controller.Tests.Channels.Grpc;
+using Kubes.Controller.Tests.Channels.Mailbox;
 using Kubes.Controller.Tests.Registrar.Support;
 using Kubes.Controller.Tests.State;
 using Kubes.Controller.Topology;
@@ -34,17 +35,6 @@ public sealed class RegistrarHostTests : IDisposable
         PollInterval = TimeSpan.FromMilliseconds(20),
     };
 
-    private async Task<MailboxResponse> AwaitResponseAsync(string instanceId, string requestId)
-    {
-        for (var attempt = 0; attempt < 1000; attempt++)
-        {
-            var stored = await _world.Store.GetAsync(MailboxKeys.Response(instanceId, requestId));
-            if (stored is not null) return MailboxResponse.Parser.ParseFrom(stored.Content);
-            await Task.Delay(10);
-        }
-        throw new TimeoutException($"no mailbox response for {instanceId}/{requestId}");
-    }
-
     [Fact]
     public async Task One_host_answers_gRPC_and_the_mailbox_and_watchers_see_both()
     {
@@ -61,7 +51,7 @@ public sealed class RegistrarHostTests : IDisposable
         await grpc.JoinAsync(overGrpc, overGrpc.Join());
         var request = new MailboxRequest { RequestId = "join-1", Join = overMailbox.Join() };
         await _world.Store.PutAsync(MailboxKeys.Request(overMailbox.InstanceId, "join-1"), request.ToByteArray());
-        var response = await AwaitResponseAsync(overMailbox.InstanceId, "join-1");
+        var response = await MailboxAgentChannel.AwaitResponseAsync(_world.Store, overMailbox.InstanceId, "join-1");
 
         Assert.Equal(MailboxResponse.BodyOneofCase.Join, response.BodyCase);
         Assert.Equal(new[] { overGrpc.InstanceId, overMailbox.InstanceId }.Order(), host.Status.Snapshot().Select(s => s.InstanceId).Order());
@@ -75,7 +65,7 @@ public sealed class RegistrarHostTests : IDisposable
         var agent = await _world.LaunchAsync(InstanceRole.Etcd, 2);
         var request = new MailboxRequest { RequestId = "r", Join = agent.Join() };
         await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "r"), request.ToByteArray());
-        Assert.Equal(MailboxResponse.BodyOneofCase.Join, (await AwaitResponseAsync(agent.InstanceId, "r")).BodyCase);
+        Assert.Equal(MailboxResponse.BodyOneofCase.Join, (await MailboxAgentChannel.AwaitResponseAsync(_world.Store, agent.InstanceId, "r")).BodyCase);
     }
 
     [Fact]

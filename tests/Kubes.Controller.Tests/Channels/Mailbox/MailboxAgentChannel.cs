@@ -51,6 +51,18 @@ public sealed class MailboxAgentChannel : IAgentChannel
         throw new TimeoutException($"no response at {responseKey}");
     }
 
+    /// <summary>Waits for a coordinator's poll loop to answer (bounded, so a broken loop fails the test).</summary>
+    public static async Task<MailboxResponse> AwaitResponseAsync(IStateStore store, string instanceId, string requestId)
+    {
+        for (var attempt = 0; attempt < 3000; attempt++)
+        {
+            var stored = await store.GetAsync(MailboxKeys.Response(instanceId, requestId));
+            if (stored is not null) return MailboxResponse.Parser.ParseFrom(stored.Content);
+            await Task.Delay(10);
+        }
+        throw new TimeoutException($"no mailbox response for {instanceId}/{requestId}");
+    }
+
     private async Task<MailboxResponse> SendAsync(TestAgent agent, MailboxRequest request)
     {
         request.RequestId = Guid.NewGuid().ToString("N");

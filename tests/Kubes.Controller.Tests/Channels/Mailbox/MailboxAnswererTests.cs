@@ -176,17 +176,11 @@ public sealed class MailboxAnswererTests : IDisposable
         var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
         await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "r1"), JoinRequestBytes(agent, "r1"));
 
-        StoredObject? answer = null;
-        for (var attempt = 0; attempt < 1000 && answer is null; attempt++)
-        {
-            await Task.Delay(10);
-            answer = await _world.Store.GetAsync(MailboxKeys.Response(agent.InstanceId, "r1"));
-        }
+        var answer = await MailboxAgentChannel.AwaitResponseAsync(_world.Store, agent.InstanceId, "r1");
         await stop.CancelAsync();
         await loop;
 
-        Assert.NotNull(answer);
-        Assert.Equal(MailboxResponse.BodyOneofCase.Join, MailboxResponse.Parser.ParseFrom(answer.Content).BodyCase);
+        Assert.Equal(MailboxResponse.BodyOneofCase.Join, answer.BodyCase);
     }
 
     [Theory]

@@ -4,6 +4,7 @@ using Kubes.Controller.Channels.Mailbox;
 using Kubes.Controller.Cli;
 using Kubes.Controller.State;
 using Kubes.Controller.Tests.Channels.Grpc;
+using Kubes.Controller.Tests.Channels.Mailbox;
 using Kubes.Controller.Tests.Registrar.Support;
 using Kubes.Controller.Tests.State;
 using Kubes.Controller.Topology;
@@ -71,13 +72,8 @@ public sealed class ServeCommandTests : IDisposable
         var mailboxAgent = await _world.LaunchAsync(InstanceRole.Etcd, 1);
         await _world.Store.PutAsync(MailboxKeys.Request(mailboxAgent.InstanceId, "r"),
             new MailboxRequest { RequestId = "r", Join = mailboxAgent.Join() }.ToByteArray());
-        StoredObject? response = null;
-        for (var attempt = 0; attempt < 3000 && response is null; attempt++)
-        {
-            await Task.Delay(10);
-            response = await _world.Store.GetAsync(MailboxKeys.Response(mailboxAgent.InstanceId, "r"));
-        }
-        Assert.Equal(MailboxResponse.BodyOneofCase.Join, MailboxResponse.Parser.ParseFrom(response!.Content).BodyCase);
+        var response = await MailboxAgentChannel.AwaitResponseAsync(_world.Store, mailboxAgent.InstanceId, "r");
+        Assert.Equal(MailboxResponse.BodyOneofCase.Join, response.BodyCase);
 
         await interrupt.CancelAsync();
         Assert.Equal(ExitCodes.Ok, await serving);
