@@ -1,17 +1,20 @@
 using System.CommandLine;
+using Kubes.Controller.Cli.Commands;
+using Kubes.Controller.Registrar;
 
 namespace Kubes.Controller.Cli;
 
 /// <summary>Builds the <c>kubes</c> command line; each verb lives in its own file under Commands/.</summary>
 public static class KubesCli
 {
-    public static RootCommand Build(TextWriter stdout, TextWriter stderr)
+    public static RootCommand Build(TextWriter stdout, TextWriter stderr, IRegistrarWiring? registrarWiring = null)
     {
         var root = new RootCommand("kubes: a highly available Kubernetes cluster on AWS whose machines configure themselves.");
         root.Subcommands.Add(Commands.InitCommand.Create(stdout, stderr));
         root.Subcommands.Add(Commands.ValidateCommand.Create(stdout, stderr));
         root.Subcommands.Add(Commands.PlanCommand.Create(stdout, stderr));
         root.Subcommands.Add(Commands.PkiCommand.Create(stdout, stderr));
+        if (registrarWiring is not null) root.Subcommands.Add(ServeCommand.Create(stdout, stderr, registrarWiring));
         return root;
     }
 

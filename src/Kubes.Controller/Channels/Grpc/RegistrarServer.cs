@@ -1,0 +1,103 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Kubes.Controller.Registrar;
+using Kubes.Controller.Status;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kubes.Controller.Channels.Grpc;
+
+/// <summary>
+/// The registrar's gRPC endpoint: Kestrel, HTTP/2 over TLS with the coordinator's serving
+/// certificate, hostable in-process (by <c>kubes serve</c>, <c>kubes up --local</c> and tests).
+/// </summary>
+public sealed class RegistrarServer : IAsyncDisposable
+{
+    /// <summary>Kestrel's own bound on a request body; gRPC's message limit below it answers first.</summary>
+    private const long MaxRequestBodyBytes = 4L * RegistrarLimits.MaxRequestBytes;
+
+    private readonly WebApplication _app;
+
+    private RegistrarServer(WebApplication app, IPEndPoint endPoint)
+    {
+        _app = app;
+        EndPoint = endPoint;
+    }
+
+    /// <summary>The address the server listens on (the real port when asked for port 0).</summary>
+    public IPEndPoint EndPoint { get; }
+
+    /// <summary>https://address:port, for a gRPC client.</summary>
+    public Uri Address => new($"https://{EndPoint}");
+
+    public static async Task<RegistrarServer> StartAsync(
+        IPEndPoint listen,
+        X509Certificate2 servingCertificate,
+        AgentRegistrar registrar,
+        StatusHub status,
+        ILoggerFactory? loggers = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!servingCertificate.HasPrivateKey)
+        {
+            throw new ArgumentException(
+                $"The serving certificate {servingCertificate.Subject} has no private key; the coordinator cannot serve TLS with it.",
+                nameof(servingCertificate));
+        }
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton(loggers ?? NullLoggerFactory.Instance);
+        builder.Services.AddLogging();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.Listen(listen, endpoint =>
+            {
+                endpoint.Protocols = HttpProtocols.Http2;
+                endpoint.UseHttps(servingCertificate);
+            });
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = RegistrarLimits.MaxRequestBytes;
+            grpc.EnableDetailedErrors = false;
+        });
+        builder.Services.AddSingleton(registrar);
+        builder.Services.AddSingleton(status);
+
+        var app = builder.Build();
+        app.MapGrpcService<RegistrarGrpcService>();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            throw new IOException($"Cannot listen on {listen}: {e.Message}. Pick another address with --listen.", e);
+        }
+        var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+            .Addresses.Select(a => new Uri(a)).First();
+        return new RegistrarServer(app, new IPEndPoint(listen.Address, bound.Port));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <summary>Completes when the server stops (host shutdown or <see cref="StopAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) =>
+        _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,246 @@
+using System.Text.Json;
+using Google.Protobuf;
+using Grpc.Core;
+using Kubes.Controller.Registrar;
+using Kubes.Controller.State;
+using Kubes.Protos.V1;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kubes.Controller.Channels.Mailbox;
+
+/// <summary>
+/// The registrar over the state store: reads agents' MailboxRequest objects, answers each through
+/// the same <see cref="AgentRegistrar"/> (without a peer address: the proof is the join token and
+/// the instance lookup) and writes the MailboxResponse, then deletes the request.
+/// Any number of coordinator processes may answer at once: a request is worked on only by the
+/// process that claimed it (put-if-absent, taken over by compare-and-swap when the claim is older
+/// than <see cref="ClaimLease"/>), and the response is written with put-if-absent.
+/// </summary>
+public sealed class MailboxAnswerer
+{
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
+    private const int Parallelism = 8;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly IStateStore _store;
+    private readonly AgentRegistrar _registrar;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly string _owner;
+
+    public MailboxAnswerer(IStateStore store, AgentRegistrar registrar, ILogger<MailboxAnswerer>? logger = null,
+        TimeProvider? time = null)
+    {
+        _store = store;
+        _registrar = registrar;
+        _logger = logger ?? NullLogger<MailboxAnswerer>.Instance;
+        _time = time ?? TimeProvider.System;
+        _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    }
+
+    /// <summary>Answers every request waiting now; returns how many responses this process wrote.</summary>
+    public async Task<int> AnswerPendingAsync(CancellationToken cancellationToken = default)
+    {
+        var keys = await _store.ListAsync(MailboxKeys.RequestsFolder, cancellationToken);
+        var answered = 0;
+        await Parallel.ForEachAsync(keys,
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (key, ct) =>
+            {
+                if (await AnswerOneAsync(key, ct)) Interlocked.Increment(ref answered);
+            });
+        return answered;
+    }
+
+    /// <summary>Answers the mailbox every <paramref name="interval"/> until cancelled; a failed pass is logged and retried.</summary>
+    public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        _logger.LogInformation("Answering the agent mailbox in {Location} every {Interval}", _store.Location, interval);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await AnswerPendingAsync(cancellationToken);
+                await Task.Delay(interval, _time, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Answering the mailbox in {Location} failed; retrying in {Interval}", _store.Location, interval);
+                try
+                {
+                    await Task.Delay(interval, _time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task<bool> AnswerOneAsync(string key, CancellationToken cancellationToken)
+    {
+        if (!MailboxKeys.TryParseRequest(key, out var instanceId, out var requestId))
+        {
+            _logger.LogWarning("Deleting {Key} from the mailbox: not a request (mailbox/requests/<instance-id>/<request-id>.pb)", key);
+            await _store.DeleteAsync(key, cancellationToken);
+            return false;
+        }
+        var responseKey = MailboxKeys.Response(instanceId, requestId);
+        var claimKey = MailboxKeys.Claim(instanceId, requestId);
+        if (await _store.GetAsync(responseKey, cancellationToken) is not null)
+        {
+            await CleanUpAsync(key, claimKey, cancellationToken);
+            return false;
+        }
+        if (!await TryClaimAsync(claimKey, cancellationToken)) return false;
+
+        try
+        {
+            var request = await _store.GetAsync(key, cancellationToken);
+            if (request is null)
+            {
+                await _store.DeleteAsync(claimKey, cancellationToken);
+                return false;
+            }
+            var response = await AnswerAsync(request.Content, instanceId, requestId, cancellationToken);
+            var written = await _store.PutIfAbsentAsync(responseKey, response.ToByteArray(), cancellationToken);
+            await CleanUpAsync(key, claimKey, cancellationToken);
+            return written;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not the agent's fault (the state store, the cloud): leave the request for the next pass.
+            _logger.LogError(e, "Answering mailbox request {Key} failed; it stays in the mailbox for the next pass", key);
+            await _store.DeleteAsync(claimKey, CancellationToken.None);
+            return false;
+        }
+    }
+
+    private async Task<MailboxResponse> AnswerAsync(byte[] content, string instanceId, string requestId,
+        CancellationToken cancellationToken)
+    {
+        var response = new MailboxResponse { RequestId = requestId };
+        MailboxRequest request;
+        try
+        {
+            request = Parse(content, requestId);
+            CheckSender(instanceId, request);
+        }
+        catch (RegistrationRefusedException refusal)
+        {
+            _logger.LogWarning("Refused mailbox request {InstanceId}/{RequestId}: {Code}: {Reason}",
+                instanceId, requestId, refusal.Code, refusal.Message);
+            response.Error = ErrorOf(refusal);
+            return response;
+        }
+        try
+        {
+            switch (request.BodyCase)
+            {
+                case MailboxRequest.BodyOneofCase.Join:
+                    response.Join = await _registrar.JoinAsync(request.Join, peer: null, cancellationToken);
+                    break;
+                case MailboxRequest.BodyOneofCase.Certify:
+                    response.Certify = await _registrar.CertifyAsync(request.Certify, peer: null, cancellationToken);
+                    break;
+                case MailboxRequest.BodyOneofCase.Report:
+                    response.Report = await _registrar.ReportAsync(request.Report, peer: null, cancellationToken);
+                    break;
+            }
+        }
+        catch (RegistrationRefusedException refusal)
+        {
+            // The registrar has logged it.
+            response.Error = ErrorOf(refusal);
+        }
+        return response;
+    }
+
+    private static MailboxError ErrorOf(RegistrationRefusedException refusal) =>
+        new() { Code = refusal.Code.ToString(), Message = refusal.Message };
+
+    private static MailboxRequest Parse(byte[] content, string requestId)
+    {
+        if (content.Length > RegistrarLimits.MaxRequestBytes)
+        {
+            throw new RegistrationRefusedException(StatusCode.InvalidArgument,
+                $"the mailbox request is {content.Length} bytes; at most {RegistrarLimits.MaxRequestBytes} are accepted");
+        }
+        MailboxRequest request;
+        try
+        {
+            request = MailboxRequest.Parser.ParseFrom(content);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new RegistrationRefusedException(StatusCode.InvalidArgument,
+                $"the mailbox object is not a kubes.v1.MailboxRequest: {e.Message}");
+        }
+        if (request.RequestId != requestId)
+        {
+            throw new RegistrationRefusedException(StatusCode.InvalidArgument,
+                $"the mailbox request's request_id '{request.RequestId}' differs from its object name '{requestId}'");
+        }
+        return request;
+    }
+
+    /// <summary>An agent writes only under its own instance id; the folder and the message must agree.</summary>
+    private static void CheckSender(string folderInstanceId, MailboxRequest request)
+    {
+        var messageInstanceId = request.BodyCase switch
+        {
+            MailboxRequest.BodyOneofCase.Join => request.Join.Identity?.InstanceId,
+            MailboxRequest.BodyOneofCase.Certify => request.Certify.InstanceId,
+            MailboxRequest.BodyOneofCase.Report => request.Report.InstanceId,
+            _ => throw new RegistrationRefusedException(StatusCode.InvalidArgument,
+                "the mailbox request has no join, certify or report body"),
+        };
+        if (!InstanceIds.IsValid(messageInstanceId))
+        {
+            throw new RegistrationRefusedException(StatusCode.InvalidArgument,
+                $"the mailbox request of instance {folderInstanceId} names no valid instance id");
+        }
+        if (messageInstanceId != folderInstanceId)
+        {
+            throw new RegistrationRefusedException(StatusCode.PermissionDenied,
+                $"a request for instance '{messageInstanceId}' was left in the mailbox of instance {folderInstanceId}");
+        }
+    }
+
+    private async Task<bool> TryClaimAsync(string claimKey, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var claim = JsonSerializer.SerializeToUtf8Bytes(new Claim(_owner, now), Json);
+        if (await _store.PutIfAbsentAsync(claimKey, claim, cancellationToken)) return true;
+
+        var current = await _store.GetAsync(claimKey, cancellationToken);
+        if (current is null) return false; // released just now: the next pass sees the response or the request
+        var held = JsonSerializer.Deserialize<Claim>(current.Content, Json);
+        if (held is not null && now - held.At < ClaimLease) return false;
+        try
+        {
+            await _store.PutAsync(claimKey, claim, current.Version, cancellationToken);
+            _logger.LogWarning("Took over mailbox claim {Key} from {Owner}, silent since {At:u}", claimKey, held?.Owner, held?.At);
+            return true;
+        }
+        catch (StateConflictException)
+        {
+            return false;
+        }
+    }
+
+    private async Task CleanUpAsync(string requestKey, string claimKey, CancellationToken cancellationToken)
+    {
+        await _store.DeleteAsync(requestKey, cancellationToken);
+        await _store.DeleteAsync(claimKey, cancellationToken);
+    }
+
+    private sealed record Claim(string Owner, DateTimeOffset At);
+}

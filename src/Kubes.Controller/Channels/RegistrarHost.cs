@@ -1,0 +1,109 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Kubes.Controller.Channels.Grpc;
+using Kubes.Controller.Channels.Mailbox;
+using Kubes.Controller.Registrar;
+using Kubes.Controller.State;
+using Kubes.Controller.Status;
+using Kubes.Controller.Topology;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kubes.Controller.Channels;
+
+/// <summary>What a process needs to host the registrar, and on which channels.</summary>
+public sealed record RegistrarHostOptions(
+    ClusterTopology Topology,
+    IStateStore Store,
+    IInstanceDirectory Directory,
+    ICertificateIssuer Issuer)
+{
+    /// <summary>Where gRPC listens; null hosts the mailbox only.</summary>
+    public IPEndPoint? GrpcListen { get; init; }
+
+    /// <summary>Required with <see cref="GrpcListen"/>.</summary>
+    public X509Certificate2? ServingCertificate { get; init; }
+
+    /// <summary>How often the mailbox is answered and other processes' status changes are picked up.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
+
+/// <summary>
+/// The registrar on both channels in one process: the gRPC server (when asked for), the mailbox
+/// answerer and the status refresh, until disposed. Used by <c>kubes serve</c> and <c>kubes up</c>.
+/// </summary>
+public sealed class RegistrarHost : IAsyncDisposable
+{
+    private readonly RegistrarServer? _server;
+    private readonly CancellationTokenSource _stopping;
+    private readonly Task _loops;
+
+    private RegistrarHost(AgentRegistrar registrar, StatusHub status, RegistrarServer? server,
+        CancellationTokenSource stopping, Task loops)
+    {
+        Registrar = registrar;
+        Status = status;
+        _server = server;
+        _stopping = stopping;
+        _loops = loops;
+    }
+
+    public AgentRegistrar Registrar { get; }
+    public StatusHub Status { get; }
+
+    /// <summary>The gRPC address agents dial, or null when only the mailbox is served.</summary>
+    public Uri? GrpcAddress => _server?.Address;
+
+    public static async Task<RegistrarHost> StartAsync(RegistrarHostOptions options, CancellationToken cancellationToken = default)
+    {
+        var status = await StatusHub.LoadAsync(new AgentStatusStore(options.Store), cancellationToken);
+        var registrar = AgentRegistrar.Create(options.Topology, options.Store, options.Directory, options.Issuer, status,
+            options.Loggers, options.Time);
+        RegistrarServer? server = null;
+        if (options.GrpcListen is not null)
+        {
+            var certificate = options.ServingCertificate
+                ?? throw new ArgumentException("A gRPC listener needs the coordinator's serving certificate.", nameof(options));
+            server = await RegistrarServer.StartAsync(options.GrpcListen, certificate, registrar, status, options.Loggers,
+                cancellationToken);
+        }
+        var stopping = new CancellationTokenSource();
+        var answerer = new MailboxAnswerer(options.Store, registrar, options.Loggers.CreateLogger<MailboxAnswerer>(), options.Time);
+        var loops = Task.WhenAll(
+            answerer.RunAsync(options.PollInterval, stopping.Token),
+            RefreshAsync(status, options, stopping.Token));
+        return new RegistrarHost(registrar, status, server, stopping, loops);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _loops;
+        if (_server is not null) await _server.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    private static async Task RefreshAsync(StatusHub status, RegistrarHostOptions options, CancellationToken cancellationToken)
+    {
+        var logger = options.Loggers.CreateLogger<RegistrarHost>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.PollInterval, options.Time, cancellationToken);
+                await status.RefreshAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Reading agent status from {Location} failed; retrying", options.Store.Location);
+            }
+        }
+    }
+}

@@ -1,0 +1,329 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Kubes.Controller.State;
+using Kubes.Controller.Status;
+using Kubes.Controller.Topology;
+using Kubes.Protos.V1;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kubes.Controller.Registrar;
+
+/// <summary>
+/// Decides who an agent is, hands it its role configuration, signs the CSRs its slot is entitled
+/// to and records its reports. Channel-agnostic: gRPC passes the peer address, the S3 mailbox
+/// passes none. Every refusal is a <see cref="RegistrationRefusedException"/>, logged with its reason.
+/// </summary>
+public sealed class AgentRegistrar
+{
+    private readonly ClusterTopology _topology;
+    private readonly InstanceVerifier _verifier;
+    private readonly JoinTokenStore _tokens;
+    private readonly AgentCredentialStore _credentials;
+    private readonly IRoleConfigSource _roleConfigs;
+    private readonly ICertificateIssuer _issuer;
+    private readonly StatusHub _status;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public AgentRegistrar(
+        ClusterTopology topology,
+        IInstanceDirectory directory,
+        JoinTokenStore tokens,
+        AgentCredentialStore credentials,
+        IRoleConfigSource roleConfigs,
+        ICertificateIssuer issuer,
+        StatusHub status,
+        ILogger<AgentRegistrar>? logger = null,
+        TimeProvider? time = null)
+    {
+        _topology = topology;
+        _verifier = new InstanceVerifier(topology, directory);
+        _tokens = tokens;
+        _credentials = credentials;
+        _roleConfigs = roleConfigs;
+        _issuer = issuer;
+        _status = status;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<AgentRegistrar>.Instance;
+    }
+
+    /// <summary>The registrar with its stores in <paramref name="store"/> and etcd-ready role configs.</summary>
+    public static AgentRegistrar Create(ClusterTopology topology, IStateStore store, IInstanceDirectory directory,
+        ICertificateIssuer issuer, StatusHub status, ILoggerFactory? loggers = null, TimeProvider? time = null) =>
+        new(topology, directory,
+            new JoinTokenStore(store, topology.Spec.Name, time),
+            new AgentCredentialStore(store, time),
+            new TopologyRoleConfigSource(topology),
+            issuer, status,
+            (loggers ?? NullLoggerFactory.Instance).CreateLogger<AgentRegistrar>(),
+            time);
+
+    private string Cluster => _topology.Spec.Name;
+
+    /// <summary>
+    /// Identity proof -> credential and role configuration. The proof in <c>identity.join_token</c>
+    /// is a join token (kjt_…) on first join, or the agent's own credential (kac_…) to re-join.
+    /// </summary>
+    public Task<JoinResponse> JoinAsync(JoinRequest request, PeerInfo? peer, CancellationToken cancellationToken = default) =>
+        Guarded("join", request.Identity?.InstanceId, peer, () => JoinCoreAsync(request, peer, cancellationToken));
+
+    /// <summary>CSRs -> certificates, for the identities the agent's slot is entitled to; all or nothing.</summary>
+    public Task<CertifyResponse> CertifyAsync(CertifyRequest request, PeerInfo? peer,
+        CancellationToken cancellationToken = default) =>
+        Guarded("certify", request.InstanceId, peer, () => CertifyCoreAsync(request, peer, cancellationToken));
+
+    /// <summary>Stores the agent's latest report and publishes it to watchers.</summary>
+    public Task<ReportResponse> ReportAsync(ReportRequest request, PeerInfo? peer,
+        CancellationToken cancellationToken = default) =>
+        Guarded("report", request.InstanceId, peer, () => ReportCoreAsync(request, peer, cancellationToken));
+
+    private async Task<JoinResponse> JoinCoreAsync(JoinRequest request, PeerInfo? peer, CancellationToken cancellationToken)
+    {
+        CheckSize(request);
+        var identity = request.Identity ?? throw Invalid("the join request has no identity");
+        CheckInstanceId(identity.InstanceId);
+        if (identity.Cluster != Cluster)
+        {
+            throw new RegistrationRefusedException(StatusCode.PermissionDenied,
+                $"this coordinator serves cluster '{Cluster}', not '{identity.Cluster}'");
+        }
+        if (!ProtoRoles.TryFromProto(identity.Role, out var role)) throw Invalid($"the claimed role {identity.Role} is not a role");
+        if (identity.Slot is < 0 or > RegistrarLimits.MaxSlotIndex) throw Invalid($"the claimed slot {identity.Slot} is out of range");
+        var proof = identity.JoinToken;
+        if (string.IsNullOrEmpty(proof))
+        {
+            throw new RegistrationRefusedException(StatusCode.Unauthenticated,
+                "the join request carries no join token (identity.join_token): the instance's user-data must hold one");
+        }
+        if (proof.Length > RegistrarLimits.MaxSecretChars) throw Invalid("the join token is longer than any kubes token");
+
+        var instance = await _verifier.VerifyAsync(identity.InstanceId, role, identity.Slot, peer, cancellationToken);
+        string credential;
+        if (AgentCredentialStore.HasCredentialShape(proof))
+        {
+            var record = await _credentials.VerifyAsync(instance.InstanceId, proof, cancellationToken)
+                ?? throw new RegistrationRefusedException(StatusCode.Unauthenticated,
+                    $"the agent credential presented to re-join is not the one issued to instance {instance.InstanceId}");
+            if (record.Role != instance.Role || record.Slot != instance.Slot.Index)
+            {
+                throw new RegistrationRefusedException(StatusCode.PermissionDenied,
+                    $"instance {instance.InstanceId} joined as {record.Name} but now claims {instance.Name}");
+            }
+            credential = proof;
+            _logger.LogInformation("Instance {InstanceId} re-joined as {Slot} with its agent credential",
+                instance.InstanceId, instance.Name);
+        }
+        else
+        {
+            if (await _credentials.FindAsync(instance.InstanceId, cancellationToken) is not null)
+            {
+                throw new RegistrationRefusedException(StatusCode.FailedPrecondition,
+                    $"instance {instance.InstanceId} has already joined; it re-joins with its agent credential, " +
+                    "a new join token is refused");
+            }
+            var redemption = await _tokens.RedeemAsync(proof, instance.InstanceId, instance.Role, instance.Slot.Index,
+                cancellationToken);
+            if (redemption.Refusal is { } refusal) throw new RegistrationRefusedException(CodeOf(refusal), redemption.Detail);
+            credential = await _credentials.TryRegisterAsync(instance, cancellationToken)
+                ?? throw new RegistrationRefusedException(StatusCode.FailedPrecondition,
+                    $"instance {instance.InstanceId} joined concurrently with another request; its join token is spent");
+            _logger.LogInformation("Instance {InstanceId} joined as {Slot} from {Address}",
+                instance.InstanceId, instance.Name, instance.PrivateIp);
+        }
+
+        await _status.PublishAsync(StatusOf(instance, new AgentReport
+        {
+            Phase = Phase.Joining,
+            Step = "joined",
+            At = Timestamp.FromDateTimeOffset(_time.GetUtcNow()),
+        }), cancellationToken);
+        return new JoinResponse
+        {
+            AgentCredential = credential,
+            RoleConfig = RoleConfigHash.Seal(_roleConfigs.For(instance.Slot, instance)),
+        };
+    }
+
+    private async Task<CertifyResponse> CertifyCoreAsync(CertifyRequest request, PeerInfo? peer,
+        CancellationToken cancellationToken)
+    {
+        CheckSize(request);
+        CheckInstanceId(request.InstanceId);
+        if (request.Requests.Count == 0) throw Invalid("the certify request holds no CSRs");
+        if (request.Requests.Count > RegistrarLimits.MaxCsrsPerRequest)
+        {
+            throw Invalid($"the certify request holds {request.Requests.Count} CSRs; at most {RegistrarLimits.MaxCsrsPerRequest} are accepted");
+        }
+        foreach (var csr in request.Requests)
+        {
+            if (string.IsNullOrEmpty(csr.Identity) || csr.Identity.Length > RegistrarLimits.MaxIdentityChars)
+            {
+                throw Invalid("a CSR names no identity, or one longer than " + RegistrarLimits.MaxIdentityChars + " characters");
+            }
+            if (string.IsNullOrEmpty(csr.CsrPem) || csr.CsrPem.Length > RegistrarLimits.MaxCsrPemChars)
+            {
+                throw Invalid($"the CSR for '{csr.Identity}' is empty or longer than {RegistrarLimits.MaxCsrPemChars} characters");
+            }
+        }
+        var duplicate = request.Requests.GroupBy(r => r.Identity).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw Invalid($"the certify request asks for '{duplicate.Key}' more than once");
+
+        var record = await AuthenticateAsync(request.InstanceId, request.AgentCredential, cancellationToken);
+        var instance = await _verifier.VerifyAsync(record.InstanceId, record.Role, record.Slot, peer, cancellationToken);
+        var entitled = _roleConfigs.For(instance.Slot, instance).Certificates.ToDictionary(c => c.Identity, StringComparer.Ordinal);
+        foreach (var csr in request.Requests.Where(csr => !entitled.ContainsKey(csr.Identity)))
+        {
+            var allowed = entitled.Count == 0 ? "none" : string.Join(", ", entitled.Keys.Order(StringComparer.Ordinal));
+            throw new RegistrationRefusedException(StatusCode.PermissionDenied,
+                $"instance {instance.InstanceId} ({instance.Name}) is not entitled to a certificate for '{csr.Identity}'; " +
+                $"its slot may request: {allowed}");
+        }
+        foreach (var csr in request.Requests) CheckCsr(csr, entitled[csr.Identity].KeyAlgorithm);
+
+        var response = new CertifyResponse();
+        foreach (var csr in request.Requests)
+        {
+            response.Certificates.Add(await IssueAsync(instance, csr, cancellationToken));
+        }
+        _logger.LogInformation("Issued {Count} certificate(s) to {InstanceId} ({Slot}): {Identities}",
+            response.Certificates.Count, instance.InstanceId, instance.Name,
+            string.Join(", ", request.Requests.Select(r => r.Identity)));
+        return response;
+    }
+
+    private async Task<ReportResponse> ReportCoreAsync(ReportRequest request, PeerInfo? peer,
+        CancellationToken cancellationToken)
+    {
+        CheckSize(request);
+        CheckInstanceId(request.InstanceId);
+        var report = request.Report ?? throw Invalid("the report request holds no report");
+        if (!System.Enum.IsDefined(report.Phase)) throw Invalid($"the report's phase {(int)report.Phase} is not a phase");
+        var record = await AuthenticateAsync(request.InstanceId, request.AgentCredential, cancellationToken);
+        if (peer is not null && !peer.Address.Equals(record.Address))
+        {
+            throw new RegistrationRefusedException(StatusCode.PermissionDenied,
+                $"the report for instance {record.InstanceId} came from {peer.Address}, not from its private address {record.PrivateIp}");
+        }
+        await _status.PublishAsync(new AgentStatus
+        {
+            InstanceId = record.InstanceId,
+            Role = record.Role.ToProto(),
+            Slot = record.Slot,
+            Name = record.Name,
+            AvailabilityZone = record.AvailabilityZone,
+            PrivateIp = record.PrivateIp,
+            LastReport = report.Clone(),
+        }, cancellationToken);
+        return new ReportResponse();
+    }
+
+    private async Task<AgentRecord> AuthenticateAsync(string instanceId, string credential, CancellationToken cancellationToken) =>
+        await _credentials.VerifyAsync(instanceId, credential, cancellationToken)
+        ?? throw new RegistrationRefusedException(StatusCode.Unauthenticated,
+            $"the agent credential is not the one issued to instance {instanceId} (or the instance has not joined): " +
+            "join first, with the join token from its user-data");
+
+    private async Task<Kubes.Protos.V1.IssuedCertificate> IssueAsync(VerifiedInstance instance,
+        CertificateSigningRequest csr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _issuer.IssueAsync(instance, csr.Identity, csr.CsrPem, cancellationToken);
+        }
+        catch (Exception e) when (e is not RegistrationRefusedException and not OperationCanceledException)
+        {
+            _logger.LogError(e, "Issuing '{Identity}' to {InstanceId} failed", csr.Identity, instance.InstanceId);
+            throw new RegistrationRefusedException(StatusCode.Internal,
+                $"the coordinator failed to issue '{csr.Identity}'; its log has the cause");
+        }
+    }
+
+    /// <summary>The CSR must be one PKCS#10 request, signed by its own key, of the algorithm the slot's config asks for.</summary>
+    private static void CheckCsr(CertificateSigningRequest csr, string expectedAlgorithm)
+    {
+        CertificateRequest parsed;
+        try
+        {
+            parsed = CertificateRequest.LoadSigningRequestPem(csr.CsrPem, HashAlgorithmName.SHA256);
+        }
+        catch (CryptographicException e)
+        {
+            throw Invalid($"the CSR for '{csr.Identity}' is not a valid, self-signed PKCS#10 request in PEM: {e.Message}");
+        }
+        var actual = KeyAlgorithmOf(parsed.PublicKey);
+        if (actual != expectedAlgorithm)
+        {
+            throw Invalid($"the CSR for '{csr.Identity}' has a {actual} key; its slot's config asks for {expectedAlgorithm}");
+        }
+    }
+
+    private static string KeyAlgorithmOf(PublicKey key)
+    {
+        using var ec = key.GetECDsaPublicKey();
+        if (ec is not null)
+        {
+            var curve = ec.ExportParameters(false).Curve.Oid;
+            return curve.Value == "1.2.840.10045.3.1.7" ? "ecdsa-p256" : $"ecdsa-{curve.FriendlyName ?? curve.Value}";
+        }
+        using var rsa = key.GetRSAPublicKey();
+        return rsa is not null ? $"rsa-{rsa.KeySize}" : key.Oid.FriendlyName ?? key.Oid.Value ?? "unknown";
+    }
+
+    private AgentStatus StatusOf(VerifiedInstance instance, AgentReport report) => new()
+    {
+        InstanceId = instance.InstanceId,
+        Role = instance.Role.ToProto(),
+        Slot = instance.Slot.Index,
+        Name = instance.Name,
+        AvailabilityZone = instance.Slot.Zone.Zone,
+        PrivateIp = instance.PrivateIp.ToString(),
+        LastReport = report,
+    };
+
+    private async Task<T> Guarded<T>(string operation, string? instanceId, PeerInfo? peer, Func<Task<T>> handle)
+    {
+        try
+        {
+            return await handle();
+        }
+        catch (RegistrationRefusedException refusal)
+        {
+            _logger.LogWarning("Refused {Operation} for instance {InstanceId} from {Peer}: {Code}: {Reason}",
+                operation, string.IsNullOrEmpty(instanceId) ? "(none)" : instanceId,
+                peer?.Address.ToString() ?? "the mailbox", refusal.Code, refusal.Message);
+            throw;
+        }
+    }
+
+    private static StatusCode CodeOf(JoinTokenRefusal refusal) => refusal switch
+    {
+        JoinTokenRefusal.Malformed or JoinTokenRefusal.Unknown or JoinTokenRefusal.Expired or JoinTokenRefusal.AlreadyUsed
+            => StatusCode.Unauthenticated,
+        _ => StatusCode.PermissionDenied,
+    };
+
+    private static void CheckSize(IMessage request)
+    {
+        var size = request.CalculateSize();
+        if (size > RegistrarLimits.MaxRequestBytes)
+        {
+            throw Invalid($"the request is {size} bytes; at most {RegistrarLimits.MaxRequestBytes} are accepted");
+        }
+    }
+
+    private static void CheckInstanceId(string instanceId)
+    {
+        if (!InstanceIds.IsValid(instanceId))
+        {
+            throw Invalid($"'{Truncate(instanceId)}' is not an instance id");
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
+
+    private static RegistrationRefusedException Invalid(string message) => new(StatusCode.InvalidArgument, message);
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+
+namespace Kubes.Controller.Registrar;
+
+/// <summary>The instance directory on AWS: EC2 DescribeInstances, one instance by id.</summary>
+public sealed class Ec2InstanceDirectory : IInstanceDirectory
+{
+    private readonly IAmazonEC2 _ec2;
+
+    public Ec2InstanceDirectory(IAmazonEC2 ec2)
+    {
+        _ec2 = ec2;
+    }
+
+    public async Task<InstanceRecord?> FindAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        if (!InstanceIds.IsValid(instanceId)) return null;
+        DescribeInstancesResponse response;
+        try
+        {
+            response = await _ec2.DescribeInstancesAsync(
+                new DescribeInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
+        }
+        catch (AmazonEC2Exception e) when (e.ErrorCode is "InvalidInstanceID.NotFound" or "InvalidInstanceID.Malformed")
+        {
+            return null;
+        }
+        var instance = (response.Reservations ?? [])
+            .SelectMany(r => r.Instances ?? [])
+            .FirstOrDefault(i => i.InstanceId == instanceId);
+        if (instance is null) return null;
+
+        var tags = (instance.Tags ?? [])
+            .Where(t => t.Key is not null)
+            .GroupBy(t => t.Key)
+            .ToDictionary(g => g.Key, g => g.Last().Value ?? "");
+        var address = IPAddress.TryParse(instance.PrivateIpAddress, out var ip) ? ip : null;
+        return new InstanceRecord(instance.InstanceId, StateOf(instance.State?.Name?.Value), address, tags);
+    }
+
+    private static InstanceState StateOf(string? name) => name switch
+    {
+        "pending" => InstanceState.Pending,
+        "running" => InstanceState.Running,
+        "stopping" => InstanceState.Stopping,
+        "stopped" => InstanceState.Stopped,
+        "shutting-down" => InstanceState.ShuttingDown,
+        _ => InstanceState.Terminated,
+    };
+}

@@ -1,0 +1,21 @@
+using System.Net;
+
+namespace Kubes.Controller.Registrar;
+
+/// <summary>
+/// Looks an instance up where it really lives (EC2, or the local provider's process table), so the
+/// registrar learns its state, address and tags from the cloud and not from the agent.
+/// </summary>
+public interface IInstanceDirectory
+{
+    /// <summary>The instance, or null when no such instance exists.</summary>
+    Task<InstanceRecord?> FindAsync(string instanceId, CancellationToken cancellationToken = default);
+}
+
+public enum InstanceState { Pending, Running, Stopping, Stopped, ShuttingDown, Terminated }
+
+public sealed record InstanceRecord(
+    string InstanceId,
+    InstanceState State,
+    IPAddress? PrivateIp,
+    IReadOnlyDictionary<string, string> Tags);

@@ -1,0 +1,13 @@
+namespace Kubes.Controller.Registrar;
+
+/// <summary>Bounds on what an agent may send, enforced by both channels before any work is done.</summary>
+public static class RegistrarLimits
+{
+    /// <summary>Largest serialized request (gRPC message or mailbox object).</summary>
+    public const int MaxRequestBytes = 64 * 1024;
+    public const int MaxCsrsPerRequest = 16;
+    public const int MaxCsrPemChars = 16 * 1024;
+    public const int MaxIdentityChars = 128;
+    public const int MaxSecretChars = 128;
+    public const int MaxSlotIndex = 9999;
+}

@@ -1,0 +1,21 @@
+namespace Kubes.Controller.State;
+
+/// <summary>The state store could not be read or written; the message says where and what to do.</summary>
+public class StateStoreException : Exception
+{
+    public StateStoreException(string message, Exception? innerException = null) : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>A conditional write lost: the object changed (or appeared) since it was read.</summary>
+public sealed class StateConflictException : StateStoreException
+{
+    public StateConflictException(string key, string location)
+        : base($"'{key}' in the state store {location} was changed by another writer; read it again and retry.")
+    {
+        Key = key;
+    }
+
+    public string Key { get; }
+}

@@ -1,0 +1,203 @@
+using System.Text.Json;
+using Google.Protobuf;
+using Kubes.Controller.Channels.Mailbox;
+using Kubes.Controller.Registrar;
+using Kubes.Controller.State;
+using Kubes.Controller.Tests.Registrar.Support;
+using Kubes.Controller.Tests.State;
+using Kubes.Controller.Topology;
+using Kubes.Protos.V1;
+
+namespace Kubes.Controller.Tests.Channels.Mailbox;
+
+/// <summary>What only the mailbox does: object names, raw bytes, claims, several answerers, the poll loop.</summary>
+public sealed class MailboxAnswererTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly RegistrarWorld _world;
+    private readonly MailboxAnswerer _answerer;
+    private readonly MailboxAgentChannel _agentSide;
+
+    public MailboxAnswererTests()
+    {
+        _world = RegistrarWorld.Create(new FolderStateStore(_folder.Path));
+        _answerer = new MailboxAnswerer(_world.Store, _world.Registrar, time: _world.Clock);
+        _agentSide = new MailboxAgentChannel(new FolderStateStore(_folder.Path), _answerer);
+    }
+
+    public void Dispose()
+    {
+        _world.Dispose();
+        _folder.Dispose();
+    }
+
+    private static byte[] JoinRequestBytes(TestAgent agent, string requestId) =>
+        new MailboxRequest { RequestId = requestId, Join = agent.Join() }.ToByteArray();
+
+    [Fact]
+    public async Task A_request_left_in_another_instances_folder_is_refused()
+    {
+        var victim = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var attacker = await _world.LaunchAsync(InstanceRole.Etcd, 1);
+
+        var response = await _agentSide.SendRawAsync(victim.InstanceId, "r1", JoinRequestBytes(attacker, "r1"));
+        Assert.Equal("PermissionDenied", response.Error.Code);
+        Assert.Contains(victim.InstanceId, response.Error.Message);
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_a_mailbox_request_get_an_InvalidArgument_response()
+    {
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var response = await _agentSide.SendRawAsync(agent.InstanceId, "r1", [0xff, 0xff, 0xff, 0x0f, 0x42]);
+        Assert.Equal(("r1", "InvalidArgument"), (response.RequestId, response.Error.Code));
+        Assert.Contains("MailboxRequest", response.Error.Message);
+    }
+
+    [Fact]
+    public async Task An_oversized_object_is_refused_unread()
+    {
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var response = await _agentSide.SendRawAsync(agent.InstanceId, "r1", new byte[RegistrarLimits.MaxRequestBytes + 1]);
+        Assert.Equal("InvalidArgument", response.Error.Code);
+        Assert.Contains("at most 65536", response.Error.Message);
+    }
+
+    [Fact]
+    public async Task A_request_id_that_differs_from_the_object_name_is_refused()
+    {
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var response = await _agentSide.SendRawAsync(agent.InstanceId, "r1", JoinRequestBytes(agent, "r2"));
+        Assert.Equal("InvalidArgument", response.Error.Code);
+        Assert.NotNull(await _world.Registrar.JoinAsync(agent.Join(), peer: null));
+    }
+
+    [Fact]
+    public async Task Objects_that_are_not_requests_are_removed_unanswered()
+    {
+        await _world.Store.PutAsync("mailbox/requests/stray.pb", new byte[] { 1 });
+        await _world.Store.PutAsync("mailbox/requests/i-1/r1.txt", new byte[] { 1 });
+        await _world.Store.PutAsync("mailbox/requests/i-1/deep/r1.pb", new byte[] { 1 });
+
+        Assert.Equal(0, await _answerer.AnswerPendingAsync());
+        Assert.Empty(await _world.Store.ListAsync("mailbox/"));
+    }
+
+    [Fact]
+    public async Task An_answered_request_is_removed_without_being_answered_again()
+    {
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var earlier = new MailboxResponse { RequestId = "r1", Report = new ReportResponse() }.ToByteArray();
+        await _world.Store.PutAsync(MailboxKeys.Response(agent.InstanceId, "r1"), earlier);
+        await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "r1"), JoinRequestBytes(agent, "r1"));
+
+        Assert.Equal(0, await _answerer.AnswerPendingAsync());
+        Assert.Null(await _world.Store.GetAsync(MailboxKeys.Request(agent.InstanceId, "r1")));
+        Assert.Equal(earlier, (await _world.Store.GetAsync(MailboxKeys.Response(agent.InstanceId, "r1")))!.Content);
+        Assert.True((await _world.Tokens.RedeemAsync(agent.JoinToken, agent.InstanceId, InstanceRole.Etcd, 0)).Accepted);
+    }
+
+    [Fact]
+    public async Task Two_answerers_at_once_answer_every_request_exactly_once()
+    {
+        var other = new MailboxAnswerer(new FolderStateStore(_folder.Path), _world.Registrar, time: _world.Clock);
+        for (var round = 0; round < 5; round++)
+        {
+            var agents = new List<TestAgent>();
+            foreach (var role in new[] { InstanceRole.Etcd, InstanceRole.Controller, InstanceRole.Node })
+            {
+                for (var slot = 0; slot < 3; slot++) agents.Add(await _world.LaunchAsync(role, slot));
+            }
+            foreach (var agent in agents)
+            {
+                await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "join"), JoinRequestBytes(agent, "join"));
+            }
+
+            var written = 0;
+            for (var pass = 0; pass < 50 && (await _world.Store.ListAsync(MailboxKeys.RequestsFolder)).Count > 0; pass++)
+            {
+                written += (await Task.WhenAll(_answerer.AnswerPendingAsync(), other.AnswerPendingAsync())).Sum();
+            }
+
+            Assert.Equal(agents.Count, written);
+            foreach (var agent in agents)
+            {
+                var stored = await _world.Store.GetAsync(MailboxKeys.Response(agent.InstanceId, "join"));
+                var response = MailboxResponse.Parser.ParseFrom(stored!.Content);
+                Assert.True(response.BodyCase == MailboxResponse.BodyOneofCase.Join, $"{agent.InstanceId}: {response.Error}");
+            }
+            Assert.Empty(await _world.Store.ListAsync(MailboxKeys.RequestsFolder));
+            Assert.Empty(await _world.Store.ListAsync(MailboxKeys.ClaimsFolder));
+        }
+    }
+
+    [Fact]
+    public async Task A_claim_held_by_another_process_is_respected_until_its_lease_runs_out()
+    {
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var claim = JsonSerializer.SerializeToUtf8Bytes(new { owner = "other-host/42", at = _world.Clock.GetUtcNow() });
+        await _world.Store.PutAsync(MailboxKeys.Claim(agent.InstanceId, "r1"), claim);
+        await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "r1"), JoinRequestBytes(agent, "r1"));
+
+        Assert.Equal(0, await _answerer.AnswerPendingAsync());
+        Assert.NotNull(await _world.Store.GetAsync(MailboxKeys.Request(agent.InstanceId, "r1")));
+
+        _world.Clock.Advance(MailboxAnswerer.ClaimLease);
+        Assert.Equal(1, await _answerer.AnswerPendingAsync());
+        var response = MailboxResponse.Parser.ParseFrom((await _world.Store.GetAsync(MailboxKeys.Response(agent.InstanceId, "r1")))!.Content);
+        Assert.Equal(MailboxResponse.BodyOneofCase.Join, response.BodyCase);
+    }
+
+    [Fact]
+    public async Task A_failure_that_is_not_the_agents_leaves_the_request_for_the_next_pass()
+    {
+        var failing = new FailingOnceDirectory(_world.Directory);
+        var registrar = new AgentRegistrar(_world.Topology, failing, _world.Tokens,
+            new AgentCredentialStore(_world.Store, _world.Clock), new TopologyRoleConfigSource(_world.Topology),
+            _world.Issuer, _world.Status, time: _world.Clock);
+        var answerer = new MailboxAnswerer(_world.Store, registrar, time: _world.Clock);
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "r1"), JoinRequestBytes(agent, "r1"));
+
+        Assert.Equal(0, await answerer.AnswerPendingAsync());
+        Assert.NotNull(await _world.Store.GetAsync(MailboxKeys.Request(agent.InstanceId, "r1")));
+        Assert.Empty(await _world.Store.ListAsync(MailboxKeys.ClaimsFolder));
+
+        Assert.Equal(1, await answerer.AnswerPendingAsync());
+        var response = MailboxResponse.Parser.ParseFrom((await _world.Store.GetAsync(MailboxKeys.Response(agent.InstanceId, "r1")))!.Content);
+        Assert.Equal(MailboxResponse.BodyOneofCase.Join, response.BodyCase);
+    }
+
+    [Fact]
+    public async Task The_poll_loop_answers_requests_as_they_arrive_and_stops_when_cancelled()
+    {
+        using var stop = new CancellationTokenSource();
+        var loop = new MailboxAnswerer(_world.Store, _world.Registrar).RunAsync(TimeSpan.FromMilliseconds(20), stop.Token);
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "r1"), JoinRequestBytes(agent, "r1"));
+
+        var answer = await MailboxAgentChannel.AwaitResponseAsync(_world.Store, agent.InstanceId, "r1");
+        await stop.CancelAsync();
+        await loop;
+
+        Assert.Equal(MailboxResponse.BodyOneofCase.Join, answer.BodyCase);
+    }
+
+    [Theory]
+    [InlineData("mailbox/requests/i-0abc/r-1_x.pb", true)]
+    [InlineData("mailbox/requests/i-0abc/r.1.pb", false)]
+    [InlineData("mailbox/requests/i-0abc.pb", false)]
+    [InlineData("mailbox/responses/i-0abc/r1.pb", false)]
+    public void Request_keys(string key, bool isRequest) => Assert.Equal(isRequest, MailboxKeys.TryParseRequest(key, out _, out _));
+
+    /// <summary>The cloud failing once, as a throttled DescribeInstances would. Tests only.</summary>
+    private sealed class FailingOnceDirectory(IInstanceDirectory inner) : IInstanceDirectory
+    {
+        private int _calls;
+
+        public Task<InstanceRecord?> FindAsync(string instanceId, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _calls) == 1
+                ? throw new HttpRequestException("RequestLimitExceeded")
+                : inner.FindAsync(instanceId, cancellationToken);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using Google.Protobuf;
+using Kubes.Controller.Channels;
+using Kubes.Controller.Channels.Mailbox;
+using Kubes.Controller.State;
+using Kubes.Controller.Tests.Channels.Grpc;
+using Kubes.Controller.Tests.Channels.Mailbox;
+using Kubes.Controller.Tests.Registrar.Support;
+using Kubes.Controller.Tests.State;
+using Kubes.Controller.Topology;
+using Kubes.Protos.V1;
+
+namespace Kubes.Controller.Tests.Channels;
+
+public sealed class RegistrarHostTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ServingCertificate _certificate = ServingCertificate.ForLoopback();
+    private readonly RegistrarWorld _world;
+
+    public RegistrarHostTests()
+    {
+        _world = RegistrarWorld.Create(new FolderStateStore(_folder.Path));
+    }
+
+    public void Dispose()
+    {
+        _world.Dispose();
+        _certificate.Dispose();
+        _folder.Dispose();
+    }
+
+    private RegistrarHostOptions Options() => new(_world.Topology, _world.Store, _world.Directory, _world.Issuer)
+    {
+        PollInterval = TimeSpan.FromMilliseconds(20),
+    };
+
+    [Fact]
+    public async Task One_host_answers_gRPC_and_the_mailbox_and_watchers_see_both()
+    {
+        await using var host = await RegistrarHost.StartAsync(Options() with
+        {
+            GrpcListen = new IPEndPoint(IPAddress.Loopback, 0),
+            ServingCertificate = _certificate.Certificate,
+        });
+        using var watch = host.Status.Subscribe();
+        await using var grpc = new GrpcAgentChannel(host.GrpcAddress!, _certificate.Ca);
+        var overGrpc = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var overMailbox = await _world.LaunchAsync(InstanceRole.Etcd, 1);
+
+        await grpc.JoinAsync(overGrpc, overGrpc.Join());
+        var request = new MailboxRequest { RequestId = "join-1", Join = overMailbox.Join() };
+        await _world.Store.PutAsync(MailboxKeys.Request(overMailbox.InstanceId, "join-1"), request.ToByteArray());
+        var response = await MailboxAgentChannel.AwaitResponseAsync(_world.Store, overMailbox.InstanceId, "join-1");
+
+        Assert.Equal(MailboxResponse.BodyOneofCase.Join, response.BodyCase);
+        Assert.Equal(new[] { overGrpc.InstanceId, overMailbox.InstanceId }.Order(), host.Status.Snapshot().Select(s => s.InstanceId).Order());
+    }
+
+    [Fact]
+    public async Task Without_a_listener_the_host_serves_the_mailbox_only()
+    {
+        await using var host = await RegistrarHost.StartAsync(Options());
+        Assert.Null(host.GrpcAddress);
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 2);
+        var request = new MailboxRequest { RequestId = "r", Join = agent.Join() };
+        await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "r"), request.ToByteArray());
+        Assert.Equal(MailboxResponse.BodyOneofCase.Join, (await MailboxAgentChannel.AwaitResponseAsync(_world.Store, agent.InstanceId, "r")).BodyCase);
+    }
+
+    [Fact]
+    public async Task A_listener_without_a_serving_certificate_is_refused()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => RegistrarHost.StartAsync(Options() with
+        {
+            GrpcListen = new IPEndPoint(IPAddress.Loopback, 0),
+        }));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Security.Cryptography;
+using Kubes.Controller.Registrar;
+using Kubes.Controller.Spec;
+using Kubes.Controller.State;
+using Kubes.Controller.Status;
+using Kubes.Controller.Topology;
+
+namespace Kubes.Controller.Tests.Registrar.Support;
+
+/// <summary>
+/// A cluster "prod" whose VPC is 127.0.0.0/16, so every slot's fixed address is a loopback address
+/// a test agent can connect from; a registrar over the given state store; and instances the test
+/// launches into the in-memory directory with their join tokens.
+/// </summary>
+public sealed class RegistrarWorld : IDisposable
+{
+    public const string ClusterName = "prod";
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
+
+    private RegistrarWorld(IStateStore store)
+    {
+        Store = store;
+        Spec = new ClusterSpec
+        {
+            Name = ClusterName,
+            Provider = ProviderKind.Local,
+            Network = new NetworkSpec { VpcCidr = "127.0.0.0/16" },
+        };
+        Topology = ClusterTopology.From(Spec);
+        Tokens = new JoinTokenStore(store, ClusterName, Clock);
+        Status = new StatusHub(new AgentStatusStore(store));
+        Registrar = new AgentRegistrar(Topology, Directory, Tokens, new AgentCredentialStore(store, Clock),
+            new TopologyRoleConfigSource(Topology), Issuer, Status, Log, Clock);
+    }
+
+    public ClusterSpec Spec { get; }
+    public ClusterTopology Topology { get; }
+    public IStateStore Store { get; }
+    public ManualClock Clock { get; } = new();
+    public InMemoryInstanceDirectory Directory { get; } = new();
+    public TestCertificateIssuer Issuer { get; } = new();
+    public RecordingLogger<AgentRegistrar> Log { get; } = new();
+    public JoinTokenStore Tokens { get; }
+    public StatusHub Status { get; }
+    public AgentRegistrar Registrar { get; }
+
+    public static RegistrarWorld Create(IStateStore store) => new(store);
+
+    /// <summary>
+    /// Puts a running instance, tagged for the slot, at the slot's address, and issues its join
+    /// token (bound to the slot, or to the instance id with <paramref name="bindTokenToInstance"/>).
+    /// </summary>
+    public async Task<TestAgent> LaunchAsync(InstanceRole role, int slot, bool bindTokenToInstance = false,
+        IReadOnlyDictionary<string, string>? tags = null, IPAddress? address = null)
+    {
+        var place = Topology.FindSlot(role, slot) ?? throw new ArgumentException($"no slot {role}-{slot}");
+        var instanceId = "i-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9))[..17];
+        address ??= place.PrivateIp!;
+        Directory.Put(new InstanceRecord(instanceId, InstanceState.Running, address, tags ?? new Dictionary<string, string>
+        {
+            [InstanceTags.Cluster] = ClusterName,
+            [InstanceTags.Role] = role.TagValue(),
+            [InstanceTags.Slot] = place.Name,
+        }));
+        var token = bindTokenToInstance
+            ? await Tokens.IssueForInstanceAsync(instanceId, role, slot, TokenLifetime)
+            : await Tokens.IssueForSlotAsync(role, slot, TokenLifetime);
+        return new TestAgent(instanceId, role, slot, address, token);
+    }
+
+    public void Dispose() => Issuer.Dispose();
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using Kubes.Controller.Registrar;
+using Kubes.Controller.Spec;
+using Kubes.Controller.Topology;
+using Kubes.Protos.V1;
+
+namespace Kubes.Controller.Tests.Registrar;
+
+public sealed class TopologyRoleConfigSourceTests
+{
+    private static readonly ClusterTopology Topology = ClusterTopology.From(new ClusterSpec { Name = "prod" });
+    private readonly TopologyRoleConfigSource _source = new(Topology);
+
+    private static (InstanceSlot Slot, VerifiedInstance Instance) Place(InstanceRole role, int index)
+    {
+        var slot = Topology.FindSlot(role, index)!;
+        return (slot, new VerifiedInstance("prod", "i-1", slot, slot.PrivateIp ?? IPAddress.Parse("10.0.1.57")));
+    }
+
+    [Fact]
+    public void An_etcd_member_gets_every_member_its_ports_folders_and_its_certificate()
+    {
+        var (slot, instance) = Place(InstanceRole.Etcd, 1);
+        var config = _source.For(slot, instance);
+
+        Assert.Equal(Role.Etcd, config.Role);
+        Assert.Equal("etcd-1", config.Name);
+        Assert.Equal("us-east-1b", config.AvailabilityZone);
+        Assert.Equal("10.0.16.10", config.PrivateIp);
+        Assert.Equal(
+            [("etcd-0", 0, "10.0.0.10"), ("etcd-1", 1, "10.0.16.10"), ("etcd-2", 2, "10.0.32.10")],
+            config.Etcd.Members.Select(m => (m.Name, m.Slot, m.PrivateIp)));
+        Assert.Equal(2379, config.Etcd.ClientPort);
+        Assert.Equal(2380, config.Etcd.PeerPort);
+        Assert.Equal("/data/etcd", config.Etcd.DataDir);
+        Assert.Equal("/data", config.Etcd.MountPath);
+        Assert.Equal("etcd-1", config.Etcd.DataVolumeTag);
+        Assert.Equal("prod-etcd", config.Etcd.InitialClusterToken);
+        var certificate = Assert.Single(config.Certificates);
+        Assert.Equal(("etcd-member/1", "ecdsa-p256", "etcd-member"),
+            (certificate.Identity, certificate.KeyAlgorithm, certificate.FileStem));
+    }
+
+    [Fact]
+    public void The_key_algorithm_follows_the_spec()
+    {
+        var topology = ClusterTopology.From(new ClusterSpec { Name = "prod", Pki = new PkiSpec { KeyAlgorithm = KeyAlgorithm.Rsa2048 } });
+        var slot = topology.FindSlot(InstanceRole.Etcd, 0)!;
+        var config = new TopologyRoleConfigSource(topology).For(slot, new VerifiedInstance("prod", "i-1", slot, slot.PrivateIp!));
+        Assert.Equal("rsa-2048", Assert.Single(config.Certificates).KeyAlgorithm);
+    }
+
+    [Fact]
+    public void A_node_without_a_fixed_address_gets_the_instances_own()
+    {
+        var (slot, instance) = Place(InstanceRole.Node, 0);
+        var config = _source.For(slot, instance);
+        Assert.Equal("10.0.1.57", config.PrivateIp);
+        Assert.Equal(Role.Node, config.Role);
+        Assert.Equal(Topology.Spec.KubernetesVersion, config.KubernetesVersion);
+        Assert.Null(config.Etcd);
+        Assert.Empty(config.Certificates);
+    }
+}

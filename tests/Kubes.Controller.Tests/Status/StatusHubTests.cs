@@ -1,0 +1,105 @@
+using Kubes.Controller.State;
+using Kubes.Controller.Status;
+using Kubes.Controller.Tests.State;
+using Kubes.Protos.V1;
+
+namespace Kubes.Controller.Tests.Status;
+
+public sealed class StatusHubTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly AgentStatusStore _store;
+    private readonly StatusHub _hub;
+
+    public StatusHubTests()
+    {
+        _store = new AgentStatusStore(new FolderStateStore(_folder.Path));
+        _hub = new StatusHub(_store);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private static AgentStatus Agent(string id, Phase phase) => new()
+    {
+        InstanceId = id,
+        Role = Role.Node,
+        Name = "node-0",
+        LastReport = new AgentReport { Phase = phase },
+    };
+
+    private static List<WatchEvent> Drain(StatusSubscription subscription)
+    {
+        var events = new List<WatchEvent>();
+        while (subscription.Events.TryRead(out var change)) events.Add(change);
+        return events;
+    }
+
+    [Fact]
+    public async Task A_watcher_gets_the_snapshot_then_every_change_in_order()
+    {
+        await _hub.PublishAsync(Agent("i-1", Phase.Installing));
+        using var watch = _hub.Subscribe();
+        await _hub.PublishAsync(Agent("i-2", Phase.Joining));
+        await _hub.PublishAsync(Agent("i-1", Phase.Ready));
+        await _hub.RemoveAsync("i-2");
+
+        var events = Drain(watch);
+        Assert.Equal(["i-1"], events[0].Snapshot.Agents.Select(a => a.InstanceId));
+        Assert.Equal(
+            ["upsert i-2 Joining", "upsert i-1 Ready", "deleted i-2"],
+            events.Skip(1).Select(e => e.EventCase == WatchEvent.EventOneofCase.Upsert
+                ? $"upsert {e.Upsert.InstanceId} {e.Upsert.LastReport.Phase}"
+                : $"deleted {e.DeletedInstanceId}"));
+    }
+
+    [Fact]
+    public async Task Publishing_the_same_status_again_tells_nobody()
+    {
+        await _hub.PublishAsync(Agent("i-1", Phase.Ready));
+        using var watch = _hub.Subscribe();
+        await _hub.PublishAsync(Agent("i-1", Phase.Ready));
+        Assert.Single(Drain(watch));
+    }
+
+    [Fact]
+    public async Task Statuses_outlive_the_process_that_received_them()
+    {
+        await _hub.PublishAsync(Agent("i-1", Phase.Ready));
+        await _hub.PublishAsync(Agent("i-2", Phase.Failed));
+
+        var later = await StatusHub.LoadAsync(new AgentStatusStore(new FolderStateStore(_folder.Path)));
+        Assert.Equal(_hub.Snapshot(), later.Snapshot());
+        Assert.Equal(["i-1", "i-2"], (await _store.ListAsync()).Select(s => s.InstanceId));
+    }
+
+    [Fact]
+    public async Task Refresh_publishes_what_another_process_changed()
+    {
+        await _hub.PublishAsync(Agent("i-1", Phase.Installing));
+        await _hub.PublishAsync(Agent("i-gone", Phase.Ready));
+        var otherProcess = await StatusHub.LoadAsync(new AgentStatusStore(new FolderStateStore(_folder.Path)));
+        using var watch = _hub.Subscribe();
+
+        await otherProcess.PublishAsync(Agent("i-1", Phase.Ready));
+        await otherProcess.PublishAsync(Agent("i-new", Phase.Joining));
+        await otherProcess.RemoveAsync("i-gone");
+        await _hub.RefreshAsync();
+
+        var changes = Drain(watch).Skip(1).ToList();
+        Assert.Contains(changes, e => e.Upsert?.InstanceId == "i-1" && e.Upsert.LastReport.Phase == Phase.Ready);
+        Assert.Contains(changes, e => e.Upsert?.InstanceId == "i-new");
+        Assert.Contains(changes, e => e.DeletedInstanceId == "i-gone");
+        Assert.Equal(3, changes.Count);
+        Assert.Equal(otherProcess.Snapshot(), _hub.Snapshot());
+    }
+
+    [Fact]
+    public async Task A_disposed_watch_ends_and_gets_nothing_more()
+    {
+        var watch = _hub.Subscribe();
+        watch.Dispose();
+        await _hub.PublishAsync(Agent("i-1", Phase.Ready));
+        Assert.Single(Drain(watch));
+        Assert.True(watch.Events.Completion.IsCompleted);
+    }
+}
