@@ -8,7 +8,7 @@ namespace Kubes.Agent.Installers.Etcd;
 
 /// <summary>
 /// Puts the slot's data volume at its mount path. On AWS (Nitro) the EBS volume appears as
-/// <c>/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol…</c>: it is formatted ext4 only when blkid finds
+/// <c>/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol…</c>: it is formatted ext4 only when a cache-less blkid probe finds
 /// it blank, mounted, and given an fstab line with nofail. A host without EBS devices (the local provider)
 /// gets a plain folder under the root. Which one happened is logged.
 /// </summary>
@@ -55,7 +55,7 @@ public sealed class DataVolumeStep(
 
         var device = await WaitForDeviceAsync(cancellationToken);
         log.LogInformation("Data volume {Tag} is {Device}", volumeTag, device);
-        var type = await commands.RunAsync("blkid", ["-o", "value", "-s", "TYPE", device], cancellationToken);
+        var type = await commands.RunAsync("blkid", ["-p", "-o", "value", "-s", "TYPE", device], cancellationToken);
         if (type.ExitCode == 2)
         {
             log.LogInformation("{Device} is blank: formatting it ext4", device);
@@ -76,9 +76,9 @@ public sealed class DataVolumeStep(
             await commands.RunCheckedAsync("mount", [device, mountPath], cancellationToken);
         }
 
-        var uuid = (await commands.RunCheckedAsync("blkid", ["-o", "value", "-s", "UUID", device], cancellationToken))
+        var uuid = (await commands.RunCheckedAsync("blkid", ["-p", "-o", "value", "-s", "UUID", device], cancellationToken))
             .StandardOutput.Trim();
-        var fsType = (await commands.RunCheckedAsync("blkid", ["-o", "value", "-s", "TYPE", device], cancellationToken))
+        var fsType = (await commands.RunCheckedAsync("blkid", ["-p", "-o", "value", "-s", "TYPE", device], cancellationToken))
             .StandardOutput.Trim();
         var lines = File.Exists(Fstab) ? (await File.ReadAllLinesAsync(Fstab, cancellationToken)).ToList() : [];
         lines.RemoveAll(IsOurFstabLine);
