@@ -83,7 +83,7 @@ public sealed class S3MailboxChannel(IAmazonS3 s3, MailboxSettings mailbox, Time
             if (time.GetUtcNow() >= deadline)
             {
                 throw new RegistrarUnavailableException(
-                    $"no coordinator answered s3://{mailbox.Bucket}/{MailboxKeys.Request(mailbox.Prefix, instanceId, requestId)} within {timing.ResponseTimeout.TotalSeconds:0}s: " +
+                    $"no coordinator answered s3://{mailbox.Bucket}/{MailboxKeys.Request(mailbox.Prefix, instanceId, requestId)} within {timing.ResponseTimeout.TotalSeconds:0.#}s: " +
                     "a coordinator process (kubes up, kubes scale or kubes serve) answers the mailbox; is one running?");
             }
 

@@ -6,6 +6,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Kubes.Agent.Channels;
 using Kubes.Agent.Configuration;
+using Kubes.Agent.Conversation;
 using Kubes.Agent.Tests.Support;
 using Kubes.Protos.V1;
 
@@ -141,7 +142,9 @@ public sealed class S3MailboxChannelTests(MotoServer moto) : IClassFixture<MotoS
 
         using var stop = new CancellationTokenSource();
         var answerer = AnswerAsync(registrar, stop.Token);
-        var joined = await channel.JoinAsync(Join("token-1"), CancellationToken.None);
+        var retrying = new RetryingRegistrarChannel(channel, new Backoff(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(10)),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var joined = await retrying.JoinAsync(Join("token-1"), CancellationToken.None);
         stop.Cancel();
         await answerer;
 
