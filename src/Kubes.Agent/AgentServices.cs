@@ -1,0 +1,84 @@
+using Kubes.Agent.Artifacts;
+using Kubes.Agent.Channels;
+using Kubes.Agent.Configuration;
+using Kubes.Agent.Conversation;
+using Kubes.Agent.Identity;
+using Kubes.Agent.Installers;
+using Kubes.Agent.Installers.Etcd;
+using Kubes.Agent.Pki;
+using Kubes.Agent.Services;
+using Kubes.Agent.Steps;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Kubes.Agent;
+
+/// <summary>The agent's object graph, from its configuration and what the host has.</summary>
+public static class AgentServices
+{
+    public static IServiceCollection AddKubesAgent(this IServiceCollection services, AgentConfig config,
+        ConversationTiming? timing = null)
+    {
+        var paths = new AgentPaths(config.RootDir);
+        services.AddSingleton(config);
+        services.AddSingleton(paths);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(timing ?? new ConversationTiming { HealthInterval = TimeSpan.FromSeconds(config.HealthIntervalSeconds) });
+        services.AddSingleton(DataVolumeTiming.Default);
+
+        services.AddSingleton(new InstanceMetadataClient(new HttpClient
+        {
+            BaseAddress = InstanceMetadataClient.EndpointFromEnvironment(),
+            Timeout = TimeSpan.FromSeconds(5),
+        }));
+        services.AddSingleton<IInstanceIdentitySource, InstanceIdentitySource>();
+
+        services.AddSingleton<IRegistrarChannel>(sp => new RetryingRegistrarChannel(
+            CreateChannel(config, sp),
+            sp.GetRequiredService<ConversationTiming>().Unreachable,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<RetryingRegistrarChannel>()));
+
+        services.AddSingleton<AgentStateStore>();
+        services.AddSingleton<PkiFiles>();
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<CertificateEnrollment>();
+        services.AddSingleton(sp => new StepJournal(paths.JournalFile, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<StepRunner>();
+        services.AddSingleton<CommandRunner>();
+        services.AddSingleton(sp => new ArtifactFetcher(
+            new HttpClient { Timeout = TimeSpan.FromMinutes(10) }, sp.GetRequiredService<ILogger<ArtifactFetcher>>()));
+        if (ServiceHost.UsesSystemd(paths))
+        {
+            services.AddSingleton<IServiceManager, SystemdServiceManager>();
+        }
+        else
+        {
+            services.AddSingleton<ProcessServiceManager>();
+            services.AddSingleton<IServiceManager>(sp => sp.GetRequiredService<ProcessServiceManager>());
+        }
+
+        services.AddSingleton<EtcdHealthProbe>();
+        services.AddSingleton<IRoleInstaller, EtcdInstaller>();
+        services.AddSingleton<RoleInstallers>();
+
+        services.AddSingleton<ReportPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReportPublisher>());
+        services.AddHostedService<AgentConversation>();
+        return services;
+    }
+
+    private static IRegistrarChannel CreateChannel(AgentConfig config, IServiceProvider services)
+    {
+        if (config.Channel == "grpc")
+        {
+            CaFingerprint.TryParse(config.CoordinatorCaSha256, out var pin);
+            return new GrpcRegistrarChannel(new Uri(config.CoordinatorUrl), pin, AgentConfigLoader.CoordinatorCa(config));
+        }
+
+        var mailbox = config.Mailbox!;
+        return new S3MailboxChannel(S3MailboxChannel.CreateClient(mailbox), mailbox,
+            services.GetRequiredService<TimeProvider>(), MailboxTiming.Default);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Threading.Channels;
+using Google.Protobuf.WellKnownTypes;
+using Kubes.Agent.Channels;
+using Kubes.Protos.V1;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Kubes.Agent.Conversation;
+
+/// <summary>
+/// Logs every report and sends them to the coordinator in order, in the background, so an unreachable
+/// coordinator never holds up the install. Reports made before Join (which gives the credential they
+/// need) wait and go first once it has. If the coordinator stays away long, the oldest are dropped.
+/// </summary>
+public sealed class ReportPublisher(IRegistrarChannel channel, TimeProvider time, ILogger<ReportPublisher> log)
+    : BackgroundService
+{
+    private const int Capacity = 64;
+
+    private readonly Channel<AgentReport> _queue = Channel.CreateBounded<AgentReport>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    private readonly TaskCompletionSource<(string InstanceId, string Credential)> _sender =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The last report made, sent or not.</summary>
+    public AgentReport? Last { get; private set; }
+
+    public void Activate(string instanceId, string credential) => _sender.TrySetResult((instanceId, credential));
+
+    public void Publish(Phase phase, string step, Health? health = null, string? error = null)
+    {
+        var report = new AgentReport
+        {
+            Phase = phase,
+            Step = step,
+            Health = health,
+            Error = error ?? "",
+            At = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
+        };
+        Last = report;
+        if (error is not null)
+        {
+            log.LogError("Phase {Phase}, step {Step}: {Error}", phase, step, error);
+        }
+        else if (health is not null)
+        {
+            log.LogInformation("Phase {Phase}, step {Step}, healthy {Healthy}: {Detail}", phase, step, health.Healthy, health.Detail);
+        }
+        else
+        {
+            log.LogInformation("Phase {Phase}, step {Step}", phase, step);
+        }
+
+        _queue.Writer.TryWrite(report);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var (instanceId, credential) = await _sender.Task.WaitAsync(stoppingToken);
+        await foreach (var report in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await channel.ReportAsync(new ReportRequest
+                {
+                    InstanceId = instanceId,
+                    AgentCredential = credential,
+                    Report = report,
+                }, stoppingToken);
+            }
+            catch (RegistrarRefusedException e)
+            {
+                log.LogError("The coordinator refused the {Phase} report: {Reason}", report.Phase, e.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Net;
+using System.Security.Cryptography;
+using Kubes.Agent.Configuration;
+using Kubes.Agent.Conversation;
+using Kubes.Agent.Identity;
+using Kubes.Agent.Tests.Identity;
+using Kubes.Agent.Tests.Support;
+using Kubes.Protos.V1;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Kubes.Agent.Tests.Conversation;
+
+/// <summary>
+/// The whole agent as its Program builds it, against a real gRPC coordinator on loopback and an IMDSv2
+/// server: the conversation, its reports, and a restart that resumes without the burned join token.
+/// </summary>
+public sealed class AgentConversationTests : IAsyncLifetime
+{
+    private static readonly ConversationTiming Quick = new()
+    {
+        HealthInterval = TimeSpan.FromMilliseconds(500),
+        ReadinessPoll = TimeSpan.FromMilliseconds(200),
+        ReadinessTimeout = TimeSpan.FromMinutes(1),
+        Unreachable = new Backoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(100)),
+        AfterFailure = new Backoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(100)),
+    };
+
+    private readonly TempRoot _root = new();
+    private readonly TestCertificateAuthority _ca = new("cluster CA");
+    private readonly IPAddress _address = FreePort.LoopbackAddresses(1)[0];
+    private Func<InstanceIdentity, RoleConfig> _roleConfig = null!;
+    private TestRegistrar _registrar = null!;
+    private GrpcTestServer _coordinator = null!;
+    private LoopbackHttpServer _imds = null!;
+
+    public async Task InitializeAsync()
+    {
+        _registrar = new TestRegistrar(_ca, "join-me", identity => _roleConfig(identity));
+        _coordinator = await GrpcTestServer.StartAsync(_registrar, _ca.IssueServer("coordinator", IPAddress.Loopback), _ca.Certificate);
+        _imds = InstanceMetadataClientTests.Imds("i-0agent", _address.ToString(), "zone-a");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _imds.DisposeAsync();
+        await _coordinator.DisposeAsync();
+        _ca.Dispose();
+        _root.Dispose();
+    }
+
+    private AgentConfig Config(string role, string token = "join-me") => new()
+    {
+        Cluster = "demo", Role = role, Slot = 0, JoinToken = token, Channel = "grpc",
+        CoordinatorUrl = _coordinator.Address.ToString(),
+        CoordinatorCaSha256 = CaFingerprint.Of(_ca.Certificate.RawData),
+        CoordinatorCa = Convert.ToBase64String(_ca.Certificate.RawData),
+        RootDir = _root.Path,
+    };
+
+    private IHost Agent(AgentConfig config)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddKubesAgent(config, Quick);
+        // This instance's metadata service (the local provider gives each instance its own).
+        builder.Services.AddSingleton(new InstanceMetadataClient(new HttpClient { BaseAddress = _imds.BaseAddress }));
+        return builder.Build();
+    }
+
+    private async Task<AgentReport> WaitForReportAsync(Func<AgentReport, bool> match, int skip = 0)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if (_registrar.Reports.Skip(skip).Select(r => r.Report).FirstOrDefault(match) is { } report)
+            {
+                return report;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("expected report did not arrive; got " +
+                                   string.Join(", ", _registrar.Reports.Select(r => $"{r.Report.Phase}/{r.Report.Step}/{r.Report.Error}")));
+    }
+
+    private static RoleConfig NodeConfig(InstanceIdentity identity) => new()
+    {
+        Cluster = identity.Cluster, Role = Role.Node, Slot = identity.Slot, Name = "node-0", PrivateIp = identity.PrivateIp,
+        Certificates = { new CertificateRequestSpec { Identity = "kubelet-client/node-0", KeyAlgorithm = "ecdsa-p256", FileStem = "kubelet-client" } },
+    };
+
+    [Fact]
+    public async Task A_role_without_an_installer_joins_certifies_and_says_so_then_a_restart_resumes_without_joining()
+    {
+        _roleConfig = NodeConfig;
+        using (var agent = Agent(Config("node")))
+        {
+            await agent.StartAsync();
+            var report = await WaitForReportAsync(r => r.Phase == Phase.RoleNotInstallable);
+            await agent.StopAsync();
+
+            Assert.Contains("no installer for the Node role", report.Error);
+        }
+
+        Assert.Equal([Phase.Pending, Phase.Joining, Phase.Certifying, Phase.RoleNotInstallable],
+            _registrar.Reports.Select(r => r.Report.Phase));
+        Assert.True(File.Exists(_root.Join("etc", "kubes", "pki", "kubelet-client.crt")));
+        var reportsBefore = _registrar.Reports.Count;
+
+        using (var restarted = Agent(Config("node", token: "already-burned")))
+        {
+            await restarted.StartAsync();
+            await WaitForReportAsync(r => r.Phase == Phase.RoleNotInstallable, skip: reportsBefore);
+            await restarted.StopAsync();
+        }
+
+        Assert.Equal(1, _registrar.JoinCount);
+        Assert.Single(_registrar.CertifyRequests);
+        Assert.DoesNotContain(_registrar.Reports.Skip(reportsBefore), r => r.Report.Phase == Phase.Joining);
+    }
+
+    [Fact]
+    public async Task A_refused_join_is_reported_failed_and_not_retried()
+    {
+        _roleConfig = NodeConfig;
+        using var agent = Agent(Config("node", token: "forged"));
+        await agent.StartAsync();
+        var publisher = agent.Services.GetRequiredService<ReportPublisher>();
+        for (var i = 0; i < 300 && publisher.Last?.Phase != Phase.Failed; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(300);
+        await agent.StopAsync();
+
+        Assert.Equal(Phase.Failed, publisher.Last?.Phase);
+        Assert.Contains("PermissionDenied", publisher.Last!.Error);
+        Assert.Contains("will not retry", publisher.Last.Error);
+        Assert.Equal(1, _registrar.JoinCount);
+    }
+
+    [Fact]
+    public async Task An_etcd_instance_installs_a_single_member_and_reports_ready()
+    {
+        var archive = _root.Join("etcd.tar.gz");
+        await using (var file = File.Create(archive))
+        await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            await tar.WriteEntryAsync("/usr/bin/etcd", "etcd-v3.4-linux-amd64/etcd");
+            await tar.WriteEntryAsync("/usr/bin/etcdctl", "etcd-v3.4-linux-amd64/etcdctl");
+        }
+
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(archive)));
+        var clientPort = FreePort.On(_address);
+        var peerPort = FreePort.On(_address);
+        _roleConfig = identity => new RoleConfig
+        {
+            Cluster = "demo", Role = Role.Etcd, Slot = 0, Name = "etcd-0", PrivateIp = identity.PrivateIp,
+            Artifacts = { new Artifact { Name = "etcd", Version = "3.4", Sha256 = sha256, Urls = { new Uri(archive).AbsoluteUri } } },
+            Certificates = { new CertificateRequestSpec { Identity = "etcd-member/etcd-0", KeyAlgorithm = "ecdsa-p256", FileStem = "etcd-member" } },
+            Etcd = new EtcdConfig
+            {
+                ClientPort = clientPort, PeerPort = peerPort, InitialClusterToken = "t-" + Guid.NewGuid().ToString("N")[..8],
+                Members = { new EtcdMember { Name = "etcd-0", Slot = 0, PrivateIp = identity.PrivateIp } },
+            },
+        };
+
+        var agent = Agent(Config("etcd"));
+        await agent.StartAsync();
+        var ready = await WaitForReportAsync(r => r.Phase == Phase.Ready);
+        var etcd = int.Parse(await File.ReadAllTextAsync(_root.Join("run", "kubes", "etcd.pid")));
+        await agent.StopAsync();
+        await ((IAsyncDisposable)agent).DisposeAsync();
+
+        Assert.True(ready.Health.Healthy, ready.Health.Detail);
+        Assert.Contains($"https://{_address}:{clientPort}/health", ready.Health.Detail);
+        var steps = _registrar.Reports.Select(r => (r.Report.Phase, r.Report.Step)).ToList();
+        Assert.Equal(
+        [
+            (Phase.Pending, "start"), (Phase.Joining, "join"), (Phase.Certifying, "certify"), (Phase.Installing, "plan"),
+            (Phase.Installing, "prepare-data-volume"), (Phase.Installing, "download-etcd"), (Phase.Installing, "install-etcd"),
+            (Phase.Installing, "configure-etcd"), (Phase.Starting, "start-etcd"), (Phase.Starting, "health"),
+        ], steps.TakeWhile(s => s.Phase != Phase.Ready && s.Phase != Phase.Degraded));
+        Assert.False(Kubes.Agent.Services.Posix.IsAlive(etcd), "stopping the agent stops the etcd it supervises");
+        Assert.False(File.Exists(_root.Join("run", "kubes", "etcd.pid")));
+    }
+}

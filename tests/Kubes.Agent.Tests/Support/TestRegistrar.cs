@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using Grpc.Core;
+using Kubes.Agent.Channels;
+using Kubes.Agent.Conversation;
+using Kubes.Protos.V1;
+
+namespace Kubes.Agent.Tests.Support;
+
+/// <summary>
+/// The coordinator's side as the tests need it: a single-use token, a credential, CSRs signed by a test
+/// CA with names from the RoleConfig (never from the CSR), reports recorded. Refusals are RpcExceptions,
+/// as a real gRPC service throws them.
+/// </summary>
+public sealed class TestRegistrar(TestCertificateAuthority ca, string joinToken, Func<InstanceIdentity, RoleConfig> roleConfigFor)
+{
+    private readonly ConcurrentDictionary<string, (string Credential, RoleConfig Config)> _joined = new();
+    private int _tokenUsed;
+
+    public ConcurrentQueue<ReportRequest> Reports { get; } = new();
+    public ConcurrentQueue<CertifyRequest> CertifyRequests { get; } = new();
+    public int JoinCount;
+
+    public Task<JoinResponse> Join(JoinRequest request)
+    {
+        Interlocked.Increment(ref JoinCount);
+        if (request.Identity.JoinToken != joinToken || Interlocked.Exchange(ref _tokenUsed, 1) == 1)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "the join token is used, expired or foreign"));
+        }
+
+        var config = roleConfigFor(request.Identity);
+        config.ConfigHash = RoleConfigHash.Compute(config);
+        var credential = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        _joined[request.Identity.InstanceId] = (credential, config);
+        return Task.FromResult(new JoinResponse { AgentCredential = credential, RoleConfig = config });
+    }
+
+    public Task<CertifyResponse> Certify(CertifyRequest request)
+    {
+        var config = Authenticate(request.InstanceId, request.AgentCredential);
+        CertifyRequests.Enqueue(request);
+        var response = new CertifyResponse();
+        foreach (var csr in request.Requests)
+        {
+            using var certificate = ca.Sign(csr.CsrPem, csr.Identity, [IPAddress.Parse(config.PrivateIp), IPAddress.Loopback]);
+            response.Certificates.Add(new IssuedCertificate
+            {
+                Identity = csr.Identity,
+                CertificatePem = certificate.ExportCertificatePem(),
+                CaPem = ca.CertificatePem,
+                NotAfter = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(certificate.NotAfter.ToUniversalTime()),
+            });
+        }
+
+        return Task.FromResult(response);
+    }
+
+    public Task<ReportResponse> Report(ReportRequest request)
+    {
+        Authenticate(request.InstanceId, request.AgentCredential);
+        Reports.Enqueue(request);
+        return Task.FromResult(new ReportResponse());
+    }
+
+    private RoleConfig Authenticate(string instanceId, string credential) =>
+        _joined.TryGetValue(instanceId, out var joined) && joined.Credential == credential
+            ? joined.Config
+            : throw new RpcException(new Status(StatusCode.Unauthenticated, $"no agent credential for {instanceId}"));
+
+    /// <summary>The registrar called in-process, through the same status mapping the channels use.</summary>
+    public IRegistrarChannel AsChannel() => new InProcess(this);
+
+    private sealed class InProcess(TestRegistrar registrar) : IRegistrarChannel
+    {
+        public Task<JoinResponse> JoinAsync(JoinRequest request, CancellationToken cancellationToken) => Call(() => registrar.Join(request));
+
+        public Task<CertifyResponse> CertifyAsync(CertifyRequest request, CancellationToken cancellationToken) =>
+            Call(() => registrar.Certify(request));
+
+        public Task<ReportResponse> ReportAsync(ReportRequest request, CancellationToken cancellationToken) =>
+            Call(() => registrar.Report(request));
+
+        private static async Task<T> Call<T>(Func<Task<T>> call)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (RpcException e)
+            {
+                throw RegistrarStatus.ToException(e.StatusCode, e.Status.Detail, "in-process registrar");
+            }
+        }
+    }
+}
+
+/// <summary>The test registrar as a gRPC service.</summary>
+public sealed class TestRegistrarService(TestRegistrar registrar) : Registrar.RegistrarBase
+{
+    public override Task<JoinResponse> Join(JoinRequest request, ServerCallContext context) => registrar.Join(request);
+
+    public override Task<CertifyResponse> Certify(CertifyRequest request, ServerCallContext context) => registrar.Certify(request);
+
+    public override Task<ReportResponse> Report(ReportRequest request, ServerCallContext context) => registrar.Report(request);
+}
