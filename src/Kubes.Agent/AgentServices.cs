@@ -74,7 +74,9 @@ public static class AgentServices
         if (config.Channel == "grpc")
         {
             CaFingerprint.TryParse(config.CoordinatorCaSha256, out var pin);
-            return new GrpcRegistrarChannel(new Uri(config.CoordinatorUrl), pin, AgentConfigLoader.CoordinatorCa(config));
+            var metadata = services.GetRequiredService<InstanceMetadataClient>();
+            return new GrpcRegistrarChannel(new Uri(config.CoordinatorUrl), pin, AgentConfigLoader.CoordinatorCa(config),
+                async ct => System.Net.IPAddress.TryParse(await metadata.GetPrivateIpAsync(ct), out var ip) ? ip : null);
         }
 
         var mailbox = config.Mailbox!;

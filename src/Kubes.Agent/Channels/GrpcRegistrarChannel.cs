@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -20,7 +22,11 @@ public sealed class GrpcRegistrarChannel : IRegistrarChannel, IDisposable
     private readonly Registrar.RegistrarClient _client;
 
     /// <param name="coordinatorCa">The pinned CA, when agent.json carries it; .NET servers do not send their root.</param>
-    public GrpcRegistrarChannel(Uri address, byte[] coordinatorCaSha256, X509Certificate2? coordinatorCa = null)
+    /// <param name="sourceAddress">The instance's private address: connections leave from it, because the registrar
+    /// accepts an instance only from its own address (on a host with many instance addresses, such as the local
+    /// provider's loopback instances, the kernel would otherwise pick another one).</param>
+    public GrpcRegistrarChannel(Uri address, byte[] coordinatorCaSha256, X509Certificate2? coordinatorCa = null,
+        Func<CancellationToken, Task<IPAddress?>>? sourceAddress = null)
     {
         _address = address;
         _validator = PinnedRootValidator.ForPin(coordinatorCaSha256, coordinatorCa);
@@ -30,8 +36,26 @@ public sealed class GrpcRegistrarChannel : IRegistrarChannel, IDisposable
             EnableMultipleHttp2Connections = true,
             SslOptions = { RemoteCertificateValidationCallback = _validator.Validate },
         };
+        if (sourceAddress is not null) handler.ConnectCallback = (context, ct) => ConnectFromAsync(sourceAddress, context, ct);
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
         _client = new Registrar.RegistrarClient(_channel);
+    }
+
+    private static async ValueTask<Stream> ConnectFromAsync(Func<CancellationToken, Task<IPAddress?>> sourceAddress,
+        SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            if (await sourceAddress(cancellationToken) is { } local) socket.Bind(new IPEndPoint(local, 0));
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     public Task<JoinResponse> JoinAsync(JoinRequest request, CancellationToken cancellationToken) =>
