@@ -27,6 +27,9 @@ public sealed record RegistrarHostOptions(
     /// <summary>How often the mailbox is answered and other processes' status changes are picked up.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Role configurations; null gives the topology's own without artifacts.</summary>
+    public IRoleConfigSource? RoleConfigs { get; init; }
+
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }
@@ -61,7 +64,7 @@ public sealed class RegistrarHost : IAsyncDisposable
     {
         var status = await StatusHub.LoadAsync(new AgentStatusStore(options.Store), cancellationToken);
         var registrar = AgentRegistrar.Create(options.Topology, options.Store, options.Directory, options.Issuer, status,
-            options.Loggers, options.Time);
+            options.Loggers, options.Time, options.RoleConfigs);
         RegistrarServer? server = null;
         if (options.GrpcListen is not null)
         {

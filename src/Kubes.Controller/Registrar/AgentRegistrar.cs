@@ -53,11 +53,12 @@ public sealed class AgentRegistrar
 
     /// <summary>The registrar with its stores in <paramref name="store"/> and etcd-ready role configs.</summary>
     public static AgentRegistrar Create(ClusterTopology topology, IStateStore store, IInstanceDirectory directory,
-        ICertificateIssuer issuer, StatusHub status, ILoggerFactory? loggers = null, TimeProvider? time = null) =>
+        ICertificateIssuer issuer, StatusHub status, ILoggerFactory? loggers = null, TimeProvider? time = null,
+        IRoleConfigSource? roleConfigs = null) =>
         new(topology, directory,
             new JoinTokenStore(store, topology.Spec.Name, time),
             new AgentCredentialStore(store, time),
-            new TopologyRoleConfigSource(topology),
+            roleConfigs ?? new TopologyRoleConfigSource(topology),
             issuer, status,
             (loggers ?? NullLoggerFactory.Instance).CreateLogger<AgentRegistrar>(),
             time);

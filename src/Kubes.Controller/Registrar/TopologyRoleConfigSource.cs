@@ -1,3 +1,4 @@
+using Kubes.Controller.Pki;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
 using Kubes.Protos.V1;
@@ -17,14 +18,20 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
     public const string EtcdDataDir = "/data/etcd";
 
     private readonly ClusterTopology _topology;
+    private readonly IssuancePolicy _policy;
+    private readonly Func<InstanceRole, IEnumerable<Artifact>> _artifacts;
 
-    public TopologyRoleConfigSource(ClusterTopology topology)
+    /// <param name="artifacts">What each role downloads (URLs and SHA-256), asked afresh for every join so that
+    /// presigned URLs are new.</param>
+    public TopologyRoleConfigSource(ClusterTopology topology, Func<InstanceRole, IEnumerable<Artifact>>? artifacts = null)
     {
         _topology = topology;
+        _policy = new IssuancePolicy(topology);
+        _artifacts = artifacts ?? (_ => []);
     }
 
-    /// <summary>The identity an etcd member's certificate is issued for: etcd-member/&lt;slot&gt;.</summary>
-    public static string EtcdMemberIdentity(int slot) => $"etcd-member/{slot}";
+    /// <summary>The identity an etcd member's certificate is issued for, as the issuance policy names it.</summary>
+    public static string EtcdMemberIdentity(InstanceSlot slot) => $"{IdentityKind.EtcdMember.Slug()}/{slot.Name}";
 
     public static string KeyAlgorithmName(KeyAlgorithm algorithm) => algorithm switch
     {
@@ -47,6 +54,17 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
             PrivateIp = (slot.PrivateIp ?? instance.PrivateIp).ToString(),
             KubernetesVersion = spec.KubernetesVersion,
         };
+        config.Artifacts.AddRange(_artifacts(slot.Role));
+        var algorithm = KeyAlgorithmName(spec.Pki.KeyAlgorithm);
+        var identities = slot is { Role: InstanceRole.Node, PrivateIp: null }
+            ? _policy.ForNode(slot.Name, instance.PrivateIp)
+            : _policy.ForSlot(slot);
+        config.Certificates.AddRange(identities.Select(identity => new CertificateRequestSpec
+        {
+            Identity = identity.Name,
+            KeyAlgorithm = algorithm,
+            FileStem = identity.FileStem,
+        }));
         if (slot.Role == InstanceRole.Etcd) AddEtcd(config, slot);
         return config;
     }
@@ -72,11 +90,5 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
             });
         }
         config.Etcd = etcd;
-        config.Certificates.Add(new CertificateRequestSpec
-        {
-            Identity = EtcdMemberIdentity(slot.Index),
-            KeyAlgorithm = KeyAlgorithmName(_topology.Spec.Pki.KeyAlgorithm),
-            FileStem = "etcd-member",
-        });
     }
 }

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using Kubes.Controller.Cli.Rendering;
+using Kubes.Controller.Coordinator;
+using Kubes.Controller.Spec;
+using Kubes.Controller.Status;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kubes.Controller.Cli.Commands;
+
+/// <summary>
+/// <c>kubes up</c>: create or repair everything the spec describes, then follow the agents until the etcd tier is
+/// healthy. Idempotent: a second run changes nothing; an interrupted run is resumed by running it again.
+/// </summary>
+public static class UpCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var file = CommonOptions.File();
+        var local = CommonOptions.Local();
+        var yes = CommonOptions.Yes();
+        var wait = new Option<int>("--wait-minutes")
+        {
+            Description = "How long to follow the agents after the infrastructure is applied [default: 10]",
+            DefaultValueFactory = _ => 10,
+        };
+        var command = new Command("up", "Create or repair the cluster, then wait for its agents to report the etcd tier healthy.")
+        {
+            file, local, yes, wait,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var spec = await SpecFile.ResolveAsync(parse, file, local, stderr);
+            if (spec is null) return ExitCodes.BadInput;
+            if (parse.GetValue(wait) is < 0 or > 24 * 60)
+            {
+                await stderr.WriteLineAsync($"error: --wait-minutes {parse.GetValue(wait)} is out of range (0 to 1440).");
+                return ExitCodes.BadInput;
+            }
+            if (spec.Nodes.AutoScaling && spec.Provider == ProviderKind.Aws)
+            {
+                await stderr.WriteLineAsync("error: spec.nodes.autoScaling: Auto Scaling nodes cannot join yet (they share one user-data, " +
+                                            "and the per-instance STS proof is not built); set it to false. Nothing was changed.");
+                return ExitCodes.BadInput;
+            }
+            // The local provider changes only this machine; a cloud needs consent.
+            if (spec.Provider == ProviderKind.Aws &&
+                !await Confirmation.ConfirmAsync(parse.GetValue(yes), $"This creates or changes AWS resources of cluster {spec.Name}.",
+                    stdout, stderr))
+                return ExitCodes.BadInput;
+            try
+            {
+                using var session = await ClusterSession.OpenAsync(spec, null, cancellationToken);
+                var timeout = TimeSpan.FromMinutes(parse.GetValue(wait));
+                var (result, slots) = spec.Provider == ProviderKind.Local
+                    ? await new LocalClusterUp(session, stdout, parse.GetResult(file) is { Implicit: false } ? Path.GetFullPath(parse.GetValue(file)!) : null)
+                        .RunAsync(timeout, cancellationToken)
+                    : await new AwsClusterUp(session, stdout, NullLoggerFactory.Instance).RunAsync(timeout, cancellationToken);
+                return await SummarizeAsync(result.Succeeded, result.Failed.Concat(result.Skipped).Select(f => $"{f.Change.Key}: {f.Reason}"),
+                    slots, stdout, stderr);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return await CommandErrors.ReportAsync(e, stderr);
+            }
+        });
+        return command;
+    }
+
+    private static async Task<int> SummarizeAsync(bool applied, IEnumerable<string> failures, IReadOnlyList<SlotStatus> slots,
+        TextWriter stdout, TextWriter stderr)
+    {
+        if (!applied)
+        {
+            foreach (var failure in failures) await stderr.WriteLineAsync($"  {failure}");
+            await stderr.WriteLineAsync("error: the infrastructure is not complete; fix what is named above and run 'kubes up' again.");
+            return ExitCodes.Failure;
+        }
+        await stdout.WriteLineAsync();
+        PlanCommand.ConsoleFor(stdout).Write(StatusRenderer.Table(slots, DateTimeOffset.UtcNow));
+        var etcd = slots.Where(s => s.Role == "etcd").ToList();
+        var pendingRoles = slots.Where(s => s.IsRoleNotInstallable).Select(s => s.Role).Distinct().ToList();
+        if (etcd.Count > 0 && etcd.All(s => s.IsReady))
+            await stdout.WriteLineAsync($"etcd tier healthy: {etcd.Count} of {etcd.Count} members Ready.");
+        if (pendingRoles.Count > 0)
+            await stdout.WriteLineAsync($"Joined with certificates, but not installed (no installer for the role yet): {string.Join(", ", pendingRoles)}.");
+        if (AgentWaiter.IsSettled(slots)) return ExitCodes.Ok;
+        await stderr.WriteLineAsync("error: not every slot settled in time; 'kubes status' shows each one, and 'kubes up' again waits more.");
+        return ExitCodes.Failure;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Kubes.Controller.State;
+
+namespace Kubes.Controller.Coordinator;
+
+/// <summary>One file instances download: where it is in the mirror and the SHA-256 they must check.</summary>
+public sealed record MirroredArtifact(string Name, string Version, string Key, string Sha256);
+
+/// <summary>
+/// The cluster's artifact mirror: the state store's <c>artifacts/</c> folder. The coordinator puts the agent and
+/// the role artifacts there; instances download them through URLs that <see cref="IArtifactUrls"/> makes (presigned
+/// S3 URLs on AWS, file URLs for the local provider, whose instances share this machine's disk).
+/// </summary>
+public sealed class ArtifactMirror(IStateStore store)
+{
+    public const string Prefix = "artifacts/";
+    private const string IndexKey = "artifacts/index.json";
+
+    /// <summary>Stores <paramref name="content"/> unless the mirror already holds the same bytes.</summary>
+    public async Task<MirroredArtifact> PutAsync(string name, string version, string fileName, byte[] content,
+        CancellationToken cancellationToken)
+    {
+        var artifact = new MirroredArtifact(name, version, Prefix + fileName, Convert.ToHexStringLower(SHA256.HashData(content)));
+        var existing = await store.GetAsync(artifact.Key, cancellationToken);
+        if (existing is null || Convert.ToHexStringLower(SHA256.HashData(existing.Content)) != artifact.Sha256)
+            await store.PutAsync(artifact.Key, content, cancellationToken: cancellationToken);
+        var index = await IndexAsync(cancellationToken);
+        if (!index.TryGetValue(name, out var known) || known != artifact)
+        {
+            index[name] = artifact;
+            await store.PutAsync(IndexKey, JsonSerializer.SerializeToUtf8Bytes(index), cancellationToken: cancellationToken);
+        }
+        return artifact;
+    }
+
+    public async Task<MirroredArtifact?> FindAsync(string name, CancellationToken cancellationToken) =>
+        (await IndexAsync(cancellationToken)).GetValueOrDefault(name);
+
+    public async Task<Dictionary<string, MirroredArtifact>> IndexAsync(CancellationToken cancellationToken) =>
+        await store.GetAsync(IndexKey, cancellationToken) is { } stored
+            ? JsonSerializer.Deserialize<Dictionary<string, MirroredArtifact>>(stored.Content) ?? []
+            : [];
+
+    /// <summary>The agent binary beside kubes, mirrored.</summary>
+    public async Task<MirroredArtifact> PutAgentAsync(CancellationToken cancellationToken)
+    {
+        var path = AgentBinary.Locate();
+        var version = typeof(ArtifactMirror).Assembly.GetName().Version?.ToString() ?? "dev";
+        return await PutAsync(AgentBinary.FileName, version, AgentBinary.FileName, await File.ReadAllBytesAsync(path, cancellationToken),
+            cancellationToken);
+    }
+}
+
+/// <summary>Turns a mirrored artifact into a URL an instance can fetch.</summary>
+public interface IArtifactUrls
+{
+    string UrlOf(MirroredArtifact artifact);
+}
+
+/// <summary>The local provider: instances share this machine's disk, so the mirror folder is read through file URLs.</summary>
+public sealed class FolderArtifactUrls(string stateFolder) : IArtifactUrls
+{
+    public string UrlOf(MirroredArtifact artifact) => new Uri(Path.Combine(Path.GetFullPath(stateFolder), artifact.Key)).AbsoluteUri;
+}

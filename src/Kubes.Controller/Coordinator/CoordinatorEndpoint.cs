@@ -1,0 +1,7 @@
+namespace Kubes.Controller.Coordinator;
+
+/// <summary>How agents reach the coordinator: its gRPC URL and the CA they pin (hash and DER).</summary>
+public sealed record CoordinatorEndpoint(string Url, string CaSha256, string CaBase64Der);
+
+/// <summary>How agents reach the S3 mailbox; <see cref="Endpoint"/> is empty on AWS.</summary>
+public sealed record MailboxEndpoint(string Bucket, string Prefix, string Region, string Endpoint);
