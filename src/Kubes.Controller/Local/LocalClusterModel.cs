@@ -6,7 +6,9 @@ namespace Kubes.Controller.Local;
 /// <summary>The local provider's resources: one instance (a process tree on a loopback address) per slot.</summary>
 public static class LocalClusterModel
 {
-    public static ResourceKey Instance(InstanceSlot slot) => new("local-instance", slot.Name);
+    public const string InstanceType = "local-instance";
+
+    public static ResourceKey Instance(InstanceSlot slot) => new(InstanceType, slot.Name);
 
     public static IReadOnlyList<DesiredResource> Build(ClusterTopology topology) =>
         [.. topology.Slots.Select(slot => new LocalInstanceResource(Instance(slot), slot))];
