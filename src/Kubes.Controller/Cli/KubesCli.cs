@@ -1,20 +1,22 @@
 using System.CommandLine;
 using Kubes.Controller.Cli.Commands;
-using Kubes.Controller.Registrar;
 
 namespace Kubes.Controller.Cli;
 
 /// <summary>Builds the <c>kubes</c> command line; each verb lives in its own file under Commands/.</summary>
 public static class KubesCli
 {
-    public static RootCommand Build(TextWriter stdout, TextWriter stderr, IRegistrarWiring? registrarWiring = null)
+    public static RootCommand Build(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("kubes: a highly available Kubernetes cluster on AWS whose machines configure themselves.");
         root.Subcommands.Add(Commands.InitCommand.Create(stdout, stderr));
         root.Subcommands.Add(Commands.ValidateCommand.Create(stdout, stderr));
         root.Subcommands.Add(Commands.PlanCommand.Create(stdout, stderr));
         root.Subcommands.Add(Commands.PkiCommand.Create(stdout, stderr));
-        if (registrarWiring is not null) root.Subcommands.Add(ServeCommand.Create(stdout, stderr, registrarWiring));
+        root.Subcommands.Add(UpCommand.Create(stdout, stderr));
+        root.Subcommands.Add(StatusCommand.Create(stdout, stderr));
+        root.Subcommands.Add(DestroyCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
         return root;
     }
 

@@ -58,16 +58,7 @@ public static class DestroyCommand
     private static Task<(Plan, ApplyResult)> DestroyAwsAsync(ClusterSession session, IApplyProgress progress, CancellationToken ct)
     {
         // Nothing is launched during a destroy; the image and bootstrap are never asked for.
-        var handlers = AwsHandlers.For(session.Aws!, session.Spec.Name, session.S3!, imageId: "", new RefusingBootstrap());
+        var handlers = AwsHandlers.For(session.Aws!, session.Spec.Name, session.S3!, imageId: "", new NoLaunchBootstrap());
         return new ClusterReconciler(handlers, AwsTransientErrors.IsTransient).DestroyAsync(progress, ct);
-    }
-
-    private sealed class RefusingBootstrap : IInstanceBootstrap
-    {
-        public Task<string> UserDataAsync(Topology.InstanceSlot slot, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("destroy launches nothing");
-
-        public Task<string> GroupUserDataAsync(Topology.InstanceRole role, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("destroy launches nothing");
     }
 }

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Net;
 using Kubes.Controller.Channels;
+using Kubes.Controller.Coordinator;
+using Kubes.Controller.Local;
 using Kubes.Controller.Registrar;
-using Kubes.Controller.State;
-using Kubes.Controller.Topology;
+using Kubes.Controller.Spec;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -14,116 +15,105 @@ using Serilog.Formatting.Display;
 namespace Kubes.Controller.Cli.Commands;
 
 /// <summary>
-/// <c>kubes serve</c>: the registrar as a long-running service, on gRPC (<c>--listen</c>) and on
-/// the state store's mailbox, until interrupted.
+/// <c>kubes serve</c>: the coordinator as a long-running service. Agents join, get certificates and report over gRPC
+/// (<c>--listen</c>) and through the state store's mailbox; for the local provider it also serves every instance's
+/// metadata. Runs until interrupted.
 /// </summary>
 public static class ServeCommand
 {
-    public const string DefaultListen = "127.0.0.1:7443";
-
-    public static Command Create(TextWriter stdout, TextWriter stderr, IRegistrarWiring wiring)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var file = new Option<string>("--file", "-f")
+        var file = CommonOptions.File();
+        var local = CommonOptions.Local();
+        var listen = new Option<string?>("--listen")
         {
-            Description = "The cluster spec.",
-            DefaultValueFactory = _ => "cluster.yaml",
+            Description = "Address:port of the gRPC channel [default: the VPC's first address:7443 for the local provider, 127.0.0.1:7443 on AWS]",
         };
-        var listen = new Option<string>("--listen")
+        var pollSeconds = new Option<double>("--poll-seconds")
         {
-            Description = "Address and port the gRPC channel listens on.",
-            DefaultValueFactory = _ => DefaultListen,
-        };
-        var stateStore = new Option<string?>("--state-store")
-        {
-            Description = "The state store (a folder or s3://bucket/prefix); default: the spec's stateStore.",
-        };
-        var pollInterval = new Option<double>("--poll-seconds")
-        {
-            Description = "How often the S3/folder mailbox is answered.",
+            Description = "How often the mailbox is answered [default: 2]",
             DefaultValueFactory = _ => 2,
         };
-        var command = new Command("serve", "Run the registrar: agents join, get certificates and report, over gRPC and the mailbox.")
+        var command = new Command("serve", "Run the coordinator: agents join, get certificates and report, over gRPC and the mailbox.")
         {
-            file, listen, stateStore, pollInterval,
+            file, local, listen, pollSeconds,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            new Arguments(parse.GetValue(file)!, parse.GetValue(listen)!, parse.GetValue(stateStore), parse.GetValue(pollInterval)),
-            stdout, stderr, wiring, cancellationToken));
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var spec = await SpecFile.ResolveAsync(parse, file, local, stderr);
+            if (spec is null) return ExitCodes.BadInput;
+            var seconds = parse.GetValue(pollSeconds);
+            if (seconds is <= 0 or > 3600)
+            {
+                await stderr.WriteLineAsync($"error: --poll-seconds {seconds} is out of range (0 < s <= 3600).");
+                return ExitCodes.BadInput;
+            }
+            var listenText = parse.GetValue(listen);
+            IPEndPoint? endpoint = null;
+            if (listenText is not null && (!IPEndPoint.TryParse(listenText, out endpoint) || (endpoint.Port == 0 && !listenText.EndsWith(":0", StringComparison.Ordinal))))
+            {
+                await stderr.WriteLineAsync($"error: --listen '{listenText}' is not an address:port (e.g. 127.0.0.1:7443).");
+                return ExitCodes.BadInput;
+            }
+            try
+            {
+                return await RunAsync(spec, endpoint, TimeSpan.FromSeconds(seconds), stdout, stderr, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return await CommandErrors.ReportAsync(e, stderr);
+            }
+        });
         return command;
     }
 
-    private sealed record Arguments(string SpecPath, string Listen, string? StateStore, double PollSeconds);
-
-    private static async Task<int> RunAsync(Arguments arguments, TextWriter stdout, TextWriter stderr,
-        IRegistrarWiring wiring, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ClusterSpec spec, IPEndPoint? listen, TimeSpan poll, TextWriter stdout, TextWriter stderr,
+        CancellationToken cancellationToken)
     {
-        // Port 0 (any free port) only when written out: "127.0.0.1" alone is a forgotten port.
-        if (!IPEndPoint.TryParse(arguments.Listen, out var listen)
-            || (listen.Port == 0 && !arguments.Listen.EndsWith(":0", StringComparison.Ordinal)))
-        {
-            await stderr.WriteLineAsync($"error: --listen '{arguments.Listen}' is not an address:port (e.g. {DefaultListen}).");
-            return ExitCodes.BadInput;
-        }
-        if (arguments.PollSeconds is <= 0 or > 3600)
-        {
-            await stderr.WriteLineAsync($"error: --poll-seconds {arguments.PollSeconds} is out of range (0 < s <= 3600).");
-            return ExitCodes.BadInput;
-        }
-        var spec = wiring.LoadSpec(arguments.SpecPath, stderr);
-        if (spec is null) return ExitCodes.BadInput;
-        var location = string.IsNullOrWhiteSpace(arguments.StateStore) ? spec.StateStore : arguments.StateStore;
-        if (string.IsNullOrWhiteSpace(location))
-        {
-            await stderr.WriteLineAsync(
-                $"error: {arguments.SpecPath} sets no stateStore: set spec.stateStore or pass --state-store.");
-            return ExitCodes.BadInput;
-        }
-        if (S3StateLocation.IsS3(location) && !S3StateLocation.TryParse(location, out _, out var locationError))
-        {
-            await stderr.WriteLineAsync($"error: state store: {locationError}.");
-            return ExitCodes.BadInput;
-        }
-
         using var serilog = new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .WriteTo.Sink(new TextWriterSink(stderr))
             .CreateLogger();
         using var loggers = new SerilogLoggerFactory(serilog);
+        using var session = await ClusterSession.OpenAsync(spec, null, cancellationToken);
+        var isLocal = spec.Provider == ProviderKind.Local;
+        listen ??= isLocal ? LocalServeDaemon.ListenFor(session.Topology) : new IPEndPoint(IPAddress.Loopback, 7443);
+
+        using var state = new CoordinatorState(session.Topology, session.Store, isLocal ? CoordinatorState.MirrorHostEtcdAsync : null);
+        var loaded = await state.GetAsync(cancellationToken);
+        var provider = isLocal ? new LocalProvider(spec.Name, session.StateFolder) : null;
+        IInstanceDirectory directory = provider is not null ? provider.Directory : new Ec2InstanceDirectory(session.Aws!.Ec2);
+        IArtifactUrls urls = provider is not null
+            ? new FolderArtifactUrls(session.StateFolder)
+            : new S3ArtifactUrls(session.Aws!.S3, State.S3StateLocation.Parse(session.S3!.ToString()), AwsClusterUp.AgentUrlLifetime);
+        using var certificate = CoordinatorCertificate.Issue(loaded.Pki, loaded.Policy, listen.Address, []);
+        await using var host = await RegistrarHost.StartAsync(new RegistrarHostOptions(session.Topology, session.Store, directory,
+            new PolicyCertificateIssuer(loaded.Pki, loaded.Policy))
+        {
+            GrpcListen = listen,
+            ServingCertificate = certificate,
+            PollInterval = poll,
+            RoleConfigs = new TopologyRoleConfigSource(session.Topology, new RoleArtifacts(loaded.Mirror, urls).For),
+            Loggers = loggers,
+        }, cancellationToken);
+
+        await using var metadata = provider is not null ? new LocalMetadataService(loggers) : null;
+        var following = provider is not null
+            ? metadata!.FollowAsync(provider.Registry, TimeSpan.FromMilliseconds(500), cancellationToken)
+            : Task.CompletedTask;
+        await stdout.WriteLineAsync($"Coordinator for cluster {spec.Name}: gRPC on {host.GrpcAddress}, mailbox in {session.StateDescription}" +
+                                    (provider is not null ? $", instance metadata on port {provider.MetadataPort}" : "") + ". Ctrl+C stops it.");
+        await stdout.FlushAsync(cancellationToken);
         try
         {
-            var topology = ClusterTopology.From(spec);
-            var store = StateStores.Open(location, spec.Region);
-            var options = new RegistrarHostOptions(
-                topology,
-                store,
-                wiring.InstanceDirectoryFor(spec),
-                await wiring.CertificateIssuerForAsync(topology, store, cancellationToken))
-            {
-                GrpcListen = listen,
-                ServingCertificate = await wiring.ServingCertificateForAsync(topology, store, listen, cancellationToken),
-                PollInterval = TimeSpan.FromSeconds(arguments.PollSeconds),
-                Loggers = loggers,
-            };
-            await using var host = await RegistrarHost.StartAsync(options, cancellationToken);
-            await stdout.WriteLineAsync(
-                $"Registrar for cluster {spec.Name}: gRPC on {host.GrpcAddress}, mailbox in {store.Location}. Ctrl+C stops it.");
-            await stdout.FlushAsync(cancellationToken);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                await stdout.WriteLineAsync("Registrar stopped.");
-            }
-            return ExitCodes.Ok;
+            await Task.WhenAll(following, Task.Delay(Timeout.Infinite, cancellationToken));
         }
-        catch (Exception e) when (e is StateStoreException or IOException or ArgumentException)
+        catch (OperationCanceledException)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}");
-            return ExitCodes.Failure;
+            await stdout.WriteLineAsync("Coordinator stopped.");
         }
+        return ExitCodes.Ok;
     }
 
     /// <summary>Serilog lines to the command's error writer, so tests and callers see the log.</summary>

@@ -1,46 +1,33 @@
 using System.Net;
-using Google.Protobuf;
-using Kubes.Controller.Channels.Mailbox;
 using Kubes.Controller.Cli;
-using Kubes.Controller.State;
-using Kubes.Controller.Tests.Channels.Grpc;
-using Kubes.Controller.Tests.Channels.Mailbox;
-using Kubes.Controller.Tests.Registrar.Support;
+using Kubes.Controller.Spec;
 using Kubes.Controller.Tests.State;
-using Kubes.Controller.Topology;
-using Kubes.Protos.V1;
 
 namespace Kubes.Controller.Tests.Cli.Commands;
 
-/// <summary><c>kubes serve</c> from a real argument line, with a test's wiring for the parts built elsewhere.</summary>
+/// <summary><c>kubes serve</c> from a real argument line, on a local spec whose state lives in a temp folder.</summary>
 public sealed class ServeCommandTests : IDisposable
 {
     private readonly TempFolder _folder = new();
-    private readonly ServingCertificate _certificate = ServingCertificate.ForLoopback();
-    private readonly RegistrarWorld _world;
-    private readonly TestRegistrarWiring _wiring;
     private readonly StringWriter _stdout = new();
     private readonly StringWriter _stderr = new();
     private readonly TextWriter _out;
     private readonly TextWriter _err;
+    private readonly string _specFile;
 
     public ServeCommandTests()
     {
-        _world = RegistrarWorld.Create(new FolderStateStore(_folder.Path));
-        _wiring = new TestRegistrarWiring("cluster.yaml", _world.Spec, _world.Directory, _world.Issuer, _certificate.Certificate);
         _out = TextWriter.Synchronized(_stdout);
         _err = TextWriter.Synchronized(_stderr);
+        var spec = ClusterSpecDefaults.Local("serve-test") with { StateStore = Path.Join(_folder.Path, "state") };
+        _specFile = Path.Join(_folder.Path, "cluster.yaml");
+        File.WriteAllText(_specFile, ClusterSpecWriter.Write(spec));
     }
 
-    public void Dispose()
-    {
-        _world.Dispose();
-        _certificate.Dispose();
-        _folder.Dispose();
-    }
+    public void Dispose() => _folder.Dispose();
 
     private Task<int> Run(CancellationToken cancellationToken, params string[] args) =>
-        KubesCli.Build(_out, _err, _wiring).Parse(args)
+        KubesCli.Build(_out, _err).Parse(args)
             .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = _out, Error = _err }, cancellationToken);
 
     private string Stdout()
@@ -49,64 +36,37 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Serve_answers_agents_on_gRPC_and_the_mailbox_until_interrupted()
+    public async Task Serve_listens_with_the_clusters_ca_and_stops_when_interrupted()
     {
         using var interrupt = new CancellationTokenSource();
-        var serving = Run(interrupt.Token, "serve", "-f", "cluster.yaml", "--listen", "127.0.0.1:0",
-            "--state-store", _folder.Path, "--poll-seconds", "0.02");
-
-        Uri? address = null;
-        for (var attempt = 0; attempt < 3000 && address is null && !serving.IsCompleted; attempt++)
-        {
+        var serving = Run(interrupt.Token, "serve", "-f", _specFile, "--listen", "127.0.0.1:0", "--poll-seconds", "0.1");
+        for (var attempt = 0; attempt < 3000 && !Stdout().Contains("gRPC on https://") && !serving.IsCompleted; attempt++)
             await Task.Delay(10);
-            var line = Stdout().Split('\n').FirstOrDefault(l => l.Contains("gRPC on https://"));
-            if (line is not null) address = new Uri(line.Split(' ').First(w => w.StartsWith("https://")).TrimEnd(','));
-        }
-        Assert.True(address is not null, $"serve printed no address: {Stdout()} {_stderr}");
-
-        await using (var grpc = new GrpcAgentChannel(address, _certificate.Ca))
-        {
-            var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
-            Assert.NotEmpty((await grpc.JoinAsync(agent, agent.Join())).AgentCredential);
-        }
-        var mailboxAgent = await _world.LaunchAsync(InstanceRole.Etcd, 1);
-        await _world.Store.PutAsync(MailboxKeys.Request(mailboxAgent.InstanceId, "r"),
-            new MailboxRequest { RequestId = "r", Join = mailboxAgent.Join() }.ToByteArray());
-        var response = await MailboxAgentChannel.AwaitResponseAsync(_world.Store, mailboxAgent.InstanceId, "r");
-        Assert.Equal(MailboxResponse.BodyOneofCase.Join, response.BodyCase);
+        Assert.True(Stdout().Contains("gRPC on https://"), $"serve printed no address: {Stdout()} {_stderr}");
+        Assert.True(File.Exists(Path.Join(_folder.Path, "state", "pki", "kubernetes-ca.crt")), "the cluster's CAs were not created");
 
         await interrupt.CancelAsync();
         Assert.Equal(ExitCodes.Ok, await serving);
-        Assert.Contains("Registrar stopped.", Stdout());
-        Assert.Contains("joined as etcd-0", _stderr.ToString());
+        Assert.Contains("Coordinator stopped.", Stdout());
     }
 
     [Theory]
     [InlineData("--listen", "127.0.0.1")]
     [InlineData("--listen", "localhost:7443")]
     [InlineData("--poll-seconds", "0")]
-    [InlineData("-f", "missing.yaml")]
     public async Task Bad_input_exits_2_and_says_why(string option, string value)
     {
-        var exit = await Run(CancellationToken.None, "serve", "--state-store", _folder.Path, option, value);
+        var exit = await Run(CancellationToken.None, "serve", "-f", _specFile, option, value);
         Assert.Equal(ExitCodes.BadInput, exit);
         Assert.Contains(value, _stderr.ToString());
     }
 
     [Fact]
-    public async Task A_malformed_s3_state_store_exits_2()
+    public async Task A_missing_spec_exits_2()
     {
-        var exit = await Run(CancellationToken.None, "serve", "--state-store", "s3://Not_A_Bucket/x");
+        var exit = await Run(CancellationToken.None, "serve", "-f", Path.Join(_folder.Path, "missing.yaml"));
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("Not_A_Bucket", _stderr.ToString());
-    }
-
-    [Fact]
-    public async Task Without_a_state_store_serve_exits_2_and_names_the_setting()
-    {
-        var exit = await Run(CancellationToken.None, "serve");
-        Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("--state-store", _stderr.ToString());
+        Assert.Contains("missing.yaml", _stderr.ToString());
     }
 
     [Fact]
@@ -114,14 +74,8 @@ public sealed class ServeCommandTests : IDisposable
     {
         using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         taken.Start();
-        var exit = await Run(CancellationToken.None, "serve", "--state-store", _folder.Path, "--listen", taken.LocalEndpoint.ToString()!);
+        var exit = await Run(CancellationToken.None, "serve", "-f", _specFile, "--listen", taken.LocalEndpoint.ToString()!);
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.Contains("--listen", _stderr.ToString());
-    }
-
-    [Fact]
-    public void Without_wiring_there_is_no_serve_verb()
-    {
-        Assert.DoesNotContain(KubesCli.Build(_out, _err).Subcommands, c => c.Name == "serve");
     }
 }
