@@ -99,6 +99,9 @@ public sealed class MotoServer : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // A small image catalogue: Canonical's Ubuntu 24.04 (what 'kubes up' picks by default) and the image older
+        // tests name; it also makes DescribeImages fast.
+        info.Environment["MOTO_AMIS_PATH"] = Path.Join(AppContext.BaseDirectory, "Fixtures", "moto-amis.json");
         var started = Process.Start(info) ?? throw new InvalidOperationException("moto_server could not be started.");
         started.OutputDataReceived += (_, line) => Append(line.Data);
         started.ErrorDataReceived += (_, line) => Append(line.Data);

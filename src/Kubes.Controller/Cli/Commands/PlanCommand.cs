@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Cli.Rendering;
+using Kubes.Controller.Coordinator;
 using Kubes.Controller.Local;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Reconciler;
@@ -17,7 +18,7 @@ public static class PlanCommand
     /// <summary>Stands for the AWS account id in an offline plan of a spec that uses the default state bucket.</summary>
     public const string UnknownAccount = "ACCOUNT";
 
-    public static Command Create(TextWriter stdout, TextWriter stderr, ILivePlanSource? live = null)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var file = CommonOptions.File();
         var local = CommonOptions.Local();
@@ -35,12 +36,17 @@ public static class PlanCommand
             Plan plan;
             var isOffline = parse.GetValue(offline);
             if (isOffline) plan = Planner.Offline(DesiredResources(topology, stateAccount: UnknownAccount));
-            else if (live is null)
+            else
             {
-                await stderr.WriteLineAsync("error: live plans are not available in this build; use --offline");
-                return ExitCodes.Failure;
+                try
+                {
+                    plan = await LivePlan.ComputeAsync(spec, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    return await CommandErrors.ReportAsync(e, stderr);
+                }
             }
-            else plan = await live.PlanAsync(topology, stderr, cancellationToken);
 
             var view = PlanView.From(topology, plan, isOffline, CertificateViews.From(new IssuancePolicy(topology)));
             if (parse.GetValue(output) == OutputFormat.Json)
@@ -77,10 +83,4 @@ public static class PlanCommand
             : 200;
         return console;
     }
-}
-
-/// <summary>Computes the plan against the live cloud (the AWS or the local provider).</summary>
-public interface ILivePlanSource
-{
-    Task<Plan> PlanAsync(ClusterTopology topology, TextWriter stderr, CancellationToken cancellationToken);
 }

@@ -20,7 +20,7 @@ public static class UpCommand
         var yes = CommonOptions.Yes();
         var wait = new Option<int>("--wait-minutes")
         {
-            Description = "How long to follow the agents after the infrastructure is applied [default: 10]",
+            Description = "How long to follow the agents after the infrastructure is applied; 0 does not follow them [default: 10]",
             DefaultValueFactory = _ => 10,
         };
         var command = new Command("up", "Create or repair the cluster, then wait for its agents to report the etcd tier healthy.")
@@ -56,7 +56,7 @@ public static class UpCommand
                         .RunAsync(timeout, cancellationToken)
                     : await new AwsClusterUp(session, stdout, NullLoggerFactory.Instance).RunAsync(timeout, cancellationToken);
                 return await SummarizeAsync(result.Succeeded, result.Failed.Concat(result.Skipped).Select(f => $"{f.Change.Key}: {f.Reason}"),
-                    slots, stdout, stderr);
+                    slots, followed: timeout > TimeSpan.Zero, stdout, stderr);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -67,7 +67,7 @@ public static class UpCommand
     }
 
     private static async Task<int> SummarizeAsync(bool applied, IEnumerable<string> failures, IReadOnlyList<SlotStatus> slots,
-        TextWriter stdout, TextWriter stderr)
+        bool followed, TextWriter stdout, TextWriter stderr)
     {
         if (!applied)
         {
@@ -84,6 +84,11 @@ public static class UpCommand
         if (pendingRoles.Count > 0)
             await stdout.WriteLineAsync($"Joined with certificates, but not installed (no installer for the role yet): {string.Join(", ", pendingRoles)}.");
         if (AgentWaiter.IsSettled(slots)) return ExitCodes.Ok;
+        if (!followed)
+        {
+            await stdout.WriteLineAsync("Not following the agents (--wait-minutes 0): 'kubes status' shows them as they report.");
+            return ExitCodes.Ok;
+        }
         await stderr.WriteLineAsync("error: not every slot settled in time; 'kubes status' shows each one, and 'kubes up' again waits more.");
         return ExitCodes.Failure;
     }
