@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the real things the tests run against: etcd (server and client), openssl,
-# iproute2 for network namespaces. moto_server ships with the machine image.
+# Installs the real things the tests run against, when missing: etcd (server and client), openssl, iproute2
+# for network namespaces, curl for the user-data script, losetup and mkfs.ext4 for the data-volume tests.
+# moto_server ships with the machine image. Idempotent and quick when everything is there.
 set -euo pipefail
 need=()
 command -v etcd >/dev/null || need+=(etcd-server)
@@ -8,15 +9,14 @@ command -v etcdctl >/dev/null || need+=(etcd-client)
 command -v openssl >/dev/null || need+=(openssl)
 command -v ip >/dev/null || need+=(iproute2)
 command -v curl >/dev/null || need+=(curl)
+command -v losetup >/dev/null || need+=(mount)
+command -v mkfs.ext4 >/dev/null || need+=(e2fsprogs)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-# Debian's package starts a default etcd on 2379; the tests start their own members.
-if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-  systemctl disable --now etcd >/dev/null 2>&1 || true
-fi
-pkill -x etcd 2>/dev/null || true
+# Debian's package may start a default etcd on 127.0.0.1:2379; the tests' members use other loopback
+# addresses, so it is left alone.
 command -v moto_server >/dev/null || { echo "moto_server is missing from this machine image" >&2; exit 1; }
 dotnet restore Kubes.sln

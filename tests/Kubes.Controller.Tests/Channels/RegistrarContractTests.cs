@@ -69,7 +69,7 @@ public abstract class RegistrarContractTests : IAsyncLifetime
         Assert.True(RoleConfigHash.IsValid(config));
         Assert.Equal(("prod", Role.Etcd, 1, "etcd-1"), (config.Cluster, config.Role, config.Slot, config.Name));
         Assert.Equal(3, config.Etcd.Members.Count);
-        Assert.Equal("etcd-member/1", Assert.Single(config.Certificates).Identity);
+        Assert.Equal("etcd-member/etcd-1", Assert.Single(config.Certificates).Identity);
         var status = Assert.Single(World.Status.Snapshot());
         Assert.Equal((agent.InstanceId, Phase.Joining), (status.InstanceId, status.LastReport.Phase));
     }
@@ -78,17 +78,17 @@ public abstract class RegistrarContractTests : IAsyncLifetime
     public async Task Certify_returns_a_certificate_for_the_agents_own_key()
     {
         var (agent, credential) = await JoinedAsync(InstanceRole.Etcd, 2);
-        var (csr, key) = TestAgent.Csr("etcd-member/2");
+        var (csr, key) = TestAgent.Csr("etcd-member/etcd-2");
         using var _ = key;
 
         var response = await Channel.CertifyAsync(agent, agent.Certify(credential, csr));
 
         var issued = Assert.Single(response.Certificates);
-        Assert.Equal("etcd-member/2", issued.Identity);
+        Assert.Equal("etcd-member/etcd-2", issued.Identity);
         using var certificate = X509Certificate2.CreateFromPem(issued.CertificatePem);
         Assert.Equal(((ECDsa)key).ExportSubjectPublicKeyInfo(), certificate.PublicKey.ExportSubjectPublicKeyInfo());
         Assert.Equal(World.Issuer.Ca.ExportCertificatePem(), issued.CaPem);
-        Assert.Equal((agent.InstanceId, "etcd-member/2"), Assert.Single(World.Issuer.Issued));
+        Assert.Equal((agent.InstanceId, "etcd-member/etcd-2"), Assert.Single(World.Issuer.Issued));
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public abstract class RegistrarContractTests : IAsyncLifetime
     {
         var (_, victimCredential) = await JoinedAsync(InstanceRole.Etcd, 1);
         var (attacker, _) = await JoinedAsync(InstanceRole.Etcd, 0);
-        var (csr, key) = TestAgent.Csr("etcd-member/0");
+        var (csr, key) = TestAgent.Csr("etcd-member/etcd-0");
         using var _ = key;
         await Refused(StatusCode.Unauthenticated, () => Channel.CertifyAsync(attacker, attacker.Certify(victimCredential, csr)));
         Assert.Empty(World.Issuer.Issued);
@@ -276,19 +276,19 @@ public abstract class RegistrarContractTests : IAsyncLifetime
     public async Task Certify_before_joining_is_refused()
     {
         var agent = await World.LaunchAsync(InstanceRole.Etcd, 0);
-        var (csr, key) = TestAgent.Csr("etcd-member/0");
+        var (csr, key) = TestAgent.Csr("etcd-member/etcd-0");
         using var _ = key;
         await Refused(StatusCode.Unauthenticated, () => Channel.CertifyAsync(agent, agent.Certify("kac_" + new string('A', 43), csr)));
     }
 
     [Theory]
-    [InlineData("etcd-member/1")]
+    [InlineData("etcd-member/etcd-1")]
     [InlineData("kubernetes-admin")]
     [InlineData("kube-apiserver")]
     public async Task Certify_for_an_identity_the_slot_is_not_entitled_to_is_refused_whole(string identity)
     {
         var (agent, credential) = await JoinedAsync(InstanceRole.Etcd, 0);
-        var (own, ownKey) = TestAgent.Csr("etcd-member/0");
+        var (own, ownKey) = TestAgent.Csr("etcd-member/etcd-0");
         var (foreign, foreignKey) = TestAgent.Csr(identity);
         using var _ = ownKey;
         using var __ = foreignKey;
@@ -302,7 +302,7 @@ public abstract class RegistrarContractTests : IAsyncLifetime
     {
         var (agent, credential) = await JoinedAsync();
         World.Directory.SetState(agent.InstanceId, InstanceState.Terminated);
-        var (csr, key) = TestAgent.Csr("etcd-member/0");
+        var (csr, key) = TestAgent.Csr("etcd-member/etcd-0");
         using var _ = key;
         await Refused(StatusCode.FailedPrecondition, () => Channel.CertifyAsync(agent, agent.Certify(credential, csr)), "terminated");
     }
@@ -311,14 +311,14 @@ public abstract class RegistrarContractTests : IAsyncLifetime
     public async Task A_malformed_or_forged_csr_is_refused()
     {
         var (agent, credential) = await JoinedAsync();
-        var garbage = new CertificateSigningRequest { Identity = "etcd-member/0", CsrPem = "-----BEGIN CERTIFICATE REQUEST-----\nnope\n-----END CERTIFICATE REQUEST-----" };
+        var garbage = new CertificateSigningRequest { Identity = "etcd-member/etcd-0", CsrPem = "-----BEGIN CERTIFICATE REQUEST-----\nnope\n-----END CERTIFICATE REQUEST-----" };
         await Refused(StatusCode.InvalidArgument, () => Channel.CertifyAsync(agent, agent.Certify(credential, garbage)), "PKCS#10");
 
-        var (csr, key) = TestAgent.Csr("etcd-member/0");
+        var (csr, key) = TestAgent.Csr("etcd-member/etcd-0");
         using var _ = key;
         var der = Convert.FromBase64String(string.Concat(csr.CsrPem.Split('\n').Where(l => !l.StartsWith("-----"))));
         der[^5] ^= 0x01; // inside the signature
-        var forged = new CertificateSigningRequest { Identity = "etcd-member/0", CsrPem = PemEncoding.WriteString("CERTIFICATE REQUEST", der) };
+        var forged = new CertificateSigningRequest { Identity = "etcd-member/etcd-0", CsrPem = PemEncoding.WriteString("CERTIFICATE REQUEST", der) };
         await Refused(StatusCode.InvalidArgument, () => Channel.CertifyAsync(agent, agent.Certify(credential, forged)));
         Assert.Empty(World.Issuer.Issued);
     }
@@ -327,7 +327,7 @@ public abstract class RegistrarContractTests : IAsyncLifetime
     public async Task A_csr_with_another_key_algorithm_than_the_config_asks_for_is_refused()
     {
         var (agent, credential) = await JoinedAsync();
-        var (csr, key) = TestAgent.Csr("etcd-member/0", "rsa-2048");
+        var (csr, key) = TestAgent.Csr("etcd-member/etcd-0", "rsa-2048");
         using var _ = key;
         await Refused(StatusCode.InvalidArgument, () => Channel.CertifyAsync(agent, agent.Certify(credential, csr)), "rsa-2048");
     }
@@ -336,10 +336,10 @@ public abstract class RegistrarContractTests : IAsyncLifetime
     public async Task Too_many_or_repeated_csrs_are_refused()
     {
         var (agent, credential) = await JoinedAsync();
-        var (csr, key) = TestAgent.Csr("etcd-member/0");
+        var (csr, key) = TestAgent.Csr("etcd-member/etcd-0");
         using var _ = key;
         var many = Enumerable.Range(0, RegistrarLimits.MaxCsrsPerRequest + 1)
-            .Select(i => new CertificateSigningRequest { Identity = $"etcd-member/{i}", CsrPem = csr.CsrPem }).ToArray();
+            .Select(i => new CertificateSigningRequest { Identity = $"etcd-member/etcd-{i}", CsrPem = csr.CsrPem }).ToArray();
         await Refused(StatusCode.InvalidArgument, () => Channel.CertifyAsync(agent, agent.Certify(credential, many)), "at most 16");
         await Refused(StatusCode.InvalidArgument, () => Channel.CertifyAsync(agent, agent.Certify(credential, csr, csr)), "more than once");
         await Refused(StatusCode.InvalidArgument, () => Channel.CertifyAsync(agent, agent.Certify(credential)), "no CSRs");

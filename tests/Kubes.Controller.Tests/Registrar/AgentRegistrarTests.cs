@@ -85,14 +85,14 @@ public sealed class AgentRegistrarTests : IDisposable
             new BrokenIssuer(), _world.Status, _world.Log, _world.Clock);
         var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
         var credential = (await registrar.JoinAsync(agent.Join(), null)).AgentCredential;
-        var (csr, key) = TestAgent.Csr("etcd-member/0");
+        var (csr, key) = TestAgent.Csr("etcd-member/etcd-0");
         using var _ = key;
 
         var refusal = await Assert.ThrowsAsync<RegistrationRefusedException>(() =>
             registrar.CertifyAsync(agent.Certify(credential, csr), null));
         Assert.Equal(StatusCode.Internal, refusal.Code);
         Assert.DoesNotContain("HSM", refusal.Message);
-        Assert.Contains(_world.Log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("etcd-member/0"));
+        Assert.Contains(_world.Log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("etcd-member/etcd-0"));
     }
 
     [Fact]

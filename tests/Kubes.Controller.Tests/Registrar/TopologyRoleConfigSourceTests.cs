@@ -37,7 +37,7 @@ public sealed class TopologyRoleConfigSourceTests
         Assert.Equal("etcd-1", config.Etcd.DataVolumeTag);
         Assert.Equal("prod-etcd", config.Etcd.InitialClusterToken);
         var certificate = Assert.Single(config.Certificates);
-        Assert.Equal(("etcd-member/1", "ecdsa-p256", "etcd-member"),
+        Assert.Equal(("etcd-member/etcd-1", "ecdsa-p256", "etcd-member"),
             (certificate.Identity, certificate.KeyAlgorithm, certificate.FileStem));
     }
 
@@ -51,7 +51,7 @@ public sealed class TopologyRoleConfigSourceTests
     }
 
     [Fact]
-    public void A_node_without_a_fixed_address_gets_the_instances_own()
+    public void A_node_without_a_fixed_address_gets_the_instances_own_address_and_node_identities_named_after_its_slot()
     {
         var (slot, instance) = Place(InstanceRole.Node, 0);
         var config = _source.For(slot, instance);
@@ -59,6 +59,7 @@ public sealed class TopologyRoleConfigSourceTests
         Assert.Equal(Role.Node, config.Role);
         Assert.Equal(Topology.Spec.KubernetesVersion, config.KubernetesVersion);
         Assert.Null(config.Etcd);
-        Assert.Empty(config.Certificates);
+        Assert.Equal(["kubelet-client/node-0", "kubelet-serving/node-0", "kube-proxy/node-0"],
+            config.Certificates.Select(c => c.Identity));
     }
 }

@@ -79,6 +79,11 @@ internal sealed class DataVolumeHandler(IAmazonEC2 ec2, ComputeInventory invento
     public async Task<ActualResource> CreateAsync(DesiredResource desired, IResolvedIds ids, CancellationToken ct)
     {
         var want = (DataVolumeResource)desired;
+        // The client token makes a retry idempotent on AWS; the lookup also covers emulators that ignore it.
+        var existing = (await ec2.DescribeVolumesAsync(new DescribeVolumesRequest
+            { Filters = Ec2Tagging.KeyFilter(want.Tags[ClusterTags.Cluster], want.Key) }, ct)).Volumes?
+            .FirstOrDefault(v => Ec2Tagging.HasKey(v.Tags, want.Key) && v.State != VolumeState.Deleting && v.State != VolumeState.Deleted);
+        if (existing is not null) return new ActualResource(want.Key, existing.VolumeId, existing);
         var volume = (await ec2.CreateVolumeAsync(new CreateVolumeRequest
         {
             AvailabilityZone = want.Slot.Zone.Zone,
@@ -147,6 +152,9 @@ internal sealed class InstanceHandler(IAmazonEC2 ec2, string cluster, ComputeInv
         // A slot whose earlier instances were terminated gets a new token, so its replacement is a new launch.
         var generation = (await inventory.InstancesAsync(ct)).Count(i =>
             ComputeInventory.IsGone(i) && Ec2Tagging.TryKey(i.Tags, out var key) && key == want.Key);
+        var running = (await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
+            .Reservations?.SelectMany(r => r.Instances ?? []).FirstOrDefault(i => Ec2Tagging.HasKey(i.Tags, want.Key) && !ComputeInventory.IsGone(i));
+        if (running is not null) return new ActualResource(want.Key, running.InstanceId, running);
         var userData = await bootstrap.UserDataAsync(want.Slot, ct);
         var request = new RunInstancesRequest
         {

@@ -14,6 +14,16 @@ internal static class Ec2Tagging
     public static List<Filter> ClusterFilter(string cluster) =>
         [new Filter { Name = $"tag:{ClusterTags.Cluster}", Values = [cluster] }];
 
+    /// <summary>The cluster filter narrowed to one resource key: how a create finds what an interrupted attempt made.</summary>
+    public static List<Filter> KeyFilter(string cluster, ResourceKey key) =>
+    [
+        new Filter { Name = $"tag:{ClusterTags.Cluster}", Values = [cluster] },
+        new Filter { Name = $"tag:{ClusterTags.Resource}", Values = [key.ToString()] },
+    ];
+
+    /// <summary>Checked on our side too: not every EC2 describe honours every tag filter (moto's NAT gateways do not).</summary>
+    public static bool HasKey(List<Tag>? tags, ResourceKey key) => TryKey(tags, out var found) && found == key;
+
     public static bool TryKey(List<Tag>? tags, out ResourceKey key)
     {
         var value = tags?.FirstOrDefault(t => t.Key == ClusterTags.Resource)?.Value;

@@ -27,11 +27,14 @@ internal sealed class VpcHandler(IAmazonEC2 ec2, string cluster) : IResourceHand
     public async Task<ActualResource> CreateAsync(DesiredResource desired, IResolvedIds ids, CancellationToken ct)
     {
         var want = (VpcResource)desired;
-        var vpc = (await ec2.CreateVpcAsync(new CreateVpcRequest
-        {
-            CidrBlock = want.CidrBlock,
-            TagSpecifications = Ec2Tagging.At(ResourceType.Vpc, want.Tags),
-        }, ct)).Vpc;
+        // A retried create adopts what an interrupted attempt made instead of making a second one.
+        var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
+                  .Vpcs?.FirstOrDefault(v => Ec2Tagging.HasKey(v.Tags, want.Key))
+                  ?? (await ec2.CreateVpcAsync(new CreateVpcRequest
+                  {
+                      CidrBlock = want.CidrBlock,
+                      TagSpecifications = Ec2Tagging.At(ResourceType.Vpc, want.Tags),
+                  }, ct)).Vpc;
         await ec2.ModifyVpcAttributeAsync(new ModifyVpcAttributeRequest { VpcId = vpc.VpcId, EnableDnsSupport = true }, ct);
         await ec2.ModifyVpcAttributeAsync(new ModifyVpcAttributeRequest { VpcId = vpc.VpcId, EnableDnsHostnames = true }, ct);
         return new ActualResource(want.Key, vpc.VpcId, vpc);
@@ -83,13 +86,15 @@ internal sealed class SubnetHandler(IAmazonEC2 ec2, string cluster) : IResourceH
     public async Task<ActualResource> CreateAsync(DesiredResource desired, IResolvedIds ids, CancellationToken ct)
     {
         var want = (SubnetResource)desired;
-        var subnet = (await ec2.CreateSubnetAsync(new CreateSubnetRequest
-        {
-            VpcId = ids.Require(want.Vpc),
-            CidrBlock = want.CidrBlock,
-            AvailabilityZone = want.Zone,
-            TagSpecifications = Ec2Tagging.At(ResourceType.Subnet, want.Tags),
-        }, ct)).Subnet;
+        var subnet = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
+                     .Subnets?.FirstOrDefault(n => Ec2Tagging.HasKey(n.Tags, want.Key))
+                     ?? (await ec2.CreateSubnetAsync(new CreateSubnetRequest
+                     {
+                         VpcId = ids.Require(want.Vpc),
+                         CidrBlock = want.CidrBlock,
+                         AvailabilityZone = want.Zone,
+                         TagSpecifications = Ec2Tagging.At(ResourceType.Subnet, want.Tags),
+                     }, ct)).Subnet;
         if (want.Public) await SetPublicAsync(subnet.SubnetId, true, ct);
         return new ActualResource(want.Key, subnet.SubnetId, subnet);
     }
@@ -132,15 +137,19 @@ internal sealed class InternetGatewayHandler(IAmazonEC2 ec2, string cluster) : I
     public async Task<ActualResource> CreateAsync(DesiredResource desired, IResolvedIds ids, CancellationToken ct)
     {
         var want = (InternetGatewayResource)desired;
-        var gateway = (await ec2.CreateInternetGatewayAsync(new CreateInternetGatewayRequest
-        {
-            TagSpecifications = Ec2Tagging.At(ResourceType.InternetGateway, want.Tags),
-        }, ct)).InternetGateway;
-        await ec2.AttachInternetGatewayAsync(new AttachInternetGatewayRequest
-        {
-            InternetGatewayId = gateway.InternetGatewayId,
-            VpcId = ids.Require(want.Vpc),
-        }, ct);
+        var gateway = (await ec2.DescribeInternetGatewaysAsync(
+                          new DescribeInternetGatewaysRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
+                      .InternetGateways?.FirstOrDefault(g => Ec2Tagging.HasKey(g.Tags, want.Key))
+                      ?? (await ec2.CreateInternetGatewayAsync(new CreateInternetGatewayRequest
+                      {
+                          TagSpecifications = Ec2Tagging.At(ResourceType.InternetGateway, want.Tags),
+                      }, ct)).InternetGateway;
+        if (gateway.Attachments is not { Count: > 0 })
+            await ec2.AttachInternetGatewayAsync(new AttachInternetGatewayRequest
+            {
+                InternetGatewayId = gateway.InternetGatewayId,
+                VpcId = ids.Require(want.Vpc),
+            }, ct);
         return new ActualResource(want.Key, gateway.InternetGatewayId, gateway);
     }
 
@@ -185,6 +194,9 @@ internal sealed class ElasticIpHandler(IAmazonEC2 ec2, string cluster) : IResour
     public async Task<ActualResource> CreateAsync(DesiredResource desired, IResolvedIds ids, CancellationToken ct)
     {
         var want = (ElasticIpResource)desired;
+        var existing = (await ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
+            .Addresses?.FirstOrDefault(a => Ec2Tagging.HasKey(a.Tags, want.Key));
+        if (existing is not null) return new ActualResource(want.Key, existing.AllocationId, existing);
         var response = await ec2.AllocateAddressAsync(new AllocateAddressRequest
         {
             Domain = DomainType.Vpc,
@@ -219,6 +231,8 @@ internal sealed class NatGatewayHandler(IAmazonEC2 ec2, string cluster, AwsWaite
             foreach (var gateway in response.NatGateways ?? [])
             {
                 if (gateway.State == NatGatewayState.Deleted || gateway.State == NatGatewayState.Deleting) continue;
+                // The filter above is checked again: moto ignores it for NAT gateways.
+                if (Ec2Tagging.Value(gateway.Tags, ClusterTags.Cluster) != cluster) continue;
                 if (Ec2Tagging.TryKey(gateway.Tags, out var key)) found.Add(new ActualResource(key, gateway.NatGatewayId, gateway));
             }
             token = response.NextToken;
@@ -237,6 +251,10 @@ internal sealed class NatGatewayHandler(IAmazonEC2 ec2, string cluster, AwsWaite
     public async Task<ActualResource> CreateAsync(DesiredResource desired, IResolvedIds ids, CancellationToken ct)
     {
         var want = (NatGatewayResource)desired;
+        var existing = (await ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
+            .NatGateways?.FirstOrDefault(g => Ec2Tagging.HasKey(g.Tags, want.Key) && g.State != NatGatewayState.Deleted && g.State != NatGatewayState.Deleting
+                                              && g.State != NatGatewayState.Failed);
+        if (existing is not null) return new ActualResource(want.Key, existing.NatGatewayId, existing);
         var gateway = (await ec2.CreateNatGatewayAsync(new CreateNatGatewayRequest
         {
             SubnetId = ids.Require(want.Subnet),

@@ -42,12 +42,15 @@ internal sealed class RouteTableHandler(IAmazonEC2 ec2, string cluster) : IResou
     public async Task<ActualResource> CreateAsync(DesiredResource desired, IResolvedIds ids, CancellationToken ct)
     {
         var want = (RouteTableResource)desired;
-        var table = (await ec2.CreateRouteTableAsync(new CreateRouteTableRequest
-        {
-            VpcId = ids.Require(want.Vpc),
-            TagSpecifications = Ec2Tagging.At(ResourceType.RouteTable, want.Tags),
-        }, ct)).RouteTable;
-        await ApplyAsync(want, table.RouteTableId, Diff(want, new ActualResource(want.Key, table.RouteTableId, table), ids), ids, ct);
+        // A retried create adopts the table an interrupted attempt made, and completes its routes and associations.
+        var table = (await ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
+                    .RouteTables?.FirstOrDefault(t => Ec2Tagging.HasKey(t.Tags, want.Key))
+                    ?? (await ec2.CreateRouteTableAsync(new CreateRouteTableRequest
+                    {
+                        VpcId = ids.Require(want.Vpc),
+                        TagSpecifications = Ec2Tagging.At(ResourceType.RouteTable, want.Tags),
+                    }, ct)).RouteTable;
+        await ApplyAsync(want, table.RouteTableId, Diff(want, new ActualResource(want.Key, table.RouteTableId, table), ids), ids, ct, table);
         return new ActualResource(want.Key, table.RouteTableId, table);
     }
 

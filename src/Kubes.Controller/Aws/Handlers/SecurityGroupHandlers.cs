@@ -55,14 +55,30 @@ internal sealed class SecurityGroupHandler(IAmazonEC2 ec2, SecurityGroupInventor
     public async Task<ActualResource> CreateAsync(DesiredResource desired, IResolvedIds ids, CancellationToken ct)
     {
         var want = (SecurityGroupResource)desired;
-        var response = await ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
+        try
         {
-            GroupName = want.GroupName,
-            Description = want.Description,
-            VpcId = ids.Require(want.Vpc),
-            TagSpecifications = Ec2Tagging.At(ResourceType.SecurityGroup, want.Tags),
-        }, ct);
-        return new ActualResource(want.Key, response.GroupId, new SecurityGroup { GroupId = response.GroupId });
+            var response = await ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
+            {
+                GroupName = want.GroupName,
+                Description = want.Description,
+                VpcId = ids.Require(want.Vpc),
+                TagSpecifications = Ec2Tagging.At(ResourceType.SecurityGroup, want.Tags),
+            }, ct);
+            return new ActualResource(want.Key, response.GroupId, new SecurityGroup { GroupId = response.GroupId });
+        }
+        catch (AmazonEC2Exception e) when (e.ErrorCode == "InvalidGroup.Duplicate")
+        {
+            // An interrupted attempt made it: adopt it (names are unique per VPC).
+            var existing = (await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
+            {
+                Filters =
+                [
+                    new Filter { Name = "group-name", Values = [want.GroupName] },
+                    new Filter { Name = "vpc-id", Values = [ids.Require(want.Vpc)] },
+                ],
+            }, ct)).SecurityGroups.Single();
+            return new ActualResource(want.Key, existing.GroupId, existing);
+        }
     }
 
     public Task UpdateAsync(DesiredResource desired, ActualResource actual, IReadOnlyList<FieldChange> changes, IResolvedIds ids,
@@ -108,9 +124,16 @@ internal sealed class SecurityGroupRulesHandler(IAmazonEC2 ec2, SecurityGroupInv
         var want = (SecurityGroupRulesResource)desired;
         var groupId = ids.Require(want.Group);
         var permissions = want.Rules.Select(r => Permission(r, ids)).ToList();
-        if (permissions.Count > 0)
-            await ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
-                { GroupId = groupId, IpPermissions = permissions }, ct);
+        try
+        {
+            if (permissions.Count > 0)
+                await ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+                    { GroupId = groupId, IpPermissions = permissions }, ct);
+        }
+        catch (AmazonEC2Exception e) when (e.ErrorCode == "InvalidPermission.Duplicate")
+        {
+            // An interrupted attempt authorised some of them; the next plan compares rule by rule and adds the rest.
+        }
         inventory.Invalidate();
         return new ActualResource(want.Key, groupId, new SecurityGroup { GroupId = groupId });
     }

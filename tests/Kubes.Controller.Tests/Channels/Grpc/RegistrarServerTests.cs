@@ -62,7 +62,7 @@ public sealed class RegistrarServerTests : IAsyncLifetime
         var agent = await _world.LaunchAsync(InstanceRole.Etcd, 1);
         var credential = (await _channel.JoinAsync(agent, agent.Join())).AgentCredential;
         var impostor = agent with { Address = Elsewhere };
-        var (csr, key) = TestAgent.Csr("etcd-member/1");
+        var (csr, key) = TestAgent.Csr("etcd-member/etcd-1");
         using var _ = key;
 
         var certify = await Assert.ThrowsAsync<ChannelRefusedException>(() => _channel.CertifyAsync(impostor, impostor.Certify(credential, csr)));

@@ -1,0 +1,62 @@
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Kubes.Protos.V1;
+
+namespace Kubes.Protos.Tests;
+
+/// <summary>
+/// The contract both channels and every deployed agent share: field numbers are the wire format, so renumbering or
+/// reusing one would break agents already running. These tests pin them.
+/// </summary>
+public sealed class ContractTests
+{
+    [Theory]
+    [InlineData("kubes.v1.InstanceIdentity", "cluster:1 instance_id:2 private_ip:3 availability_zone:4 role:5 slot:6 join_token:7 caller_identity:8")]
+    [InlineData("kubes.v1.JoinResponse", "agent_credential:1 role_config:2")]
+    [InlineData("kubes.v1.CertifyRequest", "instance_id:1 agent_credential:2 requests:3")]
+    [InlineData("kubes.v1.IssuedCertificate", "identity:1 certificate_pem:2 ca_pem:3 not_after:4")]
+    [InlineData("kubes.v1.AgentReport", "phase:1 step:2 health:3 error:4 at:5")]
+    [InlineData("kubes.v1.MailboxRequest", "request_id:1 join:2 certify:3 report:4")]
+    [InlineData("kubes.v1.MailboxResponse", "request_id:1 join:2 certify:3 report:4 error:5")]
+    public void Field_numbers_are_stable(string message, string fields)
+    {
+        var descriptor = RegistrarReflection.Descriptor.MessageTypes.Single(m => m.FullName == message);
+        var actual = string.Join(' ', descriptor.Fields.InFieldNumberOrder().Select(f => $"{f.Name}:{f.FieldNumber}"));
+        Assert.Equal(fields, actual);
+    }
+
+    [Fact]
+    public void Phases_keep_their_numbers()
+    {
+        var phases = Enum.GetValues<Phase>().ToDictionary(p => p.ToString(), p => (int)p);
+        Assert.Equal(6, phases["Ready"]);
+        Assert.Equal(7, phases["Degraded"]);
+        Assert.Equal(8, phases["Failed"]);
+        Assert.Equal(9, phases["RoleNotInstallable"]);
+    }
+
+    [Fact]
+    public void A_mailbox_request_round_trips_through_its_bytes()
+    {
+        var request = new MailboxRequest
+        {
+            RequestId = "01J0000000000000000000000",
+            Join = new JoinRequest
+            {
+                AgentVersion = "1.0.0",
+                Identity = new InstanceIdentity { Cluster = "demo", InstanceId = "i-0123456789abcdef0", Role = Role.Etcd, Slot = 2 },
+            },
+        };
+        var parsed = MailboxRequest.Parser.ParseFrom(request.ToByteArray());
+        Assert.Equal(request, parsed);
+        Assert.Equal(MailboxRequest.BodyOneofCase.Join, parsed.BodyCase);
+    }
+
+    [Fact]
+    public void The_registrar_service_has_the_four_calls()
+    {
+        var service = RegistrarReflection.Descriptor.Services.Single();
+        Assert.Equal(["Join", "Certify", "Report", "Watch"], service.Methods.Select(m => m.Name));
+        Assert.True(service.Methods.Single(m => m.Name == "Watch").IsServerStreaming);
+    }
+}
