@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Runtime.Versioning;
@@ -10,28 +11,33 @@ using Microsoft.Extensions.Logging;
 namespace Kubes.Controller.Local;
 
 /// <summary>
-/// One instance's metadata service, IMDSv2 with tokens required: <c>PUT /latest/api/token</c> with
+/// An instance metadata service, IMDSv2 with tokens required: <c>PUT /latest/api/token</c> with
 /// <c>X-aws-ec2-metadata-token-ttl-seconds</c> (1..21600) returns a token; every GET must carry a valid one in
-/// <c>X-aws-ec2-metadata-token</c> or gets 401. It listens on the instance's own address, so an instance reaches its
-/// own metadata and only its own, as at 169.254.169.254.
+/// <c>X-aws-ec2-metadata-token</c> or gets 401. Which instance asks is decided by the connection, never by the request:
+/// a loopback instance has a listener of its own on its own address; instances in network namespaces share one on
+/// their bridge and are told apart by source address. Tokens are per instance, so one instance's token is worthless
+/// to another.
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private InstanceMetadataEndpoint(LocalInstance instance, WebApplication app)
+    private InstanceMetadataEndpoint(WebApplication app)
     {
-        Instance = instance;
         _app = app;
     }
 
-    public LocalInstance Instance { get; }
+    /// <summary>The listener of one instance on its own address: whoever connects is that instance.</summary>
+    public static Task<InstanceMetadataEndpoint> StartAsync(LocalInstance instance, TimeProvider time, ILoggerFactory loggers,
+        CancellationToken cancellationToken) =>
+        StartAsync(new IPEndPoint(instance.Address, instance.MetadataEndpoint.Port), _ => instance,
+            $"instance metadata for {instance.InstanceId}", time, loggers, cancellationToken);
 
-    public static async Task<InstanceMetadataEndpoint> StartAsync(LocalInstance instance, TimeProvider time, ILoggerFactory loggers,
-        CancellationToken cancellationToken)
+    /// <summary>A listener for every instance <paramref name="instanceFrom"/> recognises by its source address.</summary>
+    public static async Task<InstanceMetadataEndpoint> StartAsync(IPEndPoint listen, Func<IPAddress?, LocalInstance?> instanceFrom,
+        string serving, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var listen = new IPEndPoint(instance.Address, instance.MetadataEndpoint.Port);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers);
         builder.Services.AddLogging();
@@ -41,8 +47,10 @@ internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
             kestrel.Listen(listen);
         });
         var app = builder.Build();
-        var tokens = new MetadataTokens(time);
-        app.Run(context => AnswerAsync(context, instance, tokens));
+        var tokens = new ConcurrentDictionary<string, MetadataTokens>(StringComparer.Ordinal);
+        app.Run(context => instanceFrom(context.Connection.RemoteIpAddress) is { } instance
+            ? AnswerAsync(context, instance, tokens.GetOrAdd(instance.InstanceId, _ => new MetadataTokens(time)))
+            : ReplyAsync(context, StatusCodes.Status403Forbidden, ""));
         try
         {
             await app.StartAsync(cancellationToken);
@@ -51,11 +59,11 @@ internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
         {
             await app.DisposeAsync();
             throw new LocalProviderException(
-                $"Cannot serve instance metadata for {instance.InstanceId} on {listen}: {e.Message}. Another process may already " +
-                "serve it (a kubes serve of this cluster, or a local cluster with the same addresses): stop that one, or give " +
-                "this cluster another spec.network.vpcCidr.", e);
+                $"Cannot serve {serving} on {listen}: {e.Message}. Another process may already serve it (a kubes serve of " +
+                "this cluster, or a local cluster with the same addresses): stop that one, or give this cluster another " +
+                "spec.network.vpcCidr.", e);
         }
-        return new InstanceMetadataEndpoint(instance, app);
+        return new InstanceMetadataEndpoint(app);
     }
 
     public async ValueTask DisposeAsync()

@@ -83,7 +83,7 @@ internal sealed class LocalInstanceHandler(LocalProvider provider, IInstanceBoot
         try
         {
             await publisher.PublishAsync(instance, cancellationToken);
-            var session = await LocalProcessTrees.LaunchAsync(instance, userData, cancellationToken);
+            var session = await LocalProcessTrees.LaunchAsync(instance, userData, networkNamespace: null, cancellationToken);
             return await provider.Registry.UpdateAsync(instance.InstanceId, i => i.State == LocalInstanceState.Pending
                 ? i with { Session = session, State = LocalInstanceState.Running }
                 : throw new LocalProviderException(

@@ -16,7 +16,7 @@ public sealed class LocalMetadataService : ILocalMetadataPublisher, IAsyncDispos
     /// <summary>The metadata port of every local instance, on the instance's own address.</summary>
     public const int DefaultPort = 16925;
 
-    private readonly Dictionary<string, InstanceMetadataEndpoint> _endpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServedInstance> _endpoints = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
@@ -44,7 +44,7 @@ public sealed class LocalMetadataService : ILocalMetadataPublisher, IAsyncDispos
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            InstanceMetadataEndpoint? existing, previous;
+            ServedInstance? existing, previous;
             lock (_endpoints)
             {
                 _endpoints.TryGetValue(instance.InstanceId, out existing);
@@ -54,7 +54,7 @@ public sealed class LocalMetadataService : ILocalMetadataPublisher, IAsyncDispos
             if (existing is not null) return;
             if (previous is not null) await StopAsync(previous);
             var endpoint = await InstanceMetadataEndpoint.StartAsync(instance, _time, _loggers, cancellationToken);
-            lock (_endpoints) _endpoints[instance.InstanceId] = endpoint;
+            lock (_endpoints) _endpoints[instance.InstanceId] = new ServedInstance(instance, endpoint);
             _log.LogInformation("Serving instance metadata of {InstanceId} ({Slot}) at {Endpoint}",
                 instance.InstanceId, instance.Slot, instance.MetadataEndpoint);
         }
@@ -69,9 +69,9 @@ public sealed class LocalMetadataService : ILocalMetadataPublisher, IAsyncDispos
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            InstanceMetadataEndpoint? endpoint;
-            lock (_endpoints) _endpoints.TryGetValue(instanceId, out endpoint);
-            if (endpoint is not null) await StopAsync(endpoint);
+            ServedInstance? served;
+            lock (_endpoints) _endpoints.TryGetValue(instanceId, out served);
+            if (served is not null) await StopAsync(served);
         }
         finally
         {
@@ -109,9 +109,9 @@ public sealed class LocalMetadataService : ILocalMetadataPublisher, IAsyncDispos
 
     public async ValueTask DisposeAsync()
     {
-        List<InstanceMetadataEndpoint> endpoints;
-        lock (_endpoints) endpoints = [.. _endpoints.Values];
-        foreach (var endpoint in endpoints) await StopAsync(endpoint);
+        List<ServedInstance> served;
+        lock (_endpoints) served = [.. _endpoints.Values];
+        foreach (var instance in served) await StopAsync(instance);
     }
 
     private async Task SyncAsync(LocalInstanceRegistry registry, Dictionary<string, string> reported, CancellationToken cancellationToken)
@@ -150,10 +150,12 @@ public sealed class LocalMetadataService : ILocalMetadataPublisher, IAsyncDispos
         _log.LogWarning("{Problem}", problem);
     }
 
-    private async Task StopAsync(InstanceMetadataEndpoint endpoint)
+    private async Task StopAsync(ServedInstance served)
     {
-        lock (_endpoints) _endpoints.Remove(endpoint.Instance.InstanceId);
-        await endpoint.DisposeAsync();
-        _log.LogInformation("Stopped serving instance metadata of {InstanceId}", endpoint.Instance.InstanceId);
+        lock (_endpoints) _endpoints.Remove(served.Instance.InstanceId);
+        await served.Endpoint.DisposeAsync();
+        _log.LogInformation("Stopped serving instance metadata of {InstanceId}", served.Instance.InstanceId);
     }
+
+    private sealed record ServedInstance(LocalInstance Instance, InstanceMetadataEndpoint Endpoint);
 }

@@ -38,23 +38,24 @@ public static class LocalProcessTrees
     private static readonly TimeSpan KillLimit = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Writes the user-data and boots it; returns the new session.</summary>
-    public static async Task<LocalSession> LaunchAsync(LocalInstance instance, string userData, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the user-data and boots it; returns the new session. With <paramref name="networkNamespace"/> the tree
+    /// runs in that network namespace (<c>ip netns exec</c>).
+    /// </summary>
+    public static async Task<LocalSession> LaunchAsync(LocalInstance instance, string userData, string? networkNamespace,
+        CancellationToken cancellationToken)
     {
         CreateOwnerOnly(instance.RootFolder);
         foreach (var folder in (string[])["var/lib/cloud", "var/log", "tmp", "root"])
             CreateOwnerOnly(Path.Join(instance.RootFolder, folder));
-        File.Delete(instance.UserDataPath);
-        var owned = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        };
-        await using (var file = new StreamWriter(new FileStream(instance.UserDataPath, owned)))
-            await file.WriteAsync(userData.AsMemory(), cancellationToken);
+        await WriteOwnerOnlyAsync(instance.UserDataPath, userData, cancellationToken);
+        // There from the start, so a reader never races the init's first line.
+        await WriteOwnerOnlyAsync(instance.ConsoleLogPath, "", cancellationToken);
 
-        var start = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = instance.RootFolder };
-        foreach (var argument in (string[])["--fork", "bash", "-c", Init, "kubes-init", instance.ConsoleLogPath, instance.UserDataPath])
-            start.ArgumentList.Add(argument);
+        string[] command = ["setsid", "--fork", "bash", "-c", Init, "kubes-init", instance.ConsoleLogPath, instance.UserDataPath];
+        if (networkNamespace is not null) command = ["ip", "netns", "exec", networkNamespace, .. command];
+        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, WorkingDirectory = instance.RootFolder };
+        foreach (var argument in command[1..]) start.ArgumentList.Add(argument);
         start.Environment.Clear();
         start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
         if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot) start.Environment["DOTNET_ROOT"] = dotnetRoot;
@@ -65,12 +66,13 @@ public static class LocalProcessTrees
         start.Environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = instance.MetadataEndpoint.ToString();
         start.Environment[InstanceMarker] = instance.InstanceId;
 
-        using (var setsid = Process.Start(start) ?? throw new LocalProviderException("setsid could not be started."))
+        using (var launcher = Process.Start(start) ?? throw new LocalProviderException($"{command[0]} could not be started."))
         {
-            await setsid.WaitForExitAsync(cancellationToken);
-            if (setsid.ExitCode != 0)
+            await launcher.WaitForExitAsync(cancellationToken);
+            if (launcher.ExitCode != 0)
                 throw new LocalProviderException(
-                    $"setsid exited with {setsid.ExitCode} starting instance {instance.InstanceId} (util-linux's setsid is needed).");
+                    $"'{string.Join(' ', command.TakeWhile(word => word != "-c"))} …' exited with {launcher.ExitCode} starting instance " +
+                    $"{instance.InstanceId}: util-linux's setsid (and iproute2's ip for a network namespace) are needed.");
         }
 
         var waited = Stopwatch.StartNew();
@@ -158,6 +160,17 @@ public static class LocalProcessTrees
                 return new LocalSession(process.Pid, process.StartTicks);
         }
         return null;
+    }
+
+    private static async Task WriteOwnerOnlyAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        File.Delete(path);
+        var owned = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        };
+        await using var file = new StreamWriter(new FileStream(path, owned));
+        await file.WriteAsync(content.AsMemory(), cancellationToken);
     }
 
     private static void CreateOwnerOnly(string folder)

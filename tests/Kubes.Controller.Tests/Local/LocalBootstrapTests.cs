@@ -65,7 +65,8 @@ public sealed class LocalBootstrapTests : IAsyncLifetime
         var instance = await cluster.InstanceAsync("etcd-0");
         var started = Path.Join(instance.RootFolder, "etc", "kubes", "agent-started");
         var pidFile = Path.Join(instance.RootFolder, "run", "kubes-agent.pid");
-        await Eventually.TrueAsync(() => File.Exists(started) && File.Exists(pidFile), "the bootstrap to start the agent");
+        await Eventually.WroteAsync(instance, "etc/kubes/agent-started");
+        await Eventually.WroteAsync(instance, "run/kubes-agent.pid");
         Assert.Equal($"--config\n{Path.Join(instance.RootFolder, "etc", "kubes", "agent.json")}\n", await File.ReadAllTextAsync(started));
         var supervisor = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim());
         var agent = Assert.Single(ProcessTable.Running(), p => p.ParentPid == supervisor);

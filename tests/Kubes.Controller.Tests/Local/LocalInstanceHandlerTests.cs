@@ -23,7 +23,7 @@ public sealed class LocalInstanceHandlerTests
         foreach (var slot in cluster.Topology.Slots)
         {
             var instance = await cluster.InstanceAsync(slot.Name);
-            var (daemon, _) = await IdentityScript.BootedAsync(instance.RootFolder);
+            var (daemon, _) = await IdentityScript.BootedAsync(instance);
             Assert.Matches("^i-[0-9a-f]{17}$", instance.InstanceId);
             Assert.Equal(Path.Join(cluster.StateFolder, "instances", slot.Name), instance.RootFolder);
             Assert.Equal((LocalInstanceState.Running, slot.PrivateIp!.ToString(), slot.Zone.Zone),
@@ -49,6 +49,7 @@ public sealed class LocalInstanceHandlerTests
             Assert.Contains($"identity: {instance.InstanceId} {slot.PrivateIp} {slot.Zone.Zone}", console);
             Assert.NotEqual(instance.Session!.Value.LeaderPid, ProcessTable.Read(daemon)!.Value.SessionId);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(instance.UserDataPath));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(instance.ConsoleLogPath));
         }
 
         var plan = await cluster.PlanAsync();
@@ -70,7 +71,7 @@ public sealed class LocalInstanceHandlerTests
         foreach (var slot in cluster.Topology.Slots)
         {
             var instance = await cluster.InstanceAsync(slot.Name);
-            var (daemon, scrubbed) = await IdentityScript.BootedAsync(instance.RootFolder);
+            var (daemon, scrubbed) = await IdentityScript.BootedAsync(instance);
             Assert.False(ProcessTable.HasVariable(scrubbed, LocalProcessTrees.InstanceMarker, instance.InstanceId));
             Assert.Superset(new HashSet<int> { instance.Session!.Value.LeaderPid, daemon, scrubbed },
                 LocalProcessTrees.MembersOf(instance.InstanceId, instance.Session).ToHashSet());
@@ -101,7 +102,7 @@ public sealed class LocalInstanceHandlerTests
         await using var cluster = new LocalClusterHarness(_ => IdentityScript.Text, etcd: 1, nodes: 0);
         Assert.True((await cluster.UpAsync()).Succeeded);
         var old = await cluster.InstanceAsync("etcd-0");
-        var (oldDaemon, _) = await IdentityScript.BootedAsync(old.RootFolder);
+        var (oldDaemon, _) = await IdentityScript.BootedAsync(old);
 
         ProcessTable.Signal(old.Session!.Value.LeaderPid, ProcessTable.SigKill);
         await Eventually.TrueAsync(() => !LocalProcessTrees.IsAlive(old.Session.Value), "the init to die");
@@ -116,7 +117,7 @@ public sealed class LocalInstanceHandlerTests
         Assert.True(result.Succeeded, LocalClusterHarness.Describe(result));
         var replacement = await cluster.InstanceAsync("etcd-0");
         Assert.NotEqual(old.InstanceId, replacement.InstanceId);
-        await IdentityScript.BootedAsync(replacement.RootFolder);
+        await IdentityScript.BootedAsync(replacement);
         Assert.StartsWith(replacement.InstanceId + " ", await File.ReadAllTextAsync(Path.Join(replacement.RootFolder, "identity")));
         Assert.DoesNotContain(ProcessTable.Running(), p => p.Pid == oldDaemon);
         Assert.Equal(LocalInstanceState.Terminated, (await cluster.Provider.Registry.FindAsync(old.InstanceId))!.State);
@@ -157,7 +158,7 @@ public sealed class LocalInstanceHandlerTests
         foreach (var slot in cluster.Topology.Slots)
         {
             var instance = await cluster.InstanceAsync(slot.Name);
-            await IdentityScript.BootedAsync(instance.RootFolder);
+            await IdentityScript.BootedAsync(instance);
             Assert.StartsWith(instance.InstanceId + " ", await File.ReadAllTextAsync(Path.Join(instance.RootFolder, "identity")));
         }
         Assert.Equal(2, serve.Served.Count);

@@ -1,3 +1,5 @@
+using Kubes.Controller.Local;
+
 namespace Kubes.Controller.Tests.Local.Support;
 
 /// <summary>
@@ -7,13 +9,17 @@ namespace Kubes.Controller.Tests.Local.Support;
 /// </summary>
 internal static class IdentityScript
 {
-    public const string Text = """
+    public static readonly string Text = Before("");
+
+    /// <summary>The script with <paramref name="lines"/> run (with <c>get</c> for metadata) before the identity is written.</summary>
+    public static string Before(string lines) => $$"""
         #!/bin/bash
         set -euo pipefail
         imds="${AWS_EC2_METADATA_SERVICE_ENDPOINT%/}"
         token="$(curl -fsS --retry 10 --retry-delay 1 --retry-connrefused -X PUT "$imds/latest/api/token" \
           -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')"
         get() { curl -fsS -H "X-aws-ec2-metadata-token: $token" "$imds/latest/$1"; }
+        {{lines}}
         printf '%s %s %s\n' "$(get meta-data/instance-id)" "$(get meta-data/local-ipv4)" \
           "$(get meta-data/placement/availability-zone)" > "$KUBES_ROOT/identity.tmp"
         mv "$KUBES_ROOT/identity.tmp" "$KUBES_ROOT/identity"
@@ -25,12 +31,14 @@ internal static class IdentityScript
         """;
 
     /// <summary>Waits until the script has run and its daemon and the daemon's child are up; returns their pids.</summary>
-    public static async Task<(int Daemon, int Scrubbed)> BootedAsync(string root)
+    public static async Task<(int Daemon, int Scrubbed)> BootedAsync(LocalInstance instance)
     {
-        var scrubbedFile = Path.Join(root, "scrubbed.pid");
-        var daemonFile = Path.Join(root, "daemon.pid");
-        await Eventually.TrueAsync(() => File.Exists(scrubbedFile) && File.Exists(daemonFile) && File.Exists(Path.Join(root, "identity")),
-            $"the user-data under {root} to finish");
-        return (int.Parse(File.ReadAllText(daemonFile).Trim()), int.Parse(File.ReadAllText(scrubbedFile).Trim()));
+        await Eventually.WroteAsync(instance, "identity");
+        await Eventually.WroteAsync(instance, "daemon.pid");
+        await Eventually.WroteAsync(instance, "scrubbed.pid");
+        return (PidIn(instance, "daemon.pid"), PidIn(instance, "scrubbed.pid"));
     }
+
+    private static int PidIn(LocalInstance instance, string file) =>
+        int.Parse(File.ReadAllText(Path.Join(instance.RootFolder, file)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 }

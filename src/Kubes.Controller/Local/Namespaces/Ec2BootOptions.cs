@@ -1,0 +1,18 @@
+using System.Net;
+using System.Runtime.Versioning;
+using Kubes.Controller.Networking;
+
+namespace Kubes.Controller.Local.Namespaces;
+
+/// <summary>Where the instances of one cluster's VPC are booted on this machine.</summary>
+[SupportedOSPlatform("linux")]
+public sealed record Ec2BootOptions(string Cluster, string StateFolder, Cidr Vpc)
+{
+    /// <summary>The bridge's address, where the instances' metadata is served; default: the VPC's .1.</summary>
+    public IPAddress? BridgeAddress { get; init; }
+
+    public int MetadataPort { get; init; } = LocalMetadataService.DefaultPort;
+
+    /// <summary>How long an instance's processes get after SIGTERM before SIGKILL.</summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
+}
