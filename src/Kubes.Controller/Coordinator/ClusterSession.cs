@@ -39,14 +39,16 @@ public sealed class ClusterSession : IDisposable
     /// <summary>The local provider's state folder, absolute.</summary>
     public string StateFolder => Path.GetFullPath(Spec.StateStore);
 
-    public static async Task<ClusterSession> OpenAsync(ClusterSpec spec, IAwsCallObserver? observer, CancellationToken cancellationToken)
+    /// <param name="environment">How AWS is reached; null reads the standard settings of this process.</param>
+    public static async Task<ClusterSession> OpenAsync(ClusterSpec spec, IAwsCallObserver? observer, CancellationToken cancellationToken,
+        AwsEnvironment? environment = null)
     {
         if (spec.Provider == ProviderKind.Local)
         {
             var folder = Path.GetFullPath(spec.StateStore);
             return new ClusterSession(spec, new FolderStateStore(folder), folder, null, null, null);
         }
-        var aws = new AwsCloudClients(AwsEnvironment.FromProcess(spec.Region), observer);
+        var aws = new AwsCloudClients(environment ?? AwsEnvironment.FromProcess(spec.Region), observer);
         try
         {
             var account = (await aws.Sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken)).Account;

@@ -13,5 +13,7 @@ public sealed class S3ArtifactUrls(IAmazonS3 s3, S3StateLocation location, TimeS
         Key = location.KeyOf(artifact.Key),
         Verb = HttpVerb.GET,
         Expires = DateTime.UtcNow.Add(lifetime),
+        // The SDK presigns https unless told: an S3-compatible endpoint over plain http (an emulator) needs http.
+        Protocol = s3.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
     });
 }

@@ -36,7 +36,8 @@ internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
 
     /// <summary>A listener for every instance <paramref name="instanceFrom"/> recognises by its source address.</summary>
     public static async Task<InstanceMetadataEndpoint> StartAsync(IPEndPoint listen, Func<IPAddress?, LocalInstance?> instanceFrom,
-        string serving, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string serving, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken,
+        InstanceProfileCredentials? credentials = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers);
@@ -49,7 +50,7 @@ internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
         var app = builder.Build();
         var tokens = new ConcurrentDictionary<string, MetadataTokens>(StringComparer.Ordinal);
         app.Run(context => instanceFrom(context.Connection.RemoteIpAddress) is { } instance
-            ? AnswerAsync(context, instance, tokens.GetOrAdd(instance.InstanceId, _ => new MetadataTokens(time)))
+            ? AnswerAsync(context, instance, tokens.GetOrAdd(instance.InstanceId, _ => new MetadataTokens(time)), credentials, time)
             : ReplyAsync(context, StatusCodes.Status403Forbidden, ""));
         try
         {
@@ -72,10 +73,12 @@ internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static Task AnswerAsync(HttpContext context, LocalInstance instance, MetadataTokens tokens)
+    private static Task AnswerAsync(HttpContext context, LocalInstance instance, MetadataTokens tokens,
+        InstanceProfileCredentials? credentials, TimeProvider time)
     {
         var request = context.Request;
-        var path = request.Path.Value ?? "/";
+        // An endpoint setting with a trailing slash makes some clients (the AWS SDK's credential provider) ask for "//latest/…".
+        var path = "/" + (request.Path.Value ?? "/").TrimStart('/');
         if (path == "/latest/api/token")
         {
             if (!HttpMethods.IsPut(request.Method)) return ReplyAsync(context, StatusCodes.Status405MethodNotAllowed, "");
@@ -97,8 +100,36 @@ internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
             "/latest/meta-data/local-ipv4" => ReplyAsync(context, StatusCodes.Status200OK, instance.PrivateIp),
             "/latest/meta-data/placement/availability-zone" => ReplyAsync(context, StatusCodes.Status200OK, instance.Zone),
             "/latest/user-data" => ReplyUserDataAsync(context, instance),
+            "/latest/meta-data/iam/security-credentials" or "/latest/meta-data/iam/security-credentials/" when credentials is not null =>
+                ReplyAsync(context, StatusCodes.Status200OK, credentials.RoleName),
+            "/latest/meta-data/iam/info" when credentials is not null =>
+                ReplyAsync(context, StatusCodes.Status200OK, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+                {
+                    ["Code"] = "Success",
+                    ["LastUpdated"] = time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                    ["InstanceProfileArn"] = $"arn:aws:iam::000000000000:instance-profile/{credentials.RoleName}",
+                    ["InstanceProfileId"] = "AIPALOCALPROVIDER0000",
+                })),
+            _ when credentials is not null && path == $"/latest/meta-data/iam/security-credentials/{credentials.RoleName}" =>
+                ReplyAsync(context, StatusCodes.Status200OK, CredentialsDocument(credentials, time)),
             _ => ReplyAsync(context, StatusCodes.Status404NotFound, ""),
         };
+    }
+
+    /// <summary>The document EC2's metadata service serves for an instance profile; the SDKs' credential chains read it.</summary>
+    private static string CredentialsDocument(InstanceProfileCredentials credentials, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        return System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["Code"] = "Success",
+            ["LastUpdated"] = now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["Type"] = "AWS-HMAC",
+            ["AccessKeyId"] = credentials.AccessKeyId,
+            ["SecretAccessKey"] = credentials.SecretAccessKey,
+            ["Token"] = credentials.Token,
+            ["Expiration"] = now.AddHours(6).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        });
     }
 
     private static async Task ReplyUserDataAsync(HttpContext context, LocalInstance instance)

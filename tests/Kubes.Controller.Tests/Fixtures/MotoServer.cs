@@ -33,6 +33,17 @@ public sealed class MotoServer : IAsyncLifetime
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly StringBuilder output = new();
     private Process? process;
+    private string host = "127.0.0.1";
+    private int? fixedPort;
+
+    /// <summary>A moto of its own on <paramref name="listenHost"/> (an address the caller made, such as a bridge's),
+    /// for tests whose clients live in network namespaces; dispose it when done.</summary>
+    public static async Task<MotoServer> StartOnAsync(string listenHost, int? listenPort = null)
+    {
+        var moto = new MotoServer { host = listenHost, fixedPort = listenPort };
+        await moto.InitializeAsync();
+        return moto;
+    }
 
     public Uri Endpoint { get; private set; } = new("http://127.0.0.1:1/");
 
@@ -67,8 +78,8 @@ public sealed class MotoServer : IAsyncLifetime
         // A free port can be taken between asking and binding; moto then exits and we try another.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
-            Endpoint = new Uri($"http://127.0.0.1:{port}/");
+            var port = fixedPort ?? FreePort();
+            Endpoint = new Uri($"http://{host}:{port}/");
             process = Start(port);
             if (await AnswersAsync()) return;
             Stop();
@@ -93,7 +104,7 @@ public sealed class MotoServer : IAsyncLifetime
 
     private Process Start(int port)
     {
-        var info = new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        var info = new ProcessStartInfo("moto_server", ["-H", host, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -154,7 +165,7 @@ public sealed class MotoServer : IAsyncLifetime
         process = null;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

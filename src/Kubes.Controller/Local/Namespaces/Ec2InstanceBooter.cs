@@ -65,7 +65,7 @@ public sealed class Ec2InstanceBooter : IAsyncDisposable
             var metadata = await InstanceMetadataEndpoint.StartAsync(
                 new IPEndPoint(network.BridgeAddress, options.MetadataPort),
                 source => source is not null && booted.TryGetValue(source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source, out var i) ? i : null,
-                $"instance metadata of VPC {options.Vpc}", TimeProvider.System, loggers, cancellationToken);
+                $"instance metadata of VPC {options.Vpc}", TimeProvider.System, loggers, cancellationToken, options.Credentials);
             return new Ec2InstanceBooter(ec2, options, network, metadata, booted, loggers.CreateLogger<Ec2InstanceBooter>());
         }
         catch

@@ -1,0 +1,87 @@
+using Kubes.Controller.Aws.Resources;
+using Kubes.Controller.Coordinator;
+using Kubes.Controller.Local;
+using Kubes.Controller.Local.Namespaces;
+using Kubes.Controller.Networking;
+using Kubes.Controller.Spec;
+using Kubes.Controller.Tests.Fixtures;
+using Kubes.Controller.Tests.State;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kubes.Controller.Tests.EndToEnd;
+
+/// <summary>
+/// The AWS provider against the emulator, and the instances it launched there booted on this machine, each in a
+/// network namespace of its own at its VPC address, from the user-data read back from the emulator. The agents
+/// reach the coordinator through the S3 mailbox, with the credentials their instance profile gives them through
+/// instance metadata — the same path as on AWS — and form the same TLS etcd tier.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class AwsBootedEtcdTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly int _octet = Random.Shared.Next(1, 255);
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Instances_launched_in_the_emulator_boot_in_namespaces_and_form_a_tls_etcd_cluster_through_the_mailbox()
+    {
+        var vpc = Cidr.Parse($"10.{_octet}.0.0/16");
+        var bridge = vpc.AddressAt(1);
+        var port = MotoServer.FreePort();
+        var defaults = ClusterSpecDefaults.Aws($"boot{_octet}");
+        var spec = defaults with
+        {
+            Image = "ami-1e749f67",
+            Network = defaults.Network with { VpcCidr = vpc.ToString() },
+            Bastion = defaults.Bastion with { Count = 0 },
+            Controllers = defaults.Controllers with { Count = 1 },
+            Nodes = defaults.Nodes with { Count = 1, Min = 1 },
+            AgentChannel = AgentChannel.S3,
+        };
+        using var output = new StringWriter();
+
+        // The bridge first: the emulator listens on its address, which both this process and the namespaces reach.
+        var endpoint = new Uri($"http://{bridge}:{port}/");
+        using var bootEc2 = new Amazon.EC2.AmazonEC2Client(new Amazon.Runtime.BasicAWSCredentials(MotoServer.AccessKeyId, MotoServer.SecretAccessKey),
+            new Amazon.EC2.AmazonEC2Config { ServiceURL = endpoint.ToString(), AuthenticationRegion = MotoServer.Region });
+        await using var booter = await Ec2InstanceBooter.StartAsync(bootEc2,
+            new Ec2BootOptions(spec.Name, Path.Join(_folder.Path, "booted"), vpc)
+            {
+                Credentials = new InstanceProfileCredentials($"kubes-{spec.Name}-instance", MotoServer.AccessKeyId, MotoServer.SecretAccessKey),
+                StopGrace = TimeSpan.FromSeconds(3),
+            });
+        await using var moto = await MotoServer.StartOnAsync(bridge.ToString(), port);
+
+        using var session = await ClusterSession.OpenAsync(spec, null, CancellationToken.None, moto.Environment());
+        var launch = await new AwsClusterUp(session, output, NullLoggerFactory.Instance).RunAsync(TimeSpan.Zero, CancellationToken.None);
+        Assert.True(launch.Result.Succeeded, output.ToString());
+        // The operator's import of an etcd release into the cluster's mirror: this machine's etcd, as the artifact.
+        await CoordinatorState.MirrorHostEtcdAsync(new ArtifactMirror(session.Store), CancellationToken.None);
+
+        var booted = await booter.BootClusterAsync(tags => tags.GetValueOrDefault(ClusterTags.Cluster) == spec.Name);
+        Assert.Equal(session.Topology.Slots.Count, booted.Count);
+
+        var (result, slots) = await new AwsClusterUp(session, output, NullLoggerFactory.Instance)
+            .RunAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
+        Assert.True(result.Succeeded, output.ToString());
+        var etcd = slots.Where(s => s.Role == "etcd").ToList();
+        Assert.True(etcd.Count == 3 && etcd.All(s => s.IsReady), $"{output}\n{ConsoleLogs(booted)}");
+        Assert.All(slots.Where(s => s.Role != "etcd"), s => Assert.True(s.IsRoleNotInstallable, $"{s.Slot}: {s.Phase}"));
+
+        var controller = booted.Single(b => b.Slot == "controller-0");
+        var pki = Path.Join(controller.RootFolder, "etc", "kubes", "pki");
+        var health = await EtcdCtl.RunAsync($"--endpoints=https://{session.Topology.FindSlot(Topology.InstanceRole.Etcd, 0)!.PrivateIp}:2379",
+            $"--cacert={pki}/apiserver-etcd-client-ca.crt", $"--cert={pki}/apiserver-etcd-client.crt",
+            $"--key={pki}/apiserver-etcd-client.key", "endpoint", "health", "--cluster");
+        Assert.True(health.ExitCode == 0, health.Output);
+        Assert.Equal(3, health.Output.Split('\n').Count(l => l.Contains("is healthy")));
+    }
+
+    private static string ConsoleLogs(IEnumerable<LocalInstance> instances) => string.Join("\n", instances.Select(i =>
+        $"--- {i.Slot}\n" + (File.Exists(i.ConsoleLogPath) ? string.Join("\n", File.ReadLines(i.ConsoleLogPath).TakeLast(15)) : "(no console log)") +
+        (File.Exists(Path.Join(i.RootFolder, "var", "log", "kubes-agent.log"))
+            ? "\n" + string.Join("\n", File.ReadLines(Path.Join(i.RootFolder, "var", "log", "kubes-agent.log")).TakeLast(15))
+            : "")));
+}
