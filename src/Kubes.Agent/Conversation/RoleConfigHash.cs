@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using Google.Protobuf;
 using Kubes.Protos.V1;
 
 namespace Kubes.Agent.Conversation;
@@ -10,12 +8,7 @@ namespace Kubes.Agent.Conversation;
 /// </summary>
 public static class RoleConfigHash
 {
-    public static string Compute(RoleConfig config)
-    {
-        var copy = config.Clone();
-        copy.ConfigHash = "";
-        return Convert.ToHexStringLower(SHA256.HashData(copy.ToByteArray()));
-    }
+    public static string Compute(RoleConfig config) => config.ComputeConfigHash();
 
     public static bool Matches(RoleConfig config)
     {

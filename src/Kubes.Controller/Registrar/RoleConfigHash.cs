@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using Google.Protobuf;
 using Kubes.Protos.V1;
 
 namespace Kubes.Controller.Registrar;
@@ -10,12 +8,7 @@ namespace Kubes.Controller.Registrar;
 /// </summary>
 public static class RoleConfigHash
 {
-    public static string Compute(RoleConfig config)
-    {
-        var copy = config.Clone();
-        copy.ConfigHash = "";
-        return Convert.ToHexStringLower(SHA256.HashData(copy.ToByteArray()));
-    }
+    public static string Compute(RoleConfig config) => config.ComputeConfigHash();
 
     /// <summary>A copy of the config with its hash filled in.</summary>
     public static RoleConfig Seal(RoleConfig config)
