@@ -15,7 +15,7 @@ public sealed class SecurityGroupMatrixTests(MotoServer moto) : IAsyncLifetime
 {
     private const string AdminCidr = "203.0.113.0/24";
 
-    /// <summary>The table of docs/network.md without the CNI lines, in its order.</summary>
+    /// <summary>The table of docs/network.md without the CNI lines, in its order (checked against the file below).</summary>
     private static readonly Line[] Matrix =
     [
         new("bastion", "tcp", "22", AdminCidr),
@@ -46,6 +46,13 @@ public sealed class SecurityGroupMatrixTests(MotoServer moto) : IAsyncLifetime
 
     public Task InitializeAsync() => moto.ResetAsync();
     public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public void The_lines_asserted_here_are_the_lines_of_the_table_in_docs_network_md()
+    {
+        var expected = Matrix.Concat(CniLines.Values.SelectMany(lines => lines)).Distinct();
+        Assert.Equal(Sorted(expected), Sorted(DocumentedMatrix()));
+    }
 
     [Theory]
     [InlineData(CniKind.Cilium)]
@@ -175,6 +182,38 @@ public sealed class SecurityGroupMatrixTests(MotoServer moto) : IAsyncLifetime
             ? $"{permission.FromPort}"
             : $"{permission.FromPort}-{permission.ToPort}"),
     };
+
+    /// <summary>
+    /// The rows of docs/network.md's matrix: "ipip (4)" is ipip, <c>`adminCidrs`</c> is the harness's admin CIDR, and a
+    /// "from" that lists several groups is one line per group.
+    /// </summary>
+    private static IEnumerable<Line> DocumentedMatrix()
+    {
+        var rows = File.ReadLines(NetworkDoc())
+            .SkipWhile(line => !line.StartsWith("| to (group) |", StringComparison.Ordinal))
+            .Skip(2)
+            .TakeWhile(line => line.StartsWith('|'))
+            .Select(line => line.Split('|').Select(cell => cell.Trim()).ToArray())
+            .ToList();
+        Assert.NotEmpty(rows);
+        foreach (var cells in rows)
+        {
+            var (to, protocol, port, from) = (cells[1], cells[2].Split(' ')[0], cells[3], cells[4]);
+            foreach (var source in from.Split(", "))
+                yield return new Line(to, protocol, port, source == "`adminCidrs`" ? AdminCidr : source);
+        }
+    }
+
+    /// <summary>docs/network.md, found by walking up from the test's output folder to the repository.</summary>
+    private static string NetworkDoc()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, "docs", "network.md");
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException($"docs/network.md not found above {AppContext.BaseDirectory}");
+    }
 
     private static List<string> Sorted(IEnumerable<Line> lines) => [.. lines.Select(l => l.ToString()).Order(StringComparer.Ordinal)];
 
