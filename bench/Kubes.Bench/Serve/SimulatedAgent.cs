@@ -11,19 +11,6 @@ using Kubes.Protos.V1;
 
 namespace Kubes.Bench.Serve;
 
-/// <summary>The latencies of every agent's calls, by kind.</summary>
-public sealed class ConversationLatencies
-{
-    public CallLatencies Join { get; } = new();
-    public CallLatencies Certify { get; } = new();
-    public CallLatencies Report { get; } = new();
-    public int CertificatesIssued => _certificates;
-
-    private int _certificates;
-
-    public void Issued(int count) => Interlocked.Add(ref _certificates, count);
-}
-
 /// <summary>
 /// One agent's conversation over its own gRPC connection from its instance's private (loopback) address: Join with
 /// its token, a fresh key and CSR for each certificate its role config lists, one Certify, one Report. It trusts the
