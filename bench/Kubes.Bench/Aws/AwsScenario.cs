@@ -80,8 +80,9 @@ public static class AwsScenario
                     continue;
                 }
                 var walls = group.Select(r => r.Wall.TotalSeconds).Order().ToList();
+                var median = walls.Count % 2 == 1 ? walls[walls.Count / 2] : (walls[walls.Count / 2 - 1] + walls[walls.Count / 2]) / 2;
                 table.Add(cluster, phase, $"{group.Count}/{runs}", Range(group.Select(r => r.Changed)), Range(group.Select(r => r.Total)),
-                    Range(group.Select(r => r.Mutating)), $"{walls[walls.Count / 2]:0.00}", $"{walls[0]:0.00}–{walls[^1]:0.00}");
+                    Range(group.Select(r => r.Mutating)), $"{median:0.00}", $"{walls[0]:0.00}–{walls[^1]:0.00}");
             }
         }
         return table.ToString();
