@@ -7,11 +7,6 @@ using Kubes.Bench.Serve;
 // dotnet run -c Release --project bench/Kubes.Bench -- aws|serve|micro|all [options]
 var runs = new Option<int>("--runs") { Description = "Measured runs per case (after a warm-up).", DefaultValueFactory = _ => 3 };
 var agents = new Option<int>("--agents") { Description = "Simulated agents: the etcd members, the rest nodes.", DefaultValueFactory = _ => 500 };
-var roleConfigs = new Option<RoleConfigs>("--role-configs")
-{
-    Description = "policy: every slot entitled to its policy certificates; topology: the product's role configs as on main.",
-    DefaultValueFactory = _ => RoleConfigs.Policy,
-};
 var stateRoot = new Option<string?>("--state-root") { Description = "Where the temporary folder state store goes (default: the system temp folder)." };
 
 var aws = new Command("aws", "AWS API calls and wall time of up, no-op up and destroy against a moto_server of its own.") { runs };
@@ -23,13 +18,12 @@ aws.SetAction(async (parse, _) =>
 
 var serve = new Command("serve", "kubes serve under a crowd of agents joining, certifying and reporting at once over gRPC.")
 {
-    agents, runs, roleConfigs, stateRoot,
+    agents, runs, stateRoot,
 };
 serve.SetAction(async (parse, _) =>
 {
     Header("serve");
-    await ServeScenario.RunAsync(parse.GetValue(agents), parse.GetValue(roleConfigs), parse.GetValue(runs),
-        parse.GetValue(stateRoot), Console.Out);
+    await ServeScenario.RunAsync(parse.GetValue(agents), parse.GetValue(runs), parse.GetValue(stateRoot), Console.Out);
 });
 
 var micro = new Command("micro", "Planner.Compute and CsrSigner.Sign through BenchmarkDotNet; other arguments go to it (e.g. --filter *Csr*).")
@@ -48,7 +42,7 @@ all.SetAction(async (_, _) =>
     Header("aws");
     await AwsScenario.RunAsync(3, Console.Out);
     Header("serve");
-    await ServeScenario.RunAsync(500, RoleConfigs.Policy, 3, null, Console.Out);
+    await ServeScenario.RunAsync(500, 3, null, Console.Out);
     Header("micro");
     MicroScenario.Run([]);
 });

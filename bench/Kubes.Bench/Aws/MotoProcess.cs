@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Amazon.Runtime;
-using Kubes.Controller.Aws;
 
 namespace Kubes.Bench.Aws;
 
@@ -39,6 +37,8 @@ public sealed class MotoProcess : IAsyncDisposable
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
+                // The tests' image catalogue: Canonical's Ubuntu 24.04, which 'kubes up' picks, and a fast DescribeImages.
+                Environment = { ["MOTO_AMIS_PATH"] = Path.Join(AppContext.BaseDirectory, "moto-amis.json") },
             }) ?? throw new InvalidOperationException("moto_server could not be started; is moto installed (pip install 'moto[server]')?");
             // moto logs every request; drain its pipes so it never blocks on a full one, keeping the tail for errors.
             moto._process.OutputDataReceived += (_, line) => moto.Keep(line.Data);
@@ -64,12 +64,17 @@ public sealed class MotoProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Every AWS client pointed at this moto, with fake credentials.</summary>
-    public AwsEnvironment Environment()
+    /// <summary>
+    /// Points this process's AWS settings at moto the standard way (keys, region, <c>AWS_ENDPOINT_URL</c>), as the
+    /// tests do for the kubes executable, so that <c>kubes up</c>'s own session finds it.
+    /// </summary>
+    public void UseForThisProcess()
     {
-        var variables = new Dictionary<string, string> { ["AWS_ENDPOINT_URL"] = Endpoint.ToString() };
-        return new AwsEnvironment(new BasicAWSCredentials(AccessKeyId, SecretAccessKey), Region,
-            name => variables.GetValueOrDefault(name), "bench");
+        System.Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", AccessKeyId);
+        System.Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", SecretAccessKey);
+        System.Environment.SetEnvironmentVariable("AWS_REGION", Region);
+        System.Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", Endpoint.ToString());
+        System.Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
     }
 
     /// <summary>Forgets every resource, so each measured run starts from an empty account.</summary>

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Net;
 using Kubes.Bench.Reporting;
+using Kubes.Controller.Channels;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Spec;
 using Kubes.Controller.State;
@@ -17,25 +19,28 @@ public static class ServeScenario
 {
     private const int WarmUpAgents = 20;
 
-    public static async Task RunAsync(int agents, RoleConfigs roleConfigs, int runs, string? stateRoot, TextWriter output)
+    /// <summary><c>kubes serve</c>'s default --poll-seconds.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    public static async Task RunAsync(int agents, int runs, string? stateRoot, TextWriter output)
     {
         var spec = Spec(agents);
         var topology = ClusterTopology.From(spec);
         using var pki = BenchPki.Create(topology);
         await output.WriteLineAsync($"{agents} agents ({spec.Etcd.Count} etcd, {agents - spec.Etcd.Count} nodes) in {spec.Network.VpcCidr}, " +
-            $"role configs: {roleConfigs.ToString().ToLowerInvariant()}, PKI keys: {spec.Pki.KeyAlgorithm}, {runs} run(s) after a " +
+            $"PKI keys: {spec.Pki.KeyAlgorithm}, {runs} run(s) after a " +
             $"{WarmUpAgents}-agent warm-up.");
 
         var root = stateRoot ?? Path.GetTempPath();
         await output.WriteLineAsync($"State store: a new folder under {root} per run ({FileSystemOf(root)}).");
-        await RunOnceAsync(topology, pki, roleConfigs, WarmUpAgents, root);
+        await RunOnceAsync(topology, pki, WarmUpAgents, root);
         var table = new MarkdownTable("run", "call", "calls", "errors", "calls/s", "p50 ms", "p99 ms", "max ms");
         var summary = new MarkdownTable("run", "agents done", "wall s", "process CPU s", "joins/s", "certificates", "certificates/s",
             "Ready statuses");
         var errors = new List<string>();
         for (var run = 1; run <= runs; run++)
         {
-            var result = await RunOnceAsync(topology, pki, roleConfigs, agents, root);
+            var result = await RunOnceAsync(topology, pki, agents, root);
             foreach (var (name, calls) in new[] { ("Join", result.Latencies.Join), ("Certify", result.Latencies.Certify), ("Report", result.Latencies.Report) })
             {
                 table.Add(run, name, calls.Count, calls.Errors, $"{calls.PerSecond(calls.Count):0}", $"{calls.Percentile(50):0.0}",
@@ -69,8 +74,7 @@ public static class ServeScenario
         return problems.Count == 0 ? spec : throw new InvalidOperationException("the bench spec is invalid: " + string.Join("; ", problems));
     }
 
-    private static async Task<RunResult> RunOnceAsync(ClusterTopology topology, BenchPki pki, RoleConfigs roleConfigs, int agents,
-        string stateRoot)
+    private static async Task<RunResult> RunOnceAsync(ClusterTopology topology, BenchPki pki, int agents, string stateRoot)
     {
         var folder = Directory.CreateDirectory(Path.Combine(stateRoot, $"kubes-bench-serve-{Guid.NewGuid():N}"));
         try
@@ -79,14 +83,19 @@ public static class ServeScenario
             var slots = topology.SlotsOf(InstanceRole.Etcd).Concat(topology.SlotsOf(InstanceRole.Node)).Take(agents);
             var instances = new LaunchedInstances(topology.Spec.Name, slots);
             var tokens = new JoinTokenStore(store, topology.Spec.Name);
-            var issuer = new PolicyCertificateIssuer(pki.Pki, pki.Policy);
-            await using var registrar = await ServedRegistrar.StartAsync(roleConfigs, topology, store, instances, issuer, pki);
+            // As kubes serve hosts it: gRPC over TLS, the mailbox answerer and the status refresh, the product's role configs.
+            await using var registrar = await RegistrarHost.StartAsync(new RegistrarHostOptions(topology, store, instances, pki.Issuer)
+            {
+                GrpcListen = new IPEndPoint(IPAddress.Loopback, 0),
+                ServingCertificate = pki.ServingCertificate,
+                PollInterval = PollInterval,
+            });
 
             var crowd = new List<SimulatedAgent>();
             foreach (var (instanceId, slot) in instances.Launched)
             {
                 var token = await tokens.IssueForSlotAsync(slot.Role, slot.Index, TimeSpan.FromHours(1));
-                crowd.Add(new SimulatedAgent(topology.Spec.Name, instanceId, slot, token, registrar.Address, pki.CoordinatorCa));
+                crowd.Add(new SimulatedAgent(topology.Spec.Name, instanceId, slot, token, registrar.GrpcAddress!, pki.CoordinatorCa));
             }
             var latencies = new ConversationLatencies();
             var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
