@@ -198,12 +198,14 @@ internal sealed class SecurityGroupRulesHandler(IAmazonEC2 ec2, SecurityGroupInv
 
     private static IpPermission Permission(IngressRule rule, IResolvedIds ids)
     {
+        // AWS ignores the ports of any protocol but tcp, udp and icmp; -1 (rather than none) is what it documents for
+        // "all", and what moto needs: it fails with a 500 on a portless rule after storing the rules before it.
         var portless = rule.Protocol is "-1" or "4";
         var permission = new IpPermission
         {
             IpProtocol = rule.Protocol,
-            FromPort = portless ? null : rule.FromPort,
-            ToPort = portless ? null : rule.ToPort,
+            FromPort = portless ? -1 : rule.FromPort,
+            ToPort = portless ? -1 : rule.ToPort,
         };
         if (rule.Source.Cidr is { } cidr) permission.Ipv4Ranges = [new IpRange { CidrIp = cidr, Description = rule.Why }];
         else permission.UserIdGroupPairs = [new UserIdGroupPair { GroupId = ids.Require(rule.Source.Group!.Value), Description = rule.Why }];

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Kubes.Bench.Aws;
+using Kubes.Bench.Micro;
+using Kubes.Bench.Reporting;
+using Kubes.Bench.Serve;
+
+// dotnet run -c Release --project bench/Kubes.Bench -- aws|serve|micro|all [options]
+var runs = new Option<int>("--runs") { Description = "Measured runs per case (after a warm-up).", DefaultValueFactory = _ => 3 };
+var agents = new Option<int>("--agents") { Description = "Simulated agents: the etcd members, the rest nodes.", DefaultValueFactory = _ => 500 };
+var stateRoot = new Option<string?>("--state-root") { Description = "Where the temporary folder state store goes (default: the system temp folder)." };
+
+var aws = new Command("aws", "AWS API calls and wall time of up, no-op up and destroy against a moto_server of its own.") { runs };
+aws.SetAction(async (parse, _) =>
+{
+    Header("aws");
+    await AwsScenario.RunAsync(parse.GetValue(runs), Console.Out);
+});
+
+var serve = new Command("serve", "kubes serve under a crowd of agents joining, certifying and reporting at once over gRPC.")
+{
+    agents, runs, stateRoot,
+};
+serve.SetAction(async (parse, _) =>
+{
+    Header("serve");
+    await ServeScenario.RunAsync(parse.GetValue(agents), parse.GetValue(runs), parse.GetValue(stateRoot), Console.Out);
+});
+
+var micro = new Command("micro", "Planner.Compute and CsrSigner.Sign through BenchmarkDotNet; other arguments go to it (e.g. --filter *Csr*).")
+{
+    TreatUnmatchedTokensAsErrors = false,
+};
+micro.SetAction(parse =>
+{
+    Header("micro");
+    MicroScenario.Run([.. parse.UnmatchedTokens]);
+});
+
+var all = new Command("all", "aws, serve and micro with their defaults.");
+all.SetAction(async (_, _) =>
+{
+    Header("aws");
+    await AwsScenario.RunAsync(3, Console.Out);
+    Header("serve");
+    await ServeScenario.RunAsync(500, 3, null, Console.Out);
+    Header("micro");
+    MicroScenario.Run([]);
+});
+
+var root = new RootCommand("Kubes benchmarks: AWS calls against moto, kubes serve throughput, micro benchmarks.") { aws, serve, micro, all };
+return await root.Parse(args).InvokeAsync();
+
+static void Header(string scenario)
+{
+    Console.WriteLine($"# Kubes.Bench {scenario}");
+    Console.WriteLine($"Machine: {Machine.Describe()}");
+    Console.WriteLine();
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Kubes.Controller.Registrar;
+using Kubes.Controller.Topology;
+using Kubes.Protos.V1;
+
+namespace Kubes.Bench.Serve;
+
+/// <summary>
+/// One agent's conversation over its own gRPC connection from its instance's private (loopback) address: Join with
+/// its token, a fresh key and CSR for each certificate its role config lists, one Certify, one Report. It trusts the
+/// coordinator only through the cluster's Kubernetes CA, as the real agent does.
+/// </summary>
+public sealed class SimulatedAgent : IDisposable
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _cluster;
+    private readonly string _instanceId;
+    private readonly InstanceSlot _slot;
+    private readonly string _joinToken;
+    private readonly GrpcChannel _channel;
+    private readonly Kubes.Protos.V1.Registrar.RegistrarClient _client;
+
+    public SimulatedAgent(string cluster, string instanceId, InstanceSlot slot, string joinToken, Uri coordinator,
+        X509Certificate2 coordinatorCa)
+    {
+        _cluster = cluster;
+        _instanceId = instanceId;
+        _slot = slot;
+        _joinToken = joinToken;
+        var source = slot.PrivateIp!;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = (context, cancellationToken) => ConnectFromAsync(source, context.DnsEndPoint, cancellationToken),
+            SslOptions = { RemoteCertificateValidationCallback = TrustOnly(coordinatorCa) },
+        };
+        _channel = GrpcChannel.ForAddress(coordinator, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        _client = new Kubes.Protos.V1.Registrar.RegistrarClient(_channel);
+    }
+
+    public async Task RunAsync(ConversationLatencies latencies)
+    {
+        var joined = await latencies.Join.TimeAsync(() => _client.JoinAsync(new JoinRequest
+        {
+            AgentVersion = "kubes-bench",
+            Identity = new InstanceIdentity
+            {
+                Cluster = _cluster,
+                InstanceId = _instanceId,
+                PrivateIp = _slot.PrivateIp!.ToString(),
+                AvailabilityZone = _slot.Zone.Zone,
+                Role = _slot.Role.ToProto(),
+                Slot = _slot.Index,
+                JoinToken = _joinToken,
+            },
+        }, Deadline()).ResponseAsync);
+        if (joined is null) return;
+
+        var certificates = joined.RoleConfig.Certificates;
+        if (certificates.Count > 0)
+        {
+            var certify = new CertifyRequest { InstanceId = _instanceId, AgentCredential = joined.AgentCredential };
+            var keys = new List<IDisposable>();
+            foreach (var wanted in certificates)
+            {
+                var (key, csr) = NewKeyAndCsr(wanted);
+                keys.Add(key);
+                certify.Requests.Add(new CertificateSigningRequest { Identity = wanted.Identity, CsrPem = csr });
+            }
+            var issued = await latencies.Certify.TimeAsync(() => _client.CertifyAsync(certify, Deadline()).ResponseAsync);
+            foreach (var key in keys) key.Dispose();
+            if (issued is null) return;
+            latencies.Issued(issued.Certificates.Count);
+        }
+
+        await latencies.Report.TimeAsync(() => _client.ReportAsync(new ReportRequest
+        {
+            InstanceId = _instanceId,
+            AgentCredential = joined.AgentCredential,
+            Report = new AgentReport { Phase = Phase.Ready, Step = "bench" },
+        }, Deadline()).ResponseAsync);
+    }
+
+    public void Dispose() => _channel.Dispose();
+
+    private static CallOptions Deadline() => new(deadline: DateTime.UtcNow.Add(CallTimeout));
+
+    /// <summary>A new private key on "the instance" and its CSR; only the CSR leaves.</summary>
+    private static (IDisposable Key, string CsrPem) NewKeyAndCsr(CertificateRequestSpec wanted)
+    {
+        var subject = $"CN={wanted.Identity.Replace('/', '-')}";
+        if (wanted.KeyAlgorithm == "ecdsa-p256")
+        {
+            var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            return (ec, new CertificateRequest(subject, ec, HashAlgorithmName.SHA256).CreateSigningRequestPem());
+        }
+        var bits = int.Parse(wanted.KeyAlgorithm["rsa-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        var rsa = RSA.Create(bits);
+        return (rsa, new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequestPem());
+    }
+
+    /// <summary>The socket is bound to the instance's address first, so the coordinator sees that address as the peer.</summary>
+    private static async ValueTask<Stream> ConnectFromAsync(IPAddress source, DnsEndPoint target, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Bind(new IPEndPoint(source, 0));
+            await socket.ConnectAsync(target, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static RemoteCertificateValidationCallback TrustOnly(X509Certificate2 ca) => (_, certificate, _, errors) =>
+    {
+        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(leaf);
+    };
+}
