@@ -14,7 +14,8 @@ public sealed class ClusterTopology
     internal const uint EtcdOffset = 10;
     internal const uint ControllerOffset = 20;
     internal const uint BastionOffset = 10;
-    /// <summary>Nodes get DHCP addresses on AWS; the local provider places them from here.</summary>
+    /// <summary>Nodes are placed from here. Every instance gets an explicit address, so a subnet's automatic
+    /// assignment can never hand a node the address an etcd member or controller slot owns.</summary>
     internal const uint NodeOffset = 100;
 
     private ClusterTopology(ClusterSpec spec, IReadOnlyList<ZoneNetwork> zones, IReadOnlyList<InstanceSlot> slots)
@@ -67,8 +68,7 @@ public sealed class ClusterTopology
         AddSlots(slots, zones, InstanceRole.Bastion, spec.Bastion, isPublic: true, BastionOffset, fixedIp: true);
         AddSlots(slots, zones, InstanceRole.Etcd, spec.Etcd, isPublic: false, EtcdOffset, fixedIp: true);
         AddSlots(slots, zones, InstanceRole.Controller, spec.Controllers, isPublic: false, ControllerOffset, fixedIp: true);
-        AddSlots(slots, zones, InstanceRole.Node, spec.Nodes, isPublic: false, NodeOffset,
-            fixedIp: spec.Provider == ProviderKind.Local);
+        AddSlots(slots, zones, InstanceRole.Node, spec.Nodes, isPublic: false, NodeOffset, fixedIp: true);
         return new ClusterTopology(spec, zones, slots);
     }
 

@@ -134,22 +134,21 @@ public class IssuancePolicyTests
     }
 
     [Fact]
-    public void An_AWS_node_slot_has_no_fixed_name_so_the_registrar_must_use_the_verified_instance()
+    public void An_AWS_node_slot_has_its_fixed_address_and_a_node_without_a_slot_is_named_from_the_verified_instance()
     {
         var policy = new IssuancePolicy(Aws);
         var slot = Slot(Aws, InstanceRole.Node, 0);
 
-        var error = Assert.Throws<InvalidOperationException>(() => policy.ForSlot(slot));
-        Assert.Contains("ForNode", error.Message, StringComparison.Ordinal);
+        var fromSlot = policy.ForSlot(slot).Single(i => i.Kind == IdentityKind.KubeletServing);
+        Assert.Equal("system:node:node-0", fromSlot.CommonName);
+        Assert.Equal([slot.PrivateIp!], fromSlot.IpAddresses);
 
         var identities = policy.ForNode("ip-10-0-3-17.ec2.internal", IPAddress.Parse("10.0.3.17"));
         var serving = identities.Single(i => i.Kind == IdentityKind.KubeletServing);
         Assert.Equal("system:node:ip-10-0-3-17.ec2.internal", serving.CommonName);
         Assert.Equal(["ip-10-0-3-17.ec2.internal"], serving.DnsNames);
         Assert.Equal([IPAddress.Parse("10.0.3.17")], serving.IpAddresses);
-
-        // plan still lists the node slots, without an address.
-        Assert.Contains(policy.All(), i => i.Name == "kubelet-serving/node-0" && i.IpAddresses.Count == 0);
+        Assert.Contains(policy.All(), i => i.Name == "kubelet-serving/node-0" && i.IpAddresses.SequenceEqual([slot.PrivateIp!]));
     }
 
     [Theory]

@@ -51,11 +51,11 @@ public sealed class TopologyRoleConfigSourceTests
     }
 
     [Fact]
-    public void A_node_without_a_fixed_address_gets_the_instances_own_address_and_node_identities_named_after_its_slot()
+    public void A_node_gets_its_slots_address_and_node_identities_named_after_its_slot()
     {
         var (slot, instance) = Place(InstanceRole.Node, 0);
         var config = _source.For(slot, instance);
-        Assert.Equal("10.0.1.57", config.PrivateIp);
+        Assert.Equal("10.0.0.100", config.PrivateIp);
         Assert.Equal(Role.Node, config.Role);
         Assert.Equal(Topology.Spec.KubernetesVersion, config.KubernetesVersion);
         Assert.Null(config.Etcd);
