@@ -48,9 +48,15 @@ public sealed class ClusterPkiRepository(IStateStore store, Func<string, string?
     {
         if (_environment(CaPassphrase.EnvironmentVariable) is { Length: > 0 } given)
             return CaPassphrase.From(given, CaPassphrase.EnvironmentVariable);
-        var generated = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        await store.PutIfAbsentAsync(GeneratedPassphraseKey, Encoding.UTF8.GetBytes(generated), cancellationToken);
-        var stored = await store.GetAsync(GeneratedPassphraseKey, cancellationToken)
+        // Read first: a run on an existing cluster makes no write at all.
+        var stored = await store.GetAsync(GeneratedPassphraseKey, cancellationToken);
+        if (stored is null)
+        {
+            var generated = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            await store.PutIfAbsentAsync(GeneratedPassphraseKey, Encoding.UTF8.GetBytes(generated), cancellationToken);
+            stored = await store.GetAsync(GeneratedPassphraseKey, cancellationToken);
+        }
+        stored = stored
                      ?? throw new InvalidOperationException($"{store.Location}/{GeneratedPassphraseKey} vanished while it was written");
         return CaPassphrase.From(Encoding.UTF8.GetString(stored.Content), $"{store.Location}/{GeneratedPassphraseKey}");
     }
