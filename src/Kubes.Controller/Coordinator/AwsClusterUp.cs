@@ -56,7 +56,7 @@ public sealed class AwsClusterUp(ClusterSession session, TextWriter output, ILog
             Loggers = loggers,
         }, cancellationToken);
         await output.WriteLineAsync($"Answering agents through the mailbox in {session.StateDescription} (up to {wait.TotalMinutes:0} min):");
-        var slots = await new AgentWaiter(session.Topology, _ => Task.FromResult(host.Status.Snapshot()), output,
+        var slots = await new AgentWaiter(session.Topology, _ => Task.FromResult(host.Status.Snapshot()), Cli.Rendering.AgentStatusViews.For(output),
             TimeSpan.FromSeconds(1)).WaitAsync(wait, cancellationToken);
         return (result, slots);
     }

@@ -35,7 +35,7 @@ public sealed class LocalClusterUp(ClusterSession session, TextWriter output, st
 
         await output.WriteLineAsync($"Following the agents (up to {wait.TotalMinutes:0} min):");
         var statuses = new AgentStatusStore(session.Store);
-        var slots = await new AgentWaiter(topology, statuses.ListAsync, output, TimeSpan.FromMilliseconds(500))
+        var slots = await new AgentWaiter(topology, statuses.ListAsync, Cli.Rendering.AgentStatusViews.For(output), TimeSpan.FromMilliseconds(500))
             .WaitAsync(wait, cancellationToken);
         return (result, slots);
     }

@@ -1,0 +1,24 @@
+using Kubes.Controller.Coordinator;
+using Kubes.Controller.Status;
+
+namespace Kubes.Controller.Cli.Rendering;
+
+/// <summary>
+/// Progress for logs and pipes: one line each time a slot's phase, step or error changes, nothing otherwise,
+/// so a CI log reads as a history.
+/// </summary>
+public sealed class ChangedLinesStatusView(TextWriter output) : IAgentStatusView
+{
+    private readonly Dictionary<string, string> _shown = [];
+
+    public async Task ShowAsync(IReadOnlyList<SlotStatus> rows, DateTimeOffset now)
+    {
+        foreach (var row in rows)
+        {
+            var line = $"{row.Phase}{(row.Step is null ? "" : $" ({row.Step})")}{(row.Error is null ? "" : $": {row.Error}")}";
+            if (_shown.GetValueOrDefault(row.Slot) == line) continue;
+            _shown[row.Slot] = line;
+            await output.WriteLineAsync($"  {row.Slot,-14} {line}");
+        }
+    }
+}
