@@ -38,9 +38,11 @@ public static class ClusterSpecWriter
 
         var network = spec.Network;
         yaml.Section(1, "network", "the VPC across the zones, with a public and a private subnet in each");
+        var vpcSizes = $"/{SpecLimits.MinVpcPrefix} to /{NetworkValidator.LargestDerivedVpcPrefix(spec)} for up to "
+            + $"{Math.Max(spec.Nodes.Count, spec.Nodes.Max)} nodes";
         yaml.Field(2, "vpcCidr", YamlScalar.Of(network.VpcCidr), local
-            ? $"/{SpecLimits.MinVpcPrefix} to /{SpecLimits.MaxVpcPrefix} inside {SpecLimits.LoopbackRange}, not overlapping {SpecLimits.ReservedLoopbackRange}"
-            : $"/{SpecLimits.MinVpcPrefix} to /{SpecLimits.MaxVpcPrefix} inside {string.Join(", ", SpecLimits.PrivateRanges)}");
+            ? $"{vpcSizes}, inside {SpecLimits.LoopbackRange}, not overlapping {SpecLimits.ReservedLoopbackRange}"
+            : $"{vpcSizes}, inside {string.Join(", ", SpecLimits.PrivateRanges)}");
         yaml.Field(2, "publicSubnets", YamlScalar.FlowList(network.PublicSubnets),
             "one per zone, inside the VPC; [] derives them from the VPC");
         yaml.Field(2, "privateSubnets", YamlScalar.FlowList(network.PrivateSubnets),

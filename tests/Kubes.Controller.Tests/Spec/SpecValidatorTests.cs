@@ -77,10 +77,10 @@ public sealed class SpecValidatorTests
     [Theory]
     [InlineData("10.0.0.0", "is not a CIDR block")]
     [InlineData("10.0.0.1/16", "has host bits set")]
-    [InlineData("10.0.0.0/15", "must be between /16 and /24 (got /15)")]
-    [InlineData("10.0.0.0/25", "must be between /16 and /24 (got /25)")]
+    [InlineData("10.0.0.0/15", "must be between /16 and /23 (got /15)")]
+    [InlineData("10.0.0.0/24", "must be between /16 and /23 (got /24)")]
     [InlineData("100.64.0.0/16", "must be inside a private range")]
-    public void The_aws_vpc_is_a_private_block_of_16_to_24_bits(string vpc, string message)
+    public void The_aws_vpc_is_a_private_block_of_16_to_23_bits(string vpc, string message)
     {
         var problems = SpecValidator.Validate(WithNetwork(Aws, n => n with { VpcCidr = vpc }));
         Assert.Contains(problems, p => p.Path == "spec.network.vpcCidr" && p.Message.Contains(message));
@@ -89,7 +89,7 @@ public sealed class SpecValidatorTests
     [Theory]
     [InlineData("10.0.0.0/16", "must be inside 127.0.0.0/8")]
     [InlineData("127.0.0.0/16", "must not overlap 127.0.0.0/16")]
-    [InlineData("127.5.0.0/25", "must be between /16 and /24")]
+    [InlineData("127.5.0.0/25", "must be between /16 and /23")]
     public void The_local_vpc_is_a_loopback_block_away_from_127_0(string vpc, string message)
     {
         var problems = SpecValidator.Validate(WithNetwork(Local, n => n with { VpcCidr = vpc }));
@@ -161,10 +161,11 @@ public sealed class SpecValidatorTests
     [Fact]
     public void A_listed_subnet_must_hold_the_fixed_slot_addresses()
     {
-        // Controllers sit at .20 and up: a /28 (16 addresses) cannot hold them, a /27 can.
-        AssertOnly(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/28", "10.0.16.0/20", "10.0.32.0/20"] }),
-            "spec.network.privateSubnets[0]", "is too small for the controllers' fixed addresses, up to offset 20: it must be /27 or larger (got /28)");
-        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/27", "10.0.16.0/20", "10.0.32.0/20"] })));
+        // Nodes sit at .100 and up, on AWS as locally: ten of them reach .103, which a /26 (64 addresses) cannot hold.
+        AssertOnly(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/26", "10.0.16.0/20", "10.0.32.0/20"] }),
+            "spec.network.privateSubnets[0]", "is too small for the fixed addresses of up to 10 nodes (spec.nodes.max), up to offset 103: "
+            + "it must be /25 or larger (got /26)");
+        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/25", "10.0.16.0/20", "10.0.32.0/20"] })));
         // The bastion sits at .10: a /28 holds it.
         Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { PublicSubnets = ["10.0.128.0/28", "10.0.144.0/28", "10.0.160.0/28"] })));
         AssertOnly(WithNetwork(Aws, n => n with { PublicSubnets = ["10.0.128.0/29", "10.0.144.0/28", "10.0.160.0/28"] }),
@@ -174,12 +175,26 @@ public sealed class SpecValidatorTests
     [Fact]
     public void Derived_subnets_too_small_for_the_slots_are_blamed_on_the_vpc()
     {
-        AssertOnly(WithNetwork(Aws, n => n with { VpcCidr = "10.0.0.0/24" }), "spec.network.vpcCidr",
-            "the subnets derived from it are /28, but the controllers' fixed addresses need up to offset 20, so /27; use a VPC of /23 or larger");
-        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { VpcCidr = "10.0.0.0/23" })));
-        // Local nodes have fixed addresses from .100: 10 nodes reach .103 of their zone's subnet.
+        // Nodes have fixed addresses from .100 on every provider: 10 nodes reach .103 of their zone's subnet.
+        AssertOnly(WithNetwork(Aws, n => n with { VpcCidr = "10.0.0.0/22" }), "spec.network.vpcCidr",
+            "the subnets derived from it are /26, but the fixed addresses of up to 10 nodes (spec.nodes.max) need up to offset 103, "
+            + "so /25; use a VPC of /21 or larger, or list spec.network.publicSubnets and spec.network.privateSubnets (got 10.0.0.0/22)");
+        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { VpcCidr = "10.0.0.0/21" })));
         AssertOnly(WithNetwork(Local, n => n with { VpcCidr = "127.9.0.0/22" }), "spec.network.vpcCidr",
-            "the local nodes' fixed addresses need up to offset 103, so /25");
+            "the fixed addresses of up to 10 nodes (spec.nodes.max) need up to offset 103, so /25; use a VPC of /21");
+    }
+
+    [Fact]
+    public void The_vpc_holds_the_fixed_addresses_of_the_most_nodes_the_spec_allows()
+    {
+        var large = Aws with { Nodes = Aws.Nodes with { Max = SpecLimits.MaxNodes } };
+        // Node 4999 is the 1667th of its zone: offset 100 + 1666 needs a /21 subnet, so a /17 VPC.
+        AssertOnly(WithNetwork(large, n => n with { VpcCidr = "10.0.0.0/18", PodCidr = "10.128.0.0/9" }), "spec.network.vpcCidr",
+            "need up to offset 1766, so /21; use a VPC of /17 or larger, or list");
+        Assert.Empty(SpecValidator.Validate(WithNetwork(large, n => n with { VpcCidr = "10.0.0.0/17", PodCidr = "10.128.0.0/9" })));
+        // Three private /21s do not fit in a /20 at all: listing subnets is no way out there.
+        var problem = Only(WithNetwork(large, n => n with { VpcCidr = "10.0.0.0/20", PodCidr = "10.128.0.0/9" }));
+        Assert.EndsWith("use a VPC of /17 or larger (got 10.0.0.0/20)", problem.Message);
     }
 
     [Fact]
