@@ -19,10 +19,11 @@ public static class ClusterSpecLoader
         try
         {
             if (Directory.Exists(path)) return FileProblem(path, "is a folder, not a spec file");
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > MaxFileBytes)
-                return FileProblem(path, $"is {info.Length} bytes; a cluster spec is at most {MaxFileBytes} bytes");
-            text = File.ReadAllText(path, Encoding.UTF8);
+            if (ReadAtMost(path, MaxFileBytes) is not { } bytes)
+                return FileProblem(path, $"is larger than {MaxFileBytes} bytes, the most a cluster spec may be; give -f the cluster.yaml "
+                    + "'kubes init' wrote");
+            using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SecurityException or ArgumentException
                                       or NotSupportedException)
@@ -30,6 +31,18 @@ public static class ClusterSpecLoader
             return FileProblem(path, $"cannot be read: {e.Message}");
         }
         return Load(text, path);
+    }
+
+    /// <summary>
+    /// The file's bytes, or null when it holds more than <paramref name="limit"/>. Reads at most one byte past the
+    /// limit, so a device or pipe that never ends (<c>/dev/zero</c>, a FIFO) is refused rather than read to exhaustion.
+    /// </summary>
+    private static byte[]? ReadAtMost(string path, int limit)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        var buffer = new byte[limit + 1];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return read > limit ? null : buffer[..read];
     }
 
     public static SpecLoadResult Load(string yaml, string sourceName)

@@ -280,12 +280,53 @@ public sealed class ClusterSpecLoaderTests : IDisposable
     }
 
     [Fact]
-    public void An_oversized_file_is_refused_unread()
+    public void An_oversized_file_is_refused()
     {
         var path = Path.Combine(folder, "big.yaml");
         File.WriteAllText(path, Head + "#" + new string('x', ClusterSpecLoader.MaxFileBytes));
 
-        Assert.Contains("a cluster spec is at most", Only(ClusterSpecLoader.LoadFile(path)).Message);
+        Assert.Contains("is larger than 1048576 bytes, the most a cluster spec may be", Only(ClusterSpecLoader.LoadFile(path)).Message);
+    }
+
+    [Fact]
+    public void A_file_of_exactly_the_limit_is_read()
+    {
+        var path = Path.Combine(folder, "full.yaml");
+        File.WriteAllText(path, Head + "#" + new string('x', ClusterSpecLoader.MaxFileBytes - Head.Length - 1));
+
+        Assert.True(ClusterSpecLoader.LoadFile(path).IsValid);
+    }
+
+    [Fact]
+    public void A_device_that_never_ends_is_refused_after_the_limit()
+    {
+        Assert.Contains("is larger than", Only(ClusterSpecLoader.LoadFile("/dev/zero")).Message);
+    }
+
+    [Fact]
+    public async Task A_fifo_fed_without_end_is_refused_after_the_limit()
+    {
+        var fifo = Path.Combine(folder, "spec.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) await mkfifo.WaitForExitAsync();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var writer = Task.Run(async () =>
+        {
+            await using var stream = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+            var chunk = System.Text.Encoding.UTF8.GetBytes("# an endless comment\n");
+            try
+            {
+                while (!stop.IsCancellationRequested) await stream.WriteAsync(chunk, stop.Token);
+            }
+            catch (IOException)
+            {
+                // The loader closed its end: what it should do once past the limit.
+            }
+        });
+
+        var result = await Task.Run(() => ClusterSpecLoader.LoadFile(fifo));
+
+        Assert.Contains("is larger than", Only(result).Message);
+        await writer.WaitAsync(stop.Token);
     }
 
     [Fact]
