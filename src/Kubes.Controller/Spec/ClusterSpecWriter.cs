@@ -31,7 +31,7 @@ public static class ClusterSpecWriter
         yaml.Field(1, "zones", YamlScalar.FlowList(spec.Zones),
             $"exactly {SpecLimits.ZoneCount} distinct zones: the region and a letter; slot i lives in zone i mod {SpecLimits.ZoneCount}");
         yaml.Field(1, "kubernetesVersion", YamlScalar.Of(spec.KubernetesVersion),
-            $"major.minor.patch; supported: {SpecLimits.SupportedKubernetesVersions}");
+            $"major.minor.patch, optionally with a leading v; supported: {SpecLimits.SupportedKubernetesVersions}");
         yaml.Field(1, "image", YamlScalar.Of(spec.Image), local
             ? "unused by the local provider: keep it \"\""
             : "AMI id for every instance; \"\" is the newest Canonical Ubuntu 24.04 LTS of the region");

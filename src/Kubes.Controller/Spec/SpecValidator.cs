@@ -61,7 +61,7 @@ public static partial class SpecValidator
     private static void CheckKubernetesVersion(ClusterSpec spec, SpecProblemList problems)
     {
         if (!KubernetesVersions.IsSupported(spec.KubernetesVersion))
-            problems.Add("spec.kubernetesVersion", $"must be a supported release major.minor.patch: "
+            problems.Add("spec.kubernetesVersion", $"must be a supported release major.minor.patch (an optional leading v): "
                 + $"{SpecLimits.SupportedKubernetesVersions}, like {KubernetesVersions.Default} (got '{spec.KubernetesVersion}')");
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using CsCheck;
 using Kubes.Controller.Spec;
 
 namespace Kubes.Controller.Tests.Spec;
@@ -69,9 +71,34 @@ public sealed class SpecValidatorTests
     [Fact]
     public void The_kubernetes_version_must_be_a_supported_patch_release_and_the_message_says_which()
     {
-        foreach (var version in new[] { "1.31.4", "1.34", "latest", "1.34.x" })
-            AssertOnly(Aws with { KubernetesVersion = version }, "spec.kubernetesVersion", "supported release major.minor.patch: 1.32.x, 1.33.x, 1.34.x");
-        Assert.Empty(SpecValidator.Validate(Aws with { KubernetesVersion = "1.32.0" }));
+        foreach (var version in new[] { "1.31.4", "1.34", "latest", "1.34.x", "vvv1.34.99999999999999999999", "vv1.34.2", "V1.34.2",
+                     "1.34.2 ", "1.034.2", "01.34.2", "1.34.02", "1.34.1000", "1.34.-1", "+1.34.2", "1.34.2-rc.0", "1.34.2\n", "١.34.2" })
+            AssertOnly(Aws with { KubernetesVersion = version }, "spec.kubernetesVersion",
+                "supported release major.minor.patch (an optional leading v): 1.32.x, 1.33.x, 1.34.x");
+        foreach (var version in new[] { "1.32.0", "v1.33.7", "1.34.999", "v1.34.10" })
+            Assert.Empty(SpecValidator.Validate(Aws with { KubernetesVersion = version }));
+    }
+
+    [Fact]
+    public void A_kubernetes_version_is_accepted_exactly_when_it_is_a_plain_release_of_a_supported_minor()
+    {
+        var part = Gen.OneOf(Gen.Int[0, 1200].Select(n => n.ToString(CultureInfo.InvariantCulture)), Gen.Const("01"), Gen.Const("032"),
+            Gen.Const(""), Gen.Const("99999999999999999999"), Gen.String[Gen.Char["0123456789vx.-+ "], 1, 4]);
+        var accepted = 0;
+        Gen.Select(Gen.OneOf(Gen.Const(""), Gen.Const("v"), Gen.Const("vv"), Gen.Const("V"), Gen.Const("vvv")),
+                Gen.OneOf(Gen.Const("1"), part), Gen.OneOf(Gen.Int[31, 35].Select(n => $"{n}"), part), part)
+            .Sample((prefix, major, minor, patch) =>
+            {
+                var version = $"{prefix}{major}.{minor}.{patch}";
+                var plain = (string p) => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                    && n.ToString(CultureInfo.InvariantCulture) == p && n < 1000;
+                // Judged on the whole string: a part may itself hold a v or a dot.
+                var parts = (version.StartsWith('v') ? version[1..] : version).Split('.');
+                var expected = parts.Length == 3 && parts.All(plain) && KubernetesVersions.SupportedMinors.Contains($"{parts[0]}.{parts[1]}");
+                Assert.True(expected == KubernetesVersions.IsSupported(version), $"'{version}' should be {(expected ? "accepted" : "refused")}");
+                if (expected) Interlocked.Increment(ref accepted);
+            }, iter: 5000);
+        Assert.True(accepted > 50, $"only {accepted} supported versions were generated");
     }
 
     [Theory]
