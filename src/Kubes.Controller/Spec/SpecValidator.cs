@@ -89,11 +89,21 @@ public static partial class SpecValidator
             problems.Add("spec.nodes.min", $"must be 0 or more (got {nodes.Min})");
         if (nodes.Max < SpecLimits.MinNodes || nodes.Max > SpecLimits.MaxNodes)
             problems.Add("spec.nodes.max", $"must be between {SpecLimits.MinNodes} and {SpecLimits.MaxNodes} (got {nodes.Max})");
+        var boundsCross = nodes.Min > nodes.Max;
+        if (boundsCross)
+        {
+            // Reported at the bound the file sets, so the line shown is the operator's own.
+            if (problems.IsSetInFile("spec.nodes.min") || !problems.IsSetInFile("spec.nodes.max"))
+                problems.Add("spec.nodes.min", $"must be at most spec.nodes.max ({nodes.Max}) (got {nodes.Min})");
+            else
+                problems.Add("spec.nodes.max", $"must be at least spec.nodes.min ({nodes.Min}) (got {nodes.Max})");
+        }
         if (nodes.Count < SpecLimits.MinNodes)
             problems.Add("spec.nodes.count", $"must be at least {SpecLimits.MinNodes}: workloads need a node (got {nodes.Count})");
-        else if (nodes.Count < nodes.Min)
+        // With crossed bounds no count fits both; the bounds are the problem to fix first.
+        else if (!boundsCross && nodes.Count < nodes.Min)
             problems.Add("spec.nodes.count", $"must be at least spec.nodes.min ({nodes.Min}) (got {nodes.Count})");
-        else if (nodes.Count > nodes.Max)
+        else if (!boundsCross && nodes.Count > nodes.Max)
             problems.Add("spec.nodes.count", $"must be at most spec.nodes.max ({nodes.Max}) (got {nodes.Count})");
     }
 

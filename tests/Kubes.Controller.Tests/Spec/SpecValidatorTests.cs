@@ -246,6 +246,28 @@ public sealed class SpecValidatorTests
         Assert.Empty(SpecValidator.Validate(Aws with { Nodes = Aws.Nodes with { Min = 0, Count = 1, Max = 1 } }));
     }
 
+    [Fact]
+    public void A_minimum_above_the_maximum_is_its_own_problem()
+    {
+        AssertOnly(Aws with { Nodes = Aws.Nodes with { Min = 8, Count = 6, Max = 5 } }, "spec.nodes.min",
+            "must be at most spec.nodes.max (5) (got 8)");
+        Assert.Equal(
+            [("spec.nodes.min", "must be at most spec.nodes.max (5) (got 8)"), ("spec.nodes.count", "must be at least 1: workloads need a node (got 0)")],
+            SpecValidator.Validate(Aws with { Nodes = Aws.Nodes with { Min = 8, Count = 0, Max = 5 } }).Select(p => (p.Path, p.Message)));
+    }
+
+    [Fact]
+    public void A_crossed_bound_is_reported_where_the_file_sets_it()
+    {
+        var onlyMax = ClusterSpecLoader.Load("apiVersion: kubes/v1\nkind: Cluster\nmetadata: {name: demo}\nspec:\n  nodes:\n    max: 2\n    count: 2\n", "c.yaml");
+        var problem = Assert.Single(onlyMax.Problems);
+        Assert.Equal(("spec.nodes.max", 6, "must be at least spec.nodes.min (3) (got 2)"), (problem.Path, problem.Line, problem.Message));
+
+        var both = ClusterSpecLoader.Load("apiVersion: kubes/v1\nkind: Cluster\nmetadata: {name: demo}\nspec:\n  nodes: {min: 4, max: 2, count: 2}\n", "c.yaml");
+        problem = Assert.Single(both.Problems);
+        Assert.Equal(("spec.nodes.min", 5, "must be at most spec.nodes.max (2) (got 4)"), (problem.Path, problem.Line, problem.Message));
+    }
+
     [Theory]
     [InlineData(7, 0, "spec.etcd.rootVolumeSizeGiB", "between 8 and 16384 GiB (got 7)")]
     [InlineData(16385, 0, "spec.etcd.rootVolumeSizeGiB", "between 8 and 16384 GiB")]
