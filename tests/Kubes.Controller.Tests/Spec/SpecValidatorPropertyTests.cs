@@ -2,7 +2,6 @@ using System.Text.Json;
 using CsCheck;
 using Kubes.Controller.Cli.Commands;
 using Kubes.Controller.Cli.Rendering;
-using Kubes.Controller.Pki;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
@@ -30,7 +29,7 @@ public sealed class SpecValidatorPropertyTests
             // What validate, plan --offline and up build from a valid spec, in the same way.
             var topology = ClusterTopology.From(spec);
             var plan = Planner.Offline(PlanCommand.DesiredResources(topology, PlanCommand.UnknownAccount));
-            var view = PlanView.From(topology, plan, offline: true, CertificateViews.From(new IssuancePolicy(topology)));
+            var view = PlanView.From(topology, plan, offline: true);
 
             Assert.Equal(spec.Bastion.Count + spec.Etcd.Count + spec.Controllers.Count + spec.Nodes.Count, view.Instances.Count);
             Assert.All(topology.Slots, slot => Assert.NotNull(slot.PrivateIp));
