@@ -74,8 +74,9 @@ public static class ClusterSpecWriter
         yaml.Field(1, "stateStore", YamlScalar.Of(spec.StateStore), local
             ? "a folder for the cluster's state (relative to where kubes runs)"
             : "s3://bucket[/prefix] for the cluster's state; \"\" picks a bucket at 'kubes up'");
-        yaml.Field(1, "agentChannel", spec.AgentChannel.ToSpecName(),
-            $"{SpecEnumNames.AgentChannel.Alternatives}: how agents reach kubes, an S3 mailbox or gRPC to 'kubes serve'");
+        yaml.Field(1, "agentChannel", spec.AgentChannel.ToSpecName(), local
+            ? $"{SpecEnumNames.AgentChannel.Alternatives}: how agents reach kubes, an S3-style mailbox or gRPC to 'kubes serve'"
+            : "s3: agents reach kubes through an S3 mailbox (grpc is for the local provider)");
 
         yaml.Section(1, "pki", "the certificate authorities Kubes runs in-process");
         yaml.Field(2, "keyAlgorithm", spec.Pki.KeyAlgorithm.ToSpecName(), SpecEnumNames.KeyAlgorithm.Alternatives);

@@ -17,6 +17,7 @@ public static partial class SpecValidator
         NetworkValidator.Check(spec, problems);
         CheckGroups(spec, problems);
         CheckStateStore(spec, problems);
+        CheckAgentChannel(spec, problems);
         CheckImage(spec, problems);
         CheckPki(spec, problems);
         return problems.Items;
@@ -131,6 +132,18 @@ public static partial class SpecValidator
             else if (store.Length == 0 || store.IndexOfAny(['\0', '\n', '\r']) >= 0)
                 problems.Add(path, $"must be a folder for the local provider, like {ClusterSpecDefaults.LocalStateStore(spec.Name)} (got '{store}')");
         }
+    }
+
+    /// <summary>
+    /// On AWS an agent dials gRPC only if user-data tells it where the coordinator listens, and the spec has no field
+    /// for that address: refused here, before <c>kubes up</c> creates anything.
+    /// </summary>
+    private static void CheckAgentChannel(ClusterSpec spec, SpecProblemList problems)
+    {
+        if (spec.Provider == ProviderKind.Aws && spec.AgentChannel == AgentChannel.Grpc)
+            problems.Add("spec.agentChannel", "must be s3 for the aws provider: instances on AWS cannot be told where a gRPC "
+                + "coordinator listens (the spec has no field for its address); use s3, the default, which 'kubes up' and "
+                + "'kubes serve' both answer (got grpc)");
     }
 
     private static void CheckImage(ClusterSpec spec, SpecProblemList problems)

@@ -140,7 +140,8 @@ internal static class ClusterSpecGen
                         KubernetesVersion = $"1.{networkAndVersion.Item2.Item1}.{networkAndVersion.Item2.Item2}",
                         Network = networkAndVersion.Item1,
                         Cni = choices.Item1,
-                        AgentChannel = choices.Item2,
+                        // gRPC needs an address agents can dial, which only the local provider has.
+                        AgentChannel = provider == ProviderKind.Local ? choices.Item2 : AgentChannel.S3,
                         Bastion = groups.Item1 with { Count = counts.Item1 },
                         Etcd = groups.Item2 with { Count = counts.Item2 },
                         Controllers = groups.Item3 with { Count = counts.Item3 },

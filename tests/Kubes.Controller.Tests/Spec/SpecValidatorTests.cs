@@ -247,6 +247,19 @@ public sealed class SpecValidatorTests
     }
 
     [Fact]
+    public void Grpc_agents_are_refused_on_aws_before_anything_is_created()
+    {
+        AssertOnly(Aws with { AgentChannel = AgentChannel.Grpc }, "spec.agentChannel", "must be s3 for the aws provider");
+        Assert.Empty(SpecValidator.Validate(Local with { AgentChannel = AgentChannel.Grpc }));
+        Assert.Empty(SpecValidator.Validate(Local with { AgentChannel = AgentChannel.S3 }));
+
+        var loaded = ClusterSpecLoader.Load("apiVersion: kubes/v1\nkind: Cluster\nmetadata: {name: demo}\nspec:\n  agentChannel: grpc\n", "c.yaml");
+        var problem = Assert.Single(loaded.Problems);
+        Assert.Equal(("spec.agentChannel", 5), (problem.Path, problem.Line));
+        Assert.Contains("use s3, the default", problem.Message);
+    }
+
+    [Fact]
     public void A_minimum_above_the_maximum_is_its_own_problem()
     {
         AssertOnly(Aws with { Nodes = Aws.Nodes with { Min = 8, Count = 6, Max = 5 } }, "spec.nodes.min",
