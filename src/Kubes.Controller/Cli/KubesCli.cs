@@ -20,11 +20,23 @@ public static class KubesCli
         return root;
     }
 
+    /// <summary>Set to 1 to see the stack trace of a failure Kubes did not expect.</summary>
+    public const string VerboseVariable = "KUBES_VERBOSE";
+
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
-        var root = Build(stdout, stderr);
+        return await InvokeAsync(Build(stdout, stderr), args, stdout, stderr, Environment.GetEnvironmentVariable);
+    }
+
+    /// <summary>
+    /// Parses and runs one command line. Whatever a command throws ends as one <c>error: ...</c> line and a
+    /// non-zero exit code, never a stack trace, unless <see cref="VerboseVariable"/> asks for it.
+    /// </summary>
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args, TextWriter stdout, TextWriter stderr,
+        Func<string, string?> environment)
+    {
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
@@ -32,6 +44,24 @@ public static class KubesCli
             await stderr.WriteLineAsync("Run 'kubes --help' for usage.");
             return ExitCodes.BadInput;
         }
-        return await result.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        try
+        {
+            return await result.InvokeAsync(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (Exception e)
+        {
+            var report = Commands.CommandErrors.Describe(e);
+            var verbose = environment(VerboseVariable) is "1" or "true";
+            if (verbose) await stderr.WriteLineAsync(e.ToString());
+            await stderr.WriteLineAsync(report.Known || verbose
+                ? report.Line
+                : $"{report.Line} ({e.GetType().Name}; set {VerboseVariable}=1 to see where it happened)");
+            return report.ExitCode;
+        }
     }
 }

@@ -11,9 +11,16 @@ namespace Kubes.Controller.Coordinator;
 /// </summary>
 public static class CoordinatorCertificate
 {
+    /// <summary>The coordinator's own key is always ECDSA P-256, whatever the spec's key algorithm.</summary>
+    public const bool KeyIsRsa = false;
+
+    /// <summary>What the certificate of a coordinator listening on <paramref name="address"/> holds.</summary>
+    public static CertificateIdentity IdentityFor(IssuancePolicy policy, IPAddress address, IEnumerable<string> dnsNames) =>
+        policy.ForCoordinator([address, IPAddress.Loopback], dnsNames);
+
     public static X509Certificate2 Issue(ClusterPki pki, IssuancePolicy policy, IPAddress address, IEnumerable<string> dnsNames)
     {
-        var identity = policy.ForCoordinator([address, IPAddress.Loopback], dnsNames);
+        var identity = IdentityFor(policy, address, dnsNames);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={identity.CommonName}", key, HashAlgorithmName.SHA256);
         var issued = CsrSigner.Sign(pki, identity, request.CreateSigningRequestPem());

@@ -16,7 +16,7 @@ public sealed class LocalServeDaemon(string stateFolder)
     public string LogFile => Path.Join(stateFolder, "local", "serve.log");
 
     /// <summary>The coordinator address of a local cluster: the VPC's first host address (AWS keeps .1 for its router too).</summary>
-    public static IPEndPoint ListenFor(Topology.ClusterTopology topology) => new(topology.VpcCidr.AddressAt(1), 7443);
+    public static IPEndPoint ListenFor(Topology.ClusterTopology topology) => new(topology.VpcCidr.AddressAt(1), CoordinatorListen.Port);
 
     public int? RunningPid()
     {

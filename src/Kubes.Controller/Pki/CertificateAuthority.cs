@@ -13,6 +13,9 @@ public sealed class CertificateAuthority : IDisposable
     /// <summary>How far notBefore is set back, so that a host whose clock lags a little accepts a fresh certificate.</summary>
     public static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(5);
 
+    /// <summary>A CA signs certificates and revocation lists, nothing else.</summary>
+    public const X509KeyUsageFlags KeyUsage = X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign;
+
     private CertificateAuthority(CertificateAuthorityKind kind, X509Certificate2 certificate, SigningKey key)
     {
         Kind = kind;
@@ -54,8 +57,7 @@ public sealed class CertificateAuthority : IDisposable
             var request = new CertificateRequest(subject.Build(), key.PublicKey, SigningKey.HashAlgorithm);
             // pathlen 0: the CA signs leaf certificates only, never another CA.
             request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(
-                X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(KeyUsage, critical: true));
             var subjectKeyId = new X509SubjectKeyIdentifierExtension(key.PublicKey, critical: false);
             request.CertificateExtensions.Add(subjectKeyId);
             request.CertificateExtensions.Add(

@@ -36,7 +36,7 @@ public sealed class IssuancePolicy
     /// Every identity of the cluster, slot by slot, then the operator's admin certificate (for plan). A node slot
     /// without a fixed address (AWS: DHCP) is listed under its slot name with no IP SAN; the registrar issues it
     /// through <see cref="ForNode"/> with the verified instance's name and address. The coordinator's serving
-    /// certificate depends on where it runs and is not listed.
+    /// certificate depends on where it listens and is not listed (see <see cref="ForCoordinator"/>).
     /// </summary>
     public IReadOnlyList<CertificateIdentity> All() =>
     [

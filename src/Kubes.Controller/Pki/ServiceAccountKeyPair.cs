@@ -32,8 +32,11 @@ public sealed class ServiceAccountKeyPair : IDisposable
 
     public string KeyDescription => Key.Description;
 
-    public static ServiceAccountKeyPair Create(PkiSpec spec) =>
-        new(SigningKey.Generate(spec.KeyAlgorithm == KeyAlgorithm.Rsa4096 ? KeyAlgorithm.Rsa4096 : KeyAlgorithm.Rsa2048));
+    public static ServiceAccountKeyPair Create(PkiSpec spec) => new(SigningKey.Generate(AlgorithmFor(spec)));
+
+    /// <summary>RSA 4096 when the spec asks for it, else RSA 2048 (see the remarks).</summary>
+    public static KeyAlgorithm AlgorithmFor(PkiSpec spec) =>
+        spec.KeyAlgorithm == KeyAlgorithm.Rsa4096 ? KeyAlgorithm.Rsa4096 : KeyAlgorithm.Rsa2048;
 
     public void Dispose() => Key.Dispose();
 }

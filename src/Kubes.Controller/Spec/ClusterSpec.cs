@@ -94,18 +94,19 @@ public sealed record AddonsSpec
     public bool Monitoring { get; init; }
 }
 
-public static class KubernetesVersions
+public static partial class KubernetesVersions
 {
     public const string Default = "1.34.2";
 
     /// <summary>Minor versions whose flag sets and component configs Kubes renders.</summary>
     public static readonly IReadOnlyList<string> SupportedMinors = ["1.32", "1.33", "1.34"];
 
-    public static bool IsSupported(string version)
-    {
-        var parts = version.TrimStart('v').Split('.');
-        return parts.Length == 3
-            && parts.All(p => p.Length > 0 && p.All(char.IsAsciiDigit))
-            && SupportedMinors.Contains($"{parts[0]}.{parts[1]}");
-    }
+    /// <summary>A release of a supported minor: major.minor.patch in plain decimal, with one optional leading v.</summary>
+    public static bool IsSupported(string version) =>
+        Release().Match(version) is { Success: true } release
+        && SupportedMinors.Contains($"{release.Groups["major"].Value}.{release.Groups["minor"].Value}");
+
+    /// <summary>No leading zeros, at most three digits a part: Kubernetes has never come near either.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^v?(?<major>0|[1-9][0-9]{0,2})\.(?<minor>0|[1-9][0-9]{0,2})\.(?<patch>0|[1-9][0-9]{0,2})\z")]
+    private static partial System.Text.RegularExpressions.Regex Release();
 }

@@ -1,6 +1,5 @@
 using System.Security;
 using System.Text;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Kubes.Controller.Spec;
@@ -20,10 +19,11 @@ public static class ClusterSpecLoader
         try
         {
             if (Directory.Exists(path)) return FileProblem(path, "is a folder, not a spec file");
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > MaxFileBytes)
-                return FileProblem(path, $"is {info.Length} bytes; a cluster spec is at most {MaxFileBytes} bytes");
-            text = File.ReadAllText(path, Encoding.UTF8);
+            if (ReadAtMost(path, MaxFileBytes) is not { } bytes)
+                return FileProblem(path, $"is larger than {MaxFileBytes} bytes, the most a cluster spec may be; give -f the cluster.yaml "
+                    + "'kubes init' wrote");
+            using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SecurityException or ArgumentException
                                       or NotSupportedException)
@@ -33,47 +33,64 @@ public static class ClusterSpecLoader
         return Load(text, path);
     }
 
+    /// <summary>
+    /// The file's bytes, or null when it holds more than <paramref name="limit"/>. Reads at most one byte past the
+    /// limit, so a device or pipe that never ends (<c>/dev/zero</c>, a FIFO) is refused rather than read to exhaustion.
+    /// </summary>
+    private static byte[]? ReadAtMost(string path, int limit)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        var buffer = new byte[limit + 1];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return read > limit ? null : buffer[..read];
+    }
+
     public static SpecLoadResult Load(string yaml, string sourceName)
     {
         var scan = YamlEventScan.Scan(yaml);
-        if (scan.Problems.Count > 0) return SpecLoadResult.Invalid(sourceName, scan.Problems);
+        if (scan.Events is null) return SpecLoadResult.Invalid(sourceName, scan.Problems);
         if (scan.Documents == 0)
             return FileProblem(sourceName, "is empty; write a spec with 'kubes init --name NAME > cluster.yaml'");
+
+        // A repeated key or a second document is reported, and the first of each is checked like any other.
+        var problems = scan.Problems.ToList();
         if (scan.Documents > 1)
         {
             var second = scan.SecondDocument!.Value;
-            return SpecLoadResult.Invalid(sourceName, [new SpecProblem("", (int)second.Line, (int)second.Column,
-                $"holds {scan.Documents} YAML documents; a spec file holds one cluster, in one document")]);
+            problems.Add(new SpecProblem("", (int)second.Line, (int)second.Column,
+                $"holds {scan.Documents} YAML documents; a spec file holds one cluster, in one document (the first is checked)"));
         }
 
         var stream = new YamlStream();
-        var parser = new Parser(new StringReader(yaml));
+        var events = new ParsingEventReplay(scan.Events);
         try
         {
-            stream.Load(parser);
+            stream.Load(events);
         }
         catch (Exception e) when (YamlEventScan.IsReaderFailure(e))
         {
-            return SpecLoadResult.Invalid(sourceName, [YamlEventScan.ProblemOf(e, parser)]);
+            return Invalid(sourceName, [.. problems, YamlEventScan.ProblemOf(e, events)]);
         }
 
         var root = stream.Documents[0].RootNode;
         if (root is not YamlMappingNode mapping)
         {
-            return SpecLoadResult.Invalid(sourceName, [new SpecProblem("", (int)root.Start.Line, (int)root.Start.Column,
+            return Invalid(sourceName, [.. problems, new SpecProblem("", (int)root.Start.Line, (int)root.Start.Column,
                 $"must be a mapping with apiVersion, kind, metadata and spec; write one with 'kubes init --name NAME'")]);
         }
 
-        var problems = new List<SpecProblem>();
+        var fieldProblems = new List<SpecProblem>();
         var locations = new SpecLocations();
-        var spec = ClusterSpecMapper.Map(mapping, problems, locations);
+        var spec = ClusterSpecMapper.Map(mapping, fieldProblems, locations);
         // A field the file got wrong kept its default; checking that default again would only repeat the problem.
-        var mapped = problems.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
-        problems.AddRange(SpecValidator.Validate(spec, locations).Where(p => !mapped.Contains(p.Path)));
-        return problems.Count == 0
-            ? SpecLoadResult.Valid(sourceName, spec, locations)
-            : SpecLoadResult.Invalid(sourceName, problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList(), locations);
+        var mapped = fieldProblems.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
+        fieldProblems.AddRange(SpecValidator.Validate(spec, locations).Where(p => !mapped.Contains(p.Path)));
+        problems.AddRange(fieldProblems);
+        return problems.Count == 0 ? SpecLoadResult.Valid(sourceName, spec, locations) : Invalid(sourceName, problems, locations);
     }
+
+    private static SpecLoadResult Invalid(string sourceName, IEnumerable<SpecProblem> problems, SpecLocations? locations = null) =>
+        SpecLoadResult.Invalid(sourceName, problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList(), locations);
 
     private static SpecLoadResult FileProblem(string sourceName, string message) =>
         SpecLoadResult.Invalid(sourceName, [new SpecProblem("", 0, 0, message)]);

@@ -31,16 +31,18 @@ public static class ClusterSpecWriter
         yaml.Field(1, "zones", YamlScalar.FlowList(spec.Zones),
             $"exactly {SpecLimits.ZoneCount} distinct zones: the region and a letter; slot i lives in zone i mod {SpecLimits.ZoneCount}");
         yaml.Field(1, "kubernetesVersion", YamlScalar.Of(spec.KubernetesVersion),
-            $"major.minor.patch; supported: {SpecLimits.SupportedKubernetesVersions}");
+            $"major.minor.patch, optionally with a leading v; supported: {SpecLimits.SupportedKubernetesVersions}");
         yaml.Field(1, "image", YamlScalar.Of(spec.Image), local
             ? "unused by the local provider: keep it \"\""
             : "AMI id for every instance; \"\" is the newest Canonical Ubuntu 24.04 LTS of the region");
 
         var network = spec.Network;
         yaml.Section(1, "network", "the VPC across the zones, with a public and a private subnet in each");
+        var vpcSizes = $"/{SpecLimits.MinVpcPrefix} to /{NetworkValidator.LargestDerivedVpcPrefix(spec)} for up to "
+            + $"{Math.Max(spec.Nodes.Count, spec.Nodes.Max)} nodes";
         yaml.Field(2, "vpcCidr", YamlScalar.Of(network.VpcCidr), local
-            ? $"/{SpecLimits.MinVpcPrefix} to /{SpecLimits.MaxVpcPrefix} inside {SpecLimits.LoopbackRange}, not overlapping {SpecLimits.ReservedLoopbackRange}"
-            : $"/{SpecLimits.MinVpcPrefix} to /{SpecLimits.MaxVpcPrefix} inside {string.Join(", ", SpecLimits.PrivateRanges)}");
+            ? $"{vpcSizes}, inside {SpecLimits.LoopbackRange}, not overlapping {SpecLimits.ReservedLoopbackRange}"
+            : $"{vpcSizes}, inside {string.Join(", ", SpecLimits.PrivateRanges)}");
         yaml.Field(2, "publicSubnets", YamlScalar.FlowList(network.PublicSubnets),
             "one per zone, inside the VPC; [] derives them from the VPC");
         yaml.Field(2, "privateSubnets", YamlScalar.FlowList(network.PrivateSubnets),
@@ -72,8 +74,9 @@ public static class ClusterSpecWriter
         yaml.Field(1, "stateStore", YamlScalar.Of(spec.StateStore), local
             ? "a folder for the cluster's state (relative to where kubes runs)"
             : "s3://bucket[/prefix] for the cluster's state; \"\" picks a bucket at 'kubes up'");
-        yaml.Field(1, "agentChannel", spec.AgentChannel.ToSpecName(),
-            $"{SpecEnumNames.AgentChannel.Alternatives}: how agents reach kubes, an S3 mailbox or gRPC to 'kubes serve'");
+        yaml.Field(1, "agentChannel", spec.AgentChannel.ToSpecName(), local
+            ? $"{SpecEnumNames.AgentChannel.Alternatives}: how agents reach kubes, an S3-style mailbox or gRPC to 'kubes serve'"
+            : "s3: agents reach kubes through an S3 mailbox (grpc is for the local provider)");
 
         yaml.Section(1, "pki", "the certificate authorities Kubes runs in-process");
         yaml.Field(2, "keyAlgorithm", spec.Pki.KeyAlgorithm.ToSpecName(), SpecEnumNames.KeyAlgorithm.Alternatives);

@@ -99,7 +99,7 @@ internal static class NetworkValidator
         var subnets = new List<Subnet>();
         if (listed.Count == 0)
         {
-            if (vpc is { PrefixLength: <= 32 - 4 } v)
+            if (vpc is { PrefixLength: <= 32 - ClusterTopology.DerivedSubnetBits } v)
             {
                 for (var zone = 0; zone < SpecLimits.ZoneCount; zone++)
                 {
@@ -141,13 +141,28 @@ internal static class NetworkValidator
             }
             else
             {
+                var listing = vpc is { } v && ListedSubnetsFit(v, need) ? $", or list {Public} and {Private}" : "";
                 problems.Add(Vpc, $"is too small: the subnets derived from it are /{block.PrefixLength}, but {need.What} "
-                    + $"need up to offset {need.LastOffset}, so /{need.Prefix}; use a VPC of /{need.Prefix - 4} or larger, "
-                    + $"or list {Public} and {Private} (got {vpc})");
+                    + $"need up to offset {need.LastOffset}, so /{need.Prefix}; use a VPC of /{need.Prefix - ClusterTopology.DerivedSubnetBits} or larger{listing} "
+                    + $"(got {vpc})");
                 return;
             }
         }
     }
+
+    /// <summary>
+    /// The smallest VPC (largest prefix) whose derived subnets hold every fixed address of <paramref name="spec"/>;
+    /// <c>kubes init</c> writes it next to the VPC.
+    /// </summary>
+    internal static int LargestDerivedVpcPrefix(ClusterSpec spec)
+    {
+        var need = new[] { SubnetNeed.Public(spec), SubnetNeed.Private(spec) }.OfType<SubnetNeed>().MinBy(n => n.Prefix);
+        return Math.Min(SpecLimits.MaxVpcPrefix, need is null ? SpecLimits.MaxVpcPrefix : need.Prefix - ClusterTopology.DerivedSubnetBits);
+    }
+
+    /// <summary>Three private subnets of the needed size and three of AWS's smallest public ones, packed into the VPC.</summary>
+    private static bool ListedSubnetsFit(Cidr vpc, SubnetNeed privateNeed) =>
+        SpecLimits.ZoneCount * ((1UL << (32 - privateNeed.Prefix)) + (1UL << (32 - SpecLimits.MaxSubnetPrefix))) <= vpc.Size;
 
     /// <summary>A listed or derived subnet; <paramref name="Reported"/> when it already has a problem of its own.</summary>
     private sealed record Subnet(string Path, Cidr Block, bool Listed, string Describe, bool Reported);
@@ -170,9 +185,10 @@ internal static class NetworkValidator
                 needs.Add(new(OffsetOfLast(ClusterTopology.EtcdOffset, spec.Etcd.Count), "the etcd members' fixed addresses"));
             if (spec.Controllers.Count > 0)
                 needs.Add(new(OffsetOfLast(ClusterTopology.ControllerOffset, spec.Controllers.Count), "the controllers' fixed addresses"));
+            // Every node slot has a fixed address on every provider, so the subnet must hold the largest the group may grow to.
             var nodes = Math.Max(spec.Nodes.Count, spec.Nodes.Max);
-            if (spec.Provider == ProviderKind.Local && nodes > 0)
-                needs.Add(new(OffsetOfLast(ClusterTopology.NodeOffset, nodes), "the local nodes' fixed addresses"));
+            if (nodes > 0)
+                needs.Add(new(OffsetOfLast(ClusterTopology.NodeOffset, nodes), $"the fixed addresses of up to {nodes} nodes (spec.nodes.max)"));
             return needs.MaxBy(n => n.LastOffset);
         }
 

@@ -18,7 +18,11 @@ public static class SpecLimits
     public const int MaxNodes = 5000;
 
     public const int MinVpcPrefix = 16;
-    public const int MaxVpcPrefix = 24;
+    /// <summary>
+    /// Node slots start at offset 100 of their zone's private subnet, so three private /25s and three public /28s
+    /// must fit: a /24 never can. How small a VPC may be also depends on spec.nodes.max (see NetworkValidator).
+    /// </summary>
+    public const int MaxVpcPrefix = 23;
     /// <summary>kube-apiserver refuses a service range of more than 20 host bits.</summary>
     public const int MinServicePrefix = 12;
     public const int MaxServicePrefix = 28;

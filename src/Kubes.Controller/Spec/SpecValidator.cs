@@ -17,6 +17,7 @@ public static partial class SpecValidator
         NetworkValidator.Check(spec, problems);
         CheckGroups(spec, problems);
         CheckStateStore(spec, problems);
+        CheckAgentChannel(spec, problems);
         CheckImage(spec, problems);
         CheckPki(spec, problems);
         return problems.Items;
@@ -61,7 +62,7 @@ public static partial class SpecValidator
     private static void CheckKubernetesVersion(ClusterSpec spec, SpecProblemList problems)
     {
         if (!KubernetesVersions.IsSupported(spec.KubernetesVersion))
-            problems.Add("spec.kubernetesVersion", $"must be a supported release major.minor.patch: "
+            problems.Add("spec.kubernetesVersion", $"must be a supported release major.minor.patch (an optional leading v): "
                 + $"{SpecLimits.SupportedKubernetesVersions}, like {KubernetesVersions.Default} (got '{spec.KubernetesVersion}')");
     }
 
@@ -89,11 +90,21 @@ public static partial class SpecValidator
             problems.Add("spec.nodes.min", $"must be 0 or more (got {nodes.Min})");
         if (nodes.Max < SpecLimits.MinNodes || nodes.Max > SpecLimits.MaxNodes)
             problems.Add("spec.nodes.max", $"must be between {SpecLimits.MinNodes} and {SpecLimits.MaxNodes} (got {nodes.Max})");
+        var boundsCross = nodes.Min > nodes.Max;
+        if (boundsCross)
+        {
+            // Reported at the bound the file sets, so the line shown is the operator's own.
+            if (problems.IsSetInFile("spec.nodes.min") || !problems.IsSetInFile("spec.nodes.max"))
+                problems.Add("spec.nodes.min", $"must be at most spec.nodes.max ({nodes.Max}) (got {nodes.Min})");
+            else
+                problems.Add("spec.nodes.max", $"must be at least spec.nodes.min ({nodes.Min}) (got {nodes.Max})");
+        }
         if (nodes.Count < SpecLimits.MinNodes)
             problems.Add("spec.nodes.count", $"must be at least {SpecLimits.MinNodes}: workloads need a node (got {nodes.Count})");
-        else if (nodes.Count < nodes.Min)
+        // With crossed bounds no count fits both; the bounds are the problem to fix first.
+        else if (!boundsCross && nodes.Count < nodes.Min)
             problems.Add("spec.nodes.count", $"must be at least spec.nodes.min ({nodes.Min}) (got {nodes.Count})");
-        else if (nodes.Count > nodes.Max)
+        else if (!boundsCross && nodes.Count > nodes.Max)
             problems.Add("spec.nodes.count", $"must be at most spec.nodes.max ({nodes.Max}) (got {nodes.Count})");
     }
 
@@ -121,6 +132,18 @@ public static partial class SpecValidator
             else if (store.Length == 0 || store.IndexOfAny(['\0', '\n', '\r']) >= 0)
                 problems.Add(path, $"must be a folder for the local provider, like {ClusterSpecDefaults.LocalStateStore(spec.Name)} (got '{store}')");
         }
+    }
+
+    /// <summary>
+    /// On AWS an agent dials gRPC only if user-data tells it where the coordinator listens, and the spec has no field
+    /// for that address: refused here, before <c>kubes up</c> creates anything.
+    /// </summary>
+    private static void CheckAgentChannel(ClusterSpec spec, SpecProblemList problems)
+    {
+        if (spec.Provider == ProviderKind.Aws && spec.AgentChannel == AgentChannel.Grpc)
+            problems.Add("spec.agentChannel", "must be s3 for the aws provider: instances on AWS cannot be told where a gRPC "
+                + "coordinator listens (the spec has no field for its address); use s3, the default, which 'kubes up' and "
+                + "'kubes serve' both answer (got grpc)");
     }
 
     private static void CheckImage(ClusterSpec spec, SpecProblemList problems)

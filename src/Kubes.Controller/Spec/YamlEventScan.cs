@@ -8,13 +8,17 @@ namespace Kubes.Controller.Spec;
 /// A first pass over the YAML events, before the document is built: finds syntax errors, every
 /// duplicate key (with its path), the number of documents and runaway nesting. YamlDotNet's document
 /// model stops at the first duplicate key and recurses once per nesting level; this pass does neither.
+/// It keeps the events without the second and later copies of a key, so the document can still be built
+/// from them and checked field by field.
 /// </summary>
 internal static partial class YamlEventScan
 {
     /// <summary>A cluster spec nests four levels deep; anything near this is not a spec.</summary>
     public const int MaxDepth = 32;
 
-    public sealed record Result(int Documents, Mark? SecondDocument, IReadOnlyList<SpecProblem> Problems);
+    /// <param name="Events">Every event but repeated keys and their values; null when the YAML cannot be read as a whole.</param>
+    public sealed record Result(int Documents, Mark? SecondDocument, IReadOnlyList<SpecProblem> Problems,
+        IReadOnlyList<ParsingEvent>? Events);
 
     public static Result Scan(string yaml)
     {
@@ -22,12 +26,17 @@ internal static partial class YamlEventScan
         var stack = new Stack<Frame>();
         var documents = 0;
         Mark? secondDocument = null;
+        var events = new List<ParsingEvent>();
+        // While a repeated key's value is being left out: the depth of the mapping that repeats the key.
+        int? skippingAt = null;
         var parser = new Parser(new StringReader(yaml));
         try
         {
             while (parser.MoveNext())
             {
-                switch (parser.Current)
+                var current = parser.Current!;
+                var duplicate = false;
+                switch (current)
                 {
                     case DocumentStart start:
                         documents++;
@@ -35,29 +44,38 @@ internal static partial class YamlEventScan
                         stack.Clear();
                         break;
                     case MappingStart or SequenceStart when stack.Count >= MaxDepth:
-                        problems.Add(new SpecProblem("", (int)parser.Current.Start.Line, (int)parser.Current.Start.Column,
+                        problems.Add(new SpecProblem("", (int)current.Start.Line, (int)current.Start.Column,
                             $"nests deeper than {MaxDepth} levels; a cluster spec is a few levels deep"));
-                        return new Result(documents, secondDocument, problems);
+                        return new Result(documents, secondDocument, problems, Events: null);
                     case MappingStart mapping:
-                        stack.Push(new Frame(PathOfNext(stack, mapping, problems), isMapping: true));
+                        stack.Push(new Frame(PathOfNext(stack, mapping, problems, out _), isMapping: true));
                         break;
                     case SequenceStart sequence:
-                        stack.Push(new Frame(PathOfNext(stack, sequence, problems), isMapping: false));
+                        stack.Push(new Frame(PathOfNext(stack, sequence, problems, out _), isMapping: false));
                         break;
                     case MappingEnd or SequenceEnd:
                         stack.Pop();
                         break;
                     case Scalar or AnchorAlias:
-                        PathOfNext(stack, parser.Current, problems);
+                        PathOfNext(stack, current, problems, out duplicate);
                         break;
                 }
+
+                if (skippingAt is { } depth)
+                {
+                    // The left-out value ends with a scalar, alias or closing event back at the mapping's depth.
+                    if (stack.Count == depth && current is not (MappingStart or SequenceStart)) skippingAt = null;
+                }
+                else if (duplicate) skippingAt = stack.Count;
+                else events.Add(current);
             }
         }
         catch (Exception e) when (IsReaderFailure(e))
         {
             problems.Add(ProblemOf(e, parser));
+            return new Result(documents, secondDocument, problems, Events: null);
         }
-        return new Result(documents, secondDocument, problems);
+        return new Result(documents, secondDocument, problems, events);
     }
 
     /// <summary>
@@ -76,8 +94,9 @@ internal static partial class YamlEventScan
     }
 
     /// <summary>Accounts for one node in its parent and returns its path; a mapping key is checked for duplicates.</summary>
-    private static string PathOfNext(Stack<Frame> stack, ParsingEvent node, List<SpecProblem> problems)
+    private static string PathOfNext(Stack<Frame> stack, ParsingEvent node, List<SpecProblem> problems, out bool duplicate)
     {
+        duplicate = false;
         if (stack.Count == 0) return "";
         var parent = stack.Peek();
         if (!parent.IsMapping) return $"{parent.Path}[{parent.NextIndex++}]";
@@ -94,7 +113,8 @@ internal static partial class YamlEventScan
             if (parent.FirstSeen.TryGetValue(parent.PendingKey, out var first))
             {
                 problems.Add(new SpecProblem(path, (int)node.Start.Line, (int)node.Start.Column,
-                    $"is set twice (first at line {first.Line}, column {first.Column}); keep one"));
+                    $"is set twice (first at line {first.Line}, column {first.Column}); keep one (the first is used)"));
+                duplicate = true;
             }
             else parent.FirstSeen[parent.PendingKey] = node.Start;
         }

@@ -47,10 +47,13 @@ public sealed class ClusterTopology
 
     public string FqdnOf(InstanceSlot slot) => $"{slot.Name}.{DnsDomain}";
 
-    /// <summary>The default subnet layout: the VPC cut into 16 blocks, private 0..2, public 8..10.</summary>
-    public static Cidr DefaultPrivateSubnet(Cidr vpc, int zoneIndex) => vpc.Subnet(4, zoneIndex);
+    /// <summary>The default subnet layout cuts the VPC into 2^4 = 16 blocks.</summary>
+    internal const int DerivedSubnetBits = 4;
 
-    public static Cidr DefaultPublicSubnet(Cidr vpc, int zoneIndex) => vpc.Subnet(4, 8 + zoneIndex);
+    /// <summary>The default subnet layout: private blocks 0..2, public 8..10.</summary>
+    public static Cidr DefaultPrivateSubnet(Cidr vpc, int zoneIndex) => vpc.Subnet(DerivedSubnetBits, zoneIndex);
+
+    public static Cidr DefaultPublicSubnet(Cidr vpc, int zoneIndex) => vpc.Subnet(DerivedSubnetBits, 8 + zoneIndex);
 
     /// <summary>Builds the topology of a spec that passed validation.</summary>
     public static ClusterTopology From(ClusterSpec spec)

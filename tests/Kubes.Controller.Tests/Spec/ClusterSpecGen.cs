@@ -5,7 +5,10 @@ using Kubes.Controller.Topology;
 
 namespace Kubes.Controller.Tests.Spec;
 
-/// <summary>Generates valid cluster specs from valid parts, for both providers.</summary>
+/// <summary>
+/// Generates cluster specs for both providers: <see cref="Valid"/> from valid parts only, <see cref="Wide"/> from
+/// parts up to the edges of each range (small VPCs, thousands of nodes), which the validator may accept or refuse.
+/// </summary>
 internal static class ClusterSpecGen
 {
     private const string Lower = "abcdefghijklmnopqrstuvwxyz";
@@ -30,8 +33,8 @@ internal static class ClusterSpecGen
                 Gen.OneOf(Gen.Const(0), Gen.Int[1, SpecLimits.MaxVolumeGiB]))
             .Select((type, root, data) => new InstanceGroupSpec { InstanceType = type, RootVolumeSizeGiB = root, VolumeSizeGiB = data });
 
-    private static readonly Gen<NodeGroupSpec> Nodes =
-        Gen.Select(Gen.Int[0, 5], Gen.Int[0, 200], Volumes, Gen.Bool)
+    private static Gen<NodeGroupSpec> Nodes(Gen<int> extra) =>
+        Gen.Select(Gen.Int[0, 5], extra, Volumes, Gen.Bool)
             .SelectMany((min, extra, group, autoScaling) => Gen.Int[Math.Max(1, min), Math.Max(1, min + extra)]
                 .Select(count => new NodeGroupSpec
                 {
@@ -71,20 +74,20 @@ internal static class ClusterSpecGen
             .Select((dns, ebs, dashboard, monitoring) =>
                 new AddonsSpec { CoreDns = dns, EbsCsiDriver = ebs, Dashboard = dashboard, Monitoring = monitoring });
 
-    /// <summary>The VPC, its subnets (listed or derived), pods and services: valid and apart from each other.</summary>
-    private static Gen<NetworkSpec> Network(ProviderKind provider) =>
+    /// <summary>The VPC, its subnets (listed or derived), pods and services, apart from each other.</summary>
+    private static Gen<NetworkSpec> Network(ProviderKind provider, int maxVpcPrefix, Gen<string> pods) =>
         Gen.Select(
                 provider == ProviderKind.Local
                     ? Gen.Int[1, 254].Select(n => $"127.{n}")
                     : Gen.OneOf(Gen.Int[0, 99].Select(n => $"10.{n}"), Gen.Int[16, 31].Select(n => $"172.{n}"), Gen.Const("192.168")),
-                Gen.Int[SpecLimits.MinVpcPrefix, 20],
+                Gen.Int[SpecLimits.MinVpcPrefix, maxVpcPrefix],
                 Gen.Bool,
                 Gen.Shuffle(Enumerable.Range(0, 8).ToArray(), 6),
-                Gen.Int[100, 199],
+                pods,
                 Gen.Select(Gen.Int[200, 250], Gen.Int[SpecLimits.MinServicePrefix + 4, SpecLimits.MaxServicePrefix]),
                 Gen.Enum<NatGatewayMode>(),
                 AdminCidr.Array[0, 3])
-            .Select((vpcBase, vpcPrefix, listSubnets, order, podOctet, service, nat, admins) =>
+            .Select((vpcBase, vpcPrefix, listSubnets, order, podCidr, service, nat, admins) =>
             {
                 var vpc = Cidr.Parse($"{vpcBase}.0.0/16").Subnet(vpcPrefix - 16, 0);
                 var (serviceOctet, servicePrefix) = service;
@@ -93,24 +96,38 @@ internal static class ClusterSpecGen
                     VpcCidr = vpc.ToString(),
                     PublicSubnets = listSubnets ? order[..3].Select(i => vpc.Subnet(3, i).ToString()).ToArray() : [],
                     PrivateSubnets = listSubnets ? order[3..].Select(i => vpc.Subnet(3, i).ToString()).ToArray() : [],
-                    PodCidr = $"10.{podOctet}.0.0/16",
+                    PodCidr = podCidr,
                     ServiceCidr = Cidr.Parse($"10.{serviceOctet}.0.0/16").Subnet(servicePrefix - 16, 0).ToString(),
                     NatGateways = nat,
                     AdminCidrs = admins,
                 };
             });
 
-    public static readonly Gen<ClusterSpec> Valid =
+    /// <summary>A /16 for pods: room for 256 nodes.</summary>
+    private static readonly Gen<string> SmallPods = Gen.Int[100, 199].Select(octet => $"10.{octet}.0.0/16");
+
+    public static readonly Gen<ClusterSpec> Valid = Specs(maxVpcPrefix: 20, Nodes(Gen.Int[0, 200]), SmallPods);
+
+    /// <summary>
+    /// VPCs up to one prefix beyond the largest allowed, node groups up to beyond the most allowed, and pod
+    /// ranges large enough for them (from 100.64.0.0/10, apart from every VPC and service range here).
+    /// </summary>
+    public static readonly Gen<ClusterSpec> Wide = Specs(
+        maxVpcPrefix: SpecLimits.MaxVpcPrefix + 1,
+        Nodes(Gen.OneOf(Gen.Int[0, 200], Gen.Int[0, SpecLimits.MaxNodes + 10])),
+        Gen.OneOf(SmallPods, Gen.Int[10, 16].Select(prefix => $"100.64.0.0/{prefix}")));
+
+    private static Gen<ClusterSpec> Specs(int maxVpcPrefix, Gen<NodeGroupSpec> nodeGroups, Gen<string> pods) =>
         Gen.Select(Name, Gen.Enum<ProviderKind>(), AwsRegion, Gen.Int[1, 9], Gen.Shuffle(Lower.ToCharArray(), 3))
             .SelectMany((name, provider, awsRegion, localN, zoneLetters) =>
             {
                 var region = provider == ProviderKind.Local ? $"local-{localN}" : awsRegion;
                 return Gen.Select(
-                        Gen.Select(Network(provider), Gen.Select(Gen.Int[32, 34], Gen.Int[0, 20])),
+                        Gen.Select(Network(provider, maxVpcPrefix, pods), Gen.Select(Gen.Int[32, 34], Gen.Int[0, 20])),
                         Gen.Select(Gen.Enum<CniKind>(), Gen.Enum<AgentChannel>()),
                         Gen.Select(Gen.Int[0, 1], Gen.OneOf(1, 3, 5, 7), Gen.Int[1, 9]),
                         Gen.Select(Volumes, Volumes, Volumes),
-                        Nodes,
+                        nodeGroups,
                         provider == ProviderKind.Local ? LocalFolder : Gen.OneOf(Gen.Const(""), S3Store),
                         Pki,
                         Addons)
@@ -123,7 +140,8 @@ internal static class ClusterSpecGen
                         KubernetesVersion = $"1.{networkAndVersion.Item2.Item1}.{networkAndVersion.Item2.Item2}",
                         Network = networkAndVersion.Item1,
                         Cni = choices.Item1,
-                        AgentChannel = choices.Item2,
+                        // gRPC needs an address agents can dial, which only the local provider has.
+                        AgentChannel = provider == ProviderKind.Local ? choices.Item2 : AgentChannel.S3,
                         Bastion = groups.Item1 with { Count = counts.Item1 },
                         Etcd = groups.Item2 with { Count = counts.Item2 },
                         Controllers = groups.Item3 with { Count = counts.Item3 },

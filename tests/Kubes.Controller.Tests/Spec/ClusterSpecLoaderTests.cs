@@ -184,12 +184,52 @@ public sealed class ClusterSpecLoaderTests : IDisposable
         Assert.Contains("is set twice (first at line 2, column 1)", result.Problems[0].Message);
     }
 
+    [Fact]
+    public void A_duplicate_key_does_not_stop_the_rest_of_the_file_from_being_checked()
+    {
+        var result = Load(Head + "spec:\n  etcd:\n    count: 2\n    count: 3\n  network: {vpcCidr: 10.0.0.0/15, vpcCidr: x}\n  nodez: 1\n");
+
+        Assert.Equal(
+        [
+            ("spec.etcd.count", 7), // the first value, 2, is the one checked
+            ("spec.etcd.count", 8),
+            ("spec.network.vpcCidr", 9),
+            ("spec.network.vpcCidr", 9),
+            ("spec.nodez", 10),
+        ], result.Problems.Select(p => (p.Path, p.Line)));
+        Assert.Contains("must be 1, 3, 5 or 7", result.Problems[0].Message);
+        Assert.Contains("is set twice", result.Problems[1].Message);
+        Assert.Equal(["is set twice (first at line 9, column 13); keep one (the first is used)", "must be between /16 and /23 (got /15)"],
+            result.Problems.Where(p => p.Path == "spec.network.vpcCidr").Select(p => p.Message).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_duplicate_key_whose_value_is_a_block_is_left_out_whole()
+    {
+        var result = Load(Head + "spec:\n  etcd:\n    count: 3\n  etcd:\n    count: 4\n    bogus: {a: [1, 2]}\n  cni: calico\n");
+
+        var problem = Only(result);
+        Assert.Equal(("spec.etcd", 8), (problem.Path, problem.Line));
+    }
+
+    [Fact]
+    public void A_second_document_is_reported_and_the_first_is_still_checked()
+    {
+        var valid = Load(Head + "---\nkind: Other\n");
+        var problem = Only(valid);
+        Assert.Equal(("", 5), (problem.Path, problem.Line));
+        Assert.Contains("holds 2 YAML documents", problem.Message);
+
+        var invalid = Load(Head + "spec:\n  etcd: {count: 2}\n---\na: 1\n---\nb: 2\n");
+        Assert.Equal([("spec.etcd.count", 6), ("", 7)], invalid.Problems.Select(p => (p.Path, p.Line)));
+        Assert.Contains("holds 3 YAML documents", invalid.Problems[1].Message);
+    }
+
     [Theory]
     [InlineData("", 0, "is empty")]
     [InlineData("# only a comment\n", 0, "is empty")]
     [InlineData("- a\n- b\n", 1, "must be a mapping with apiVersion, kind, metadata and spec")]
     [InlineData("just text\n", 1, "must be a mapping")]
-    [InlineData("a: 1\n---\nb: 2\n", 2, "holds 2 YAML documents")]
     [InlineData("apiVersion: kubes/v1\nkind: [Cluster\n", 3, "is not valid YAML")]
     [InlineData("a: *missing\n", 1, "is not valid YAML: The anchor 'missing'")]
     public void A_file_that_is_not_one_yaml_mapping_is_one_problem_of_the_whole_file(string yaml, int line, string message)
@@ -240,12 +280,53 @@ public sealed class ClusterSpecLoaderTests : IDisposable
     }
 
     [Fact]
-    public void An_oversized_file_is_refused_unread()
+    public void An_oversized_file_is_refused()
     {
         var path = Path.Combine(folder, "big.yaml");
         File.WriteAllText(path, Head + "#" + new string('x', ClusterSpecLoader.MaxFileBytes));
 
-        Assert.Contains("a cluster spec is at most", Only(ClusterSpecLoader.LoadFile(path)).Message);
+        Assert.Contains("is larger than 1048576 bytes, the most a cluster spec may be", Only(ClusterSpecLoader.LoadFile(path)).Message);
+    }
+
+    [Fact]
+    public void A_file_of_exactly_the_limit_is_read()
+    {
+        var path = Path.Combine(folder, "full.yaml");
+        File.WriteAllText(path, Head + "#" + new string('x', ClusterSpecLoader.MaxFileBytes - Head.Length - 1));
+
+        Assert.True(ClusterSpecLoader.LoadFile(path).IsValid);
+    }
+
+    [Fact]
+    public void A_device_that_never_ends_is_refused_after_the_limit()
+    {
+        Assert.Contains("is larger than", Only(ClusterSpecLoader.LoadFile("/dev/zero")).Message);
+    }
+
+    [Fact]
+    public async Task A_fifo_fed_without_end_is_refused_after_the_limit()
+    {
+        var fifo = Path.Combine(folder, "spec.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) await mkfifo.WaitForExitAsync();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var writer = Task.Run(async () =>
+        {
+            await using var stream = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+            var chunk = System.Text.Encoding.UTF8.GetBytes("# an endless comment\n");
+            try
+            {
+                while (!stop.IsCancellationRequested) await stream.WriteAsync(chunk, stop.Token);
+            }
+            catch (IOException)
+            {
+                // The loader closed its end: what it should do once past the limit.
+            }
+        });
+
+        var result = await Task.Run(() => ClusterSpecLoader.LoadFile(fifo));
+
+        Assert.Contains("is larger than", Only(result).Message);
+        await writer.WaitAsync(stop.Token);
     }
 
     [Fact]

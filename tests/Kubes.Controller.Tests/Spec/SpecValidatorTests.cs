@@ -1,3 +1,5 @@
+using System.Globalization;
+using CsCheck;
 using Kubes.Controller.Spec;
 
 namespace Kubes.Controller.Tests.Spec;
@@ -69,18 +71,43 @@ public sealed class SpecValidatorTests
     [Fact]
     public void The_kubernetes_version_must_be_a_supported_patch_release_and_the_message_says_which()
     {
-        foreach (var version in new[] { "1.31.4", "1.34", "latest", "1.34.x" })
-            AssertOnly(Aws with { KubernetesVersion = version }, "spec.kubernetesVersion", "supported release major.minor.patch: 1.32.x, 1.33.x, 1.34.x");
-        Assert.Empty(SpecValidator.Validate(Aws with { KubernetesVersion = "1.32.0" }));
+        foreach (var version in new[] { "1.31.4", "1.34", "latest", "1.34.x", "vvv1.34.99999999999999999999", "vv1.34.2", "V1.34.2",
+                     "1.34.2 ", "1.034.2", "01.34.2", "1.34.02", "1.34.1000", "1.34.-1", "+1.34.2", "1.34.2-rc.0", "1.34.2\n", "١.34.2" })
+            AssertOnly(Aws with { KubernetesVersion = version }, "spec.kubernetesVersion",
+                "supported release major.minor.patch (an optional leading v): 1.32.x, 1.33.x, 1.34.x");
+        foreach (var version in new[] { "1.32.0", "v1.33.7", "1.34.999", "v1.34.10" })
+            Assert.Empty(SpecValidator.Validate(Aws with { KubernetesVersion = version }));
+    }
+
+    [Fact]
+    public void A_kubernetes_version_is_accepted_exactly_when_it_is_a_plain_release_of_a_supported_minor()
+    {
+        var part = Gen.OneOf(Gen.Int[0, 1200].Select(n => n.ToString(CultureInfo.InvariantCulture)), Gen.Const("01"), Gen.Const("032"),
+            Gen.Const(""), Gen.Const("99999999999999999999"), Gen.String[Gen.Char["0123456789vx.-+ "], 1, 4]);
+        var accepted = 0;
+        Gen.Select(Gen.OneOf(Gen.Const(""), Gen.Const("v"), Gen.Const("vv"), Gen.Const("V"), Gen.Const("vvv")),
+                Gen.OneOf(Gen.Const("1"), part), Gen.OneOf(Gen.Int[31, 35].Select(n => $"{n}"), part), part)
+            .Sample((prefix, major, minor, patch) =>
+            {
+                var version = $"{prefix}{major}.{minor}.{patch}";
+                var plain = (string p) => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                    && n.ToString(CultureInfo.InvariantCulture) == p && n < 1000;
+                // Judged on the whole string: a part may itself hold a v or a dot.
+                var parts = (version.StartsWith('v') ? version[1..] : version).Split('.');
+                var expected = parts.Length == 3 && parts.All(plain) && KubernetesVersions.SupportedMinors.Contains($"{parts[0]}.{parts[1]}");
+                Assert.True(expected == KubernetesVersions.IsSupported(version), $"'{version}' should be {(expected ? "accepted" : "refused")}");
+                if (expected) Interlocked.Increment(ref accepted);
+            }, iter: 5000);
+        Assert.True(accepted > 50, $"only {accepted} supported versions were generated");
     }
 
     [Theory]
     [InlineData("10.0.0.0", "is not a CIDR block")]
     [InlineData("10.0.0.1/16", "has host bits set")]
-    [InlineData("10.0.0.0/15", "must be between /16 and /24 (got /15)")]
-    [InlineData("10.0.0.0/25", "must be between /16 and /24 (got /25)")]
+    [InlineData("10.0.0.0/15", "must be between /16 and /23 (got /15)")]
+    [InlineData("10.0.0.0/24", "must be between /16 and /23 (got /24)")]
     [InlineData("100.64.0.0/16", "must be inside a private range")]
-    public void The_aws_vpc_is_a_private_block_of_16_to_24_bits(string vpc, string message)
+    public void The_aws_vpc_is_a_private_block_of_16_to_23_bits(string vpc, string message)
     {
         var problems = SpecValidator.Validate(WithNetwork(Aws, n => n with { VpcCidr = vpc }));
         Assert.Contains(problems, p => p.Path == "spec.network.vpcCidr" && p.Message.Contains(message));
@@ -89,7 +116,7 @@ public sealed class SpecValidatorTests
     [Theory]
     [InlineData("10.0.0.0/16", "must be inside 127.0.0.0/8")]
     [InlineData("127.0.0.0/16", "must not overlap 127.0.0.0/16")]
-    [InlineData("127.5.0.0/25", "must be between /16 and /24")]
+    [InlineData("127.5.0.0/25", "must be between /16 and /23")]
     public void The_local_vpc_is_a_loopback_block_away_from_127_0(string vpc, string message)
     {
         var problems = SpecValidator.Validate(WithNetwork(Local, n => n with { VpcCidr = vpc }));
@@ -161,10 +188,11 @@ public sealed class SpecValidatorTests
     [Fact]
     public void A_listed_subnet_must_hold_the_fixed_slot_addresses()
     {
-        // Controllers sit at .20 and up: a /28 (16 addresses) cannot hold them, a /27 can.
-        AssertOnly(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/28", "10.0.16.0/20", "10.0.32.0/20"] }),
-            "spec.network.privateSubnets[0]", "is too small for the controllers' fixed addresses, up to offset 20: it must be /27 or larger (got /28)");
-        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/27", "10.0.16.0/20", "10.0.32.0/20"] })));
+        // Nodes sit at .100 and up, on AWS as locally: ten of them reach .103, which a /26 (64 addresses) cannot hold.
+        AssertOnly(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/26", "10.0.16.0/20", "10.0.32.0/20"] }),
+            "spec.network.privateSubnets[0]", "is too small for the fixed addresses of up to 10 nodes (spec.nodes.max), up to offset 103: "
+            + "it must be /25 or larger (got /26)");
+        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { PrivateSubnets = ["10.0.0.0/25", "10.0.16.0/20", "10.0.32.0/20"] })));
         // The bastion sits at .10: a /28 holds it.
         Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { PublicSubnets = ["10.0.128.0/28", "10.0.144.0/28", "10.0.160.0/28"] })));
         AssertOnly(WithNetwork(Aws, n => n with { PublicSubnets = ["10.0.128.0/29", "10.0.144.0/28", "10.0.160.0/28"] }),
@@ -174,12 +202,26 @@ public sealed class SpecValidatorTests
     [Fact]
     public void Derived_subnets_too_small_for_the_slots_are_blamed_on_the_vpc()
     {
-        AssertOnly(WithNetwork(Aws, n => n with { VpcCidr = "10.0.0.0/24" }), "spec.network.vpcCidr",
-            "the subnets derived from it are /28, but the controllers' fixed addresses need up to offset 20, so /27; use a VPC of /23 or larger");
-        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { VpcCidr = "10.0.0.0/23" })));
-        // Local nodes have fixed addresses from .100: 10 nodes reach .103 of their zone's subnet.
+        // Nodes have fixed addresses from .100 on every provider: 10 nodes reach .103 of their zone's subnet.
+        AssertOnly(WithNetwork(Aws, n => n with { VpcCidr = "10.0.0.0/22" }), "spec.network.vpcCidr",
+            "the subnets derived from it are /26, but the fixed addresses of up to 10 nodes (spec.nodes.max) need up to offset 103, "
+            + "so /25; use a VPC of /21 or larger, or list spec.network.publicSubnets and spec.network.privateSubnets (got 10.0.0.0/22)");
+        Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { VpcCidr = "10.0.0.0/21" })));
         AssertOnly(WithNetwork(Local, n => n with { VpcCidr = "127.9.0.0/22" }), "spec.network.vpcCidr",
-            "the local nodes' fixed addresses need up to offset 103, so /25");
+            "the fixed addresses of up to 10 nodes (spec.nodes.max) need up to offset 103, so /25; use a VPC of /21");
+    }
+
+    [Fact]
+    public void The_vpc_holds_the_fixed_addresses_of_the_most_nodes_the_spec_allows()
+    {
+        var large = Aws with { Nodes = Aws.Nodes with { Max = SpecLimits.MaxNodes } };
+        // Node 4999 is the 1667th of its zone: offset 100 + 1666 needs a /21 subnet, so a /17 VPC.
+        AssertOnly(WithNetwork(large, n => n with { VpcCidr = "10.0.0.0/18", PodCidr = "10.128.0.0/9" }), "spec.network.vpcCidr",
+            "need up to offset 1766, so /21; use a VPC of /17 or larger, or list");
+        Assert.Empty(SpecValidator.Validate(WithNetwork(large, n => n with { VpcCidr = "10.0.0.0/17", PodCidr = "10.128.0.0/9" })));
+        // Three private /21s do not fit in a /20 at all: listing subnets is no way out there.
+        var problem = Only(WithNetwork(large, n => n with { VpcCidr = "10.0.0.0/20", PodCidr = "10.128.0.0/9" }));
+        Assert.EndsWith("use a VPC of /17 or larger (got 10.0.0.0/20)", problem.Message);
     }
 
     [Fact]
@@ -202,6 +244,41 @@ public sealed class SpecValidatorTests
         AssertOnly(Aws with { Nodes = Aws.Nodes with { Min = -1 } }, "spec.nodes.min", "0 or more");
         Assert.Contains(SpecValidator.Validate(Aws with { Nodes = Aws.Nodes with { Max = 5001 } }), p => p.Path == "spec.nodes.max");
         Assert.Empty(SpecValidator.Validate(Aws with { Nodes = Aws.Nodes with { Min = 0, Count = 1, Max = 1 } }));
+    }
+
+    [Fact]
+    public void Grpc_agents_are_refused_on_aws_before_anything_is_created()
+    {
+        AssertOnly(Aws with { AgentChannel = AgentChannel.Grpc }, "spec.agentChannel", "must be s3 for the aws provider");
+        Assert.Empty(SpecValidator.Validate(Local with { AgentChannel = AgentChannel.Grpc }));
+        Assert.Empty(SpecValidator.Validate(Local with { AgentChannel = AgentChannel.S3 }));
+
+        var loaded = ClusterSpecLoader.Load("apiVersion: kubes/v1\nkind: Cluster\nmetadata: {name: demo}\nspec:\n  agentChannel: grpc\n", "c.yaml");
+        var problem = Assert.Single(loaded.Problems);
+        Assert.Equal(("spec.agentChannel", 5), (problem.Path, problem.Line));
+        Assert.Contains("use s3, the default", problem.Message);
+    }
+
+    [Fact]
+    public void A_minimum_above_the_maximum_is_its_own_problem()
+    {
+        AssertOnly(Aws with { Nodes = Aws.Nodes with { Min = 8, Count = 6, Max = 5 } }, "spec.nodes.min",
+            "must be at most spec.nodes.max (5) (got 8)");
+        Assert.Equal(
+            [("spec.nodes.min", "must be at most spec.nodes.max (5) (got 8)"), ("spec.nodes.count", "must be at least 1: workloads need a node (got 0)")],
+            SpecValidator.Validate(Aws with { Nodes = Aws.Nodes with { Min = 8, Count = 0, Max = 5 } }).Select(p => (p.Path, p.Message)));
+    }
+
+    [Fact]
+    public void A_crossed_bound_is_reported_where_the_file_sets_it()
+    {
+        var onlyMax = ClusterSpecLoader.Load("apiVersion: kubes/v1\nkind: Cluster\nmetadata: {name: demo}\nspec:\n  nodes:\n    max: 2\n    count: 2\n", "c.yaml");
+        var problem = Assert.Single(onlyMax.Problems);
+        Assert.Equal(("spec.nodes.max", 6, "must be at least spec.nodes.min (3) (got 2)"), (problem.Path, problem.Line, problem.Message));
+
+        var both = ClusterSpecLoader.Load("apiVersion: kubes/v1\nkind: Cluster\nmetadata: {name: demo}\nspec:\n  nodes: {min: 4, max: 2, count: 2}\n", "c.yaml");
+        problem = Assert.Single(both.Problems);
+        Assert.Equal(("spec.nodes.min", 5, "must be at most spec.nodes.max (2) (got 4)"), (problem.Path, problem.Line, problem.Message));
     }
 
     [Theory]

@@ -7,32 +7,30 @@ namespace Kubes.Controller.Cli.Commands;
 /// <summary>Turns the failures a cloud command meets into one clear line and an exit code.</summary>
 public static class CommandErrors
 {
+    /// <summary>One line for the operator and the exit code; <see cref="Known"/> when the failure is one Kubes expects.</summary>
+    public sealed record Report(string Line, int ExitCode, bool Known);
+
     public static async Task<int> ReportAsync(Exception error, TextWriter stderr)
     {
-        switch (error)
-        {
-            case AwsConfigurationException e:
-                await stderr.WriteLineAsync($"error: {e.Message}");
-                return ExitCodes.BadInput;
-            case AwsServiceException e:
-                await stderr.WriteLineAsync($"error: {e.Message}");
-                return ExitCodes.Failure;
-            case AmazonServiceException e when e.ErrorCode is "AccessDenied" or "UnauthorizedOperation" or "AccessDeniedException":
-                await stderr.WriteLineAsync($"error: AWS refused {e.ErrorCode}: {e.Message}. Grant the caller the permission " +
-                                            "named above (or use a profile that has it) and run the command again.");
-                return ExitCodes.Failure;
-            case AmazonServiceException e:
-                await stderr.WriteLineAsync($"error: AWS {e.ErrorCode}: {e.Message} (request {e.RequestId}). Run the command again to resume.");
-                return ExitCodes.Failure;
-            case AmazonClientException e:
-                await stderr.WriteLineAsync($"error: {e.Message}. Check AWS_PROFILE, AWS_REGION and the credentials of the SDK chain.");
-                return ExitCodes.BadInput;
-            case OperationCanceledException:
-                await stderr.WriteLineAsync("interrupted: run the command again to resume where it stopped.");
-                return ExitCodes.Failure;
-            default:
-                await stderr.WriteLineAsync($"error: {error.Message}");
-                return ExitCodes.Failure;
-        }
+        var report = Describe(error);
+        await stderr.WriteLineAsync(report.Line);
+        return report.ExitCode;
     }
+
+    public static Report Describe(Exception error) => error switch
+    {
+        AwsConfigurationException e => new($"error: {e.Message}", ExitCodes.BadInput, true),
+        AwsServiceException e => new($"error: {e.Message}", ExitCodes.Failure, true),
+        AmazonServiceException e when e.ErrorCode is "AccessDenied" or "UnauthorizedOperation" or "AccessDeniedException" =>
+            new($"error: AWS refused {e.ErrorCode}: {e.Message}. Grant the caller the permission named above (or use a "
+                + "profile that has it) and run the command again.", ExitCodes.Failure, true),
+        AmazonServiceException e =>
+            new($"error: AWS {e.ErrorCode}: {e.Message} (request {e.RequestId}). Run the command again to resume.", ExitCodes.Failure, true),
+        AmazonClientException e =>
+            new($"error: {e.Message}. Check AWS_PROFILE, AWS_REGION and the credentials of the SDK chain.", ExitCodes.BadInput, true),
+        OperationCanceledException => new("interrupted: run the command again to resume where it stopped.", ExitCodes.Failure, true),
+        _ => new($"error: {OneLine(error.Message)}", ExitCodes.Failure, false),
+    };
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

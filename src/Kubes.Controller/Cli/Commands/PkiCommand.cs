@@ -3,10 +3,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Pki.Store;
-using Kubes.Controller.Spec;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace Kubes.Controller.Cli.Commands;
 
@@ -29,24 +25,24 @@ public static class PkiCommand
             Description = "New or empty folder to write the CAs to (private keys encrypted).",
             Required = true,
         };
-        var fileOption = new Option<string>("--file", "-f") { Description = "The cluster spec (default ./cluster.yaml)." };
-        var localOption = new Option<bool>("--local") { Description = "Use the spec defaults of the local provider instead of a file." };
-        var nameOption = new Option<string>("--name") { Description = "Cluster name with --local (default: local)." };
+        var fileOption = CommonOptions.File();
+        var localOption = CommonOptions.Local();
         var passphraseOption = new Option<string>("--passphrase-file")
         {
             Description = $"File whose first line encrypts the private keys (else ${CaPassphrase.EnvironmentVariable}).",
         };
         var command = new Command("init", "Create the etcd, Kubernetes and front-proxy CAs and the service-account key pair.")
         {
-            outOption, fileOption, localOption, nameOption, passphraseOption,
+            outOption, fileOption, localOption, passphraseOption,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            ClusterSpec spec;
+            // The cluster's name and key algorithm come from the spec, checked like every other command checks it.
+            var spec = await SpecFile.ResolveAsync(result, fileOption, localOption, stderr);
+            if (spec is null) return ExitCodes.BadInput;
             CaPassphrase passphrase;
             try
             {
-                spec = SpecFor(result.GetValue(fileOption), result.GetValue(localOption), result.GetValue(nameOption));
                 passphrase = PassphraseFrom(result.GetValue(passphraseOption), environment);
             }
             catch (ArgumentException e)
@@ -145,49 +141,5 @@ public static class PkiCommand
             "the CA private keys are only ever stored encrypted, and no passphrase was given. Write one (at least "
             + $"{CaPassphrase.MinimumLength} characters) to a file only you can read and pass --passphrase-file FILE, "
             + $"or set {CaPassphrase.EnvironmentVariable}.");
-    }
-
-    private static ClusterSpec SpecFor(string? file, bool local, string? name)
-    {
-        if (local)
-        {
-            if (file is not null) throw new ArgumentException("give either -f FILE or --local, not both");
-            return new ClusterSpec { Name = name ?? "local", Provider = ProviderKind.Local };
-        }
-        if (name is not null) throw new ArgumentException("--name applies with --local only; with -f the spec names the cluster");
-        return ReadSpecFile(file ?? "cluster.yaml");
-    }
-
-    /// <summary>
-    /// The one place that reads cluster.yaml for this command: swap it for the spec loader (SpecFile) when that
-    /// lands, which validates the whole spec and reports field paths and lines. Until then only the fields the
-    /// PKI uses are read (name and pki).
-    /// </summary>
-    private static ClusterSpec ReadSpecFile(string path)
-    {
-        if (!File.Exists(path))
-            throw new ArgumentException(
-                $"{Path.GetFullPath(path)} does not exist: write a spec with 'kubes init', pass -f FILE, or use --local");
-        try
-        {
-            var document = new DeserializerBuilder()
-                .WithNamingConvention(CamelCaseNamingConvention.Instance)
-                .IgnoreUnmatchedProperties()
-                .Build()
-                .Deserialize<SpecFileFields>(File.ReadAllText(path));
-            if (string.IsNullOrWhiteSpace(document?.Name))
-                throw new ArgumentException($"{path}: 'name' is required");
-            return new ClusterSpec { Name = document.Name, Pki = document.Pki ?? new PkiSpec() };
-        }
-        catch (YamlException e)
-        {
-            throw new ArgumentException($"{path}: line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
-        }
-    }
-
-    private sealed class SpecFileFields
-    {
-        public string? Name { get; set; }
-        public PkiSpec? Pki { get; set; }
     }
 }

@@ -4,7 +4,6 @@ using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Cli.Rendering;
 using Kubes.Controller.Coordinator;
 using Kubes.Controller.Local;
-using Kubes.Controller.Pki;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
@@ -48,7 +47,7 @@ public static class PlanCommand
                 }
             }
 
-            var view = PlanView.From(topology, plan, isOffline, CertificateViews.From(new IssuancePolicy(topology)));
+            var view = PlanView.From(topology, plan, isOffline);
             if (parse.GetValue(output) == OutputFormat.Json)
                 await stdout.WriteLineAsync(JsonSerializer.Serialize(view, PlanView.Json));
             else

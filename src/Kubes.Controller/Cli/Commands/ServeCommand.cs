@@ -78,7 +78,7 @@ public static class ServeCommand
         using var loggers = new SerilogLoggerFactory(serilog);
         using var session = await ClusterSession.OpenAsync(spec, null, cancellationToken);
         var isLocal = spec.Provider == ProviderKind.Local;
-        listen ??= isLocal ? LocalServeDaemon.ListenFor(session.Topology) : new IPEndPoint(IPAddress.Loopback, 7443);
+        listen ??= CoordinatorListen.Default(session.Topology);
 
         using var state = new CoordinatorState(session.Topology, session.Store, isLocal ? CoordinatorState.MirrorHostEtcdAsync : null);
         var loaded = await state.GetAsync(cancellationToken);

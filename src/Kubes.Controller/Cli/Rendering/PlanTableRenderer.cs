@@ -2,7 +2,7 @@ using Spectre.Console;
 
 namespace Kubes.Controller.Cli.Rendering;
 
-/// <summary>The plan for people: changes with their fields, the instance slots, the certificate identities.</summary>
+/// <summary>The plan for people: changes with their fields, the instance slots, the CAs and the certificate identities.</summary>
 public static class PlanTableRenderer
 {
     public static void Render(PlanView plan, IAnsiConsole console)
@@ -35,14 +35,24 @@ public static class PlanTableRenderer
         }
         console.Write(slots);
 
-        if (plan.Certificates.Count == 0) return;
+        var authorities = new Table().Border(TableBorder.Simple).AddColumns("CA", "Subject", "Key", "Usages", "Days");
+        foreach (var ca in plan.Authorities)
+        {
+            authorities.AddRow(Text(ca.Name), Text($"CN={ca.CommonName}"), Text(ca.KeyAlgorithm), Text(string.Join("\n", ca.KeyUsages)),
+                Text($"{ca.LifetimeDays}"));
+        }
+        console.Write(authorities);
+        console.WriteLine($"Service-account token signing key pair: {plan.ServiceAccountKey.KeyAlgorithm} "
+                          + $"({plan.ServiceAccountKey.TokenAlgorithm} tokens), no certificate.");
+
         var certificates = new Table().Border(TableBorder.Simple)
             .AddColumns("Identity", "CA", "Subject", "SANs", "Usages", "Days");
         foreach (var cert in plan.Certificates)
         {
             var subject = $"CN={cert.CommonName}" + string.Concat(cert.Organizations.Select(o => $"\nO={o}"));
+            var ips = cert.IpAddresses.Select(ip => ip == cert.ListenAddress ? $"{ip} (kubes serve --listen; default shown)" : ip);
             certificates.AddRow(Text(cert.Identity), Text(cert.Issuer), Text(subject),
-                Text(string.Join("\n", cert.DnsNames.Concat(cert.IpAddresses))),
+                Text(string.Join("\n", cert.DnsNames.Concat(ips))),
                 Text(string.Join("\n", cert.KeyUsages.Concat(cert.ExtendedKeyUsages))), Text($"{cert.LifetimeDays}"));
         }
         console.Write(certificates);

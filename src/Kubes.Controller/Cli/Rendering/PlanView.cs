@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Kubes.Controller.Pki;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Topology;
 
 namespace Kubes.Controller.Cli.Rendering;
 
-/// <summary>The plan as printed: resource changes, instance slots and certificate identities. Its JSON is the
-/// machine-readable contract documented in the README.</summary>
+/// <summary>The plan as printed: resource changes, instance slots, certificate identities, the CAs and the
+/// service-account key. Its JSON is the machine-readable contract documented in the README.</summary>
 public sealed record PlanView(
     string Cluster,
     string Provider,
@@ -14,7 +15,9 @@ public sealed record PlanView(
     PlanSummary Summary,
     IReadOnlyList<ChangeView> Changes,
     IReadOnlyList<SlotView> Instances,
-    IReadOnlyList<CertificateView> Certificates)
+    IReadOnlyList<CertificateView> Certificates,
+    IReadOnlyList<AuthorityView> Authorities,
+    ServiceAccountKeyView ServiceAccountKey)
 {
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -24,7 +27,7 @@ public sealed record PlanView(
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static PlanView From(ClusterTopology topology, Plan plan, bool offline, IReadOnlyList<CertificateView> certificates) =>
+    public static PlanView From(ClusterTopology topology, Plan plan, bool offline) =>
         new(topology.Spec.Name,
             topology.Spec.Provider.ToString().ToLowerInvariant(),
             offline,
@@ -32,7 +35,9 @@ public sealed record PlanView(
                 plan.Unchanged),
             [.. DependencyOrder.Sort(plan.Changes).Select(ChangeView.From)],
             [.. topology.Slots.Select(SlotView.From)],
-            certificates);
+            CertificateViews.From(topology, new IssuancePolicy(topology)),
+            CertificateViews.Authorities(topology.Spec),
+            CertificateViews.ServiceAccountKey(topology.Spec));
 }
 
 public sealed record PlanSummary(int Create, int Update, int Delete, int Unchanged);
@@ -59,6 +64,20 @@ public sealed record SlotView(string Slot, string Role, int Index, string Zone, 
         slot.InstanceType, slot.RootVolumeSizeGiB, slot.DataVolumeSizeGiB);
 }
 
+/// <param name="ListenAddress">
+/// Set on the coordinator's serving certificate only: the IP SAN that is where <c>kubes serve</c> listens, shown
+/// for the default; <c>kubes serve --listen ADDR:PORT</c> puts ADDR in its place.
+/// </param>
 public sealed record CertificateView(string Identity, string Issuer, string CommonName, IReadOnlyList<string> Organizations,
     IReadOnlyList<string> DnsNames, IReadOnlyList<string> IpAddresses, IReadOnlyList<string> KeyUsages,
-    IReadOnlyList<string> ExtendedKeyUsages, int LifetimeDays);
+    IReadOnlyList<string> ExtendedKeyUsages, int LifetimeDays)
+{
+    public string? ListenAddress { get; init; }
+}
+
+/// <summary>One CA: self-signed, signing leaf certificates only.</summary>
+public sealed record AuthorityView(string Name, string CommonName, string KeyAlgorithm, IReadOnlyList<string> KeyUsages,
+    int LifetimeDays);
+
+/// <summary>The key pair that signs service-account tokens; no certificate, no expiry.</summary>
+public sealed record ServiceAccountKeyView(string KeyAlgorithm, string TokenAlgorithm);

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Kubes.Controller.Cli;
+using Kubes.Controller.Spec;
+
+namespace Kubes.Controller.Tests.Cli.Commands;
+
+public sealed class PlanCommandTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("kubes-plan-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private string Write(ClusterSpec spec)
+    {
+        var path = Path.Combine(folder, "cluster.yaml");
+        File.WriteAllText(path, ClusterSpecWriter.Write(spec));
+        return path;
+    }
+
+    [Fact]
+    public async Task The_offline_json_plan_lists_the_cas_the_service_account_key_and_the_coordinator_certificate()
+    {
+        var path = Write(ClusterSpecDefaults.Aws("demo") with { Pki = new PkiSpec { KeyAlgorithm = KeyAlgorithm.Rsa2048 } });
+
+        var run = await CommandLine.RunAsync($"plan --offline -o json -f {path}");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
+        var plan = JsonDocument.Parse(run.Stdout).RootElement;
+        Assert.Equal(["etcd", "kubernetes", "front-proxy"], plan.GetProperty("authorities").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        var kubernetesCa = plan.GetProperty("authorities")[1];
+        Assert.Equal("kubes-demo-kubernetes-ca", kubernetesCa.GetProperty("commonName").GetString());
+        Assert.Equal(3650, kubernetesCa.GetProperty("lifetimeDays").GetInt32());
+        Assert.Equal("rsa-2048", plan.GetProperty("serviceAccountKey").GetProperty("keyAlgorithm").GetString());
+
+        var certificates = plan.GetProperty("certificates").EnumerateArray().ToList();
+        var coordinator = Assert.Single(certificates, c => c.TryGetProperty("listenAddress", out _));
+        Assert.Equal("kubes-coordinator", coordinator.GetProperty("commonName").GetString());
+        Assert.Equal("127.0.0.1", coordinator.GetProperty("listenAddress").GetString());
+        var apiserver = certificates.First(c => c.GetProperty("identity").GetString() == "apiserver/controller-0");
+        Assert.Equal(["digitalSignature", "keyEncipherment"], apiserver.GetProperty("keyUsages").EnumerateArray().Select(u => u.GetString()));
+    }
+
+    [Fact]
+    public async Task The_offline_table_plan_shows_the_cas_and_marks_the_listen_address()
+    {
+        var path = Write(ClusterSpecDefaults.Local("demo"));
+
+        var run = await CommandLine.RunAsync($"plan --offline -f {path}");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
+        Assert.Matches(@"front-proxy\s+CN=kubes-demo-front-proxy-ca\s+ecdsa-p256\s+keyCertSign\s+3650", run.Stdout);
+        Assert.Contains("Service-account token signing key pair: rsa-2048 (RS256 tokens)", run.Stdout);
+        Assert.Matches(@"coordinator/kubes-coordinator\s+kubernetes\s+CN=kubes-coordinator\s+127\.\d+\.0\.1 \(kubes serve --listen; default shown\)", run.Stdout);
+    }
+}
