@@ -175,7 +175,19 @@ public sealed class LocalClusterTests : IDisposable
     private IEnumerable<int> AgentProcesses(string slot)
     {
         var agent = Path.Join(Instance(slot), "usr", "local", "bin", "kubes-agent");
-        return ProcessesUnder(agent).Where(pid => File.ReadAllText($"/proc/{pid}/cmdline").Split('\0')[0] == agent);
+        return ProcessesUnder(agent).Where(pid => ProgramOf(pid) == agent);
+    }
+
+    private static string? ProgramOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0')[0];
+        }
+        catch (IOException)
+        {
+            return null; // it exited meanwhile
+        }
     }
 
     private string BootstrapLog(string slot) =>
