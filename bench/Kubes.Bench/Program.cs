@@ -1,10 +1,11 @@
 using System.CommandLine;
+using Kubes.Bench.Agent;
 using Kubes.Bench.Aws;
 using Kubes.Bench.Micro;
 using Kubes.Bench.Reporting;
 using Kubes.Bench.Serve;
 
-// dotnet run -c Release --project bench/Kubes.Bench -- aws|serve|micro|all [options]
+// dotnet run -c Release --project bench/Kubes.Bench -- aws|serve|agent|micro|all [options]
 var runs = new Option<int>("--runs") { Description = "Measured runs per case (after a warm-up).", DefaultValueFactory = _ => 3 };
 var agents = new Option<int>("--agents") { Description = "Simulated agents: the etcd members, the rest nodes.", DefaultValueFactory = _ => 500 };
 var stateRoot = new Option<string?>("--state-root") { Description = "Where the temporary folder state store goes (default: the system temp folder)." };
@@ -26,6 +27,16 @@ serve.SetAction(async (parse, _) =>
     await ServeScenario.RunAsync(parse.GetValue(agents), parse.GetValue(runs), parse.GetValue(stateRoot), Console.Out);
 });
 
+string[] publishedAgents = ["artifacts/agent-native/Release/kubes-agent", "artifacts/agent/Release/kubes-agent"];
+var agentFiles = new Option<string[]>("--agent") { Description = "kubes-agent files to measure.", DefaultValueFactory = _ => publishedAgents };
+var agent = new Command("agent", "kubes-agent's size, start time and idle memory: the Native AOT one 'dotnet publish' makes and the " +
+                                 "framework-dependent one of 'dotnet build'.") { agentFiles, runs };
+agent.SetAction(async (parse, _) =>
+{
+    Header("agent");
+    await AgentScenario.RunAsync(parse.GetValue(agentFiles)!, parse.GetValue(runs), Console.Out);
+});
+
 var micro = new Command("micro", "Planner.Compute and CsrSigner.Sign through BenchmarkDotNet; other arguments go to it (e.g. --filter *Csr*).")
 {
     TreatUnmatchedTokensAsErrors = false,
@@ -36,18 +47,23 @@ micro.SetAction(parse =>
     MicroScenario.Run([.. parse.UnmatchedTokens]);
 });
 
-var all = new Command("all", "aws, serve and micro with their defaults.");
+var all = new Command("all", "aws, serve, agent and micro with their defaults.");
 all.SetAction(async (_, _) =>
 {
     Header("aws");
     await AwsScenario.RunAsync(3, Console.Out);
     Header("serve");
     await ServeScenario.RunAsync(500, 3, null, Console.Out);
+    Header("agent");
+    await AgentScenario.RunAsync(publishedAgents, 5, Console.Out);
     Header("micro");
     MicroScenario.Run([]);
 });
 
-var root = new RootCommand("Kubes benchmarks: AWS calls against moto, kubes serve throughput, micro benchmarks.") { aws, serve, micro, all };
+var root = new RootCommand("Kubes benchmarks: AWS calls against moto, kubes serve throughput, the agent binary, micro benchmarks.")
+{
+    aws, serve, agent, micro, all,
+};
 return await root.Parse(args).InvokeAsync();
 
 static void Header(string scenario)

@@ -69,7 +69,7 @@ public sealed class LocalServeDaemon(string stateFolder)
     {
         var path = Environment.ProcessPath ?? throw new LocalProviderException("cannot tell which program runs kubes");
         return Path.GetFileNameWithoutExtension(path) == "dotnet"
-            ? (path, [typeof(LocalServeDaemon).Assembly.Location])
+            ? (path, [Path.Join(AppContext.BaseDirectory, typeof(LocalServeDaemon).Assembly.GetName().Name + ".dll")])
             : (path, []);
     }
 

@@ -23,8 +23,10 @@ public sealed class AwsClusterCliTests(MotoServer moto) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>moto launches no instance, so the agent it stores never runs: the one 'dotnet build' made is named.</summary>
     private Task<KubesProcess.Result> Kubes(params string[] arguments) =>
-        KubesProcess.RunAsync(_folder.Path, Slow, moto.EnvironmentVariables, arguments);
+        KubesProcess.RunAsync(_folder.Path, Slow,
+            new Dictionary<string, string>(moto.EnvironmentVariables) { ["KUBES_AGENT_BINARY"] = KubesProcess.AgentBesideKubes }, arguments);
 
     private async Task<JsonElement> PlanSummaryAsync()
     {

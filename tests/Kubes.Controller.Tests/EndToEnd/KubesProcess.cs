@@ -24,6 +24,9 @@ internal static class KubesProcess
         }
     }
 
+    /// <summary>The framework-dependent agent 'dotnet build' puts beside kubes: the local provider's instances run it.</summary>
+    public static string AgentBesideKubes => Path.Join(Path.GetDirectoryName(Executable), "agent", "kubes-agent");
+
     public static Task<Result> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
         RunAsync(workingDirectory, timeout, new Dictionary<string, string>(), arguments);
 

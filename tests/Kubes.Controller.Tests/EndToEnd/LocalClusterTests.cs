@@ -109,24 +109,113 @@ public sealed class LocalClusterTests : IDisposable
     }
 
     [Fact]
-    public async Task Agents_killed_mid_install_or_left_without_a_coordinator_resume_and_converge()
+    public async Task An_agent_killed_in_the_middle_of_its_install_resumes_from_its_journal_and_converges()
     {
-        // Launch, and do not wait: the agents are joining and installing when the faults hit.
-        var launch = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "0");
-        Assert.Contains("Instances: ", launch.Stdout);
-
-        var agent = await WaitForProcessAsync(Path.Join(_folder.Path, "state", "instances", "etcd-2", "usr", "local", "bin", "kubes-agent"));
-        Signal(agent, "KILL");
-
-        var daemon = int.Parse(File.ReadAllText(Path.Join(_folder.Path, "state", "local", "serve.pid")).Trim());
-        Signal(daemon, "KILL");
-        await Task.Delay(TimeSpan.FromSeconds(30));
+        var launch = KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "0");
+        var journal = Path.Join(Instance("etcd-2"), "var", "lib", "kubes-agent", "journal.json");
+        await WaitUntilAsync(() => JournaledSteps(journal).Count > 0, "etcd-2 journals its first step");
+        Signal(Assert.Single(AgentProcesses("etcd-2")), "KILL");
+        // What the killed agent had done: its journal is only written between steps.
+        var done = JournaledSteps(journal);
+        var launched = await launch;
+        Assert.True(launched.ExitCode == 0, launched.ToString());
 
         var up = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "5");
         Assert.True(up.ExitCode == 0, up.ToString());
         Assert.Contains("etcd tier healthy: 3 of 3 members Ready.", up.Stdout);
+
+        var log = File.ReadAllLines(Path.Join(Instance("etcd-2"), "var", "log", "kubes-agent.log"));
+        var restarted = Array.FindIndex(log, l => l.StartsWith("kubes-agent exited with 137", StringComparison.Ordinal));
+        Assert.True(restarted >= 0, "the supervisor never saw the agent killed:\n" + string.Join('\n', log));
+        var after = log.Skip(restarted + 1).Select(AgentLogLine.Parse).OfType<AgentLogLine>().ToList();
+        Assert.Contains(after, l => l.Template.StartsWith("Resuming as {Name}", StringComparison.Ordinal));
+        Assert.All(done, step =>
+        {
+            Assert.Contains(after, l => l.Step == step && l.Template == "Step {Step} is done (journal and actual state agree)");
+            Assert.DoesNotContain(after, l => l.Step == step && l.Template.StartsWith("Step {Step}: applying", StringComparison.Ordinal));
+        });
+        // The kill came in the middle: the restarted agent still had steps to apply.
+        Assert.Contains(after, l => l.Template.StartsWith("Step {Step}: applying", StringComparison.Ordinal));
         var health = await EtcdCtl.RunAsync([.. EtcdClient(EtcdEndpoint(2)), "endpoint", "health", "--cluster"]);
         Assert.True(health.ExitCode == 0, health.Output);
+    }
+
+    [Fact]
+    public async Task Agents_left_without_a_coordinator_for_30_s_before_any_join_wait_and_converge()
+    {
+        var launch = KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "0");
+        var slots = Topology.ClusterTopology.From(_cluster).Slots.Select(s => s.Name).ToList();
+        // Every instance has read its metadata at boot (the local coordinator serves it too); no agent has joined.
+        await WaitUntilAsync(() => slots.All(slot => BootstrapLog(slot).Contains(" kubes-bootstrap: instance i-", StringComparison.Ordinal)),
+            "every instance's user-data reads its metadata");
+        Signal(int.Parse(File.ReadAllText(Path.Join(_folder.Path, "state", "local", "serve.pid")).Trim()), "KILL");
+        var down = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(0, UsedJoinTokens());
+        var launched = await launch;
+        Assert.True(launched.ExitCode == 0, launched.ToString());
+
+        await Task.Delay(TimeSpan.FromSeconds(30) - down.Elapsed);
+        Assert.Equal(0, UsedJoinTokens());
+        foreach (var slot in slots)
+        {
+            Assert.Single(AgentProcesses(slot));
+            Assert.Contains(AgentLog(slot), l => l.Template.Contains("retrying in {Delay}", StringComparison.Ordinal));
+        }
+
+        var up = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "5");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Contains("etcd tier healthy: 3 of 3 members Ready.", up.Stdout);
+        Assert.Equal(slots.Count, UsedJoinTokens());
+        Assert.All(slots, slot => Assert.Contains(AgentLog(slot), l => l.Template.StartsWith("Joined cluster", StringComparison.Ordinal)));
+    }
+
+    private string Instance(string slot) => Path.Join(_folder.Path, "state", "instances", slot);
+
+    /// <summary>The agent itself, not its supervisor loop, whose command line names it too.</summary>
+    private IEnumerable<int> AgentProcesses(string slot)
+    {
+        var agent = Path.Join(Instance(slot), "usr", "local", "bin", "kubes-agent");
+        return ProcessesUnder(agent).Where(pid => ProgramOf(pid) == agent);
+    }
+
+    private static string? ProgramOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0')[0];
+        }
+        catch (IOException)
+        {
+            return null; // it exited meanwhile
+        }
+    }
+
+    private string BootstrapLog(string slot) =>
+        File.Exists(Path.Join(Instance(slot), "var", "log", "kubes-bootstrap.log"))
+            ? File.ReadAllText(Path.Join(Instance(slot), "var", "log", "kubes-bootstrap.log"))
+            : "";
+
+    private List<AgentLogLine> AgentLog(string slot) =>
+        [.. File.ReadLines(Path.Join(Instance(slot), "var", "log", "kubes-agent.log")).Select(AgentLogLine.Parse).OfType<AgentLogLine>()];
+
+    private int UsedJoinTokens() =>
+        Directory.EnumerateFiles(Path.Join(_folder.Path, "state", "registrar", "join-tokens"), "*.used.json").Count();
+
+    private static IReadOnlyCollection<string> JournaledSteps(string journal)
+    {
+        if (!File.Exists(journal)) return [];
+        using var document = JsonDocument.Parse(File.ReadAllBytes(journal));
+        return [.. document.RootElement.GetProperty("steps").EnumerateObject().Select(p => p.Name)];
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited in vain until {what}");
+            await Task.Delay(10);
+        }
     }
 
     private async Task WaitForPhaseAsync(string slot, string phase)
@@ -142,17 +231,6 @@ public sealed class LocalClusterTests : IDisposable
             await Task.Delay(TimeSpan.FromSeconds(2));
         }
         Assert.Fail($"{slot} did not reach {phase}; it is {last}");
-    }
-
-    private static async Task<int> WaitForProcessAsync(string executable)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (ProcessesUnder(executable).FirstOrDefault() is var pid and > 0) return pid;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"no process runs {executable}");
     }
 
     private static void Signal(int pid, string signal)
@@ -181,6 +259,25 @@ public sealed class LocalClusterTests : IDisposable
             }
         }
         return found;
+    }
+}
+
+/// <summary>One line of the agent's compact JSON log: its message template and the step it names, if any.</summary>
+internal sealed record AgentLogLine(string Template, string? Step)
+{
+    public static AgentLogLine? Parse(string line)
+    {
+        if (!line.StartsWith('{')) return null;
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            return new AgentLogLine(json.RootElement.TryGetProperty("@mt", out var template) ? template.GetString() ?? "" : "",
+                json.RootElement.TryGetProperty("Step", out var step) ? step.GetString() : null);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }
 

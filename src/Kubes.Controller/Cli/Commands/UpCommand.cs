@@ -31,6 +31,11 @@ public static class UpCommand
         {
             var spec = await SpecFile.ResolveAsync(parse, file, local, stderr);
             if (spec is null) return ExitCodes.BadInput;
+            if (spec.Provider == ProviderKind.Aws && AgentBinary.RefusalForAws() is { } agentRefusal)
+            {
+                await stderr.WriteLineAsync($"error: {agentRefusal} Nothing was changed.");
+                return ExitCodes.BadInput;
+            }
             if (parse.GetValue(wait) is < 0 or > 24 * 60)
             {
                 await stderr.WriteLineAsync($"error: --wait-minutes {parse.GetValue(wait)} is out of range (0 to 1440).");
