@@ -115,7 +115,8 @@ public static class AwsClusterModel
                 SecurityGroupRules.Group(InstanceRole.Node), Profile(InstanceRole.Node), OwnedTags(NodeLaunchTemplate)));
             resources.Add(new AutoScalingGroupResource(NodeGroup, $"{cluster}-node", NodeLaunchTemplate,
                 [.. topology.Zones.Select(z => Subnet(z, false))], nodeGroup.Min, nodeGroup.Max, nodeGroup.Desired,
-                OwnedTags(NodeGroup)));
+                // The role propagates to every instance the group launches: the registrar checks it.
+                new Dictionary<string, string>(OwnedTags(NodeGroup)) { [ClusterTags.Role] = InstanceRole.Node.TagValue() }));
         }
 
         resources.Add(new LoadBalancerResource(ApiLoadBalancer, LoadBalancerName(cluster), Internal: true,
