@@ -71,7 +71,7 @@ public sealed class AwsBootedEtcdTests : IDisposable
 
         var controller = booted.Single(b => b.Slot == "controller-0");
         var pki = Path.Join(controller.RootFolder, "etc", "kubes", "pki");
-        var health = await EtcdCtl.RunAsync($"--endpoints=https://{session.Topology.FindSlot(Topology.InstanceRole.Etcd, 0)!.PrivateIp}:2379",
+        var health = await EtcdCtl.RunAsync($"--endpoints=https://{session.Topology.FindSlot(Kubes.Controller.Topology.InstanceRole.Etcd, 0)!.PrivateIp}:2379",
             $"--cacert={pki}/apiserver-etcd-client-ca.crt", $"--cert={pki}/apiserver-etcd-client.crt",
             $"--key={pki}/apiserver-etcd-client.key", "endpoint", "health", "--cluster");
         Assert.True(health.ExitCode == 0, health.Output);

@@ -51,7 +51,7 @@ public sealed class LocalClusterTests : IDisposable
     }
 
     private string EtcdEndpoint(int slot) =>
-        $"https://{Topology.ClusterTopology.From(_cluster).SlotsOf(Topology.InstanceRole.Etcd).ElementAt(slot).PrivateIp}:2379";
+        $"https://{Kubes.Controller.Topology.ClusterTopology.From(_cluster).SlotsOf(Kubes.Controller.Topology.InstanceRole.Etcd).ElementAt(slot).PrivateIp}:2379";
 
     [Fact]
     public async Task Up_forms_a_tls_etcd_cluster_that_refuses_clients_without_a_certificate_and_destroy_removes_everything()
