@@ -65,6 +65,8 @@ fi
   "role": $(json "$KUBES_ROLE"),
   "slot": $KUBES_SLOT,
   "joinToken": $(json "$KUBES_JOIN_TOKEN"),
+  "stsEndpoint": $(json "${KUBES_STS_ENDPOINT:-}"),
+  "stsRegion": $(json "${KUBES_STS_REGION:-}"),
   "channel": $(json "$KUBES_CHANNEL"),
   "coordinatorUrl": $(json "$KUBES_COORDINATOR_URL"),
   "coordinatorCaSha256": $(json "$KUBES_COORDINATOR_CA_SHA256"),

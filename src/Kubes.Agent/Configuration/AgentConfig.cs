@@ -15,6 +15,12 @@ public sealed record AgentConfig
     public required string Role { get; set; }
     public int Slot { get; set; }
     public string JoinToken { get; set; } = "";
+    /// <summary>
+    /// Set instead of a join token in the shared user-data of an Auto Scaling group: the STS endpoint the agent signs its
+    /// GetCallerIdentity proof for (the coordinator replays it there), and the region it is signed for.
+    /// </summary>
+    public string StsEndpoint { get; set; } = "";
+    public string StsRegion { get; set; } = "";
     /// <summary><c>grpc</c> or <c>s3</c>.</summary>
     public string Channel { get; set; } = "s3";
     public string CoordinatorUrl { get; set; } = "";
@@ -30,6 +36,10 @@ public sealed record AgentConfig
     public string RootDir { get; set; } = "/";
     /// <summary>How often the agent checks and reports its role's health once installed.</summary>
     public int HealthIntervalSeconds { get; set; } = 30;
+
+    /// <summary>No join token: the first join proves the instance through STS.</summary>
+    [JsonIgnore]
+    public bool ProvesIdentityThroughSts => JoinToken.Length == 0 && StsEndpoint.Length > 0;
 }
 
 public sealed record MailboxSettings

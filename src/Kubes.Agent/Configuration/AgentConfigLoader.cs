@@ -75,6 +75,17 @@ public static class AgentConfigLoader
             Fail("slot", "must be 0 or more");
         }
 
+        if (config.StsEndpoint.Length > 0
+            && (!Uri.TryCreate(config.StsEndpoint, UriKind.Absolute, out var sts) || sts.Scheme is not ("https" or "http")))
+        {
+            Fail("stsEndpoint", $"is '{config.StsEndpoint}'; expected the http(s) URL of STS or nothing");
+        }
+
+        if (config.StsEndpoint.Length > 0 && config.StsRegion.Length == 0)
+        {
+            Fail("stsRegion", "is empty; the STS proof is signed for a region");
+        }
+
         if (!Path.IsPathRooted(config.RootDir))
         {
             Fail("rootDir", $"is '{config.RootDir}'; it must be an absolute path ('/' on AWS)");

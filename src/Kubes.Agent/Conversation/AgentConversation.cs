@@ -81,10 +81,11 @@ public sealed class AgentConversation(
         var joined = state.Load(identity.InstanceId);
         if (joined is null)
         {
-            if (string.IsNullOrEmpty(config.JoinToken))
+            if (string.IsNullOrEmpty(config.JoinToken) && !config.ProvesIdentityThroughSts)
             {
                 throw new AgentConfigException(
-                    $"instance {identity.InstanceId} has not joined and agent.json has no joinToken: user-data must provide one");
+                    $"instance {identity.InstanceId} has not joined and agent.json has neither a joinToken nor an stsEndpoint: " +
+                    "user-data must provide one");
             }
 
             _step = "join";

@@ -31,6 +31,19 @@ public sealed class InstanceMetadataClient(HttpClient http)
     public Task<string> GetAvailabilityZoneAsync(CancellationToken cancellationToken) =>
         GetAsync("latest/meta-data/placement/availability-zone", cancellationToken);
 
+    /// <summary>
+    /// The instance profile's current credentials, as EC2 serves them to the SDKs: the role named under
+    /// <c>iam/security-credentials/</c>, then its document.
+    /// </summary>
+    public async Task<InstanceProfileCredentials> GetInstanceProfileCredentialsAsync(CancellationToken cancellationToken)
+    {
+        const string folder = "latest/meta-data/iam/security-credentials/";
+        var role = (await GetAsync(folder, cancellationToken)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault() ?? throw new HttpRequestException(
+                $"instance metadata {http.BaseAddress}{folder} names no role: the instance needs an instance profile");
+        return InstanceProfileCredentials.Parse(await GetAsync(folder + role, cancellationToken), role);
+    }
+
     private async Task<string> GetAsync(string path, CancellationToken cancellationToken)
     {
         var token = _token ??= await GetTokenAsync(cancellationToken);

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Kubes.Controller.Channels.Grpc;
 using Kubes.Controller.Channels.Mailbox;
 using Kubes.Controller.Registrar;
+using Kubes.Controller.Registrar.CallerIdentity;
 using Kubes.Controller.State;
 using Kubes.Controller.Status;
 using Kubes.Controller.Topology;
@@ -29,6 +30,9 @@ public sealed record RegistrarHostOptions(
 
     /// <summary>Role configurations; null gives the topology's own without artifacts.</summary>
     public IRoleConfigSource? RoleConfigs { get; init; }
+
+    /// <summary>Checks the STS proof of Auto Scaling nodes; null refuses such proofs.</summary>
+    public CallerIdentityVerifier? CallerIdentity { get; init; }
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -64,7 +68,7 @@ public sealed class RegistrarHost : IAsyncDisposable
     {
         var status = await StatusHub.LoadAsync(new AgentStatusStore(options.Store), cancellationToken);
         var registrar = AgentRegistrar.Create(options.Topology, options.Store, options.Directory, options.Issuer, status,
-            options.Loggers, options.Time, options.RoleConfigs);
+            options.Loggers, options.Time, options.RoleConfigs, options.CallerIdentity);
         RegistrarServer? server = null;
         if (options.GrpcListen is not null)
         {

@@ -8,7 +8,8 @@ namespace Kubes.Controller.Coordinator;
 
 /// <summary>
 /// An instance's user-data at launch: bootstrap.sh with a fresh single-use join token (only its hash is stored),
-/// where to download the agent and how to reach the coordinator.
+/// where to download the agent and how to reach the coordinator. The nodes of an Auto Scaling group share one user-data,
+/// which holds no token: they prove who they are with an STS GetCallerIdentity signed by their instance profile.
 /// </summary>
 public sealed class AgentBootstrap(
     ClusterTopology topology,
@@ -18,20 +19,37 @@ public sealed class AgentBootstrap(
     CoordinatorEndpoint coordinator,
     MailboxEndpoint? mailbox,
     TimeSpan tokenLifetime,
-    string rootDefault = "/") : IInstanceBootstrap
+    string rootDefault = "/",
+    StsProofEndpoint? sts = null) : IInstanceBootstrap
 {
     public static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromHours(2);
 
     public async Task<string> UserDataAsync(InstanceSlot slot, CancellationToken cancellationToken)
     {
         var token = await tokens.IssueForSlotAsync(slot.Role, slot.Index, tokenLifetime, cancellationToken);
+        return Render(slot.Role, slot.Index, token, null);
+    }
+
+    public Task<string> GroupUserDataAsync(InstanceRole role, CancellationToken cancellationToken)
+    {
+        if (role != InstanceRole.Node || topology.NodeGroup is null)
+            throw new InvalidOperationException($"cluster {topology.Spec.Name} has no Auto Scaling group of {role.TagValue()} instances");
+        var proof = sts ?? throw new InvalidOperationException(
+            "the user-data of an Auto Scaling group needs the STS endpoint its nodes sign their identity proof for");
+        return Task.FromResult(Render(role, NodeGroup.SlotIndex, "", proof));
+    }
+
+    private string Render(InstanceRole role, int slot, string token, StsProofEndpoint? proof)
+    {
         var spec = topology.Spec;
         return UserDataRenderer.Render(new UserDataSettings
         {
             Cluster = spec.Name,
-            Role = slot.Role,
-            Slot = slot.Index,
+            Role = role,
+            Slot = slot,
             JoinToken = token,
+            StsEndpoint = proof?.Url ?? "",
+            StsRegion = proof?.Region ?? "",
             AgentUrl = urls.UrlOf(agent),
             AgentSha256 = agent.Sha256,
             Channel = spec.AgentChannel,
@@ -45,9 +63,4 @@ public sealed class AgentBootstrap(
             RootDefault = rootDefault,
         });
     }
-
-    public Task<string> GroupUserDataAsync(InstanceRole role, CancellationToken cancellationToken) =>
-        throw new NotSupportedException(
-            "Auto Scaling nodes share one user-data, so a single-use join token cannot prove which instance is which; " +
-            "they need the STS GetCallerIdentity proof, which is not built yet. Set spec.nodes.autoScaling: false.");
 }

@@ -34,7 +34,7 @@ public sealed class AwsClusterUp(ClusterSession session, TextWriter output, ILog
             return new AgentBootstrap(session.Topology, state.Tokens, loaded.Agent, urls,
                 new CoordinatorEndpoint("", CoordinatorCertificate.PinOf(loaded.Pki.Kubernetes.Certificate),
                     Convert.ToBase64String(loaded.Pki.Kubernetes.Certificate.RawData)),
-                MailboxOf(aws, s3Location), AgentBootstrap.DefaultTokenLifetime);
+                MailboxOf(aws, s3Location), AgentBootstrap.DefaultTokenLifetime, sts: StsOf(aws));
         });
 
         await output.WriteLineAsync($"Applying cluster {session.Spec.Name} in {session.Spec.Region} (state: {session.StateDescription}):");
@@ -53,12 +53,19 @@ public sealed class AwsClusterUp(ClusterSession session, TextWriter output, ILog
             new Ec2InstanceDirectory(aws.Ec2), new PolicyCertificateIssuer(loaded.Pki, loaded.Policy))
         {
             RoleConfigs = new TopologyRoleConfigSource(session.Topology, roleArtifacts.For),
+            CallerIdentity = SessionCallerIdentity.For(session),
             Loggers = loggers,
         }, cancellationToken);
         await output.WriteLineAsync($"Answering agents through the mailbox in {session.StateDescription} (up to {wait.TotalMinutes:0} min):");
         var slots = await new AgentWaiter(session.Topology, _ => Task.FromResult(host.Status.Snapshot()), Cli.Rendering.AgentStatusViews.For(output),
             TimeSpan.FromSeconds(1)).WaitAsync(wait, cancellationToken);
         return (result, slots);
+    }
+
+    private static StsProofEndpoint StsOf(AwsCloudClients aws)
+    {
+        var endpoint = aws.Environment.EndpointFor(AwsService.Sts);
+        return new StsProofEndpoint(endpoint.Url.ToString(), endpoint.SigningRegion);
     }
 
     private static MailboxEndpoint MailboxOf(AwsCloudClients aws, S3StateLocation location)

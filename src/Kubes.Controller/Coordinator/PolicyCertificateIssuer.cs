@@ -35,10 +35,11 @@ public sealed class PolicyCertificateIssuer(ClusterPki pki, IssuancePolicy polic
         });
     }
 
-    /// <summary>What an instance may ask for: its slot's identities, or for a node without a fixed address, the
-    /// node identities named after the slot at the address the instance directory reports.</summary>
+    /// <summary>What an instance may ask for: its slot's identities, or for a node without a fixed address (a node of the
+    /// Auto Scaling group), the node identities named after its verified instance id at the address the instance directory
+    /// reports.</summary>
     public static IReadOnlyList<CertificateIdentity> IdentitiesOf(IssuancePolicy policy, VerifiedInstance instance) =>
         instance.Slot is { Role: InstanceRole.Node, PrivateIp: null }
-            ? policy.ForNode(instance.Slot.Name, instance.PrivateIp)
+            ? policy.ForNode(instance.Name, instance.PrivateIp)
             : policy.ForSlot(instance.Slot);
 }

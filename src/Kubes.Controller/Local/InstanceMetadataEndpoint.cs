@@ -35,9 +35,11 @@ internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
             $"instance metadata for {instance.InstanceId}", time, loggers, cancellationToken);
 
     /// <summary>A listener for every instance <paramref name="instanceFrom"/> recognises by its source address.</summary>
+    /// <param name="credentialsOf">The instance profile credentials of an instance (null: it has no profile), as EC2
+    /// serves each instance its own.</param>
     public static async Task<InstanceMetadataEndpoint> StartAsync(IPEndPoint listen, Func<IPAddress?, LocalInstance?> instanceFrom,
         string serving, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken,
-        InstanceProfileCredentials? credentials = null)
+        Func<LocalInstance, CancellationToken, Task<InstanceProfileCredentials?>>? credentialsOf = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers);
@@ -49,9 +51,16 @@ internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
         });
         var app = builder.Build();
         var tokens = new ConcurrentDictionary<string, MetadataTokens>(StringComparer.Ordinal);
-        app.Run(context => instanceFrom(context.Connection.RemoteIpAddress) is { } instance
-            ? AnswerAsync(context, instance, tokens.GetOrAdd(instance.InstanceId, _ => new MetadataTokens(time)), credentials, time)
-            : ReplyAsync(context, StatusCodes.Status403Forbidden, ""));
+        app.Run(async context =>
+        {
+            if (instanceFrom(context.Connection.RemoteIpAddress) is not { } instance)
+            {
+                await ReplyAsync(context, StatusCodes.Status403Forbidden, "");
+                return;
+            }
+            var credentials = credentialsOf is null ? null : await credentialsOf(instance, context.RequestAborted);
+            await AnswerAsync(context, instance, tokens.GetOrAdd(instance.InstanceId, _ => new MetadataTokens(time)), credentials, time);
+        });
         try
         {
             await app.StartAsync(cancellationToken);
@@ -107,7 +116,7 @@ internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
                 {
                     ["Code"] = "Success",
                     ["LastUpdated"] = time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-                    ["InstanceProfileArn"] = $"arn:aws:iam::000000000000:instance-profile/{credentials.RoleName}",
+                    ["InstanceProfileArn"] = credentials.InstanceProfileArn ?? $"arn:aws:iam::000000000000:instance-profile/{credentials.RoleName}",
                     ["InstanceProfileId"] = "AIPALOCALPROVIDER0000",
                 })),
             _ when credentials is not null && path == $"/latest/meta-data/iam/security-credentials/{credentials.RoleName}" =>
@@ -128,7 +137,7 @@ internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
             ["AccessKeyId"] = credentials.AccessKeyId,
             ["SecretAccessKey"] = credentials.SecretAccessKey,
             ["Token"] = credentials.Token,
-            ["Expiration"] = now.AddHours(6).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["Expiration"] = (credentials.Expiration ?? now.AddHours(6)).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         });
     }
 

@@ -17,7 +17,7 @@ public sealed class LocalInstanceDirectory(LocalInstanceRegistry registry) : IIn
         var instance = await registry.FindAsync(instanceId, cancellationToken);
         if (instance is null) return null;
         var address = IPAddress.TryParse(instance.PrivateIp, out var ip) ? ip : null;
-        return new InstanceRecord(instance.InstanceId, StateOf(instance), address, instance.Tags);
+        return new InstanceRecord(instance.InstanceId, StateOf(instance), address, instance.Tags, instance.Zone);
     }
 
     /// <summary>Terminated once recorded so or once its init is gone; pending while registered but not booted.</summary>

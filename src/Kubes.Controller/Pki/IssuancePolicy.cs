@@ -14,6 +14,10 @@ public sealed class IssuancePolicy
     public const string AdminCommonName = "kubes-admin";
     public const string CoordinatorCommonName = "kubes-coordinator";
 
+    /// <summary>How the plan names a node of an Auto Scaling group: the registrar issues its certificates for its verified
+    /// instance id and private address, known only once it runs.</summary>
+    public const string GroupNodeName = "<instance-id>";
+
     /// <summary>The in-cluster names of the kubernetes service, which every apiserver certificate must carry.</summary>
     public static readonly IReadOnlyList<string> KubernetesServiceNames =
         ["kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
@@ -36,13 +40,15 @@ public sealed class IssuancePolicy
     /// Every identity of the cluster, slot by slot, then the operator's admin certificate (for plan). A node slot
     /// without a fixed address (AWS: DHCP) is listed under its slot name with no IP SAN; the registrar issues it
     /// through <see cref="ForNode"/> with the verified instance's name and address. The coordinator's serving
-    /// certificate depends on where it listens and is not listed (see <see cref="ForCoordinator"/>).
+    /// certificate depends on where it listens and is not listed (see <see cref="ForCoordinator"/>). The nodes of an
+    /// Auto Scaling group are listed once, as <see cref="GroupNodeName"/> with no IP SAN.
     /// </summary>
     public IReadOnlyList<CertificateIdentity> All() =>
     [
         .. topology.Slots.SelectMany(slot => slot is { Role: InstanceRole.Node, PrivateIp: null }
             ? NodeIdentities(slot.Name, null)
             : ForSlot(slot)),
+        .. topology.NodeGroup is null ? [] : NodeIdentities(GroupNodeName, null),
         ForAdmin(),
     ];
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Kubes.Controller.Registrar.CallerIdentity;
 using Kubes.Controller.State;
 using Kubes.Controller.Status;
 using Kubes.Controller.Topology;
@@ -25,6 +26,7 @@ public sealed class AgentRegistrar
     private readonly AgentCredentialStore _credentials;
     private readonly IRoleConfigSource _roleConfigs;
     private readonly ICertificateIssuer _issuer;
+    private readonly CallerIdentityVerifier? _callerIdentity;
     private readonly StatusHub _status;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -38,7 +40,8 @@ public sealed class AgentRegistrar
         ICertificateIssuer issuer,
         StatusHub status,
         ILogger<AgentRegistrar>? logger = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        CallerIdentityVerifier? callerIdentity = null)
     {
         _topology = topology;
         _verifier = new InstanceVerifier(topology, directory);
@@ -46,28 +49,31 @@ public sealed class AgentRegistrar
         _credentials = credentials;
         _roleConfigs = roleConfigs;
         _issuer = issuer;
+        _callerIdentity = callerIdentity;
         _status = status;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<AgentRegistrar>.Instance;
     }
 
     /// <summary>The registrar with its stores in <paramref name="store"/> and etcd-ready role configs.</summary>
+    /// <param name="callerIdentity">Checks the STS proof of Auto Scaling nodes; null (no AWS) refuses such proofs.</param>
     public static AgentRegistrar Create(ClusterTopology topology, IStateStore store, IInstanceDirectory directory,
         ICertificateIssuer issuer, StatusHub status, ILoggerFactory? loggers = null, TimeProvider? time = null,
-        IRoleConfigSource? roleConfigs = null) =>
+        IRoleConfigSource? roleConfigs = null, CallerIdentityVerifier? callerIdentity = null) =>
         new(topology, directory,
             new JoinTokenStore(store, topology.Spec.Name, time),
             new AgentCredentialStore(store, time),
             roleConfigs ?? new TopologyRoleConfigSource(topology),
             issuer, status,
             (loggers ?? NullLoggerFactory.Instance).CreateLogger<AgentRegistrar>(),
-            time);
+            time, callerIdentity);
 
     private string Cluster => _topology.Spec.Name;
 
     /// <summary>
     /// Identity proof -> credential and role configuration. The proof in <c>identity.join_token</c>
-    /// is a join token (kjt_…) on first join, or the agent's own credential (kac_…) to re-join.
+    /// is a join token (kjt_…) on first join, or the agent's own credential (kac_…) to re-join. A node of
+    /// an Auto Scaling group joins first with no token but <c>identity.caller_identity</c>, checked with STS.
     /// </summary>
     public Task<JoinResponse> JoinAsync(JoinRequest request, PeerInfo? peer, CancellationToken cancellationToken = default) =>
         Guarded("join", request.Identity?.InstanceId, peer, () => JoinCoreAsync(request, peer, cancellationToken));
@@ -95,17 +101,12 @@ public sealed class AgentRegistrar
         if (!ProtoRoles.TryFromProto(identity.Role, out var role)) throw Invalid($"the claimed role {identity.Role} is not a role");
         if (identity.Slot is < 0 or > RegistrarLimits.MaxSlotIndex) throw Invalid($"the claimed slot {identity.Slot} is out of range");
         var proof = identity.JoinToken;
-        if (string.IsNullOrEmpty(proof))
-        {
-            throw new RegistrationRefusedException(StatusCode.Unauthenticated,
-                "the join request carries no join token (identity.join_token): the instance's user-data must hold one");
-        }
         if (proof.Length > RegistrarLimits.MaxSecretChars) throw Invalid("the join token is longer than any kubes token");
-
-        var instance = await _verifier.VerifyAsync(identity.InstanceId, role, identity.Slot, peer, cancellationToken);
+        VerifiedInstance instance;
         string credential;
         if (AgentCredentialStore.HasCredentialShape(proof))
         {
+            instance = await _verifier.VerifyAsync(identity.InstanceId, role, identity.Slot, peer, cancellationToken);
             var record = await _credentials.VerifyAsync(instance.InstanceId, proof, cancellationToken)
                 ?? throw new RegistrationRefusedException(StatusCode.Unauthenticated,
                     $"the agent credential presented to re-join is not the one issued to instance {instance.InstanceId}");
@@ -118,22 +119,27 @@ public sealed class AgentRegistrar
             _logger.LogInformation("Instance {InstanceId} re-joined as {Slot} with its agent credential",
                 instance.InstanceId, instance.Name);
         }
+        else if (proof.Length == 0 && identity.CallerIdentity is { } signed)
+        {
+            await VerifyCallerIdentityAsync(signed, identity.InstanceId, role, cancellationToken);
+            instance = await _verifier.VerifyAsync(identity.InstanceId, role, identity.Slot, peer, cancellationToken);
+            credential = await RegisterFirstJoinAsync(instance, "its caller identity proof", () => Task.CompletedTask, cancellationToken);
+        }
+        else if (proof.Length == 0)
+        {
+            throw new RegistrationRefusedException(StatusCode.Unauthenticated,
+                "the join request carries no join token (identity.join_token): the instance's user-data must hold one");
+        }
         else
         {
-            if (await _credentials.FindAsync(instance.InstanceId, cancellationToken) is not null)
+            instance = await _verifier.VerifyAsync(identity.InstanceId, role, identity.Slot, peer, cancellationToken);
+            var verified = instance;
+            credential = await RegisterFirstJoinAsync(instance, "its join token", async () =>
             {
-                throw new RegistrationRefusedException(StatusCode.FailedPrecondition,
-                    $"instance {instance.InstanceId} has already joined; it re-joins with its agent credential, " +
-                    "a new join token is refused");
-            }
-            var redemption = await _tokens.RedeemAsync(proof, instance.InstanceId, instance.Role, instance.Slot.Index,
-                cancellationToken);
-            if (redemption.Refusal is { } refusal) throw new RegistrationRefusedException(CodeOf(refusal), redemption.Detail);
-            credential = await _credentials.TryRegisterAsync(instance, cancellationToken)
-                ?? throw new RegistrationRefusedException(StatusCode.FailedPrecondition,
-                    $"instance {instance.InstanceId} joined concurrently with another request; its join token is spent");
-            _logger.LogInformation("Instance {InstanceId} joined as {Slot} from {Address}",
-                instance.InstanceId, instance.Name, instance.PrivateIp);
+                var redemption = await _tokens.RedeemAsync(proof, verified.InstanceId, verified.Role, verified.Slot.Index,
+                    cancellationToken);
+                if (redemption.Refusal is { } refusal) throw new RegistrationRefusedException(CodeOf(refusal), redemption.Detail);
+            }, cancellationToken);
         }
 
         await _status.PublishAsync(StatusOf(instance, new AgentReport
@@ -220,6 +226,43 @@ public sealed class AgentRegistrar
             LastReport = report.Clone(),
         }, cancellationToken);
         return new ReportResponse();
+    }
+
+    /// <summary>Only a node of the Auto Scaling group may prove itself through STS; every other role has a per-instance token.</summary>
+    private async Task VerifyCallerIdentityAsync(SignedCallerIdentity signed, string instanceId, InstanceRole role,
+        CancellationToken cancellationToken)
+    {
+        if (role != InstanceRole.Node || _topology.NodeGroup is null)
+        {
+            throw new RegistrationRefusedException(StatusCode.PermissionDenied,
+                $"a caller identity proof is accepted only from the nodes of an Auto Scaling group; a {role.TagValue()} instance " +
+                "of this cluster joins with the join token from its user-data");
+        }
+        if (_callerIdentity is null)
+        {
+            throw new RegistrationRefusedException(StatusCode.FailedPrecondition,
+                "this coordinator has no STS endpoint to check caller identity proofs with: run it with AWS credentials");
+        }
+        await _callerIdentity.VerifyAsync(signed, instanceId, cancellationToken);
+    }
+
+    /// <summary>A first join: refused once the instance has joined (it re-joins with its credential), else the proof is spent.</summary>
+    private async Task<string> RegisterFirstJoinAsync(VerifiedInstance instance, string proofName, Func<Task> spendProof,
+        CancellationToken cancellationToken)
+    {
+        if (await _credentials.FindAsync(instance.InstanceId, cancellationToken) is not null)
+        {
+            throw new RegistrationRefusedException(StatusCode.FailedPrecondition,
+                $"instance {instance.InstanceId} has already joined; it re-joins with its agent credential, " +
+                $"a first join with {proofName} is refused");
+        }
+        await spendProof();
+        var credential = await _credentials.TryRegisterAsync(instance, cancellationToken)
+            ?? throw new RegistrationRefusedException(StatusCode.FailedPrecondition,
+                $"instance {instance.InstanceId} joined concurrently with another request; {proofName} is spent");
+        _logger.LogInformation("Instance {InstanceId} joined as {Slot} from {Address} with {Proof}",
+            instance.InstanceId, instance.Name, instance.PrivateIp, proofName);
+        return credential;
     }
 
     private async Task<AgentRecord> AuthenticateAsync(string instanceId, string credential, CancellationToken cancellationToken) =>

@@ -37,7 +37,8 @@ public sealed class Ec2InstanceDirectory : IInstanceDirectory
             .GroupBy(t => t.Key)
             .ToDictionary(g => g.Key, g => g.Last().Value ?? "");
         var address = IPAddress.TryParse(instance.PrivateIpAddress, out var ip) ? ip : null;
-        return new InstanceRecord(instance.InstanceId, StateOf(instance.State?.Name?.Value), address, tags);
+        return new InstanceRecord(instance.InstanceId, StateOf(instance.State?.Name?.Value), address, tags,
+            instance.Placement?.AvailabilityZone);
     }
 
     private static InstanceState StateOf(string? name) => name switch

@@ -18,4 +18,5 @@ public sealed record InstanceRecord(
     string InstanceId,
     InstanceState State,
     IPAddress? PrivateIp,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags,
+    string? AvailabilityZone = null);

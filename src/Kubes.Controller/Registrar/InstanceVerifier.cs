@@ -6,7 +6,8 @@ namespace Kubes.Controller.Registrar;
 /// <summary>
 /// Proves an instance is what it claims: it exists and runs, is tagged for this cluster with the
 /// claimed role and slot, the cluster has that slot, and, when the channel knows the peer, the
-/// request comes from the instance's own private address.
+/// request comes from the instance's own private address. A node of an Auto Scaling group has no
+/// slot tag: it is placed by the zone it runs in and named by its instance id.
 /// </summary>
 public sealed class InstanceVerifier
 {
@@ -25,6 +26,33 @@ public sealed class InstanceVerifier
         CancellationToken cancellationToken = default)
     {
         var claimedSlot = $"{role.TagValue()}-{slotIndex}";
+        var instance = await FindRunningAsync(instanceId, role, cancellationToken);
+        if (role == InstanceRole.Node && _topology.NodeGroup is { } group)
+        {
+            if (slotIndex != NodeGroup.SlotIndex)
+                throw Refuse(StatusCode.PermissionDenied,
+                    $"instance {instanceId} claims slot {claimedSlot}, but the nodes of cluster {Cluster} are an Auto Scaling group " +
+                    $"and join as slot {NodeGroup.SlotIndex}");
+            var zone = group.ZoneNamed(instance.AvailabilityZone)
+                ?? throw Refuse(StatusCode.PermissionDenied,
+                    $"instance {instanceId} runs in zone '{instance.AvailabilityZone}', which is not one of cluster {Cluster}'s zones");
+            return new VerifiedInstance(Cluster, instance.InstanceId, group.PlaceIn(zone), AddressOf(instance, peer), InGroup: true);
+        }
+        if (TagOf(instance, InstanceTags.Slot) != claimedSlot)
+        {
+            throw Refuse(StatusCode.PermissionDenied,
+                $"instance {instanceId} claims slot {claimedSlot} but is tagged " +
+                $"{InstanceTags.Slot}='{TagOf(instance, InstanceTags.Slot)}'");
+        }
+        var slot = _topology.FindSlot(role, slotIndex)
+            ?? throw Refuse(StatusCode.PermissionDenied,
+                $"cluster {Cluster} has no slot {claimedSlot} in its spec (instance {instanceId} may be left over from a larger spec)");
+        return new VerifiedInstance(Cluster, instance.InstanceId, slot, AddressOf(instance, peer));
+    }
+
+    /// <summary>The instance exists, runs, and is tagged for this cluster and <paramref name="role"/>.</summary>
+    private async Task<InstanceRecord> FindRunningAsync(string instanceId, InstanceRole role, CancellationToken cancellationToken)
+    {
         var instance = await _directory.FindAsync(instanceId, cancellationToken)
             ?? throw Refuse(StatusCode.NotFound,
                 $"instance {instanceId} does not exist in the cloud account and region this coordinator uses");
@@ -45,25 +73,22 @@ public sealed class InstanceVerifier
                 $"instance {instanceId} claims role {role.TagValue()} but is tagged " +
                 $"{InstanceTags.Role}='{TagOf(instance, InstanceTags.Role)}'");
         }
-        if (TagOf(instance, InstanceTags.Slot) != claimedSlot)
-        {
-            throw Refuse(StatusCode.PermissionDenied,
-                $"instance {instanceId} claims slot {claimedSlot} but is tagged " +
-                $"{InstanceTags.Slot}='{TagOf(instance, InstanceTags.Slot)}'");
-        }
-        var slot = _topology.FindSlot(role, slotIndex)
-            ?? throw Refuse(StatusCode.PermissionDenied,
-                $"cluster {Cluster} has no slot {claimedSlot} in its spec (instance {instanceId} may be left over from a larger spec)");
+        return instance;
+    }
+
+    /// <summary>The instance's private address, which must be the peer's when the channel knows the peer.</summary>
+    private static System.Net.IPAddress AddressOf(InstanceRecord instance, PeerInfo? peer)
+    {
         if (instance.PrivateIp is null)
         {
-            throw Refuse(StatusCode.FailedPrecondition, $"instance {instanceId} has no private address yet");
+            throw Refuse(StatusCode.FailedPrecondition, $"instance {instance.InstanceId} has no private address yet");
         }
         if (peer is not null && !peer.Address.Equals(instance.PrivateIp))
         {
             throw Refuse(StatusCode.PermissionDenied,
-                $"the request for instance {instanceId} came from {peer.Address}, not from its private address {instance.PrivateIp}");
+                $"the request for instance {instance.InstanceId} came from {peer.Address}, not from its private address {instance.PrivateIp}");
         }
-        return new VerifiedInstance(Cluster, instance.InstanceId, slot, instance.PrivateIp);
+        return instance.PrivateIp;
     }
 
     private static string? TagOf(InstanceRecord instance, string key) => instance.Tags.GetValueOrDefault(key);

@@ -49,7 +49,7 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
             Cluster = spec.Name,
             Role = slot.Role.ToProto(),
             Slot = slot.Index,
-            Name = slot.Name,
+            Name = instance.Name,
             AvailabilityZone = slot.Zone.Zone,
             PrivateIp = (slot.PrivateIp ?? instance.PrivateIp).ToString(),
             KubernetesVersion = spec.KubernetesVersion,
@@ -57,7 +57,7 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
         config.Artifacts.AddRange(_artifacts(slot.Role));
         var algorithm = KeyAlgorithmName(spec.Pki.KeyAlgorithm);
         var identities = slot is { Role: InstanceRole.Node, PrivateIp: null }
-            ? _policy.ForNode(slot.Name, instance.PrivateIp)
+            ? _policy.ForNode(instance.Name, instance.PrivateIp)
             : _policy.ForSlot(slot);
         config.Certificates.AddRange(identities.Select(identity => new CertificateRequestSpec
         {

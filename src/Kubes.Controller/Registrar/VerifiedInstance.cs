@@ -8,8 +8,11 @@ namespace Kubes.Controller.Registrar;
 /// and (on gRPC) it is the one talking. Everything a certificate may name comes from here.
 /// </summary>
 /// <param name="PrivateIp">The address the instance directory reports (not the agent's claim).</param>
-public sealed record VerifiedInstance(string Cluster, string InstanceId, InstanceSlot Slot, IPAddress PrivateIp)
+/// <param name="InGroup">A node of the Auto Scaling group: its slot is only its zone, and its name is its instance id.</param>
+public sealed record VerifiedInstance(string Cluster, string InstanceId, InstanceSlot Slot, IPAddress PrivateIp, bool InGroup = false)
 {
     public InstanceRole Role => Slot.Role;
-    public string Name => Slot.Name;
+
+    /// <summary>The slot's name (etcd-0, node-3), or a group node's instance id.</summary>
+    public string Name => InGroup ? InstanceId : Slot.Name;
 }

@@ -28,24 +28,39 @@ public sealed record SlotStatus(
         _ => phase.ToString(),
     };
 
-    /// <summary>Every slot of the topology, joined with the latest report of the agent that holds it.</summary>
+    /// <summary>
+    /// Every slot of the topology, joined with the latest report of the agent that holds it; then, for an Auto Scaling
+    /// group, one row per node that joined (named by its instance id) and a Pending row for each one still missing.
+    /// </summary>
     public static IReadOnlyList<SlotStatus> For(ClusterTopology topology, IEnumerable<AgentStatus> agents)
     {
         var latest = agents
             .GroupBy(a => a.Name)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(a => a.LastReport?.At?.ToDateTimeOffset()).First());
-        return [.. topology.Slots.Select(slot =>
+        var rows = topology.Slots.Select(slot => latest.TryGetValue(slot.Name, out var agent)
+            ? Of(slot.Name, slot.Role, agent, slot.PrivateIp?.ToString())
+            : new SlotStatus(slot.Name, slot.Role.TagValue(), null, slot.Zone.Zone, slot.PrivateIp?.ToString(),
+                "Pending", null, "-", null, null)).ToList();
+        if (topology.NodeGroup is { } group)
         {
-            if (!latest.TryGetValue(slot.Name, out var agent))
-                return new SlotStatus(slot.Name, slot.Role.TagValue(), null, slot.Zone.Zone, slot.PrivateIp?.ToString(),
-                    "Pending", null, "-", null, null);
-            var report = agent.LastReport;
-            var health = report?.Health is { } h && h.CheckedAt is not null ? (h.Healthy ? "healthy" : $"unhealthy: {h.Detail}") : "-";
-            return new SlotStatus(slot.Name, slot.Role.TagValue(), agent.InstanceId, agent.AvailabilityZone,
-                string.IsNullOrEmpty(agent.PrivateIp) ? slot.PrivateIp?.ToString() : agent.PrivateIp,
-                PhaseName(report?.Phase ?? Protos.V1.Phase.Pending), NullIfEmpty(report?.Step), health,
-                report?.At?.ToDateTimeOffset(), NullIfEmpty(report?.Error));
-        })];
+            var slotNames = topology.Slots.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            var joined = latest.Values.Where(a => a.Role == Protos.V1.Role.Node && !slotNames.Contains(a.Name))
+                .OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+            rows.AddRange(joined.Select(agent => Of(agent.Name, InstanceRole.Node, agent, null)));
+            rows.AddRange(Enumerable.Range(joined.Count, Math.Max(0, group.Desired - joined.Count)).Select(i =>
+                new SlotStatus($"node-group#{i}", InstanceRole.Node.TagValue(), null, "-", null, "Pending", null, "-", null, null)));
+        }
+        return rows;
+    }
+
+    private static SlotStatus Of(string name, InstanceRole role, AgentStatus agent, string? fixedIp)
+    {
+        var report = agent.LastReport;
+        var health = report?.Health is { } h && h.CheckedAt is not null ? (h.Healthy ? "healthy" : $"unhealthy: {h.Detail}") : "-";
+        return new SlotStatus(name, role.TagValue(), agent.InstanceId, agent.AvailabilityZone,
+            string.IsNullOrEmpty(agent.PrivateIp) ? fixedIp : agent.PrivateIp,
+            PhaseName(report?.Phase ?? Protos.V1.Phase.Pending), NullIfEmpty(report?.Step), health,
+            report?.At?.ToDateTimeOffset(), NullIfEmpty(report?.Error));
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -18,16 +18,26 @@ public sealed class ClusterTopology
     /// assignment can never hand a node the address an etcd member or controller slot owns.</summary>
     internal const uint NodeOffset = 100;
 
-    private ClusterTopology(ClusterSpec spec, IReadOnlyList<ZoneNetwork> zones, IReadOnlyList<InstanceSlot> slots)
+    private ClusterTopology(ClusterSpec spec, IReadOnlyList<ZoneNetwork> zones, IReadOnlyList<InstanceSlot> slots,
+        NodeGroup? nodeGroup)
     {
         Spec = spec;
         Zones = zones;
         Slots = slots;
+        NodeGroup = nodeGroup;
     }
 
     public ClusterSpec Spec { get; }
     public IReadOnlyList<ZoneNetwork> Zones { get; }
+    /// <summary>The slots: one fixed place per instance. Nodes of an Auto Scaling group have none (<see cref="NodeGroup"/>).</summary>
     public IReadOnlyList<InstanceSlot> Slots { get; }
+
+    /// <summary>The nodes as an Auto Scaling group (AWS, <c>nodes.autoScaling: true</c>); null when nodes have slots.</summary>
+    public NodeGroup? NodeGroup { get; }
+
+    /// <summary>Every role an instance of the cluster can have, slots and group alike.</summary>
+    public IEnumerable<InstanceRole> Roles =>
+        Slots.Select(s => s.Role).Concat(NodeGroup is null ? [] : [InstanceRole.Node]).Distinct();
 
     public Cidr VpcCidr => Cidr.Parse(Spec.Network.VpcCidr);
 
@@ -71,8 +81,14 @@ public sealed class ClusterTopology
         AddSlots(slots, zones, InstanceRole.Bastion, spec.Bastion, isPublic: true, BastionOffset, fixedIp: true);
         AddSlots(slots, zones, InstanceRole.Etcd, spec.Etcd, isPublic: false, EtcdOffset, fixedIp: true);
         AddSlots(slots, zones, InstanceRole.Controller, spec.Controllers, isPublic: false, ControllerOffset, fixedIp: true);
-        AddSlots(slots, zones, InstanceRole.Node, spec.Nodes, isPublic: false, NodeOffset, fixedIp: true);
-        return new ClusterTopology(spec, zones, slots);
+        // An Auto Scaling group launches into its subnets wherever it likes: its nodes have no slot, no fixed address,
+        // and are named after their verified instance id.
+        var inGroup = spec.Nodes.AutoScaling && spec.Provider == ProviderKind.Aws;
+        if (!inGroup) AddSlots(slots, zones, InstanceRole.Node, spec.Nodes, isPublic: false, NodeOffset, fixedIp: true);
+        var group = inGroup && spec.Nodes.Count > 0
+            ? new NodeGroup(zones, spec.Nodes.Count, spec.Nodes.Min, spec.Nodes.Max, spec.Nodes.InstanceType, spec.Nodes.RootVolumeSizeGiB)
+            : null;
+        return new ClusterTopology(spec, zones, slots, group);
     }
 
     private static void AddSlots(List<InstanceSlot> slots, IReadOnlyList<ZoneNetwork> zones, InstanceRole role,

@@ -26,6 +26,12 @@ public static class UserDataRenderer
         Assign(header, "KUBES_ROLE", settings.Role.TagValue());
         Assign(header, "KUBES_SLOT", settings.Slot.ToString(CultureInfo.InvariantCulture));
         Assign(header, "KUBES_JOIN_TOKEN", settings.JoinToken);
+        if (settings.StsEndpoint.Length > 0)
+        {
+            header.Append("# No join token: the nodes of an Auto Scaling group share this user-data and prove who they are through STS.\n");
+            Assign(header, "KUBES_STS_ENDPOINT", settings.StsEndpoint);
+            Assign(header, "KUBES_STS_REGION", settings.StsRegion);
+        }
         Assign(header, "KUBES_AGENT_URL", settings.AgentUrl);
         Assign(header, "KUBES_AGENT_SHA256", settings.AgentSha256);
         Assign(header, "KUBES_CHANNEL", settings.Channel == AgentChannel.Grpc ? "grpc" : "s3");
@@ -56,6 +62,7 @@ public static class UserDataRenderer
         foreach (var (field, value) in new[]
                  {
                      ("cluster", settings.Cluster), ("joinToken", settings.JoinToken), ("agentUrl", settings.AgentUrl),
+                     ("stsEndpoint", settings.StsEndpoint), ("stsRegion", settings.StsRegion),
                      ("agentSha256", settings.AgentSha256), ("coordinatorUrl", settings.CoordinatorUrl),
                      ("coordinatorCaSha256", settings.CoordinatorCaSha256), ("coordinatorCa", settings.CoordinatorCa),
                      ("mailboxBucket", settings.MailboxBucket), ("mailboxPrefix", settings.MailboxPrefix),
@@ -66,9 +73,20 @@ public static class UserDataRenderer
             RefuseControlCharacters(field, value);
         }
 
-        if (string.IsNullOrEmpty(settings.Cluster) || string.IsNullOrEmpty(settings.JoinToken) || string.IsNullOrEmpty(settings.AgentUrl))
+        if (string.IsNullOrEmpty(settings.Cluster) || string.IsNullOrEmpty(settings.AgentUrl))
         {
-            throw new ArgumentException("user-data needs the cluster name, a join token and the agent's URL");
+            throw new ArgumentException("user-data needs the cluster name and the agent's URL");
+        }
+
+        if (string.IsNullOrEmpty(settings.JoinToken) == string.IsNullOrEmpty(settings.StsEndpoint))
+        {
+            throw new ArgumentException("user-data needs exactly one identity proof: a join token, or the STS endpoint of an Auto Scaling group");
+        }
+
+        if (settings.StsEndpoint.Length > 0
+            && (!Uri.TryCreate(settings.StsEndpoint, UriKind.Absolute, out var sts) || sts.Scheme is not ("https" or "http") || settings.StsRegion.Length == 0))
+        {
+            throw new ArgumentException($"stsEndpoint '{settings.StsEndpoint}' must be an absolute http(s) URL, with stsRegion set");
         }
 
         if (settings.AgentSha256.Length != 64 || !settings.AgentSha256.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))

@@ -9,8 +9,12 @@ public sealed record UserDataSettings
     public required string Cluster { get; init; }
     public required InstanceRole Role { get; init; }
     public required int Slot { get; init; }
-    /// <summary>Single-use and expiring; the coordinator keeps only its hash.</summary>
+    /// <summary>Single-use and expiring; the coordinator keeps only its hash. Empty in the shared user-data of an Auto
+    /// Scaling group, whose nodes prove themselves through <see cref="StsEndpoint"/> instead.</summary>
     public required string JoinToken { get; init; }
+    /// <summary>Where the agent's signed GetCallerIdentity proof is addressed (the coordinator's own STS); empty with a token.</summary>
+    public string StsEndpoint { get; init; } = "";
+    public string StsRegion { get; init; } = "";
     /// <summary>A presigned URL of the kubes-agent binary.</summary>
     public required string AgentUrl { get; init; }
     /// <summary>Lower-case hex SHA-256 of the agent binary; the script refuses anything else.</summary>

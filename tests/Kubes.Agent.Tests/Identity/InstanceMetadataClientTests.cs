@@ -29,6 +29,9 @@ public sealed class InstanceMetadataClientTests
             "/latest/meta-data/instance-id" => Text(instanceId),
             "/latest/meta-data/local-ipv4" => Text(ip),
             "/latest/meta-data/placement/availability-zone" => Text(zone),
+            "/latest/meta-data/iam/security-credentials/" => Text("kubes-demo-node\n"),
+            "/latest/meta-data/iam/security-credentials/kubes-demo-node" => Text(
+                "{\"Code\":\"Success\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"ASIAEXAMPLE\",\"SecretAccessKey\":\"secret\",\"Token\":\"session-token\"}"),
             _ => (404, Array.Empty<byte>()),
         });
     });
@@ -46,6 +49,45 @@ public sealed class InstanceMetadataClientTests
         Assert.Equal((Kubes.Protos.V1.Role.Etcd, 1, "t", "demo"), (identity.Role, identity.Slot, identity.JoinToken, identity.Cluster));
         Assert.Equal("PUT /latest/api/token", imds.Requests[0]);
         Assert.Single(imds.Requests, r => r.Contains("api/token"));
+    }
+
+    [Fact]
+    public async Task Without_a_join_token_the_identity_carries_a_GetCallerIdentity_signed_with_the_instance_profile()
+    {
+        await using var imds = Imds("i-0123456789", "127.0.0.9", "us-east-1b");
+        var config = new AgentConfig
+        {
+            Cluster = "demo", Role = "node", StsEndpoint = "https://sts.us-east-1.amazonaws.com/", StsRegion = "us-east-1",
+        };
+        var clock = new FixedClock(new DateTimeOffset(2026, 11, 30, 1, 2, 3, TimeSpan.Zero));
+        var source = new InstanceIdentitySource(config, new InstanceMetadataClient(new HttpClient { BaseAddress = imds.BaseAddress }), clock);
+
+        var proof = (await source.ReadAsync(CancellationToken.None)).CallerIdentity;
+
+        Assert.Equal("https://sts.us-east-1.amazonaws.com/", proof.Url);
+        Assert.Equal("Action=GetCallerIdentity&Version=2011-06-15", proof.Body.ToStringUtf8());
+        var headers = proof.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value);
+        Assert.Equal(("demo", "20261130T010203Z", "session-token"),
+            (headers["x-kubes-cluster"], headers["x-amz-date"], headers["x-amz-security-token"]));
+        Assert.StartsWith("AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/20261130/us-east-1/sts/aws4_request, SignedHeaders=", headers["authorization"]);
+        Assert.Contains(";host;", headers["authorization"]);
+        Assert.Contains(";x-kubes-cluster,", headers["authorization"]);
+    }
+
+    [Fact]
+    public async Task With_a_join_token_no_credentials_are_read_and_no_proof_is_made()
+    {
+        await using var imds = Imds("i-0123456789", "127.0.0.9", "us-east-1b");
+        var config = new AgentConfig
+        {
+            Cluster = "demo", Role = "etcd", JoinToken = "t", StsEndpoint = "https://sts.us-east-1.amazonaws.com/", StsRegion = "us-east-1",
+        };
+        var source = new InstanceIdentitySource(config, new InstanceMetadataClient(new HttpClient { BaseAddress = imds.BaseAddress }));
+
+        var identity = await source.ReadAsync(CancellationToken.None);
+
+        Assert.Null(identity.CallerIdentity);
+        Assert.DoesNotContain(imds.Requests, r => r.Contains("security-credentials"));
     }
 
     [Fact]

@@ -44,12 +44,11 @@ public sealed class AwsBootedEtcdTests : IDisposable
 
         // The bridge first: the emulator listens on its address, which both this process and the namespaces reach.
         var endpoint = new Uri($"http://{bridge}:{port}/");
-        using var bootEc2 = new Amazon.EC2.AmazonEC2Client(new Amazon.Runtime.BasicAWSCredentials(MotoServer.AccessKeyId, MotoServer.SecretAccessKey),
-            new Amazon.EC2.AmazonEC2Config { ServiceURL = endpoint.ToString(), AuthenticationRegion = MotoServer.Region });
-        await using var booter = await Ec2InstanceBooter.StartAsync(bootEc2,
+        using var emulator = EmulatorClients.At(endpoint);
+        await using var booter = await Ec2InstanceBooter.StartAsync(emulator.Ec2,
             new Ec2BootOptions(spec.Name, Path.Join(_folder.Path, "booted"), vpc)
             {
-                Credentials = new InstanceProfileCredentials($"kubes-{spec.Name}-instance", MotoServer.AccessKeyId, MotoServer.SecretAccessKey),
+                InstanceProfiles = emulator.InstanceProfiles,
                 StopGrace = TimeSpan.FromSeconds(3),
             });
         await using var moto = await MotoServer.StartOnAsync(bridge.ToString(), port);
@@ -72,14 +71,14 @@ public sealed class AwsBootedEtcdTests : IDisposable
 
         var controller = booted.Single(b => b.Slot == "controller-0");
         var pki = Path.Join(controller.RootFolder, "etc", "kubes", "pki");
-        var health = await EtcdCtl.RunAsync($"--endpoints=https://{session.Topology.FindSlot(Topology.InstanceRole.Etcd, 0)!.PrivateIp}:2379",
+        var health = await EtcdCtl.RunAsync($"--endpoints=https://{session.Topology.FindSlot(Kubes.Controller.Topology.InstanceRole.Etcd, 0)!.PrivateIp}:2379",
             $"--cacert={pki}/apiserver-etcd-client-ca.crt", $"--cert={pki}/apiserver-etcd-client.crt",
             $"--key={pki}/apiserver-etcd-client.key", "endpoint", "health", "--cluster");
         Assert.True(health.ExitCode == 0, health.Output);
         Assert.Equal(3, health.Output.Split('\n').Count(l => l.Contains("is healthy")));
     }
 
-    private static string ConsoleLogs(IEnumerable<LocalInstance> instances) => string.Join("\n", instances.Select(i =>
+    internal static string ConsoleLogs(IEnumerable<LocalInstance> instances) => string.Join("\n", instances.Select(i =>
         $"--- {i.Slot}\n" + (File.Exists(i.ConsoleLogPath) ? string.Join("\n", File.ReadLines(i.ConsoleLogPath).TakeLast(15)) : "(no console log)") +
         (File.Exists(Path.Join(i.RootFolder, "var", "log", "kubes-agent.log"))
             ? "\n" + string.Join("\n", File.ReadLines(Path.Join(i.RootFolder, "var", "log", "kubes-agent.log")).TakeLast(15))

@@ -51,7 +51,7 @@ public sealed class LocalClusterTests : IDisposable
     }
 
     private string EtcdEndpoint(int slot) =>
-        $"https://{Topology.ClusterTopology.From(_cluster).SlotsOf(Topology.InstanceRole.Etcd).ElementAt(slot).PrivateIp}:2379";
+        $"https://{Kubes.Controller.Topology.ClusterTopology.From(_cluster).SlotsOf(Kubes.Controller.Topology.InstanceRole.Etcd).ElementAt(slot).PrivateIp}:2379";
 
     [Fact]
     public async Task Up_forms_a_tls_etcd_cluster_that_refuses_clients_without_a_certificate_and_destroy_removes_everything()
@@ -144,7 +144,7 @@ public sealed class LocalClusterTests : IDisposable
     public async Task Agents_left_without_a_coordinator_for_30_s_before_any_join_wait_and_converge()
     {
         var launch = KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "0");
-        var slots = Topology.ClusterTopology.From(_cluster).Slots.Select(s => s.Name).ToList();
+        var slots = global::Kubes.Controller.Topology.ClusterTopology.From(_cluster).Slots.Select(s => s.Name).ToList();
         // Every instance has read its metadata at boot (the local coordinator serves it too); no agent has joined.
         await WaitUntilAsync(() => slots.All(slot => BootstrapLog(slot).Contains(" kubes-bootstrap: instance i-", StringComparison.Ordinal)),
             "every instance's user-data reads its metadata");

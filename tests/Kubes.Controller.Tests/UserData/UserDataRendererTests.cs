@@ -28,6 +28,21 @@ public sealed class UserDataRendererTests
     [Fact]
     public void The_rendered_script_is_the_golden_file() => AssertGolden("bootstrap-etcd-0.sh", UserDataRenderer.Render(Etcd0()));
 
+    /// <summary>The shared user-data of an Auto Scaling group: no token, the STS endpoint the nodes sign their proof for.</summary>
+    [Fact]
+    public void The_group_script_carries_no_token_and_is_the_golden_file() =>
+        AssertGolden("bootstrap-node-group.sh", UserDataRenderer.Render(Etcd0() with
+        {
+            Role = InstanceRole.Node, JoinToken = "", StsEndpoint = "https://sts.us-east-1.amazonaws.com/", StsRegion = "us-east-1",
+        }));
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("jt_0123456789abcdef", "https://sts.us-east-1.amazonaws.com/")]
+    public void User_data_has_exactly_one_identity_proof(string token, string sts) =>
+        Assert.Contains("exactly one identity proof", Assert.Throws<ArgumentException>(
+            () => UserDataRenderer.Render(Etcd0() with { JoinToken = token, StsEndpoint = sts, StsRegion = "us-east-1" })).Message);
+
     [Fact]
     public void Every_value_reaches_bash_exactly_as_given()
     {

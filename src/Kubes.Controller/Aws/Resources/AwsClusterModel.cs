@@ -79,7 +79,7 @@ public static class AwsClusterModel
             resources.Add(new SecurityGroupRulesResource(SecurityGroupRules.Rules(group), group, rules));
         }
 
-        var roles = topology.Slots.Select(s => s.Role).Distinct().ToList();
+        var roles = topology.Roles.ToList();
         foreach (var role in roles)
         {
             resources.Add(new IamRoleResource(Role(role), IamName(cluster, role), IamPath(cluster),
@@ -92,7 +92,6 @@ public static class AwsClusterModel
         var controllerInstances = new List<ResourceKey>();
         foreach (var slot in topology.Slots)
         {
-            if (slot.Role == InstanceRole.Node && spec.Nodes.AutoScaling) continue;
             var instance = Instance(slot);
             var after = new List<ResourceKey>();
             // etcd members come first: controllers need a quorum to start, and NAT before anything private
@@ -110,13 +109,14 @@ public static class AwsClusterModel
             if (slot.Role == InstanceRole.Controller) controllerInstances.Add(instance);
         }
 
-        if (spec.Nodes.AutoScaling && topology.SlotsOf(InstanceRole.Node).FirstOrDefault() is { } prototype)
+        if (topology.NodeGroup is { } nodeGroup)
         {
-            resources.Add(new LaunchTemplateResource(NodeLaunchTemplate, $"{cluster}-node", prototype,
+            resources.Add(new LaunchTemplateResource(NodeLaunchTemplate, $"{cluster}-node", nodeGroup.Prototype,
                 SecurityGroupRules.Group(InstanceRole.Node), Profile(InstanceRole.Node), OwnedTags(NodeLaunchTemplate)));
             resources.Add(new AutoScalingGroupResource(NodeGroup, $"{cluster}-node", NodeLaunchTemplate,
-                [.. topology.Zones.Select(z => Subnet(z, false))], spec.Nodes.Min, spec.Nodes.Max, spec.Nodes.Count,
-                OwnedTags(NodeGroup)));
+                [.. topology.Zones.Select(z => Subnet(z, false))], nodeGroup.Min, nodeGroup.Max, nodeGroup.Desired,
+                // The role propagates to every instance the group launches: the registrar checks it.
+                new Dictionary<string, string>(OwnedTags(NodeGroup)) { [ClusterTags.Role] = InstanceRole.Node.TagValue() }));
         }
 
         resources.Add(new LoadBalancerResource(ApiLoadBalancer, LoadBalancerName(cluster), Internal: true,

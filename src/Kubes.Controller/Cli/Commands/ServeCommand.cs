@@ -95,6 +95,7 @@ public static class ServeCommand
             ServingCertificate = certificate,
             PollInterval = poll,
             RoleConfigs = new TopologyRoleConfigSource(session.Topology, new RoleArtifacts(loaded.Mirror, urls).For),
+            CallerIdentity = SessionCallerIdentity.For(session),
             Loggers = loggers,
         }, cancellationToken);
 

@@ -41,12 +41,6 @@ public static class UpCommand
                 await stderr.WriteLineAsync($"error: --wait-minutes {parse.GetValue(wait)} is out of range (0 to 1440).");
                 return ExitCodes.BadInput;
             }
-            if (spec.Nodes.AutoScaling && spec.Provider == ProviderKind.Aws)
-            {
-                await stderr.WriteLineAsync("error: spec.nodes.autoScaling: Auto Scaling nodes cannot join yet (they share one user-data, " +
-                                            "and the per-instance STS proof is not built); set it to false. Nothing was changed.");
-                return ExitCodes.BadInput;
-            }
             // The local provider changes only this machine; a cloud needs consent.
             if (spec.Provider == ProviderKind.Aws &&
                 !await Confirmation.ConfirmAsync(parse.GetValue(yes), $"This creates or changes AWS resources of cluster {spec.Name}.",

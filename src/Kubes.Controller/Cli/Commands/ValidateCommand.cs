@@ -44,7 +44,7 @@ public static class ValidateCommand
             }
             var spec = result.Spec;
             var summary = $"{result.SourceName}: valid (cluster {spec.Name}, provider {spec.Provider.ToSpecName()}, "
-                + $"{ClusterTopology.From(spec).Slots.Count} instances)";
+                + $"{InstanceCount(ClusterTopology.From(spec))} instances)";
             await (format == OutputFormat.Json ? stderr : stdout).WriteLineAsync(summary);
             return ExitCodes.Ok;
         });
@@ -66,4 +66,6 @@ public static class ValidateCommand
             text.Append(where.PadRight(whereWidth)).Append("  ").Append(field.PadRight(fieldWidth)).Append("  ").Append(message).Append('\n');
         return text.ToString();
     }
+
+    private static int InstanceCount(ClusterTopology topology) => topology.Slots.Count + (topology.NodeGroup?.Desired ?? 0);
 }

@@ -34,6 +34,12 @@ public static class PlanTableRenderer
                 Text(slot.DataVolumeGiB > 0 ? $"{slot.DataVolumeGiB} GiB at /data" : "-"));
         }
         console.Write(slots);
+        if (plan.NodeGroup is { } group)
+        {
+            console.WriteLine($"Nodes: an Auto Scaling group of {group.Desired} (min {group.Min}, max {group.Max}) {group.InstanceType}, " +
+                              $"{group.RootVolumeGiB} GiB root, in {string.Join(", ", group.Subnets)}; each node is named by its instance id " +
+                              "(verified through STS) and has the address its subnet assigns.");
+        }
 
         var authorities = new Table().Border(TableBorder.Simple).AddColumns("CA", "Subject", "Key", "Usages", "Days");
         foreach (var ca in plan.Authorities)

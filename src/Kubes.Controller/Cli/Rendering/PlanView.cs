@@ -19,6 +19,9 @@ public sealed record PlanView(
     IReadOnlyList<AuthorityView> Authorities,
     ServiceAccountKeyView ServiceAccountKey)
 {
+    /// <summary>The nodes as an Auto Scaling group, which have no slots; null when nodes have slots.</summary>
+    public NodeGroupView? NodeGroup { get; init; }
+
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -37,7 +40,10 @@ public sealed record PlanView(
             [.. topology.Slots.Select(SlotView.From)],
             CertificateViews.From(topology, new IssuancePolicy(topology)),
             CertificateViews.Authorities(topology.Spec),
-            CertificateViews.ServiceAccountKey(topology.Spec));
+            CertificateViews.ServiceAccountKey(topology.Spec))
+        {
+            NodeGroup = topology.NodeGroup is { } group ? NodeGroupView.From(group) : null,
+        };
 }
 
 public sealed record PlanSummary(int Create, int Update, int Delete, int Unchanged);
@@ -62,6 +68,15 @@ public sealed record SlotView(string Slot, string Role, int Index, string Zone, 
     public static SlotView From(InstanceSlot slot) => new(slot.Name, slot.Role.TagValue(), slot.Index, slot.Zone.Zone,
         slot.Public ? slot.Zone.PublicSubnet.ToString() : slot.Zone.PrivateSubnet.ToString(), slot.PrivateIp?.ToString(),
         slot.InstanceType, slot.RootVolumeSizeGiB, slot.DataVolumeSizeGiB);
+}
+
+/// <summary>An Auto Scaling group of nodes: how many, where, and that each node's name and address come from the instance.</summary>
+public sealed record NodeGroupView(string Role, int Desired, int Min, int Max, IReadOnlyList<string> Zones,
+    IReadOnlyList<string> Subnets, string InstanceType, int RootVolumeGiB, string NodeName, string PrivateIp)
+{
+    public static NodeGroupView From(NodeGroup group) => new(InstanceRole.Node.TagValue(), group.Desired, group.Min, group.Max,
+        [.. group.Zones.Select(z => z.Zone)], [.. group.Zones.Select(z => z.PrivateSubnet.ToString())], group.InstanceType,
+        group.RootVolumeSizeGiB, "the instance id, verified through STS", "assigned by the subnet");
 }
 
 /// <param name="ListenAddress">

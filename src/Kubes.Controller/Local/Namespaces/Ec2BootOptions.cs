@@ -13,9 +13,9 @@ public sealed record Ec2BootOptions(string Cluster, string StateFolder, Cidr Vpc
 
     public int MetadataPort { get; init; } = LocalMetadataService.DefaultPort;
 
-    /// <summary>What the metadata service hands out as the instance profile's credentials (iam/security-credentials),
-    /// as EC2 does for an instance with a role; null serves none.</summary>
-    public InstanceProfileCredentials? Credentials { get; init; }
+    /// <summary>Where each instance's own instance-profile credentials come from (iam/security-credentials), as EC2 serves
+    /// them to an instance with a profile; null serves none.</summary>
+    public AssumedRoleCredentials? InstanceProfiles { get; init; }
 
     /// <summary>How long an instance's processes get after SIGTERM before SIGKILL.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);

@@ -26,16 +26,18 @@ public sealed class Ec2InstanceBooter : IAsyncDisposable
     private readonly NamespaceNetwork _network;
     private readonly InstanceMetadataEndpoint _metadata;
     private readonly ConcurrentDictionary<IPAddress, LocalInstance> _booted;
+    private readonly ConcurrentDictionary<string, string> _profiles;
     private readonly ILogger _log;
 
     private Ec2InstanceBooter(IAmazonEC2 ec2, Ec2BootOptions options, NamespaceNetwork network, InstanceMetadataEndpoint metadata,
-        ConcurrentDictionary<IPAddress, LocalInstance> booted, ILogger log)
+        ConcurrentDictionary<IPAddress, LocalInstance> booted, ConcurrentDictionary<string, string> profiles, ILogger log)
     {
         _ec2 = ec2;
         _options = options;
         _network = network;
         _metadata = metadata;
         _booted = booted;
+        _profiles = profiles;
         _log = log;
     }
 
@@ -62,11 +64,15 @@ public sealed class Ec2InstanceBooter : IAsyncDisposable
         try
         {
             var booted = new ConcurrentDictionary<IPAddress, LocalInstance>();
+            var profiles = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
             var metadata = await InstanceMetadataEndpoint.StartAsync(
                 new IPEndPoint(network.BridgeAddress, options.MetadataPort),
                 source => source is not null && booted.TryGetValue(source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source, out var i) ? i : null,
-                $"instance metadata of VPC {options.Vpc}", TimeProvider.System, loggers, cancellationToken, options.Credentials);
-            return new Ec2InstanceBooter(ec2, options, network, metadata, booted, loggers.CreateLogger<Ec2InstanceBooter>());
+                $"instance metadata of VPC {options.Vpc}", TimeProvider.System, loggers, cancellationToken,
+                options.InstanceProfiles is { } roles
+                    ? (instance, ct) => roles.ForAsync(instance.InstanceId, profiles.GetValueOrDefault(instance.InstanceId), ct)
+                    : null);
+            return new Ec2InstanceBooter(ec2, options, network, metadata, booted, profiles, loggers.CreateLogger<Ec2InstanceBooter>());
         }
         catch
         {
@@ -120,6 +126,7 @@ public sealed class Ec2InstanceBooter : IAsyncDisposable
         var encoded = attribute.InstanceAttribute?.UserData;
         var userData = string.IsNullOrEmpty(encoded) ? "" : Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
         var tags = TagsOf(described);
+        if (await InstanceProfileOfAsync(described, tags, cancellationToken) is { } profile) _profiles[instanceId] = profile;
 
         var instance = new LocalInstance
         {
@@ -170,6 +177,23 @@ public sealed class Ec2InstanceBooter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The instance profile EC2 launched the instance with: the one it reports, else that of the launch template it came
+    /// from (an Auto Scaling group's instances in the emulator report none, though on AWS they carry the template's).
+    /// </summary>
+    private async Task<string?> InstanceProfileOfAsync(Instance instance, IReadOnlyDictionary<string, string> tags,
+        CancellationToken cancellationToken)
+    {
+        if (instance.IamInstanceProfile?.Arn is { Length: > 0 } arn) return arn;
+        if (!tags.TryGetValue("aws:ec2launchtemplate:id", out var template)) return null;
+        var versions = await _ec2.DescribeLaunchTemplateVersionsAsync(new DescribeLaunchTemplateVersionsRequest
+        {
+            LaunchTemplateId = template,
+            Versions = [tags.GetValueOrDefault("aws:ec2launchtemplate:version", "$Latest")],
+        }, cancellationToken);
+        return versions.LaunchTemplateVersions?.FirstOrDefault()?.LaunchTemplateData?.IamInstanceProfile?.Arn;
+    }
+
     private static Dictionary<string, string> TagsOf(Instance instance) =>
         (instance.Tags ?? []).Where(t => t.Key is not null).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Last().Value ?? "");
 
@@ -179,5 +203,7 @@ public sealed class Ec2InstanceBooter : IAsyncDisposable
         await _network.RemoveAsync(instance.InstanceId, instance.Address, cancellationToken);
         if (Directory.Exists(instance.RootFolder)) Directory.Delete(instance.RootFolder, recursive: true);
         _booted.TryRemove(instance.Address, out _);
+        _profiles.TryRemove(instance.InstanceId, out _);
+        _options.InstanceProfiles?.Forget(instance.InstanceId);
     }
 }
