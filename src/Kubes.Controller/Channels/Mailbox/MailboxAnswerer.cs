@@ -103,13 +103,12 @@ public sealed class MailboxAnswerer
 
         try
         {
-            var request = await _store.GetAsync(key, cancellationToken);
-            if (request is null)
+            var response = await ReadAndAnswerAsync(key, instanceId, requestId, cancellationToken);
+            if (response is null)
             {
                 await _store.DeleteAsync(claimKey, cancellationToken);
                 return false;
             }
-            var response = await AnswerAsync(request.Content, instanceId, requestId, cancellationToken);
             var written = await _store.PutIfAbsentAsync(responseKey, response.ToByteArray(), cancellationToken);
             await CleanUpAsync(key, claimKey, cancellationToken);
             return written;
@@ -121,6 +120,23 @@ public sealed class MailboxAnswerer
             await _store.DeleteAsync(claimKey, CancellationToken.None);
             return false;
         }
+    }
+
+    /// <summary>The answer to the request at <paramref name="key"/>, or null when it is gone.</summary>
+    private async Task<MailboxResponse?> ReadAndAnswerAsync(string key, string instanceId, string requestId,
+        CancellationToken cancellationToken)
+    {
+        StoredObject? request;
+        try
+        {
+            request = await _store.GetAsync(key, RegistrarLimits.MaxRequestBytes, cancellationToken);
+        }
+        catch (StateObjectTooLargeException tooLarge)
+        {
+            return Refused(instanceId, requestId, new RegistrationRefusedException(StatusCode.InvalidArgument,
+                $"the mailbox request is {tooLarge.Size} bytes (not read); at most {tooLarge.MaxBytes} are accepted"));
+        }
+        return request is null ? null : await AnswerAsync(request.Content, instanceId, requestId, cancellationToken);
     }
 
     private async Task<MailboxResponse> AnswerAsync(byte[] content, string instanceId, string requestId,
@@ -135,10 +151,7 @@ public sealed class MailboxAnswerer
         }
         catch (RegistrationRefusedException refusal)
         {
-            _logger.LogWarning("Refused mailbox request {InstanceId}/{RequestId}: {Code}: {Reason}",
-                instanceId, requestId, refusal.Code, refusal.Message);
-            response.Error = ErrorOf(refusal);
-            return response;
+            return Refused(instanceId, requestId, refusal);
         }
         try
         {
@@ -163,16 +176,18 @@ public sealed class MailboxAnswerer
         return response;
     }
 
+    private MailboxResponse Refused(string instanceId, string requestId, RegistrationRefusedException refusal)
+    {
+        _logger.LogWarning("Refused mailbox request {InstanceId}/{RequestId}: {Code}: {Reason}",
+            instanceId, requestId, refusal.Code, refusal.Message);
+        return new MailboxResponse { RequestId = requestId, Error = ErrorOf(refusal) };
+    }
+
     private static MailboxError ErrorOf(RegistrationRefusedException refusal) =>
         new() { Code = refusal.Code.ToString(), Message = refusal.Message };
 
     private static MailboxRequest Parse(byte[] content, string requestId)
     {
-        if (content.Length > RegistrarLimits.MaxRequestBytes)
-        {
-            throw new RegistrationRefusedException(StatusCode.InvalidArgument,
-                $"the mailbox request is {content.Length} bytes; at most {RegistrarLimits.MaxRequestBytes} are accepted");
-        }
         MailboxRequest request;
         try
         {

@@ -64,6 +64,27 @@ public sealed class MailboxAnswererTests : IDisposable
     }
 
     [Fact]
+    public async Task A_multi_gigabyte_request_is_refused_by_its_size_without_being_read()
+    {
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var key = MailboxKeys.Request(agent.InstanceId, "huge");
+        await _world.Store.PutAsync(key, new byte[] { 1 });
+        // Sparse: 3 GiB on paper, no blocks on disk. Read whole, it could not even fit in one array.
+        var size = 3L << 30;
+        await using (var file = new FileStream(Path.Combine(_folder.Path, key), FileMode.Open, FileAccess.Write))
+        {
+            file.SetLength(size);
+        }
+
+        Assert.Equal(1, await _answerer.AnswerPendingAsync());
+        var stored = await _world.Store.GetAsync(MailboxKeys.Response(agent.InstanceId, "huge"));
+        var response = MailboxResponse.Parser.ParseFrom(stored!.Content);
+        Assert.Equal("InvalidArgument", response.Error.Code);
+        Assert.Contains($"{size} bytes (not read)", response.Error.Message);
+        Assert.Empty(await _world.Store.ListAsync(MailboxKeys.RequestsFolder));
+    }
+
+    [Fact]
     public async Task A_request_id_that_differs_from_the_object_name_is_refused()
     {
         var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
