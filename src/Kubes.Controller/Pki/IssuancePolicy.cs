@@ -12,7 +12,7 @@ namespace Kubes.Controller.Pki;
 public sealed class IssuancePolicy
 {
     public const string AdminCommonName = "kubes-admin";
-    public const string CoordinatorCommonName = "kubes-coordinator";
+    public const string CoordinatorCommonName = Kubes.Protos.CoordinatorIdentity.CommonName;
 
     /// <summary>The in-cluster names of the kubernetes service, which every apiserver certificate must carry.</summary>
     public static readonly IReadOnlyList<string> KubernetesServiceNames =
