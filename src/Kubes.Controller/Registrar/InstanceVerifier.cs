@@ -6,7 +6,8 @@ namespace Kubes.Controller.Registrar;
 /// <summary>
 /// Proves an instance is what it claims: it exists and runs, is tagged for this cluster with the
 /// claimed role and slot, the cluster has that slot, and, when the channel knows the peer, the
-/// request comes from the instance's own private address.
+/// request comes from the instance's own private address. It also finds the slot's data volume, so the
+/// agent is told which device is its own.
 /// </summary>
 public sealed class InstanceVerifier
 {
@@ -63,7 +64,21 @@ public sealed class InstanceVerifier
             throw Refuse(StatusCode.PermissionDenied,
                 $"the request for instance {instanceId} came from {peer.Address}, not from its private address {instance.PrivateIp}");
         }
-        return new VerifiedInstance(Cluster, instance.InstanceId, slot, instance.PrivateIp);
+        return new VerifiedInstance(Cluster, instance.InstanceId, slot, instance.PrivateIp,
+            slot.HasDataVolume ? await DataVolumeOfAsync(slot, cancellationToken) : null);
+    }
+
+    private async Task<string?> DataVolumeOfAsync(InstanceSlot slot, CancellationToken cancellationToken)
+    {
+        var volumes = await _directory.FindDataVolumesAsync(Cluster, slot.Name, cancellationToken);
+        return volumes.Count switch
+        {
+            0 => null,
+            1 => volumes[0],
+            _ => throw Refuse(StatusCode.FailedPrecondition,
+                $"slot {slot.Name} has {volumes.Count} data volumes tagged {InstanceTags.Cluster}={Cluster} " +
+                $"{InstanceTags.Slot}={slot.Name} ({string.Join(", ", volumes)}); keep the one with the data, delete the others"),
+        };
     }
 
     private static string? TagOf(InstanceRecord instance, string key) => instance.Tags.GetValueOrDefault(key);

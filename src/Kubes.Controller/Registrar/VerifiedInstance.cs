@@ -8,7 +8,9 @@ namespace Kubes.Controller.Registrar;
 /// and (on gRPC) it is the one talking. Everything a certificate may name comes from here.
 /// </summary>
 /// <param name="PrivateIp">The address the instance directory reports (not the agent's claim).</param>
-public sealed record VerifiedInstance(string Cluster, string InstanceId, InstanceSlot Slot, IPAddress PrivateIp)
+/// <param name="DataVolumeId">The slot's data volume (vol-…) as the cloud tags it; null where there is none (local provider).</param>
+public sealed record VerifiedInstance(string Cluster, string InstanceId, InstanceSlot Slot, IPAddress PrivateIp,
+    string? DataVolumeId = null)
 {
     public InstanceRole Role => Slot.Role;
     public string Name => Slot.Name;

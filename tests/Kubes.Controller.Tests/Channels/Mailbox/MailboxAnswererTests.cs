@@ -220,5 +220,8 @@ public sealed class MailboxAnswererTests : IDisposable
             Interlocked.Increment(ref _calls) == 1
                 ? throw new HttpRequestException("RequestLimitExceeded")
                 : inner.FindAsync(instanceId, cancellationToken);
+
+        public Task<IReadOnlyList<string>> FindDataVolumesAsync(string cluster, string slotName,
+            CancellationToken cancellationToken = default) => inner.FindDataVolumesAsync(cluster, slotName, cancellationToken);
     }
 }
