@@ -119,6 +119,29 @@ public sealed class MailboxAnswererTests : IDisposable
     }
 
     [Fact]
+    public async Task An_answer_left_unread_is_removed_once_its_lifetime_is_over_and_a_fresh_one_is_kept()
+    {
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "died"), JoinRequestBytes(agent, "died"));
+        Assert.Equal(1, await _answerer.AnswerPendingAsync());
+        var unread = MailboxKeys.Response(agent.InstanceId, "died");
+        var answer = MailboxResponse.Parser.ParseFrom((await _world.Store.GetAsync(unread))!.Content);
+        Assert.Equal(_world.Clock.GetUtcNow(), answer.AnsweredAt.ToDateTimeOffset());
+
+        _world.Clock.Advance(MailboxAnswerer.UnreadAnswerLifetime - TimeSpan.FromSeconds(1));
+        await _answerer.AnswerPendingAsync();
+        Assert.Equal([unread], await _world.Store.ListAsync(MailboxKeys.ResponsesFolder));
+
+        _world.Clock.Advance(TimeSpan.FromSeconds(1));
+        await _answerer.AnswerPendingAsync();
+        Assert.Equal([unread], await _world.Store.ListAsync(MailboxKeys.ResponsesFolder)); // swept a second ago
+
+        _world.Clock.Advance(MailboxAnswerer.UnreadAnswerSweep);
+        await _answerer.AnswerPendingAsync();
+        Assert.Empty(await _world.Store.ListAsync(MailboxKeys.ResponsesFolder));
+    }
+
+    [Fact]
     public async Task Two_answerers_at_once_answer_every_request_exactly_once()
     {
         var other = new MailboxAnswerer(new FolderStateStore(_folder.Path), _world.Registrar, time: _world.Clock);
