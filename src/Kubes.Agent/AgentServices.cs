@@ -81,6 +81,7 @@ public static class AgentServices
 
         var mailbox = config.Mailbox!;
         return new S3MailboxChannel(S3MailboxChannel.CreateClient(mailbox), mailbox,
-            services.GetRequiredService<TimeProvider>(), MailboxTiming.Default);
+            services.GetRequiredService<TimeProvider>(), MailboxTiming.Default,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger<S3MailboxChannel>());
     }
 }

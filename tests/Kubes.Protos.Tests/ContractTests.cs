@@ -17,7 +17,7 @@ public sealed class ContractTests
     [InlineData("kubes.v1.IssuedCertificate", "identity:1 certificate_pem:2 ca_pem:3 not_after:4")]
     [InlineData("kubes.v1.AgentReport", "phase:1 step:2 health:3 error:4 at:5")]
     [InlineData("kubes.v1.MailboxRequest", "request_id:1 join:2 certify:3 report:4")]
-    [InlineData("kubes.v1.MailboxResponse", "request_id:1 join:2 certify:3 report:4 error:5")]
+    [InlineData("kubes.v1.MailboxResponse", "request_id:1 join:2 certify:3 report:4 error:5 answered_at:6")]
     public void Field_numbers_are_stable(string message, string fields)
     {
         var descriptor = RegistrarReflection.Descriptor.MessageTypes.Single(m => m.FullName == message);

@@ -33,4 +33,8 @@ public sealed class LaunchedInstances : IInstanceDirectory
 
     public Task<InstanceRecord?> FindAsync(string instanceId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_instances.GetValueOrDefault(instanceId));
+
+    /// <summary>Loopback instances have no EBS volumes, as on the local provider.</summary>
+    public Task<IReadOnlyList<string>> FindDataVolumesAsync(string cluster, string slotName,
+        CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<string>>([]);
 }

@@ -4,13 +4,14 @@ using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Kubes.Agent.Tls;
+using Kubes.Protos;
 using Kubes.Protos.V1;
 
 namespace Kubes.Agent.Channels;
 
 /// <summary>
 /// The conversation as gRPC calls to <c>kubes serve</c> over TLS, trusting only the coordinator CA whose
-/// certificate hash agent.json pins.
+/// certificate hash agent.json pins, and of the servers that CA signs only the coordinator.
 /// </summary>
 public sealed class GrpcRegistrarChannel : IRegistrarChannel, IDisposable
 {
@@ -29,7 +30,7 @@ public sealed class GrpcRegistrarChannel : IRegistrarChannel, IDisposable
         Func<CancellationToken, Task<IPAddress?>>? sourceAddress = null)
     {
         _address = address;
-        _validator = PinnedRootValidator.ForPin(coordinatorCaSha256, coordinatorCa);
+        _validator = PinnedRootValidator.ForPin(coordinatorCaSha256, CoordinatorIdentity.CommonName, coordinatorCa);
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(10),

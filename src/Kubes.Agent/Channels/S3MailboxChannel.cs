@@ -6,6 +6,7 @@ using Amazon.S3.Model;
 using Google.Protobuf;
 using Kubes.Agent.Configuration;
 using Kubes.Protos.V1;
+using Microsoft.Extensions.Logging;
 
 namespace Kubes.Agent.Channels;
 
@@ -14,8 +15,8 @@ namespace Kubes.Agent.Channels;
 /// for the <see cref="MailboxResponse"/> of the same id, which whichever coordinator process runs writes.
 /// No inbound path to the operator's machine is needed.
 /// </summary>
-public sealed class S3MailboxChannel(IAmazonS3 s3, MailboxSettings mailbox, TimeProvider time, MailboxTiming timing)
-    : IRegistrarChannel
+public sealed class S3MailboxChannel(IAmazonS3 s3, MailboxSettings mailbox, TimeProvider time, MailboxTiming timing,
+    ILogger? log = null) : IRegistrarChannel
 {
     /// <summary>
     /// Requests put but not answered yet, by their content: a retry of the same request polls the same
@@ -77,6 +78,7 @@ public sealed class S3MailboxChannel(IAmazonS3 s3, MailboxSettings mailbox, Time
             if (response is not null)
             {
                 _unanswered.TryRemove(content, out _);
+                await DeleteAsync(responseKey, cancellationToken);
                 return Unwrap(response, requestId, expected, responseKey);
             }
 
@@ -151,6 +153,23 @@ public sealed class S3MailboxChannel(IAmazonS3 s3, MailboxSettings mailbox, Time
         catch (Exception e) when (IsUnreachable(e))
         {
             throw Unreachable("read", key, e);
+        }
+    }
+
+    /// <summary>
+    /// Removes an answer once read: it may carry the agent's credential, and nobody needs it again. A failure
+    /// is logged and does not fail the conversation: the answer is already in hand.
+    /// </summary>
+    private async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.DeleteObjectAsync(mailbox.Bucket, key, cancellationToken);
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            log?.LogWarning("Could not delete the answered mailbox response s3://{Bucket}/{Key}: {Reason}; the instance " +
+                            "profile needs s3:DeleteObject on the mailbox responses", mailbox.Bucket, key, e.Message);
         }
     }
 

@@ -7,27 +7,36 @@ namespace Kubes.Agent.Tls;
 /// <summary>
 /// Trusts a TLS server only through one root CA: either a CA certificate the agent holds (etcd), or one the
 /// server presents whose DER SHA-256 equals a pin (the coordinator, like kubeadm's discovery hash). The
-/// system's trust store plays no part.
+/// system's trust store plays no part. With a pin, the CA is shared with other servers (the Kubernetes CA
+/// also signs kube-apiserver, which answers on controllers' addresses and 127.0.0.1), so the server must
+/// also prove it is the coordinator: its certificate's only common name and the serverAuth usage.
 /// </summary>
 public sealed class PinnedRootValidator
 {
+    private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+    private const string CommonNameOid = "2.5.4.3";
+
     private readonly byte[]? _pin;
     private readonly X509Certificate2? _root;
+    private readonly string? _serverCommonName;
 
-    private PinnedRootValidator(byte[]? pin, X509Certificate2? root)
+    private PinnedRootValidator(byte[]? pin, X509Certificate2? root, string? serverCommonName)
     {
         _pin = pin;
         _root = root;
+        _serverCommonName = serverCommonName;
     }
 
     /// <summary>The last refusal, for an error that says which CA the server offered.</summary>
     public string? LastFailure { get; private set; }
 
+    /// <param name="serverCommonName">The one common name the server's certificate must carry.</param>
     /// <param name="knownCa">The pinned CA when the agent holds it (checked against the pin); otherwise it must be in the chain the server sends.</param>
-    public static PinnedRootValidator ForPin(byte[] sha256OfCaDer, X509Certificate2? knownCa = null) =>
-        new(sha256OfCaDer, knownCa is not null && SHA256.HashData(knownCa.RawData).AsSpan().SequenceEqual(sha256OfCaDer) ? knownCa : null);
+    public static PinnedRootValidator ForPin(byte[] sha256OfCaDer, string serverCommonName, X509Certificate2? knownCa = null) =>
+        new(sha256OfCaDer, knownCa is not null && SHA256.HashData(knownCa.RawData).AsSpan().SequenceEqual(sha256OfCaDer) ? knownCa : null,
+            serverCommonName);
 
-    public static PinnedRootValidator ForRoot(X509Certificate2 root) => new(null, root);
+    public static PinnedRootValidator ForRoot(X509Certificate2 root) => new(null, root, null);
 
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors)
     {
@@ -72,8 +81,26 @@ public sealed class PinnedRootValidator
             return Refuse($"the server certificate '{leaf.Subject}' does not chain to {CaDescription(root)}: {status}");
         }
 
+        if (_serverCommonName is not null && !IsServer(leaf, _serverCommonName))
+        {
+            return Refuse($"the server certificate '{leaf.Subject}' is signed by the pinned CA but is not the coordinator's " +
+                          $"(it must carry CN={_serverCommonName} alone and the serverAuth usage): another server of the " +
+                          "cluster answers at this address; check the coordinator address in agent.json");
+        }
+
         LastFailure = null;
         return true;
+    }
+
+    private static bool IsServer(X509Certificate2 leaf, string commonName)
+    {
+        var commonNames = leaf.SubjectName.EnumerateRelativeDistinguishedNames()
+            .Where(name => name.GetSingleElementType().Value == CommonNameOid)
+            .Select(name => name.GetSingleElementValue())
+            .ToList();
+        var usages = leaf.Extensions.OfType<X509EnhancedKeyUsageExtension>().SingleOrDefault()?.EnhancedKeyUsages;
+        return commonNames is [var only] && only == commonName
+               && usages is not null && usages.Cast<Oid>().Any(usage => usage.Value == ServerAuthOid);
     }
 
     private X509Certificate2? FindPinnedRoot(X509Certificate2Collection offered) =>

@@ -25,6 +25,9 @@ public sealed record RegistrarHostOptions(
     /// <summary>Required with <see cref="GrpcListen"/>.</summary>
     public X509Certificate2? ServingCertificate { get; init; }
 
+    /// <summary>Required with <see cref="GrpcListen"/>: the Kubernetes CA, whose admin certificates may watch agent status.</summary>
+    public X509Certificate2? WatcherCa { get; init; }
+
     /// <summary>How often the mailbox is answered and other processes' status changes are picked up.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -74,8 +77,10 @@ public sealed class RegistrarHost : IAsyncDisposable
         {
             var certificate = options.ServingCertificate
                 ?? throw new ArgumentException("A gRPC listener needs the coordinator's serving certificate.", nameof(options));
-            server = await RegistrarServer.StartAsync(options.GrpcListen, certificate, registrar, status, options.Loggers,
-                cancellationToken);
+            var watcherCa = options.WatcherCa
+                ?? throw new ArgumentException("A gRPC listener needs the Kubernetes CA that admits watchers.", nameof(options));
+            server = await RegistrarServer.StartAsync(options.GrpcListen, certificate, watcherCa, registrar, status,
+                options.Loggers, cancellationToken);
         }
         var stopping = new CancellationTokenSource();
         var answerer = new MailboxAnswerer(options.Store, registrar, options.Loggers.CreateLogger<MailboxAnswerer>(), options.Time);

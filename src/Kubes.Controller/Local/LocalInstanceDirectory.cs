@@ -20,6 +20,10 @@ public sealed class LocalInstanceDirectory(LocalInstanceRegistry registry) : IIn
         return new InstanceRecord(instance.InstanceId, StateOf(instance), address, instance.Tags, instance.Zone);
     }
 
+    /// <summary>Local instances keep their data in a folder under their root: there are no volumes.</summary>
+    public Task<IReadOnlyList<string>> FindDataVolumesAsync(string cluster, string slotName,
+        CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<string>>([]);
+
     /// <summary>Terminated once recorded so or once its init is gone; pending while registered but not booted.</summary>
     public static InstanceState StateOf(LocalInstance instance) => instance switch
     {

@@ -12,7 +12,7 @@ namespace Kubes.Controller.Pki;
 public sealed class IssuancePolicy
 {
     public const string AdminCommonName = "kubes-admin";
-    public const string CoordinatorCommonName = "kubes-coordinator";
+    public const string CoordinatorCommonName = Kubes.Protos.CoordinatorIdentity.CommonName;
 
     /// <summary>How the plan names a node of an Auto Scaling group: the registrar issues its certificates for its verified
     /// instance id and private address, known only once it runs.</summary>

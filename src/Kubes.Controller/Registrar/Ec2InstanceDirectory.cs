@@ -4,7 +4,7 @@ using Amazon.EC2.Model;
 
 namespace Kubes.Controller.Registrar;
 
-/// <summary>The instance directory on AWS: EC2 DescribeInstances, one instance by id.</summary>
+/// <summary>The instance directory on AWS: EC2 DescribeInstances, one instance by id; DescribeVolumes by slot tags.</summary>
 public sealed class Ec2InstanceDirectory : IInstanceDirectory
 {
     private readonly IAmazonEC2 _ec2;
@@ -40,6 +40,35 @@ public sealed class Ec2InstanceDirectory : IInstanceDirectory
         return new InstanceRecord(instance.InstanceId, StateOf(instance.State?.Name?.Value), address, tags,
             instance.Placement?.AvailabilityZone);
     }
+
+    public async Task<IReadOnlyList<string>> FindDataVolumesAsync(string cluster, string slotName,
+        CancellationToken cancellationToken = default)
+    {
+        var request = new DescribeVolumesRequest
+        {
+            Filters =
+            [
+                new Filter { Name = $"tag:{InstanceTags.Cluster}", Values = [cluster] },
+                new Filter { Name = $"tag:{InstanceTags.Slot}", Values = [slotName] },
+            ],
+        };
+        var ids = new List<string>();
+        DescribeVolumesResponse response;
+        do
+        {
+            response = await _ec2.DescribeVolumesAsync(request, cancellationToken);
+            // Checked here too: the answer must carry both tags whatever the filters did.
+            ids.AddRange((response.Volumes ?? [])
+                .Where(v => v.State != VolumeState.Deleting && v.State != VolumeState.Deleted)
+                .Where(v => HasTag(v.Tags, InstanceTags.Cluster, cluster) && HasTag(v.Tags, InstanceTags.Slot, slotName))
+                .Select(v => v.VolumeId));
+            request.NextToken = response.NextToken;
+        } while (!string.IsNullOrEmpty(response.NextToken));
+        return ids;
+    }
+
+    private static bool HasTag(List<Tag>? tags, string key, string value) =>
+        (tags ?? []).Any(t => t.Key == key && t.Value == value);
 
     private static InstanceState StateOf(string? name) => name switch
     {

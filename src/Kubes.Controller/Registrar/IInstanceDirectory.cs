@@ -10,6 +10,12 @@ public interface IInstanceDirectory
 {
     /// <summary>The instance, or null when no such instance exists.</summary>
     Task<InstanceRecord?> FindAsync(string instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The ids of the data volumes tagged for the cluster's slot (kubes.io/cluster, kubes.io/slot); empty where
+    /// the cloud keeps none (the local provider gives data a folder).
+    /// </summary>
+    Task<IReadOnlyList<string>> FindDataVolumesAsync(string cluster, string slotName, CancellationToken cancellationToken = default);
 }
 
 public enum InstanceState { Pending, Running, Stopping, Stopped, ShuttingDown, Terminated }

@@ -7,7 +7,8 @@ namespace Kubes.Controller.Registrar;
 /// Proves an instance is what it claims: it exists and runs, is tagged for this cluster with the
 /// claimed role and slot, the cluster has that slot, and, when the channel knows the peer, the
 /// request comes from the instance's own private address. A node of an Auto Scaling group has no
-/// slot tag: it is placed by the zone it runs in and named by its instance id.
+/// slot tag: it is placed by the zone it runs in and named by its instance id. For a slot with a data
+/// volume it also finds that volume, so the agent is told which device is its own.
 /// </summary>
 public sealed class InstanceVerifier
 {
@@ -47,7 +48,21 @@ public sealed class InstanceVerifier
         var slot = _topology.FindSlot(role, slotIndex)
             ?? throw Refuse(StatusCode.PermissionDenied,
                 $"cluster {Cluster} has no slot {claimedSlot} in its spec (instance {instanceId} may be left over from a larger spec)");
-        return new VerifiedInstance(Cluster, instance.InstanceId, slot, AddressOf(instance, peer));
+        return new VerifiedInstance(Cluster, instance.InstanceId, slot, AddressOf(instance, peer),
+            DataVolumeId: slot.HasDataVolume ? await DataVolumeOfAsync(slot, cancellationToken) : null);
+    }
+
+    private async Task<string?> DataVolumeOfAsync(InstanceSlot slot, CancellationToken cancellationToken)
+    {
+        var volumes = await _directory.FindDataVolumesAsync(Cluster, slot.Name, cancellationToken);
+        return volumes.Count switch
+        {
+            0 => null,
+            1 => volumes[0],
+            _ => throw Refuse(StatusCode.FailedPrecondition,
+                $"slot {slot.Name} has {volumes.Count} data volumes tagged {InstanceTags.Cluster}={Cluster} " +
+                $"{InstanceTags.Slot}={slot.Name} ({string.Join(", ", volumes)}); keep the one with the data, delete the others"),
+        };
     }
 
     /// <summary>The instance exists, runs, and is tagged for this cluster and <paramref name="role"/>.</summary>

@@ -65,11 +65,11 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
             KeyAlgorithm = algorithm,
             FileStem = identity.FileStem,
         }));
-        if (slot.Role == InstanceRole.Etcd) AddEtcd(config, slot);
+        if (slot.Role == InstanceRole.Etcd) AddEtcd(config, slot, instance);
         return config;
     }
 
-    private void AddEtcd(RoleConfig config, InstanceSlot slot)
+    private void AddEtcd(RoleConfig config, InstanceSlot slot, VerifiedInstance instance)
     {
         var etcd = new EtcdConfig
         {
@@ -78,7 +78,9 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
             DataDir = EtcdDataDir,
             MountPath = EtcdMountPath,
             InitialClusterToken = $"{_topology.Spec.Name}-etcd",
-            DataVolumeTag = slot.Name,
+            // The agent finds an EBS volume by its id (/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol…);
+            // without one (local provider) the slot's name, and the agent gives the data a folder.
+            DataVolumeTag = instance.DataVolumeId ?? slot.Name,
         };
         foreach (var member in _topology.SlotsOf(InstanceRole.Etcd))
         {

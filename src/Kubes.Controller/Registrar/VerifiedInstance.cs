@@ -9,7 +9,9 @@ namespace Kubes.Controller.Registrar;
 /// </summary>
 /// <param name="PrivateIp">The address the instance directory reports (not the agent's claim).</param>
 /// <param name="InGroup">A node of the Auto Scaling group: its slot is only its zone, and its name is its instance id.</param>
-public sealed record VerifiedInstance(string Cluster, string InstanceId, InstanceSlot Slot, IPAddress PrivateIp, bool InGroup = false)
+/// <param name="DataVolumeId">The slot's data volume (vol-…) as the cloud tags it; null where there is none (local provider).</param>
+public sealed record VerifiedInstance(string Cluster, string InstanceId, InstanceSlot Slot, IPAddress PrivateIp,
+    bool InGroup = false, string? DataVolumeId = null)
 {
     public InstanceRole Role => Slot.Role;
 

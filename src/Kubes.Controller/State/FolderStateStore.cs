@@ -47,6 +47,23 @@ public sealed class FolderStateStore : IStateStore
         }
     }
 
+    public async Task<StoredObject?> GetAsync(string key, int maxBytes, CancellationToken cancellationToken = default)
+    {
+        StateKey.Check(key);
+        try
+        {
+            await using var stream = new FileStream(PathOf(key), System.IO.FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (stream.Length > maxBytes) throw new StateObjectTooLargeException(key, Location, stream.Length, maxBytes);
+            var content = await BoundedRead.ReadAsync(stream, maxBytes, cancellationToken)
+                ?? throw new StateObjectTooLargeException(key, Location, maxBytes + 1L, maxBytes);
+            return new StoredObject(content, VersionOf(content));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     public async Task<string> PutAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersion = null,
         CancellationToken cancellationToken = default)
     {

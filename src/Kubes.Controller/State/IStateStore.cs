@@ -14,6 +14,14 @@ public interface IStateStore
     Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Like <see cref="GetAsync(string, CancellationToken)"/> for objects others may write (the
+    /// mailbox): an object over <paramref name="maxBytes"/> is refused with
+    /// <see cref="StateObjectTooLargeException"/> by its stored size, and never more than
+    /// <paramref name="maxBytes"/> + 1 of its bytes are read.
+    /// </summary>
+    Task<StoredObject?> GetAsync(string key, int maxBytes, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Writes the object and returns its new version. With <paramref name="expectedVersion"/>, the
     /// write happens only if the object still has that version; otherwise it throws
     /// <see cref="StateConflictException"/> and changes nothing.

@@ -50,15 +50,29 @@ public sealed class S3StateStore : IStateStore
         return new AmazonS3Client(config);
     }
 
-    public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        ReadAsync(key, maxBytes: null, cancellationToken);
+
+    public Task<StoredObject?> GetAsync(string key, int maxBytes, CancellationToken cancellationToken = default) =>
+        ReadAsync(key, maxBytes, cancellationToken);
+
+    private async Task<StoredObject?> ReadAsync(string key, int? maxBytes, CancellationToken cancellationToken)
     {
         StateKey.Check(key);
         try
         {
+            // Disposing the response before its body is read aborts the download.
             using var response = await _s3.GetObjectAsync(_location.Bucket, _location.KeyOf(key), cancellationToken);
-            using var buffer = new MemoryStream();
-            await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
-            return new StoredObject(buffer.ToArray(), response.ETag);
+            if (maxBytes is not { } max)
+            {
+                using var buffer = new MemoryStream();
+                await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
+                return new StoredObject(buffer.ToArray(), response.ETag);
+            }
+            if (response.ContentLength > max) throw new StateObjectTooLargeException(key, Location, response.ContentLength, max);
+            var content = await BoundedRead.ReadAsync(response.ResponseStream, max, cancellationToken)
+                ?? throw new StateObjectTooLargeException(key, Location, max + 1L, max);
+            return new StoredObject(content, response.ETag);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
         {

@@ -19,3 +19,22 @@ public sealed class StateConflictException : StateStoreException
 
     public string Key { get; }
 }
+
+/// <summary>An object is larger than its reader accepts; it was not read.</summary>
+public sealed class StateObjectTooLargeException : StateStoreException
+{
+    public StateObjectTooLargeException(string key, string location, long size, int maxBytes)
+        : base($"'{key}' in the state store {location} is {size} bytes; at most {maxBytes} are accepted")
+    {
+        Key = key;
+        Size = size;
+        MaxBytes = maxBytes;
+    }
+
+    public string Key { get; }
+
+    /// <summary>The stored size, or the bytes seen so far when the object grew while it was read.</summary>
+    public long Size { get; }
+
+    public int MaxBytes { get; }
+}

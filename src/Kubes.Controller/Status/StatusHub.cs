@@ -7,18 +7,26 @@ namespace Kubes.Controller.Status;
 /// The coordinator's live view of its agents: the latest status per instance, persisted through
 /// <see cref="AgentStatusStore"/>, and watchers that get one snapshot and then every change.
 /// A watcher's snapshot and its first delta come from under one lock, so none is lost or repeated.
+/// Each watcher has a bounded backlog: one that lets it fill up is dropped (its events end with
+/// <see cref="WatcherFellBehindException"/>), so a stalled client never grows the coordinator's memory.
 /// </summary>
 public sealed class StatusHub
 {
+    public const int DefaultWatcherBacklog = 1024;
+
     private readonly AgentStatusStore _store;
+    private readonly int _watcherBacklog;
     private readonly Dictionary<string, AgentStatus> _agents = new(StringComparer.Ordinal);
     private readonly List<Channel<WatchEvent>> _watchers = [];
     private readonly SemaphoreSlim _writes = new(1, 1);
     private readonly Lock _lock = new();
 
-    public StatusHub(AgentStatusStore store)
+    /// <param name="watcherBacklog">Events a watcher may have unread (its snapshot included) before it is dropped.</param>
+    public StatusHub(AgentStatusStore store, int watcherBacklog = DefaultWatcherBacklog)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(watcherBacklog, 1);
         _store = store;
+        _watcherBacklog = watcherBacklog;
     }
 
     /// <summary>A hub that starts from what the state store already holds.</summary>
@@ -84,10 +92,13 @@ public sealed class StatusHub
         }
     }
 
-    /// <summary>A watch: first a snapshot event, then an upsert or delete per change, until disposed.</summary>
+    /// <summary>
+    /// A watch: first a snapshot event, then an upsert or delete per change, until disposed, or until the
+    /// watcher falls a whole backlog behind.
+    /// </summary>
     public StatusSubscription Subscribe()
     {
-        var channel = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var channel = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(_watcherBacklog) { SingleReader = true });
         lock (_lock)
         {
             channel.Writer.TryWrite(new WatchEvent { Snapshot = SnapshotUnderLock() });
@@ -116,7 +127,11 @@ public sealed class StatusHub
                 _agents[instanceId] = status;
                 change = new WatchEvent { Upsert = status.Clone() };
             }
-            foreach (var watcher in _watchers) watcher.Writer.TryWrite(change);
+            foreach (var watcher in _watchers.Where(w => !w.Writer.TryWrite(change)).ToList())
+            {
+                _watchers.Remove(watcher);
+                watcher.Writer.TryComplete(new WatcherFellBehindException(_watcherBacklog));
+            }
         }
     }
 
@@ -147,3 +162,7 @@ public sealed class StatusSubscription : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0) _unsubscribe();
     }
 }
+
+/// <summary>A watcher let its backlog fill up and was dropped; it has to watch again for a fresh snapshot.</summary>
+public sealed class WatcherFellBehindException(int backlog)
+    : Exception($"the watcher fell {backlog} events behind and was dropped; watch again for a fresh snapshot");

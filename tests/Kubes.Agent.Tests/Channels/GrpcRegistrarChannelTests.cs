@@ -3,6 +3,7 @@ using Grpc.Core;
 using Kubes.Agent.Channels;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Tests.Support;
+using Kubes.Protos;
 using Kubes.Protos.V1;
 
 namespace Kubes.Agent.Tests.Channels;
@@ -20,7 +21,7 @@ public sealed class GrpcRegistrarChannelTests : IAsyncLifetime
         {
             Cluster = identity.Cluster, Role = identity.Role, Slot = identity.Slot, Name = "etcd-0", PrivateIp = identity.PrivateIp,
         });
-        _server = await GrpcTestServer.StartAsync(_registrar, _ca.IssueServer("coordinator", IPAddress.Loopback), _ca.Certificate);
+        _server = await GrpcTestServer.StartAsync(_registrar, _ca.IssueServer(CoordinatorIdentity.CommonName, IPAddress.Loopback), _ca.Certificate);
     }
 
     public async Task DisposeAsync()
@@ -69,6 +70,26 @@ public sealed class GrpcRegistrarChannelTests : IAsyncLifetime
 
         Assert.Contains($"does not chain to 'CN=someone else's CA' ({CaFingerprint.Of(_otherCa.Certificate.RawData)})", error.Message);
         Assert.Equal(0, _registrar.JoinCount);
+    }
+
+    [Theory]
+    [InlineData("kube-apiserver", true)]
+    [InlineData("kubes-coordinator-not", true)]
+    [InlineData("kubes-coordinator", false)]
+    public async Task Refuses_another_server_of_the_same_CA_at_the_same_address(string commonName, bool serverAuth)
+    {
+        // The Kubernetes CA also signs kube-apiserver, whose certificate names 127.0.0.1 and the controllers'
+        // addresses; one that answers where the agent expects the coordinator must not be trusted with a join token.
+        var impostor = new TestRegistrar(_ca, "token-1", identity => new RoleConfig { Name = "stolen" });
+        await using var server = await GrpcTestServer.StartAsync(impostor,
+            _ca.IssueServer(commonName, serverAuth, clientAuth: !serverAuth, IPAddress.Loopback), _ca.Certificate);
+        CaFingerprint.TryParse(CaFingerprint.Of(_ca.Certificate.RawData), out var pin);
+        using var channel = new GrpcRegistrarChannel(server.Address, pin, _ca.Certificate);
+
+        var error = await Assert.ThrowsAsync<RegistrarUnavailableException>(() => channel.JoinAsync(Join("token-1"), CancellationToken.None));
+
+        Assert.Contains($"'CN={commonName}' is signed by the pinned CA but is not the coordinator's", error.Message);
+        Assert.Equal(0, impostor.JoinCount);
     }
 
     [Fact]

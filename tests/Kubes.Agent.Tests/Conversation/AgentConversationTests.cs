@@ -7,6 +7,7 @@ using Kubes.Agent.Conversation;
 using Kubes.Agent.Identity;
 using Kubes.Agent.Tests.Identity;
 using Kubes.Agent.Tests.Support;
+using Kubes.Protos;
 using Kubes.Protos.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,7 +40,7 @@ public sealed class AgentConversationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _registrar = new TestRegistrar(_ca, "join-me", identity => _roleConfig(identity));
-        _coordinator = await GrpcTestServer.StartAsync(_registrar, _ca.IssueServer("coordinator", IPAddress.Loopback), _ca.Certificate);
+        _coordinator = await GrpcTestServer.StartAsync(_registrar, _ca.IssueServer(CoordinatorIdentity.CommonName, IPAddress.Loopback), _ca.Certificate);
         _imds = InstanceMetadataClientTests.Imds("i-0agent", _address.ToString(), "zone-a");
     }
 

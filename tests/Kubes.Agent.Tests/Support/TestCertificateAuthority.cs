@@ -36,11 +36,15 @@ public sealed class TestCertificateAuthority : IDisposable
     }
 
     /// <summary>A serving certificate with its private key, for a test server.</summary>
-    public X509Certificate2 IssueServer(string commonName, params IPAddress[] ips)
+    public X509Certificate2 IssueServer(string commonName, params IPAddress[] ips) =>
+        IssueServer(commonName, serverAuth: true, clientAuth: false, ips);
+
+    /// <summary>A certificate with its private key and the given usages, for a test server.</summary>
+    public X509Certificate2 IssueServer(string commonName, bool serverAuth, bool clientAuth, params IPAddress[] ips)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
-        AddLeafExtensions(request, ips, server: true, client: false);
+        AddLeafExtensions(request, ips, serverAuth, clientAuth);
         var notBefore = DateTimeOffset.UtcNow.AddMinutes(-5);
         using var issued = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key),
             notBefore, notBefore.AddDays(7), RandomNumberGenerator.GetBytes(16));

@@ -42,6 +42,7 @@ public sealed class RegistrarHostTests : IDisposable
         {
             GrpcListen = new IPEndPoint(IPAddress.Loopback, 0),
             ServingCertificate = _certificate.Certificate,
+            WatcherCa = _certificate.Ca,
         });
         using var watch = host.Status.Subscribe();
         await using var grpc = new GrpcAgentChannel(host.GrpcAddress!, _certificate.Ca);

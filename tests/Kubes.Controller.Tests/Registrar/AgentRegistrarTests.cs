@@ -51,6 +51,33 @@ public sealed class AgentRegistrarTests : IDisposable
     }
 
     [Fact]
+    public async Task An_etcd_member_is_told_the_id_of_its_slots_data_volume_and_no_other()
+    {
+        _world.Directory.PutDataVolume(RegistrarWorld.ClusterName, "etcd-0", "vol-0aaaaaaaaaaaaaaa0");
+        _world.Directory.PutDataVolume(RegistrarWorld.ClusterName, "etcd-1", "vol-0bbbbbbbbbbbbbbb1");
+        _world.Directory.PutDataVolume("staging", "etcd-0", "vol-0ccccccccccccccc2");
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+
+        var joined = await _world.Registrar.JoinAsync(agent.Join(), peer: null);
+
+        Assert.Equal("vol-0aaaaaaaaaaaaaaa0", joined.RoleConfig.Etcd.DataVolumeTag);
+    }
+
+    [Fact]
+    public async Task A_slot_with_two_tagged_data_volumes_is_refused_rather_than_guessed()
+    {
+        _world.Directory.PutDataVolume(RegistrarWorld.ClusterName, "etcd-0", "vol-0aaaaaaaaaaaaaaa0");
+        _world.Directory.PutDataVolume(RegistrarWorld.ClusterName, "etcd-0", "vol-0ddddddddddddddd3");
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+
+        var refusal = await Assert.ThrowsAsync<RegistrationRefusedException>(() => _world.Registrar.JoinAsync(agent.Join(), null));
+
+        Assert.Equal(StatusCode.FailedPrecondition, refusal.Code);
+        Assert.Contains("vol-0aaaaaaaaaaaaaaa0, vol-0ddddddddddddddd3", refusal.Message);
+        Assert.True((await _world.Tokens.RedeemAsync(agent.JoinToken, agent.InstanceId, InstanceRole.Etcd, 0)).Accepted);
+    }
+
+    [Fact]
     public async Task An_instance_without_a_private_address_is_refused()
     {
         var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);

@@ -66,6 +66,38 @@ public sealed class Ec2InstanceDirectoryTests : IAsyncLifetime
         Assert.Equal("etcd-0", found.Tags[InstanceTags.Slot]);
     }
 
+    private async Task<string> CreateVolumeAsync(string cluster, string slot)
+    {
+        var volume = await _ec2.CreateVolumeAsync(new CreateVolumeRequest
+        {
+            AvailabilityZone = "us-east-1a",
+            Size = 1,
+            TagSpecifications =
+            [
+                new TagSpecification
+                {
+                    ResourceType = ResourceType.Volume,
+                    Tags = [new Tag(InstanceTags.Cluster, cluster), new Tag(InstanceTags.Slot, slot)],
+                },
+            ],
+        });
+        return volume.Volume.VolumeId;
+    }
+
+    [Fact]
+    public async Task Finds_a_slots_data_volume_by_its_cluster_and_slot_tags_only()
+    {
+        var mine = await CreateVolumeAsync("prod", "etcd-0");
+        await CreateVolumeAsync("prod", "etcd-1");
+        await CreateVolumeAsync("staging", "etcd-0");
+        var deleted = await CreateVolumeAsync("prod", "etcd-0");
+        await _ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = deleted });
+        var directory = new Ec2InstanceDirectory(_ec2);
+
+        Assert.Equal([mine], await directory.FindDataVolumesAsync("prod", "etcd-0"));
+        Assert.Empty(await directory.FindDataVolumesAsync("prod", "etcd-2"));
+    }
+
     [Fact]
     public async Task A_terminated_instance_is_terminated()
     {

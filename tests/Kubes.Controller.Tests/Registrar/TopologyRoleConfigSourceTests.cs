@@ -42,6 +42,14 @@ public sealed class TopologyRoleConfigSourceTests
     }
 
     [Fact]
+    public void An_etcd_member_with_an_EBS_data_volume_gets_its_volume_id_to_find_the_device_by()
+    {
+        var (slot, instance) = Place(InstanceRole.Etcd, 0);
+        var config = _source.For(slot, instance with { DataVolumeId = "vol-0123456789abcdef0" });
+        Assert.Equal("vol-0123456789abcdef0", config.Etcd.DataVolumeTag);
+    }
+
+    [Fact]
     public void The_key_algorithm_follows_the_spec()
     {
         var topology = ClusterTopology.From(new ClusterSpec { Name = "prod", Pki = new PkiSpec { KeyAlgorithm = KeyAlgorithm.Rsa2048 } });

@@ -77,6 +77,31 @@ public sealed class S3StateStoreTests : StateStoreContractTests
     }
 
     [Fact]
+    public async Task An_object_over_the_limit_is_refused_by_its_size_and_its_body_is_not_downloaded()
+    {
+        const int size = 32 << 20;
+        await Store.PutAsync("mailbox/requests/i-1/big.pb", new byte[size]);
+        var counting = new CountingHttpClientFactory();
+        using var client = new AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials("testing", "testing"), new AmazonS3Config
+        {
+            ServiceURL = _moto.Endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            HttpClientFactory = counting,
+        });
+        var store = new S3StateStore(client, S3StateLocation.Parse($"s3://{Bucket}/clusters/prod"));
+
+        var refused = await Assert.ThrowsAsync<StateObjectTooLargeException>(
+            () => store.GetAsync("mailbox/requests/i-1/big.pb", maxBytes: 64 * 1024));
+        Assert.Equal(size, refused.Size);
+        Assert.True(counting.BodyBytesRead <= 64 * 1024, $"{counting.BodyBytesRead} body bytes were read");
+
+        // The same client does read bodies: the counter is not blind.
+        await store.GetAsync("mailbox/requests/i-1/big.pb");
+        Assert.True(counting.BodyBytesRead >= size, $"{counting.BodyBytesRead} body bytes were read");
+    }
+
+    [Fact]
     public async Task A_missing_bucket_is_reported_with_the_next_step()
     {
         var store = new S3StateStore(_s3, S3StateLocation.Parse("s3://no-such-bucket/x"));

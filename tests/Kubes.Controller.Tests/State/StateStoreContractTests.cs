@@ -46,6 +46,22 @@ public abstract class StateStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bounded_read_returns_objects_up_to_the_limit_and_refuses_larger_ones()
+    {
+        var version = await Store.PutAsync("limit/at", new byte[10]);
+        await Store.PutAsync("limit/over", new byte[11]);
+        await Store.PutAsync("limit/empty", ReadOnlyMemory<byte>.Empty);
+
+        var atLimit = await Store.GetAsync("limit/at", maxBytes: 10);
+        Assert.Equal((10, version), (atLimit!.Content.Length, atLimit.Version));
+        Assert.Empty((await Store.GetAsync("limit/empty", maxBytes: 10))!.Content);
+        Assert.Null(await Store.GetAsync("limit/missing", maxBytes: 10));
+        var refused = await Assert.ThrowsAsync<StateObjectTooLargeException>(() => Store.GetAsync("limit/over", maxBytes: 10));
+        Assert.Equal((11L, 10), (refused.Size, refused.MaxBytes));
+        Assert.Contains("limit/over", refused.Message);
+    }
+
+    [Fact]
     public async Task A_put_replaces_the_object_and_its_version()
     {
         var first = await Store.PutAsync("k", Bytes("one"));

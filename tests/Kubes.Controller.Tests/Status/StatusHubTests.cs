@@ -102,4 +102,25 @@ public sealed class StatusHubTests : IDisposable
         Assert.Single(Drain(watch));
         Assert.True(watch.Events.Completion.IsCompleted);
     }
+
+    [Fact]
+    public async Task A_watcher_that_does_not_keep_up_is_dropped_and_the_others_get_every_change()
+    {
+        var hub = new StatusHub(_store, watcherBacklog: 4);
+        using var stalled = hub.Subscribe();
+        using var reading = hub.Subscribe();
+        var seen = Drain(reading);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await hub.PublishAsync(Agent("i-1", i % 2 == 0 ? Phase.Installing : Phase.Ready));
+            seen.AddRange(Drain(reading));
+        }
+
+        Assert.Equal(11, seen.Count);
+        Assert.False(reading.Events.Completion.IsCompleted);
+        Assert.Equal(4, Drain(stalled).Count);
+        var dropped = await Assert.ThrowsAsync<WatcherFellBehindException>(() => stalled.Events.Completion);
+        Assert.Contains("watch again", dropped.Message);
+    }
 }

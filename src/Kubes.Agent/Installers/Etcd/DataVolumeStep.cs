@@ -8,8 +8,9 @@ namespace Kubes.Agent.Installers.Etcd;
 
 /// <summary>
 /// Puts the slot's data volume at its mount path. On AWS (Nitro) the EBS volume appears as
-/// <c>/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol…</c>: it is formatted ext4 only when a cache-less blkid probe finds
-/// it blank, mounted, and given an fstab line with nofail. A host without EBS devices (the local provider)
+/// <c>/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol…</c> (the registrar sends the slot's volume id): it is formatted
+/// ext4 only when a cache-less blkid probe finds neither a file system nor a partition table on it, mounted, and given an
+/// fstab line with nofail; a partitioned volume is refused, never formatted. A host without EBS devices (the local provider)
 /// gets a plain folder under the root. Which one happened is logged.
 /// </summary>
 public sealed class DataVolumeStep(
@@ -55,19 +56,22 @@ public sealed class DataVolumeStep(
 
         var device = await WaitForDeviceAsync(cancellationToken);
         log.LogInformation("Data volume {Tag} is {Device}", volumeTag, device);
-        var type = await commands.RunAsync("blkid", ["-p", "-o", "value", "-s", "TYPE", device], cancellationToken);
-        if (type.ExitCode == 2)
+        var found = await ProbeAsync(device, cancellationToken);
+        if (found.TryGetValue("TYPE", out var fileSystem))
         {
-            log.LogInformation("{Device} is blank: formatting it ext4", device);
-            await commands.RunCheckedAsync("mkfs.ext4", ["-q", "-L", "kubes-data", device], cancellationToken);
+            log.LogInformation("{Device} already holds a {Type} file system: keeping its data", device, fileSystem);
         }
-        else if (type.ExitCode != 0)
+        else if (found.TryGetValue("PTTYPE", out var partitionTable))
         {
-            throw new CommandFailedException($"blkid could not read {device} (exit {type.ExitCode}): {type.StandardError.Trim()}");
+            throw new IOException(
+                $"the data volume {volumeTag} ({device}) holds a {partitionTable} partition table and no file system on the " +
+                "whole disk: Kubes formats only blank volumes and mounts only whole-disk file systems. Check that it is this " +
+                "slot's data volume; if its data is not needed, wipe it (wipefs -a) and restart kubes-agent");
         }
         else
         {
-            log.LogInformation("{Device} already holds a {Type} file system: keeping its data", device, type.StandardOutput.Trim());
+            log.LogInformation("{Device} is blank: formatting it ext4", device);
+            await commands.RunCheckedAsync("mkfs.ext4", ["-q", "-L", "kubes-data", device], cancellationToken);
         }
 
         Directory.CreateDirectory(mountPath);
@@ -84,6 +88,30 @@ public sealed class DataVolumeStep(
         lines.RemoveAll(IsOurFstabLine);
         lines.Add($"UUID={uuid} {mountPath} {fsType} defaults,nofail 0 2");
         AtomicFile.WriteAllText(Fstab, string.Join('\n', lines) + "\n", AtomicFile.Readable);
+    }
+
+    /// <summary>
+    /// What a cache-less low-level probe finds on the device (TYPE for a file system, PTTYPE for a partition
+    /// table); empty only for a blank device. blkid exits 2 when it finds nothing.
+    /// </summary>
+    private async Task<Dictionary<string, string>> ProbeAsync(string device, CancellationToken cancellationToken)
+    {
+        var probe = await commands.RunAsync("blkid", ["-p", "-o", "export", device], cancellationToken);
+        if (probe.ExitCode == 2)
+        {
+            return [];
+        }
+
+        if (probe.ExitCode != 0)
+        {
+            throw new CommandFailedException($"blkid could not read {device} (exit {probe.ExitCode}): {probe.StandardError.Trim()}");
+        }
+
+        return probe.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .GroupBy(pair => pair[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
     }
 
     private bool UsesVolume => !string.IsNullOrEmpty(volumeTag) && HostHasEbsDevices;

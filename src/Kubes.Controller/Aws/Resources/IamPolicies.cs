@@ -23,10 +23,12 @@ public static class IamPolicies
         var root = string.IsNullOrEmpty(prefix) ? $"arn:aws:s3:::{bucket}" : $"arn:aws:s3:::{bucket}/{prefix.Trim('/')}";
         var statements = new JsonArray
         {
-            // The agent's mailbox: it writes requests and reads the answers; it cannot list, so it cannot find
-            // another instance's answers (request ids are random).
+            // The agent's mailbox: it writes requests, reads its answers and deletes each once read (an answer
+            // carries its credential). It cannot list, so it cannot find another instance's answers: their names
+            // hold the request id, 80 random bits the agent chose.
             Allow(["s3:PutObject"], [$"{root}/mailbox/requests/*"]),
             Allow(["s3:GetObject"], [$"{root}/mailbox/responses/*", $"{root}/artifacts/*"]),
+            Allow(["s3:DeleteObject"], [$"{root}/mailbox/responses/*"]),
             Allow(["ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeTags"], ["*"]),
         };
         switch (role)

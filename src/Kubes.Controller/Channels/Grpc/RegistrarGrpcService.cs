@@ -3,6 +3,7 @@ using Kubes.Controller.Registrar;
 using Kubes.Controller.Status;
 using Kubes.Protos.V1;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using RegistrarContract = Kubes.Protos.V1.Registrar;
 
 namespace Kubes.Controller.Channels.Grpc;
@@ -15,13 +16,18 @@ internal sealed class RegistrarGrpcService : RegistrarContract.RegistrarBase
 {
     private readonly AgentRegistrar _registrar;
     private readonly StatusHub _status;
+    private readonly WatchAuthorization _watchers;
     private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger _logger;
 
-    public RegistrarGrpcService(AgentRegistrar registrar, StatusHub status, IHostApplicationLifetime lifetime)
+    public RegistrarGrpcService(AgentRegistrar registrar, StatusHub status, WatchAuthorization watchers,
+        IHostApplicationLifetime lifetime, ILogger<RegistrarGrpcService> logger)
     {
         _registrar = registrar;
         _status = status;
+        _watchers = watchers;
         _lifetime = lifetime;
+        _logger = logger;
     }
 
     public override Task<JoinResponse> Join(JoinRequest request, ServerCallContext context) =>
@@ -36,7 +42,19 @@ internal sealed class RegistrarGrpcService : RegistrarContract.RegistrarBase
     public override async Task Watch(WatchRequest request, IServerStreamWriter<WatchEvent> responseStream,
         ServerCallContext context)
     {
-        // A watch lasts until the watcher leaves or the server stops; stopping ends it cleanly.
+        var connection = context.GetHttpContext().Connection;
+        try
+        {
+            _watchers.Check(connection.ClientCertificate);
+        }
+        catch (RpcException refusal)
+        {
+            _logger.LogWarning("Refused a watch from {Peer}: {Code}: {Reason}",
+                connection.RemoteIpAddress, refusal.StatusCode, refusal.Status.Detail);
+            throw;
+        }
+
+        // A watch lasts until the watcher leaves, falls behind, or the server stops; stopping ends it cleanly.
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(
             context.CancellationToken, _lifetime.ApplicationStopping);
         using var subscription = _status.Subscribe();
@@ -51,7 +69,19 @@ internal sealed class RegistrarGrpcService : RegistrarContract.RegistrarBase
         {
             // The server is stopping: end the stream with OK.
         }
+        catch (Exception e) when (FellBehind(e) is { } behind)
+        {
+            _logger.LogWarning("Dropped the watch of {Peer}: {Reason}", connection.RemoteIpAddress, behind.Message);
+            throw new RpcException(new global::Grpc.Core.Status(StatusCode.ResourceExhausted, behind.Message));
+        }
     }
+
+    private static WatcherFellBehindException? FellBehind(Exception e) => e switch
+    {
+        WatcherFellBehindException behind => behind,
+        System.Threading.Channels.ChannelClosedException { InnerException: WatcherFellBehindException behind } => behind,
+        _ => null,
+    };
 
     private static PeerInfo PeerOf(ServerCallContext context) =>
         context.GetHttpContext().Connection.RemoteIpAddress is { } address

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,6 +18,7 @@ namespace Kubes.Controller.Channels.Grpc;
 /// <summary>
 /// The registrar's gRPC endpoint: Kestrel, HTTP/2 over TLS with the coordinator's serving
 /// certificate, hostable in-process (by <c>kubes serve</c>, <c>kubes up --local</c> and tests).
+/// Clients may present a certificate (agents do not); only Watch asks for one, see <see cref="WatchAuthorization"/>.
 /// </summary>
 public sealed class RegistrarServer : IAsyncDisposable
 {
@@ -40,6 +42,7 @@ public sealed class RegistrarServer : IAsyncDisposable
     public static async Task<RegistrarServer> StartAsync(
         IPEndPoint listen,
         X509Certificate2 servingCertificate,
+        X509Certificate2 watcherCa,
         AgentRegistrar registrar,
         StatusHub status,
         ILoggerFactory? loggers = null,
@@ -61,7 +64,14 @@ public sealed class RegistrarServer : IAsyncDisposable
             kestrel.Listen(listen, endpoint =>
             {
                 endpoint.Protocols = HttpProtocols.Http2;
-                endpoint.UseHttps(servingCertificate);
+                endpoint.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = servingCertificate,
+                    // Asked for during the handshake (HTTP/2 cannot renegotiate) and judged per call by
+                    // WatchAuthorization; Join, Certify and Report identify the agent otherwise.
+                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                    ClientCertificateValidation = (_, _, _) => true,
+                });
             });
         });
         builder.Services.AddRoutingCore();
@@ -72,6 +82,7 @@ public sealed class RegistrarServer : IAsyncDisposable
         });
         builder.Services.AddSingleton(registrar);
         builder.Services.AddSingleton(status);
+        builder.Services.AddSingleton(new WatchAuthorization(watcherCa));
 
         var app = builder.Build();
         app.MapGrpcService<RegistrarGrpcService>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.State;
@@ -20,6 +21,15 @@ namespace Kubes.Controller.Channels.Mailbox;
 public sealed class MailboxAnswerer
 {
     public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long an answer waits for its agent (which deletes it once read). Far longer than an agent polls for
+    /// one; past it, the agent has died or given up, and the answer (it may carry a credential) is removed.
+    /// </summary>
+    public static readonly TimeSpan UnreadAnswerLifetime = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often unread answers are looked for (each is read to learn its age).</summary>
+    public static readonly TimeSpan UnreadAnswerSweep = TimeSpan.FromMinutes(1);
     private const int Parallelism = 8;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -29,6 +39,7 @@ public sealed class MailboxAnswerer
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly string _owner;
+    private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
 
     public MailboxAnswerer(IStateStore store, AgentRegistrar registrar, ILogger<MailboxAnswerer>? logger = null,
         TimeProvider? time = null)
@@ -40,9 +51,13 @@ public sealed class MailboxAnswerer
         _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     }
 
-    /// <summary>Answers every request waiting now; returns how many responses this process wrote.</summary>
+    /// <summary>
+    /// Answers every request waiting now and (at most every <see cref="UnreadAnswerSweep"/>) removes answers left
+    /// unread past <see cref="UnreadAnswerLifetime"/>; returns how many responses this process wrote.
+    /// </summary>
     public async Task<int> AnswerPendingAsync(CancellationToken cancellationToken = default)
     {
+        await RemoveUnreadAnswersAsync(cancellationToken);
         var keys = await _store.ListAsync(MailboxKeys.RequestsFolder, cancellationToken);
         var answered = 0;
         await Parallel.ForEachAsync(keys,
@@ -84,6 +99,42 @@ public sealed class MailboxAnswerer
         }
     }
 
+    private async Task RemoveUnreadAnswersAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (now < _nextSweep) return;
+        _nextSweep = now + UnreadAnswerSweep;
+        foreach (var key in await _store.ListAsync(MailboxKeys.ResponsesFolder, cancellationToken))
+        {
+            StoredObject? stored;
+            try
+            {
+                stored = await _store.GetAsync(key, RegistrarLimits.MaxRequestBytes, cancellationToken);
+            }
+            catch (StateObjectTooLargeException)
+            {
+                continue; // No coordinator wrote it; it must not stop the mailbox from being answered.
+            }
+            // An answer without a time (an older coordinator's) is kept: its request may still be waiting on it.
+            if (stored is null || TryParseResponse(stored.Content)?.AnsweredAt?.ToDateTimeOffset() is not { } answeredAt) continue;
+            if (now - answeredAt < UnreadAnswerLifetime) continue;
+            _logger.LogInformation("Removing mailbox answer {Key}: unread since {At:u}", key, answeredAt);
+            await _store.DeleteAsync(key, cancellationToken);
+        }
+    }
+
+    private static MailboxResponse? TryParseResponse(byte[] content)
+    {
+        try
+        {
+            return MailboxResponse.Parser.ParseFrom(content);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
+    }
+
     private async Task<bool> AnswerOneAsync(string key, CancellationToken cancellationToken)
     {
         if (!MailboxKeys.TryParseRequest(key, out var instanceId, out var requestId))
@@ -103,13 +154,13 @@ public sealed class MailboxAnswerer
 
         try
         {
-            var request = await _store.GetAsync(key, cancellationToken);
-            if (request is null)
+            var response = await ReadAndAnswerAsync(key, instanceId, requestId, cancellationToken);
+            if (response is null)
             {
                 await _store.DeleteAsync(claimKey, cancellationToken);
                 return false;
             }
-            var response = await AnswerAsync(request.Content, instanceId, requestId, cancellationToken);
+            response.AnsweredAt = Timestamp.FromDateTimeOffset(_time.GetUtcNow());
             var written = await _store.PutIfAbsentAsync(responseKey, response.ToByteArray(), cancellationToken);
             await CleanUpAsync(key, claimKey, cancellationToken);
             return written;
@@ -121,6 +172,23 @@ public sealed class MailboxAnswerer
             await _store.DeleteAsync(claimKey, CancellationToken.None);
             return false;
         }
+    }
+
+    /// <summary>The answer to the request at <paramref name="key"/>, or null when it is gone.</summary>
+    private async Task<MailboxResponse?> ReadAndAnswerAsync(string key, string instanceId, string requestId,
+        CancellationToken cancellationToken)
+    {
+        StoredObject? request;
+        try
+        {
+            request = await _store.GetAsync(key, RegistrarLimits.MaxRequestBytes, cancellationToken);
+        }
+        catch (StateObjectTooLargeException tooLarge)
+        {
+            return Refused(instanceId, requestId, new RegistrationRefusedException(StatusCode.InvalidArgument,
+                $"the mailbox request is {tooLarge.Size} bytes (not read); at most {tooLarge.MaxBytes} are accepted"));
+        }
+        return request is null ? null : await AnswerAsync(request.Content, instanceId, requestId, cancellationToken);
     }
 
     private async Task<MailboxResponse> AnswerAsync(byte[] content, string instanceId, string requestId,
@@ -135,10 +203,7 @@ public sealed class MailboxAnswerer
         }
         catch (RegistrationRefusedException refusal)
         {
-            _logger.LogWarning("Refused mailbox request {InstanceId}/{RequestId}: {Code}: {Reason}",
-                instanceId, requestId, refusal.Code, refusal.Message);
-            response.Error = ErrorOf(refusal);
-            return response;
+            return Refused(instanceId, requestId, refusal);
         }
         try
         {
@@ -163,16 +228,18 @@ public sealed class MailboxAnswerer
         return response;
     }
 
+    private MailboxResponse Refused(string instanceId, string requestId, RegistrationRefusedException refusal)
+    {
+        _logger.LogWarning("Refused mailbox request {InstanceId}/{RequestId}: {Code}: {Reason}",
+            instanceId, requestId, refusal.Code, refusal.Message);
+        return new MailboxResponse { RequestId = requestId, Error = ErrorOf(refusal) };
+    }
+
     private static MailboxError ErrorOf(RegistrationRefusedException refusal) =>
         new() { Code = refusal.Code.ToString(), Message = refusal.Message };
 
     private static MailboxRequest Parse(byte[] content, string requestId)
     {
-        if (content.Length > RegistrarLimits.MaxRequestBytes)
-        {
-            throw new RegistrationRefusedException(StatusCode.InvalidArgument,
-                $"the mailbox request is {content.Length} bytes; at most {RegistrarLimits.MaxRequestBytes} are accepted");
-        }
         MailboxRequest request;
         try
         {

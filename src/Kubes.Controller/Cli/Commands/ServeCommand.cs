@@ -93,6 +93,7 @@ public static class ServeCommand
         {
             GrpcListen = listen,
             ServingCertificate = certificate,
+            WatcherCa = loaded.Pki.Kubernetes.Certificate,
             PollInterval = poll,
             RoleConfigs = new TopologyRoleConfigSource(session.Topology, new RoleArtifacts(loaded.Mirror, urls).For),
             CallerIdentity = SessionCallerIdentity.For(session),

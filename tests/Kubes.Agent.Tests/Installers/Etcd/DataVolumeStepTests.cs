@@ -17,13 +17,14 @@ public sealed class DataVolumeStepTests : IAsyncLifetime
     private readonly TempRoot _root = new();
     private readonly CommandRunner _commands = new();
     private string _device = "";
+    private string _image = "";
 
     private AgentPaths Paths => new(_root.Path);
     private string MountPath => Paths.Under("/data");
 
     public async Task InitializeAsync()
     {
-        var image = _root.Join("ebs.img");
+        var image = _image = _root.Join("ebs.img");
         await using (var file = File.Create(image))
         {
             file.SetLength(64 << 20);
@@ -73,6 +74,30 @@ public sealed class DataVolumeStepTests : IAsyncLifetime
 
         Assert.Equal("keep me", await File.ReadAllTextAsync(Path.Join(MountPath, "member-data")));
         Assert.Single(File.ReadAllLines(Paths.Under("/etc/fstab")));
+    }
+
+    [Fact]
+    public async Task A_volume_with_a_partition_table_and_no_file_system_is_refused_never_formatted()
+    {
+        // A DOS partition table with one partition, as another machine or an operator may have left it.
+        await using (var disk = new FileStream(_device, FileMode.Open, FileAccess.Write))
+        {
+            var sector = new byte[512];
+            BitConverter.GetBytes(0x12345678u).CopyTo(sector, 440);
+            sector[446 + 4] = 0x83;
+            BitConverter.GetBytes(2048u).CopyTo(sector, 446 + 8);
+            BitConverter.GetBytes(100_000u).CopyTo(sector, 446 + 12);
+            (sector[510], sector[511]) = (0x55, 0xaa);
+            await disk.WriteAsync(sector);
+        }
+        var before = await File.ReadAllBytesAsync(_image);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => Step(VolumeId).ApplyAsync(CancellationToken.None));
+
+        Assert.Contains("holds a dos partition table and no file system", error.Message);
+        Assert.Contains("wipefs", error.Message);
+        Assert.Equal(before, await File.ReadAllBytesAsync(_image));
+        Assert.False(File.Exists(Paths.Under("/etc/fstab")));
     }
 
     [Fact]

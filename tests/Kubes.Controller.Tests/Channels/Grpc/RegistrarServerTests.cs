@@ -10,7 +10,7 @@ using Kubes.Protos.V1;
 
 namespace Kubes.Controller.Tests.Channels.Grpc;
 
-/// <summary>What only the gRPC channel does: the peer address check, TLS, the watch stream, its own limits.</summary>
+/// <summary>What only the gRPC channel does: the peer address check, TLS, its own limits (the watch stream: WatchTests).</summary>
 public sealed class RegistrarServerTests : IAsyncLifetime
 {
     private static readonly IPAddress Elsewhere = IPAddress.Parse("127.0.0.99");
@@ -24,7 +24,7 @@ public sealed class RegistrarServerTests : IAsyncLifetime
     {
         _world = RegistrarWorld.Create(new FolderStateStore(_folder.Path));
         _server = await RegistrarServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), _certificate.Certificate,
-            _world.Registrar, _world.Status);
+            _certificate.Ca, _world.Registrar, _world.Status);
         _channel = new GrpcAgentChannel(_server.Address, _certificate.Ca);
     }
 
@@ -85,43 +85,6 @@ public sealed class RegistrarServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Watch_sends_a_snapshot_then_every_change()
-    {
-        var first = await _world.LaunchAsync(InstanceRole.Etcd, 0);
-        await _channel.JoinAsync(first, first.Join());
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var watch = _channel.ClientFrom(IPAddress.Loopback).Watch(new WatchRequest(), cancellationToken: timeout.Token);
-        var events = watch.ResponseStream;
-
-        Assert.True(await events.MoveNext(timeout.Token));
-        Assert.Equal(first.InstanceId, Assert.Single(events.Current.Snapshot.Agents).InstanceId);
-
-        var second = await _world.LaunchAsync(InstanceRole.Etcd, 1);
-        var credential = (await _channel.JoinAsync(second, second.Join())).AgentCredential;
-        await _channel.ReportAsync(second, second.Report(credential, Phase.Ready, "etcd healthy"));
-        await _world.Status.RemoveAsync(first.InstanceId);
-
-        Assert.True(await events.MoveNext(timeout.Token));
-        Assert.Equal((second.InstanceId, Phase.Joining), (events.Current.Upsert.InstanceId, events.Current.Upsert.LastReport.Phase));
-        Assert.True(await events.MoveNext(timeout.Token));
-        Assert.Equal((second.InstanceId, Phase.Ready), (events.Current.Upsert.InstanceId, events.Current.Upsert.LastReport.Phase));
-        Assert.True(await events.MoveNext(timeout.Token));
-        Assert.Equal(first.InstanceId, events.Current.DeletedInstanceId);
-    }
-
-    [Fact]
-    public async Task Stopping_the_server_ends_watches_cleanly()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        using var watch = _channel.ClientFrom(IPAddress.Loopback).Watch(new WatchRequest(), cancellationToken: timeout.Token);
-        Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
-
-        await _server.StopAsync(timeout.Token);
-        Assert.False(await watch.ResponseStream.MoveNext(timeout.Token));
-        Assert.Equal(StatusCode.OK, watch.GetStatus().StatusCode);
-    }
-
-    [Fact]
     public async Task Bytes_that_are_not_a_join_request_are_refused_and_the_server_carries_on()
     {
         var raw = new Method<byte[], byte[]>(MethodType.Unary, "kubes.v1.Registrar", "Join",
@@ -144,7 +107,7 @@ public sealed class RegistrarServerTests : IAsyncLifetime
     public async Task A_taken_port_is_reported_with_the_next_step()
     {
         var error = await Assert.ThrowsAsync<IOException>(() => RegistrarServer.StartAsync(_server.EndPoint,
-            _certificate.Certificate, _world.Registrar, _world.Status));
+            _certificate.Certificate, _certificate.Ca, _world.Registrar, _world.Status));
         Assert.Contains("--listen", error.Message);
     }
 }

@@ -64,6 +64,27 @@ public sealed class MailboxAnswererTests : IDisposable
     }
 
     [Fact]
+    public async Task A_multi_gigabyte_request_is_refused_by_its_size_without_being_read()
+    {
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var key = MailboxKeys.Request(agent.InstanceId, "huge");
+        await _world.Store.PutAsync(key, new byte[] { 1 });
+        // Sparse: 3 GiB on paper, no blocks on disk. Read whole, it could not even fit in one array.
+        var size = 3L << 30;
+        await using (var file = new FileStream(Path.Combine(_folder.Path, key), FileMode.Open, FileAccess.Write))
+        {
+            file.SetLength(size);
+        }
+
+        Assert.Equal(1, await _answerer.AnswerPendingAsync());
+        var stored = await _world.Store.GetAsync(MailboxKeys.Response(agent.InstanceId, "huge"));
+        var response = MailboxResponse.Parser.ParseFrom(stored!.Content);
+        Assert.Equal("InvalidArgument", response.Error.Code);
+        Assert.Contains($"{size} bytes (not read)", response.Error.Message);
+        Assert.Empty(await _world.Store.ListAsync(MailboxKeys.RequestsFolder));
+    }
+
+    [Fact]
     public async Task A_request_id_that_differs_from_the_object_name_is_refused()
     {
         var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
@@ -95,6 +116,29 @@ public sealed class MailboxAnswererTests : IDisposable
         Assert.Null(await _world.Store.GetAsync(MailboxKeys.Request(agent.InstanceId, "r1")));
         Assert.Equal(earlier, (await _world.Store.GetAsync(MailboxKeys.Response(agent.InstanceId, "r1")))!.Content);
         Assert.True((await _world.Tokens.RedeemAsync(agent.JoinToken, agent.InstanceId, InstanceRole.Etcd, 0)).Accepted);
+    }
+
+    [Fact]
+    public async Task An_answer_left_unread_is_removed_once_its_lifetime_is_over_and_a_fresh_one_is_kept()
+    {
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "died"), JoinRequestBytes(agent, "died"));
+        Assert.Equal(1, await _answerer.AnswerPendingAsync());
+        var unread = MailboxKeys.Response(agent.InstanceId, "died");
+        var answer = MailboxResponse.Parser.ParseFrom((await _world.Store.GetAsync(unread))!.Content);
+        Assert.Equal(_world.Clock.GetUtcNow(), answer.AnsweredAt.ToDateTimeOffset());
+
+        _world.Clock.Advance(MailboxAnswerer.UnreadAnswerLifetime - TimeSpan.FromSeconds(1));
+        await _answerer.AnswerPendingAsync();
+        Assert.Equal([unread], await _world.Store.ListAsync(MailboxKeys.ResponsesFolder));
+
+        _world.Clock.Advance(TimeSpan.FromSeconds(1));
+        await _answerer.AnswerPendingAsync();
+        Assert.Equal([unread], await _world.Store.ListAsync(MailboxKeys.ResponsesFolder)); // swept a second ago
+
+        _world.Clock.Advance(MailboxAnswerer.UnreadAnswerSweep);
+        await _answerer.AnswerPendingAsync();
+        Assert.Empty(await _world.Store.ListAsync(MailboxKeys.ResponsesFolder));
     }
 
     [Fact]
@@ -199,5 +243,8 @@ public sealed class MailboxAnswererTests : IDisposable
             Interlocked.Increment(ref _calls) == 1
                 ? throw new HttpRequestException("RequestLimitExceeded")
                 : inner.FindAsync(instanceId, cancellationToken);
+
+        public Task<IReadOnlyList<string>> FindDataVolumesAsync(string cluster, string slotName,
+            CancellationToken cancellationToken = default) => inner.FindDataVolumesAsync(cluster, slotName, cancellationToken);
     }
 }
