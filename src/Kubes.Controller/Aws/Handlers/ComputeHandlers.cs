@@ -227,11 +227,15 @@ internal sealed class InstanceHandler(IAmazonEC2 ec2, string cluster, ComputeInv
     }
 }
 
-/// <summary>A slot's data volume attached to the slot's current instance. Detach needs the instance and device (moto too).</summary>
+/// <summary>
+/// A slot's data volume attached to the slot's current instance. Its deletion runs after the instances' (which wait
+/// until terminated): detaching a mounted volume from a running instance hangs, while a terminated instance lets go
+/// of its volumes by itself. Only what is still attached then is detached; detach needs the instance and device (moto too).
+/// </summary>
 internal sealed class VolumeAttachmentHandler(IAmazonEC2 ec2, ComputeInventory inventory, AwsWaiter waiter) : IResourceHandler
 {
     public string Type => "volume-attachment";
-    public int DeleteOrder => 10;
+    public int DeleteOrder => 25;
 
     public async Task<IReadOnlyList<ActualResource>> FindAsync(CancellationToken ct)
     {
@@ -286,16 +290,24 @@ internal sealed class VolumeAttachmentHandler(IAmazonEC2 ec2, ComputeInventory i
     public async Task DeleteAsync(ActualResource actual, CancellationToken ct)
     {
         var attachment = (VolumeAttachment)actual.Native;
-        await VpcHandler.IgnoreNotFound(() => ec2.DetachVolumeAsync(new DetachVolumeRequest
-        {
-            VolumeId = attachment.VolumeId,
-            InstanceId = attachment.InstanceId,
-            Device = attachment.Device,
-        }, ct));
-        await waiter.UntilAsync($"volume {attachment.VolumeId} to detach from {attachment.InstanceId}", async token =>
-        {
-            var volumes = await ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [attachment.VolumeId] }, token);
-            return (volumes.Volumes ?? []).All(v => (v.Attachments ?? []).All(a => a.InstanceId != attachment.InstanceId));
-        }, ct);
+        var current = await AttachmentToAsync(attachment, ct);
+        if (current?.State == AttachmentStatus.Attached)
+            await VpcHandler.IgnoreNotFound(() => ec2.DetachVolumeAsync(new DetachVolumeRequest
+            {
+                VolumeId = attachment.VolumeId,
+                InstanceId = attachment.InstanceId,
+                Device = current.Device,
+            }, ct));
+        await waiter.UntilAsync($"volume {attachment.VolumeId} to detach from {attachment.InstanceId}",
+            async token => await AttachmentToAsync(attachment, token) is null, ct);
+    }
+
+    /// <summary>The volume's attachment to the same instance as it is now, or null once it is gone.</summary>
+    private async Task<VolumeAttachment?> AttachmentToAsync(VolumeAttachment attachment, CancellationToken ct)
+    {
+        var volumes = await ec2.DescribeVolumesAsync(new DescribeVolumesRequest
+            { Filters = [new Filter { Name = "volume-id", Values = [attachment.VolumeId] }] }, ct);
+        return (volumes.Volumes ?? []).SelectMany(v => v.Attachments ?? [])
+            .FirstOrDefault(a => a.InstanceId == attachment.InstanceId && a.State != AttachmentStatus.Detached);
     }
 }

@@ -39,7 +39,7 @@ internal sealed class AwsClusterHarness : IDisposable
     /// <summary>A new reconciler each time, as a new run of the command would have: no cache survives.</summary>
     public ClusterReconciler Reconciler() => new(
         AwsHandlers.For(Clients, Spec.Name, State, Image, Bootstrap, new AwsWaiter(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30))),
-        AwsTransientErrors.IsTransient);
+        AwsTransientErrors.Classify);
 
     public async Task<ApplyResult> UpAsync(CancellationToken cancellationToken = default)
     {
@@ -72,6 +72,7 @@ internal sealed class RecordingProgress : IApplyProgress
     public void Succeeded(ResourceChange change, TimeSpan elapsed) => Add($"done {change.Key}");
     public void Failed(ResourceChange change, Exception error) => Add($"failed {change.Key}: {error.Message}");
     public void Skipped(ResourceChange change, string reason) => Add($"skipped {change.Key}: {reason}");
+    public void Retrying(ResourceChange change, Exception error, int attempt, TimeSpan delay) => Add($"retrying {change.Key}: {error.Message}");
 
     private void Add(string line)
     {

@@ -96,6 +96,9 @@ public sealed class AwsReconcilerTests(MotoServer moto) : IAsyncLifetime
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
                 reconciler.ApplyAsync(cluster.Desired, progress, cancel.Token));
         }
+        // moto ignores CreateVolume's client token (AWS honours it), and a request cancelled on our side can still
+        // land after the resumed run has looked: let what is in flight land first.
+        await Task.Delay(TimeSpan.FromSeconds(1));
 
         var resumed = await cluster.UpAsync();
         Assert.True(resumed.Succeeded, string.Join("\n", resumed.Failed.Concat(resumed.Skipped).Select(f => $"{f.Change.Key}: {f.Reason}")));
@@ -142,6 +145,25 @@ public sealed class AwsReconcilerTests(MotoServer moto) : IAsyncLifetime
         Assert.DoesNotContain((await cluster.Clients.S3.ListBucketsAsync()).Buckets ?? [], b => b.BucketName == cluster.State.Bucket);
     }
 
+    [Fact]
+    public async Task Destroy_terminates_every_instance_before_it_detaches_or_deletes_a_volume()
+    {
+        using var cluster = new AwsClusterHarness(moto);
+        Assert.True((await cluster.UpAsync()).Succeeded);
+        var before = cluster.Calls.Total;
+
+        var (_, result) = await cluster.Reconciler().DestroyAsync(new RecordingProgress(), CancellationToken.None);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Failed.Concat(result.Skipped).Select(f => $"{f.Change.Key}: {f.Reason}")));
+        var mutations = cluster.Calls.Calls.Skip(before).Where(c => c.Mutating).Select(c => c.Action).ToList();
+        Assert.Equal(cluster.Topology.Slots.Count, mutations.Count(a => a == "TerminateInstances"));
+        Assert.Equal(cluster.Topology.Slots.Count(s => s.HasDataVolume), mutations.Count(a => a == "DeleteVolume"));
+        var firstVolumeCall = mutations.FindIndex(a => a is "DetachVolume" or "DeleteVolume");
+        Assert.True(mutations.LastIndexOf("TerminateInstances") < firstVolumeCall, string.Join(", ", mutations));
+        // A terminated instance lets go of its volumes: nothing is left to detach, and nothing was pulled from a running one.
+        Assert.DoesNotContain("DetachVolume", mutations);
+    }
+
     private static string Describe(Plan plan) => string.Join("\n", plan.Changes.Select(c =>
         $"{c.Action} {c.Key}: {string.Join("; ", c.Fields.Select(f => $"{f.Field} {f.From} -> {f.To}"))}"));
 
@@ -156,5 +178,6 @@ public sealed class AwsReconcilerTests(MotoServer moto) : IAsyncLifetime
         }
         public void Failed(ResourceChange change, Exception error) { }
         public void Skipped(ResourceChange change, string reason) { }
+        public void Retrying(ResourceChange change, Exception error, int attempt, TimeSpan delay) { }
     }
 }
