@@ -82,7 +82,7 @@ internal sealed class DataVolumeHandler(IAmazonEC2 ec2, ComputeInventory invento
         // The client token makes a retry idempotent on AWS; the lookup also covers emulators that ignore it.
         var existing = (await ec2.DescribeVolumesAsync(new DescribeVolumesRequest
             { Filters = Ec2Tagging.KeyFilter(want.Tags[ClusterTags.Cluster], want.Key) }, ct)).Volumes?
-            .FirstOrDefault(v => Ec2Tagging.HasKey(v.Tags, want.Key) && v.State != VolumeState.Deleting && v.State != VolumeState.Deleted);
+            .FirstOrDefault(v => Ec2Tagging.HasKey(v.Tags, want.Tags[ClusterTags.Cluster], want.Key) && v.State != VolumeState.Deleting && v.State != VolumeState.Deleted);
         if (existing is not null) return new ActualResource(want.Key, existing.VolumeId, existing);
         var volume = (await ec2.CreateVolumeAsync(new CreateVolumeRequest
         {
@@ -153,7 +153,7 @@ internal sealed class InstanceHandler(IAmazonEC2 ec2, string cluster, ComputeInv
         var generation = (await inventory.InstancesAsync(ct)).Count(i =>
             ComputeInventory.IsGone(i) && Ec2Tagging.TryKey(i.Tags, out var key) && key == want.Key);
         var running = (await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
-            .Reservations?.SelectMany(r => r.Instances ?? []).FirstOrDefault(i => Ec2Tagging.HasKey(i.Tags, want.Key) && !ComputeInventory.IsGone(i));
+            .Reservations?.SelectMany(r => r.Instances ?? []).FirstOrDefault(i => Ec2Tagging.HasKey(i.Tags, cluster, want.Key) && !ComputeInventory.IsGone(i));
         if (running is not null) return new ActualResource(want.Key, running.InstanceId, running);
         var userData = await bootstrap.UserDataAsync(want.Slot, ct);
         var request = new RunInstancesRequest
