@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Kubes.Controller.Aws;
+using Kubes.Controller.Aws.Handlers;
 using Kubes.Controller.Aws.Query;
 
 namespace Kubes.Controller.Cli.Commands;
@@ -17,9 +18,13 @@ public static class CommandErrors
             case AwsServiceException e:
                 await stderr.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.Failure;
-            case AmazonServiceException e when e.ErrorCode is "AccessDenied" or "UnauthorizedOperation" or "AccessDeniedException":
-                await stderr.WriteLineAsync($"error: AWS refused {e.ErrorCode}: {e.Message}. Grant the caller the permission " +
-                                            "named above (or use a profile that has it) and run the command again.");
+            case AmazonServiceException e when AwsAccessDenied.Is(e):
+                var action = SdkCallReporter.FailedActionOf(e);
+                await stderr.WriteLineAsync(action is null
+                    ? $"error: AWS refused {e.ErrorCode}: {e.Message} Grant the identity running kubes the permission " +
+                      "named above (or run with a profile that has it: AWS_PROFILE) and run the command again."
+                    : $"error: AWS refused {action}: {e.ErrorCode}: {e.Message} Grant the identity running kubes {action} " +
+                      "(or run with a profile that has it: AWS_PROFILE) and run the command again.");
                 return ExitCodes.Failure;
             case AmazonServiceException e:
                 await stderr.WriteLineAsync($"error: AWS {e.ErrorCode}: {e.Message} (request {e.RequestId}). Run the command again to resume.");

@@ -14,7 +14,9 @@ internal sealed class AwsClusterHarness : IDisposable
 {
     public const string Image = "ami-1e749f67";
 
-    public AwsClusterHarness(MotoServer moto, Func<ClusterSpec, ClusterSpec>? customize = null)
+    /// <param name="endpoints">Endpoint variables that send some services elsewhere (such as a <see cref="DenyingEc2Proxy"/>).</param>
+    public AwsClusterHarness(MotoServer moto, Func<ClusterSpec, ClusterSpec>? customize = null,
+        IReadOnlyDictionary<string, string>? endpoints = null)
     {
         var spec = ClusterSpecDefaults.Aws("demo") with
         {
@@ -24,7 +26,7 @@ internal sealed class AwsClusterHarness : IDisposable
         Spec = customize is null ? spec : customize(spec);
         Topology = ClusterTopology.From(Spec);
         State = StateStoreLocation.Default("123456789012", Spec.Name);
-        Clients = new AwsCloudClients(moto.Environment(), Calls);
+        Clients = new AwsCloudClients(moto.Environment(endpoints), Calls);
         Desired = AwsClusterModel.Build(Topology, State);
     }
 
