@@ -81,6 +81,33 @@ public sealed class AwsReconcilerTests(MotoServer moto) : IAsyncLifetime
         Assert.True(after.IsEmpty);
     }
 
+    [Fact]
+    public async Task An_ipv6_rule_added_by_hand_shows_in_the_plan_as_exactly_that_change_and_up_revokes_it()
+    {
+        using var cluster = new AwsClusterHarness(moto);
+        Assert.True((await cluster.UpAsync()).Succeeded);
+        var ids = new ResolvedIds(await cluster.Reconciler().FindAllAsync(CancellationToken.None));
+        var etcdGroup = ((IResolvedIds)ids).Require(SecurityGroupRules.Group("etcd"));
+        await cluster.Clients.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+        {
+            GroupId = etcdGroup,
+            IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 2379, ToPort = 2379, Ipv6Ranges = [new Ipv6Range { CidrIpv6 = "::/0" }] }],
+        });
+
+        var (plan, _) = await cluster.Reconciler().PlanAsync(cluster.Desired, CancellationToken.None);
+        var change = Assert.Single(plan.Changes);
+        Assert.Equal(SecurityGroupRules.Rules(SecurityGroupRules.Group("etcd")), change.Key);
+        Assert.Equal(new FieldChange("ingress", "tcp 2379 from ::/0", null), Assert.Single(change.Fields));
+
+        Assert.True((await cluster.UpAsync()).Succeeded);
+        var live = (await cluster.Clients.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [etcdGroup] }))
+            .SecurityGroups.Single();
+        Assert.DoesNotContain(live.IpPermissions, p => p.Ipv6Ranges?.Count > 0);
+        Assert.Contains(live.IpPermissions, p => p.FromPort == 2379);
+        var (after, _) = await cluster.Reconciler().PlanAsync(cluster.Desired, CancellationToken.None);
+        Assert.True(after.IsEmpty, Describe(after));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(12)]
