@@ -8,18 +8,23 @@ namespace Kubes.Controller.Aws.Handlers;
 /// Which AWS errors go away on their own. Transient: throttling the SDK's retries did not outlast, and AWS's eventual
 /// consistency (a just-created instance profile not yet usable by EC2, a just-created id not yet visible). Releasing:
 /// a dependency AWS is still letting go of — a deleted load balancer's network interfaces hold its subnets and
-/// security group for minutes, a terminating instance holds its volume.
+/// security group for minutes, a terminating instance holds its volume and its address.
 /// </summary>
 public static class AwsTransientErrors
 {
     private static readonly HashSet<string> TransientCodes = new(StringComparer.Ordinal)
     {
         "Throttling", "ThrottlingException", "RequestLimitExceeded", "RequestThrottled", "TooManyRequestsException",
-        "IncorrectState", "IncorrectInstanceState", "InvalidIPAddress.InUse",
+        "IncorrectState", "IncorrectInstanceState",
         "ResourceInUse", "ResourceInUseException", "DeleteConflict", "InternalError", "ServiceUnavailable",
     };
 
-    private static readonly HashSet<string> ReleasingCodes = new(StringComparer.Ordinal) { "DependencyViolation", "VolumeInUse" };
+    private static readonly HashSet<string> ReleasingCodes = new(StringComparer.Ordinal)
+    {
+        "DependencyViolation", "VolumeInUse",
+        // A replacement launched at its slot's address while the old instance is still shutting down.
+        "InvalidIPAddress.InUse",
+    };
 
     public static FailureKind Classify(Exception error) => error switch
     {

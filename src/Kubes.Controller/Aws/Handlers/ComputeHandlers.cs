@@ -3,6 +3,7 @@ using Amazon.EC2;
 using Amazon.EC2.Model;
 using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Reconciler;
+using Kubes.Controller.Topology;
 
 namespace Kubes.Controller.Aws.Handlers;
 
@@ -191,9 +192,12 @@ internal sealed class InstanceHandler(IAmazonEC2 ec2, string cluster, ComputeInv
             TagSpecifications =
             [
                 .. Ec2Tagging.At(ResourceType.Instance, want.Tags),
+                // No kubes.io/resource: the root volume comes and goes with its instance, it is no resource of its own.
                 .. Ec2Tagging.At(ResourceType.Volume, new Dictionary<string, string>
                 {
                     [ClusterTags.Cluster] = cluster,
+                    [ClusterTags.Role] = want.Slot.Role.TagValue(),
+                    [ClusterTags.Slot] = want.Slot.Name,
                     [ClusterTags.Name] = $"{cluster}-{want.Slot.Name}-root",
                 }),
             ],
