@@ -54,6 +54,27 @@ public sealed class ComputeReconcilerTests(MotoServer moto) : IAsyncLifetime
         await AssertSecondUpChangesNothingAsync(cluster);
     }
 
+    [Fact]
+    public async Task Data_volumes_the_spec_no_longer_asks_for_are_detached_from_their_running_instances_and_deleted()
+    {
+        using (var withVolumes = new AwsClusterHarness(moto, spec => spec with { Controllers = spec.Controllers with { VolumeSizeGiB = 30 } }))
+            await UpAsync(withVolumes);
+        using var cluster = new AwsClusterHarness(moto);
+        var before = await LiveInstancesAsync(cluster);
+
+        await UpAsync(cluster);
+
+        var controllers = cluster.Topology.SlotsOf(InstanceRole.Controller).ToList();
+        Assert.Equal(controllers.Count, cluster.Calls.Count("ec2", "DetachVolume"));
+        Assert.Equal(controllers.Count, cluster.Calls.Count("ec2", "DeleteVolume"));
+        Assert.Equal(0, cluster.Calls.Count("ec2", "TerminateInstances"));
+        var after = await LiveInstancesAsync(cluster);
+        Assert.All(controllers, slot => Assert.Equal(before[slot.Name].InstanceId, after[slot.Name].InstanceId));
+        var volumes = (await cluster.Clients.Ec2.DescribeVolumesAsync(new DescribeVolumesRequest { Filters = ClusterFilter })).Volumes;
+        Assert.DoesNotContain(volumes, v => Tag(v.Tags, ClusterTags.Role) == "controller" && Tag(v.Tags, ClusterTags.Resource) is not null);
+        await AssertSecondUpChangesNothingAsync(cluster);
+    }
+
     /// <remarks>moto keeps a terminated instance's private address taken for as long as it remembers the instance, so
     /// the replacement's launch at the slot's fixed address cannot be run here; the plan that leads to it can.</remarks>
     [Fact]
