@@ -28,7 +28,7 @@ public static class KubesCommands
     {
         using var session = await ClusterSession.OpenAsync(spec, calls, CancellationToken.None);
         var handlers = AwsHandlers.For(session.Aws!, spec.Name, session.S3!, imageId: "", new NoLaunchBootstrap());
-        var (_, result) = await new ClusterReconciler(handlers, AwsTransientErrors.IsTransient)
+        var (_, result) = await new ClusterReconciler(handlers, AwsTransientErrors.Classify)
             .DestroyAsync(new SilentProgress(), CancellationToken.None);
         return result;
     }
@@ -38,6 +38,7 @@ public static class KubesCommands
         public void Started(ResourceChange change) { }
         public void Succeeded(ResourceChange change, TimeSpan elapsed) { }
         public void Failed(ResourceChange change, Exception error) { }
+        public void Retrying(ResourceChange change, Exception error, int attempt, TimeSpan delay) { }
         public void Skipped(ResourceChange change, string reason) { }
     }
 }

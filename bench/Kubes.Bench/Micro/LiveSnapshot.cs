@@ -50,7 +50,7 @@ public sealed record LiveSnapshot(
         }
         using var session = await ClusterSession.OpenAsync(spec, null, CancellationToken.None);
         var handlers = AwsHandlers.For(session.Aws!, spec.Name, session.S3!, spec.Image, new NoLaunchBootstrap());
-        var reconciler = new ClusterReconciler(handlers, AwsTransientErrors.IsTransient);
+        var reconciler = new ClusterReconciler(handlers, AwsTransientErrors.Classify);
         var live = await reconciler.FindAllAsync(CancellationToken.None);
         // Diffs read only the native descriptions, never AWS: the handlers outlive their session safely.
         return new LiveSnapshot(AwsClusterModel.Build(session.Topology, session.S3!), live, handlers.ToDictionary(h => h.Type));

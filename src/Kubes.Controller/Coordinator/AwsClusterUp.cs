@@ -39,7 +39,7 @@ public sealed class AwsClusterUp(ClusterSession session, TextWriter output, ILog
 
         await output.WriteLineAsync($"Applying cluster {session.Spec.Name} in {session.Spec.Region} (state: {session.StateDescription}):");
         var reconciler = new ClusterReconciler(AwsHandlers.For(aws, session.Spec.Name, session.S3!, image, bootstrap),
-            AwsTransientErrors.IsTransient);
+            AwsTransientErrors.Classify);
         var (plan, result) = await reconciler.ApplyAsync(AwsClusterModel.Build(session.Topology, session.S3!),
             new Cli.Rendering.ConsoleApplyProgress(output), cancellationToken);
         await output.WriteLineAsync(plan.IsEmpty

@@ -17,13 +17,13 @@ public static class LivePlan
         {
             var provider = new LocalProvider(spec.Name, session.StateFolder);
             var local = new ClusterReconciler([provider.InstanceHandler(new NoLaunchBootstrap(), new RemoteMetadataPublisher(new HttpClient(), TimeSpan.Zero))],
-                _ => false);
+                _ => FailureKind.Permanent);
             return (await local.PlanAsync(LocalClusterModel.Build(session.Topology), cancellationToken)).Plan;
         }
         var aws = session.Aws!;
         // The image matters only to a launch; the plan compares instances by slot, type and address.
         var handlers = AwsHandlers.For(aws, spec.Name, session.S3!, spec.Image, new NoLaunchBootstrap());
-        var reconciler = new ClusterReconciler(handlers, AwsTransientErrors.IsTransient);
+        var reconciler = new ClusterReconciler(handlers, AwsTransientErrors.Classify);
         return (await reconciler.PlanAsync(AwsClusterModel.Build(session.Topology, session.S3!), cancellationToken)).Plan;
     }
 }

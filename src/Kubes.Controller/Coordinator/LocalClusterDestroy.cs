@@ -15,7 +15,7 @@ public static class LocalClusterDestroy
         CancellationToken cancellationToken)
     {
         var provider = new LocalProvider(session.Spec.Name, session.StateFolder);
-        var reconciler = new ClusterReconciler([provider.InstanceHandler(new NoLaunchBootstrap(), new NoMetadata())], _ => false);
+        var reconciler = new ClusterReconciler([provider.InstanceHandler(new NoLaunchBootstrap(), new NoMetadata())], _ => FailureKind.Permanent);
         var (plan, result) = await reconciler.DestroyAsync(progress, cancellationToken);
         if (!result.Succeeded) return (plan, result);
         await new LocalServeDaemon(session.StateFolder).StopAsync(cancellationToken);

@@ -26,7 +26,7 @@ public sealed class LocalClusterUp(ClusterSession session, TextWriter output, st
             mailbox: null, AgentBootstrap.DefaultTokenLifetime);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var reconciler = new ClusterReconciler([provider.InstanceHandler(bootstrap, new RemoteMetadataPublisher(http, TimeSpan.FromSeconds(30)))],
-            _ => false);
+            _ => FailureKind.Permanent);
 
         await output.WriteLineAsync($"Booting cluster {session.Spec.Name} on this machine (state: {session.StateFolder}):");
         var (plan, result) = await reconciler.ApplyAsync(LocalClusterModel.Build(topology), new ConsoleApplyProgress(output), cancellationToken);

@@ -4,7 +4,8 @@ namespace Kubes.Controller.Reconciler;
 /// find → diff → apply over a set of handlers. <see cref="PlanAsync"/> is what <c>kubes plan</c> prints and what
 /// <see cref="ApplyAsync"/> executes: one code path, two targets.
 /// </summary>
-public sealed class ClusterReconciler(IReadOnlyList<IResourceHandler> handlers, Func<Exception, bool> isTransient)
+public sealed class ClusterReconciler(IReadOnlyList<IResourceHandler> handlers, Func<Exception, FailureKind> classify,
+    RetryBudget? budget = null)
 {
     private readonly Dictionary<string, IResourceHandler> _byType = handlers.ToDictionary(h => h.Type);
 
@@ -25,7 +26,7 @@ public sealed class ClusterReconciler(IReadOnlyList<IResourceHandler> handlers, 
         CancellationToken cancellationToken)
     {
         var (plan, ids) = await PlanAsync(desired, cancellationToken);
-        var result = await new PlanExecutor(_byType, progress, isTransient).ApplyAsync(plan, ids, cancellationToken);
+        var result = await new PlanExecutor(_byType, progress, classify, budget).ApplyAsync(plan, ids, cancellationToken);
         return (plan, result);
     }
 

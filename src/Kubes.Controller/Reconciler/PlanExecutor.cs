@@ -1,21 +1,21 @@
-using System.Diagnostics;
-
 namespace Kubes.Controller.Reconciler;
 
 /// <summary>
 /// Applies a plan: creates and updates in dependency order, independent ones concurrently; then deletes in the
 /// handlers' delete order. A failed change blocks only what depends on it. Transient failures (eventual
-/// consistency, throttling that outlived the SDK's own retries) are retried with backoff while they last.
+/// consistency, throttling that outlived the SDK's own retries) and failures on something still being released are
+/// retried within the <see cref="RetryBudget"/>, each retry shown as progress.
 /// </summary>
 public sealed class PlanExecutor(
     IReadOnlyDictionary<string, IResourceHandler> handlers,
     IApplyProgress progress,
-    Func<Exception, bool> isTransient,
-    int parallelism = 8,
-    int attempts = 6,
-    Func<int, TimeSpan>? backoff = null)
+    Func<Exception, FailureKind> classify,
+    RetryBudget? budget = null,
+    TimeProvider? time = null,
+    int parallelism = 8)
 {
-    private readonly Func<int, TimeSpan> _backoff = backoff ?? DefaultBackoff;
+    private readonly RetryBudget _budget = budget ?? RetryBudget.Default;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public async Task<ApplyResult> ApplyAsync(Plan plan, ResolvedIds ids, CancellationToken cancellationToken)
     {
@@ -32,7 +32,8 @@ public sealed class PlanExecutor(
         var pending = plan.Changes.Where(c => c.Action != ChangeAction.Delete).ToDictionary(c => c.Key);
         var done = new HashSet<ResourceKey>();
         var broken = new Dictionary<ResourceKey, string>();
-        var running = new Dictionary<Task<Exception?>, ResourceChange>();
+        // By key, not by task: changes that finish synchronously can share one cached completed task.
+        var running = new Dictionary<ResourceKey, (ResourceChange Change, Task<Exception?> Task)>();
         using var gate = new SemaphoreSlim(parallelism);
         var applied = 0;
 
@@ -53,7 +54,7 @@ public sealed class PlanExecutor(
                 if (change.DependsOn.All(d => done.Contains(d) || !IsPending(d, pending, running)))
                 {
                     pending.Remove(change.Key);
-                    running.Add(RunAsync(change, ids, gate, cancellationToken), change);
+                    running.Add(change.Key, (change, RunAsync(change, ids, gate, cancellationToken)));
                 }
             }
             if (running.Count == 0)
@@ -66,9 +67,9 @@ public sealed class PlanExecutor(
                 }
                 break;
             }
-            var finished = await Task.WhenAny(running.Keys);
-            var finishedChange = running[finished];
-            running.Remove(finished);
+            await Task.WhenAny(running.Values.Select(r => r.Task));
+            var (finishedChange, finished) = running.Values.First(r => r.Task.IsCompleted);
+            running.Remove(finishedChange.Key);
             var error = await finished;
             if (error is null)
             {
@@ -85,8 +86,8 @@ public sealed class PlanExecutor(
     }
 
     private static bool IsPending(ResourceKey key, Dictionary<ResourceKey, ResourceChange> pending,
-        Dictionary<Task<Exception?>, ResourceChange> running) =>
-        pending.ContainsKey(key) || running.Values.Any(c => c.Key == key);
+        Dictionary<ResourceKey, (ResourceChange, Task<Exception?>)> running) =>
+        pending.ContainsKey(key) || running.ContainsKey(key);
 
     private async Task<int> ApplyDeletesAsync(Plan plan, List<FailedChange> failed, List<FailedChange> skipped,
         CancellationToken cancellationToken)
@@ -127,23 +128,27 @@ public sealed class PlanExecutor(
         try
         {
             progress.Started(change);
-            var clock = Stopwatch.StartNew();
+            var started = _time.GetTimestamp();
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
                     await ApplyOneAsync(change, ids, cancellationToken);
-                    progress.Succeeded(change, clock.Elapsed);
+                    progress.Succeeded(change, _time.GetElapsedTime(started));
                     return null;
-                }
-                catch (Exception error) when (attempt < attempts && isTransient(error) && !cancellationToken.IsCancellationRequested)
-                {
-                    await Task.Delay(_backoff(attempt), cancellationToken);
                 }
                 catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    progress.Failed(change, error);
-                    return error;
+                    var elapsed = _time.GetElapsedTime(started);
+                    if (_budget.DelayAfter(classify(error), attempt, elapsed) is { } delay)
+                    {
+                        progress.Retrying(change, error, attempt, delay);
+                        await Task.Delay(delay, _time, cancellationToken);
+                        continue;
+                    }
+                    var reported = attempt == 1 ? error : new RetriesExhaustedException(error, attempt, elapsed);
+                    progress.Failed(change, reported);
+                    return reported;
                 }
             }
         }
@@ -173,7 +178,4 @@ public sealed class PlanExecutor(
                 break;
         }
     }
-
-    private static TimeSpan DefaultBackoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Min(20_000, 250 * Math.Pow(2, attempt))));
 }

@@ -19,7 +19,10 @@ namespace Kubes.Controller.Tests.Fixtures;
 /// every registered target is <c>healthy</c> at once, even an instance id that does not exist (AWS refuses it), and
 /// only a stopped instance turns <c>unused</c>; DescribeTags takes more than 20 ARNs; Auto Scaling launches every
 /// instance into the first subnet of VPCZoneIdentifier and reports it InService at once; EC2 DescribeImages costs
-/// over a second per call (use a bundled image id such as <c>ami-1e749f67</c>). It does enforce IAM's DeleteConflict
+/// over a second per call (use a bundled image id such as <c>ami-1e749f67</c>); a terminated instance's private
+/// address stays taken (so a replacement at a slot's fixed address cannot launch); CreateVolume ignores its client
+/// token; the tag filter of DescribeNatGateways and the PathPrefix of ListInstanceProfiles are ignored; ELBv2 creates
+/// no network interfaces and IAM enforces no policies. It does enforce IAM's DeleteConflict
 /// and ELBv2's ResourceInUse ordering errors.
 /// </remarks>
 public sealed class MotoServer : IAsyncLifetime

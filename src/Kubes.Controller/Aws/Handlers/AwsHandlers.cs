@@ -13,7 +13,7 @@ public static class AwsHandlers
         var groups = new SecurityGroupInventory(clients.Ec2, cluster);
         var compute = new ComputeInventory(clients.Ec2, cluster);
         var loadBalancers = new LoadBalancerInventory(clients.LoadBalancing, cluster);
-        return
+        IResourceHandler[] handlers =
         [
             new StateBucketHandler(clients.S3, cluster, state.Bucket),
             new VpcHandler(clients.Ec2, cluster),
@@ -36,5 +36,6 @@ public static class AwsHandlers
             new ListenerHandler(clients.LoadBalancing, loadBalancers),
             new TargetRegistrationHandler(clients.LoadBalancing, loadBalancers),
         ];
+        return [.. handlers.Select(h => new PermissionReportingHandler(h))];
     }
 }

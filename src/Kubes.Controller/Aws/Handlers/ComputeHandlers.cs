@@ -3,6 +3,7 @@ using Amazon.EC2;
 using Amazon.EC2.Model;
 using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Reconciler;
+using Kubes.Controller.Topology;
 
 namespace Kubes.Controller.Aws.Handlers;
 
@@ -82,7 +83,7 @@ internal sealed class DataVolumeHandler(IAmazonEC2 ec2, ComputeInventory invento
         // The client token makes a retry idempotent on AWS; the lookup also covers emulators that ignore it.
         var existing = (await ec2.DescribeVolumesAsync(new DescribeVolumesRequest
             { Filters = Ec2Tagging.KeyFilter(want.Tags[ClusterTags.Cluster], want.Key) }, ct)).Volumes?
-            .FirstOrDefault(v => Ec2Tagging.HasKey(v.Tags, want.Key) && v.State != VolumeState.Deleting && v.State != VolumeState.Deleted);
+            .FirstOrDefault(v => Ec2Tagging.HasKey(v.Tags, want.Tags[ClusterTags.Cluster], want.Key) && v.State != VolumeState.Deleting && v.State != VolumeState.Deleted);
         if (existing is not null) return new ActualResource(want.Key, existing.VolumeId, existing);
         var volume = (await ec2.CreateVolumeAsync(new CreateVolumeRequest
         {
@@ -153,7 +154,7 @@ internal sealed class InstanceHandler(IAmazonEC2 ec2, string cluster, ComputeInv
         var generation = (await inventory.InstancesAsync(ct)).Count(i =>
             ComputeInventory.IsGone(i) && Ec2Tagging.TryKey(i.Tags, out var key) && key == want.Key);
         var running = (await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
-            .Reservations?.SelectMany(r => r.Instances ?? []).FirstOrDefault(i => Ec2Tagging.HasKey(i.Tags, want.Key) && !ComputeInventory.IsGone(i));
+            .Reservations?.SelectMany(r => r.Instances ?? []).FirstOrDefault(i => Ec2Tagging.HasKey(i.Tags, cluster, want.Key) && !ComputeInventory.IsGone(i));
         if (running is not null) return new ActualResource(want.Key, running.InstanceId, running);
         var userData = await bootstrap.UserDataAsync(want.Slot, ct);
         var request = new RunInstancesRequest
@@ -191,9 +192,12 @@ internal sealed class InstanceHandler(IAmazonEC2 ec2, string cluster, ComputeInv
             TagSpecifications =
             [
                 .. Ec2Tagging.At(ResourceType.Instance, want.Tags),
+                // No kubes.io/resource: the root volume comes and goes with its instance, it is no resource of its own.
                 .. Ec2Tagging.At(ResourceType.Volume, new Dictionary<string, string>
                 {
                     [ClusterTags.Cluster] = cluster,
+                    [ClusterTags.Role] = want.Slot.Role.TagValue(),
+                    [ClusterTags.Slot] = want.Slot.Name,
                     [ClusterTags.Name] = $"{cluster}-{want.Slot.Name}-root",
                 }),
             ],
@@ -227,11 +231,15 @@ internal sealed class InstanceHandler(IAmazonEC2 ec2, string cluster, ComputeInv
     }
 }
 
-/// <summary>A slot's data volume attached to the slot's current instance. Detach needs the instance and device (moto too).</summary>
+/// <summary>
+/// A slot's data volume attached to the slot's current instance. Its deletion runs after the instances' (which wait
+/// until terminated): detaching a mounted volume from a running instance hangs, while a terminated instance lets go
+/// of its volumes by itself. Only what is still attached then is detached; detach needs the instance and device (moto too).
+/// </summary>
 internal sealed class VolumeAttachmentHandler(IAmazonEC2 ec2, ComputeInventory inventory, AwsWaiter waiter) : IResourceHandler
 {
     public string Type => "volume-attachment";
-    public int DeleteOrder => 10;
+    public int DeleteOrder => 25;
 
     public async Task<IReadOnlyList<ActualResource>> FindAsync(CancellationToken ct)
     {
@@ -286,16 +294,24 @@ internal sealed class VolumeAttachmentHandler(IAmazonEC2 ec2, ComputeInventory i
     public async Task DeleteAsync(ActualResource actual, CancellationToken ct)
     {
         var attachment = (VolumeAttachment)actual.Native;
-        await VpcHandler.IgnoreNotFound(() => ec2.DetachVolumeAsync(new DetachVolumeRequest
-        {
-            VolumeId = attachment.VolumeId,
-            InstanceId = attachment.InstanceId,
-            Device = attachment.Device,
-        }, ct));
-        await waiter.UntilAsync($"volume {attachment.VolumeId} to detach from {attachment.InstanceId}", async token =>
-        {
-            var volumes = await ec2.DescribeVolumesAsync(new DescribeVolumesRequest { VolumeIds = [attachment.VolumeId] }, token);
-            return (volumes.Volumes ?? []).All(v => (v.Attachments ?? []).All(a => a.InstanceId != attachment.InstanceId));
-        }, ct);
+        var current = await AttachmentToAsync(attachment, ct);
+        if (current?.State == AttachmentStatus.Attached)
+            await VpcHandler.IgnoreNotFound(() => ec2.DetachVolumeAsync(new DetachVolumeRequest
+            {
+                VolumeId = attachment.VolumeId,
+                InstanceId = attachment.InstanceId,
+                Device = current.Device,
+            }, ct));
+        await waiter.UntilAsync($"volume {attachment.VolumeId} to detach from {attachment.InstanceId}",
+            async token => await AttachmentToAsync(attachment, token) is null, ct);
+    }
+
+    /// <summary>The volume's attachment to the same instance as it is now, or null once it is gone.</summary>
+    private async Task<VolumeAttachment?> AttachmentToAsync(VolumeAttachment attachment, CancellationToken ct)
+    {
+        var volumes = await ec2.DescribeVolumesAsync(new DescribeVolumesRequest
+            { Filters = [new Filter { Name = "volume-id", Values = [attachment.VolumeId] }] }, ct);
+        return (volumes.Volumes ?? []).SelectMany(v => v.Attachments ?? [])
+            .FirstOrDefault(a => a.InstanceId == attachment.InstanceId && a.State != AttachmentStatus.Detached);
     }
 }

@@ -21,8 +21,10 @@ internal static class Ec2Tagging
         new Filter { Name = $"tag:{ClusterTags.Resource}", Values = [key.ToString()] },
     ];
 
-    /// <summary>Checked on our side too: not every EC2 describe honours every tag filter (moto's NAT gateways do not).</summary>
-    public static bool HasKey(List<Tag>? tags, ResourceKey key) => TryKey(tags, out var found) && found == key;
+    /// <summary>The key filter checked on our side too: not every EC2 describe honours every tag filter (moto's NAT
+    /// gateways do not), and another cluster's resources carry the same keys.</summary>
+    public static bool HasKey(List<Tag>? tags, string cluster, ResourceKey key) =>
+        Value(tags, ClusterTags.Cluster) == cluster && TryKey(tags, out var found) && found == key;
 
     public static bool TryKey(List<Tag>? tags, out ResourceKey key)
     {

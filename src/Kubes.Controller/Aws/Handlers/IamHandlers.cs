@@ -112,7 +112,9 @@ internal sealed class InstanceProfileHandler(IamClient iam, string cluster) : IR
     public async Task<IReadOnlyList<ActualResource>> FindAsync(CancellationToken ct)
     {
         var prefix = $"kubes-{cluster}-";
-        return [.. (await iam.ListInstanceProfilesAsync(AwsClusterModel.IamPath(cluster), ct)).Select(p => new ActualResource(
+        var path = AwsClusterModel.IamPath(cluster);
+        // The path is checked on our side too: moto ignores ListInstanceProfiles' PathPrefix.
+        return [.. (await iam.ListInstanceProfilesAsync(path, ct)).Where(p => p.Path == path).Select(p => new ActualResource(
             new ResourceKey(Type, p.Name.StartsWith(prefix, StringComparison.Ordinal) ? p.Name[prefix.Length..] : p.Name), p.Arn, p))];
     }
 

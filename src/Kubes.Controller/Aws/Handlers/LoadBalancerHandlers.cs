@@ -7,18 +7,48 @@ namespace Kubes.Controller.Aws.Handlers;
 
 /// <summary>
 /// ELBv2 cannot filter by tag, so the API load balancer and target group are found by their names, which follow
-/// from the cluster name alone; one describe of each per run, shared by the listener and registration handlers.
+/// from the cluster name alone, and then kept only if their <c>kubes.io/cluster</c> tag names this cluster: one
+/// describe of each and one DescribeTags per run, shared by the listener and registration handlers.
 /// </summary>
 internal sealed class LoadBalancerInventory(LoadBalancingClient elb, string cluster)
 {
-    private Task<LoadBalancer?>? _loadBalancer;
-    private Task<TargetGroup?>? _targetGroup;
+    private Task<Lookup>? _lookup;
 
     public string Name => AwsClusterModel.LoadBalancerName(cluster);
 
-    public Task<LoadBalancer?> LoadBalancerAsync(CancellationToken ct) => _loadBalancer ??= FindLoadBalancerAsync(ct);
+    public async Task<LoadBalancer?> LoadBalancerAsync(CancellationToken ct) =>
+        await LookupAsync(ct) is { LoadBalancer: { } lb } found && found.IsOurs(lb.Arn, cluster) ? lb : null;
 
-    public Task<TargetGroup?> TargetGroupAsync(CancellationToken ct) => _targetGroup ??= FindTargetGroupAsync(ct);
+    public async Task<TargetGroup?> TargetGroupAsync(CancellationToken ct) =>
+        await LookupAsync(ct) is { TargetGroup: { } tg } found && found.IsOurs(tg.Arn, cluster) ? tg : null;
+
+    /// <summary>Refuses to create what would take over a same-named load balancer of someone else (AWS would hand it back).</summary>
+    public async Task EnsureLoadBalancerNameFreeAsync(CancellationToken ct) =>
+        EnsureFree("load balancer", (await LookupAsync(ct)).LoadBalancer?.Arn, await LookupAsync(ct));
+
+    public async Task EnsureTargetGroupNameFreeAsync(CancellationToken ct) =>
+        EnsureFree("target group", (await LookupAsync(ct)).TargetGroup?.Arn, await LookupAsync(ct));
+
+    private void EnsureFree(string kind, string? arn, Lookup found)
+    {
+        if (arn is null || found.IsOurs(arn, cluster)) return;
+        var owner = found.Owners.GetValueOrDefault(arn);
+        throw new InvalidOperationException(
+            $"a {kind} named {Name} already exists ({arn}) and belongs to {(owner is null ? "no kubes cluster" : $"cluster {owner}")}, " +
+            $"not to cluster {cluster} ({ClusterTags.Cluster} tag); delete or rename it, or give this cluster another name");
+    }
+
+    private Task<Lookup> LookupAsync(CancellationToken ct) => _lookup ??= LoadAsync(ct);
+
+    private async Task<Lookup> LoadAsync(CancellationToken ct)
+    {
+        var loadBalancer = FindLoadBalancerAsync(ct);
+        var targetGroup = FindTargetGroupAsync(ct);
+        var arns = new[] { (await loadBalancer)?.Arn, (await targetGroup)?.Arn }.OfType<string>().ToList();
+        var tags = arns.Count == 0 ? [] : await elb.DescribeTagsAsync(arns, ct);
+        return new Lookup(await loadBalancer, await targetGroup,
+            tags.ToDictionary(t => t.ResourceArn, t => t.Tags.FirstOrDefault(tag => tag.Key == ClusterTags.Cluster)?.Value));
+    }
 
     private async Task<LoadBalancer?> FindLoadBalancerAsync(CancellationToken ct)
     {
@@ -42,6 +72,11 @@ internal sealed class LoadBalancerInventory(LoadBalancingClient elb, string clus
         {
             return null;
         }
+    }
+
+    private sealed record Lookup(LoadBalancer? LoadBalancer, TargetGroup? TargetGroup, IReadOnlyDictionary<string, string?> Owners)
+    {
+        public bool IsOurs(string arn, string cluster) => Owners.GetValueOrDefault(arn) == cluster;
     }
 }
 
@@ -69,6 +104,7 @@ internal sealed class LoadBalancerHandler(LoadBalancingClient elb, LoadBalancerI
     public async Task<ActualResource> CreateAsync(DesiredResource desired, IResolvedIds ids, CancellationToken ct)
     {
         var want = (LoadBalancerResource)desired;
+        await inventory.EnsureLoadBalancerNameFreeAsync(ct);
         var lb = await elb.CreateLoadBalancerAsync(new CreateLoadBalancerRequest(want.Name, [.. want.Subnets.Select(ids.Require)])
         {
             Scheme = want.Internal ? LoadBalancerScheme.Internal : LoadBalancerScheme.InternetFacing,
@@ -122,6 +158,7 @@ internal sealed class TargetGroupHandler(LoadBalancingClient elb, LoadBalancerIn
     public async Task<ActualResource> CreateAsync(DesiredResource desired, IResolvedIds ids, CancellationToken ct)
     {
         var want = (TargetGroupResource)desired;
+        await inventory.EnsureTargetGroupNameFreeAsync(ct);
         var tg = await elb.CreateTargetGroupAsync(new CreateTargetGroupRequest(want.Name, ids.Require(want.Vpc), want.Port)
         {
             Tags = [.. want.Tags.Select(t => new AwsTag(t.Key, t.Value))],

@@ -29,7 +29,7 @@ internal sealed class VpcHandler(IAmazonEC2 ec2, string cluster) : IResourceHand
         var want = (VpcResource)desired;
         // A retried create adopts what an interrupted attempt made instead of making a second one.
         var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
-                  .Vpcs?.FirstOrDefault(v => Ec2Tagging.HasKey(v.Tags, want.Key))
+                  .Vpcs?.FirstOrDefault(v => Ec2Tagging.HasKey(v.Tags, cluster, want.Key))
                   ?? (await ec2.CreateVpcAsync(new CreateVpcRequest
                   {
                       CidrBlock = want.CidrBlock,
@@ -87,7 +87,7 @@ internal sealed class SubnetHandler(IAmazonEC2 ec2, string cluster) : IResourceH
     {
         var want = (SubnetResource)desired;
         var subnet = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
-                     .Subnets?.FirstOrDefault(n => Ec2Tagging.HasKey(n.Tags, want.Key))
+                     .Subnets?.FirstOrDefault(n => Ec2Tagging.HasKey(n.Tags, cluster, want.Key))
                      ?? (await ec2.CreateSubnetAsync(new CreateSubnetRequest
                      {
                          VpcId = ids.Require(want.Vpc),
@@ -139,7 +139,7 @@ internal sealed class InternetGatewayHandler(IAmazonEC2 ec2, string cluster) : I
         var want = (InternetGatewayResource)desired;
         var gateway = (await ec2.DescribeInternetGatewaysAsync(
                           new DescribeInternetGatewaysRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
-                      .InternetGateways?.FirstOrDefault(g => Ec2Tagging.HasKey(g.Tags, want.Key))
+                      .InternetGateways?.FirstOrDefault(g => Ec2Tagging.HasKey(g.Tags, cluster, want.Key))
                       ?? (await ec2.CreateInternetGatewayAsync(new CreateInternetGatewayRequest
                       {
                           TagSpecifications = Ec2Tagging.At(ResourceType.InternetGateway, want.Tags),
@@ -195,7 +195,7 @@ internal sealed class ElasticIpHandler(IAmazonEC2 ec2, string cluster) : IResour
     {
         var want = (ElasticIpResource)desired;
         var existing = (await ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
-            .Addresses?.FirstOrDefault(a => Ec2Tagging.HasKey(a.Tags, want.Key));
+            .Addresses?.FirstOrDefault(a => Ec2Tagging.HasKey(a.Tags, cluster, want.Key));
         if (existing is not null) return new ActualResource(want.Key, existing.AllocationId, existing);
         var response = await ec2.AllocateAddressAsync(new AllocateAddressRequest
         {
@@ -252,7 +252,7 @@ internal sealed class NatGatewayHandler(IAmazonEC2 ec2, string cluster, AwsWaite
     {
         var want = (NatGatewayResource)desired;
         var existing = (await ec2.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
-            .NatGateways?.FirstOrDefault(g => Ec2Tagging.HasKey(g.Tags, want.Key) && g.State != NatGatewayState.Deleted && g.State != NatGatewayState.Deleting
+            .NatGateways?.FirstOrDefault(g => Ec2Tagging.HasKey(g.Tags, cluster, want.Key) && g.State != NatGatewayState.Deleted && g.State != NatGatewayState.Deleting
                                               && g.State != NatGatewayState.Failed);
         if (existing is not null) return new ActualResource(want.Key, existing.NatGatewayId, existing);
         var gateway = (await ec2.CreateNatGatewayAsync(new CreateNatGatewayRequest

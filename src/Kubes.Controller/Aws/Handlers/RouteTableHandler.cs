@@ -44,7 +44,7 @@ internal sealed class RouteTableHandler(IAmazonEC2 ec2, string cluster) : IResou
         var want = (RouteTableResource)desired;
         // A retried create adopts the table an interrupted attempt made, and completes its routes and associations.
         var table = (await ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Ec2Tagging.KeyFilter(cluster, want.Key) }, ct))
-                    .RouteTables?.FirstOrDefault(t => Ec2Tagging.HasKey(t.Tags, want.Key))
+                    .RouteTables?.FirstOrDefault(t => Ec2Tagging.HasKey(t.Tags, cluster, want.Key))
                     ?? (await ec2.CreateRouteTableAsync(new CreateRouteTableRequest
                     {
                         VpcId = ids.Require(want.Vpc),

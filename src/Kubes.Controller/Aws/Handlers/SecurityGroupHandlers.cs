@@ -172,7 +172,8 @@ internal sealed class SecurityGroupRulesHandler(IAmazonEC2 ec2, SecurityGroupInv
 
     private static IEnumerable<string> Flatten(SecurityGroup group) => Split(group).Select(p => p.Signature);
 
-    /// <summary>AWS groups sources under one permission per protocol and port range; diffs need one per source.</summary>
+    /// <summary>AWS groups sources under one permission per protocol and port range; diffs need one per source, of
+    /// every kind: IPv4 and IPv6 ranges, groups and prefix lists (a hand-added ::/0 must show, and be revoked).</summary>
     private static IEnumerable<(string Signature, IpPermission Permission)> Split(SecurityGroup group)
     {
         foreach (var permission in group.IpPermissions ?? [])
@@ -181,18 +182,20 @@ internal sealed class SecurityGroupRulesHandler(IAmazonEC2 ec2, SecurityGroupInv
             var from = permission.FromPort ?? -1;
             var to = permission.ToPort ?? -1;
             var ports = protocol is "all" or "ipip" ? "all" : from == to ? $"{from}" : $"{from}-{to}";
+            IpPermission Only(Action<IpPermission> source)
+            {
+                var one = new IpPermission { IpProtocol = permission.IpProtocol, FromPort = permission.FromPort, ToPort = permission.ToPort };
+                source(one);
+                return one;
+            }
             foreach (var range in permission.Ipv4Ranges ?? [])
-                yield return ($"{protocol} {ports} from {range.CidrIp}", new IpPermission
-                {
-                    IpProtocol = permission.IpProtocol, FromPort = permission.FromPort, ToPort = permission.ToPort,
-                    Ipv4Ranges = [new IpRange { CidrIp = range.CidrIp }],
-                });
+                yield return ($"{protocol} {ports} from {range.CidrIp}", Only(p => p.Ipv4Ranges = [new IpRange { CidrIp = range.CidrIp }]));
+            foreach (var range in permission.Ipv6Ranges ?? [])
+                yield return ($"{protocol} {ports} from {range.CidrIpv6}", Only(p => p.Ipv6Ranges = [new Ipv6Range { CidrIpv6 = range.CidrIpv6 }]));
             foreach (var pair in permission.UserIdGroupPairs ?? [])
-                yield return ($"{protocol} {ports} from {pair.GroupId}", new IpPermission
-                {
-                    IpProtocol = permission.IpProtocol, FromPort = permission.FromPort, ToPort = permission.ToPort,
-                    UserIdGroupPairs = [new UserIdGroupPair { GroupId = pair.GroupId }],
-                });
+                yield return ($"{protocol} {ports} from {pair.GroupId}", Only(p => p.UserIdGroupPairs = [new UserIdGroupPair { GroupId = pair.GroupId }]));
+            foreach (var list in permission.PrefixListIds ?? [])
+                yield return ($"{protocol} {ports} from {list.Id}", Only(p => p.PrefixListIds = [new PrefixListId { Id = list.Id }]));
         }
     }
 
@@ -207,7 +210,8 @@ internal sealed class SecurityGroupRulesHandler(IAmazonEC2 ec2, SecurityGroupInv
             FromPort = portless ? -1 : rule.FromPort,
             ToPort = portless ? -1 : rule.ToPort,
         };
-        if (rule.Source.Cidr is { } cidr) permission.Ipv4Ranges = [new IpRange { CidrIp = cidr, Description = rule.Why }];
+        if (rule.Source.Cidr is { } cidr && cidr.Contains(':')) permission.Ipv6Ranges = [new Ipv6Range { CidrIpv6 = cidr, Description = rule.Why }];
+        else if (rule.Source.Cidr is { } cidr4) permission.Ipv4Ranges = [new IpRange { CidrIp = cidr4, Description = rule.Why }];
         else permission.UserIdGroupPairs = [new UserIdGroupPair { GroupId = ids.Require(rule.Source.Group!.Value), Description = rule.Why }];
         return permission;
     }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
@@ -133,10 +135,17 @@ public static class AwsClusterModel
 
     public static string IamName(string cluster, InstanceRole role) => $"kubes-{cluster}-{role.TagValue()}";
 
-    /// <summary>ELB names are at most 32 characters.</summary>
+    /// <summary>
+    /// ELB names are at most 32 characters. A longer cluster name keeps a prefix and gains a hash of the whole name,
+    /// so two clusters whose names share a long prefix never share a load balancer.
+    /// </summary>
     public static string LoadBalancerName(string cluster)
     {
         var name = $"kubes-{cluster}-api";
-        return name.Length <= 32 ? name : $"kubes-{cluster[..Math.Min(cluster.Length, 22)]}-api".TrimEnd('-');
+        if (name.Length <= MaxLoadBalancerName) return name;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cluster)))[..8];
+        return $"kubes-{cluster[..16].TrimEnd('-')}-{hash}";
     }
+
+    private const int MaxLoadBalancerName = 32;
 }

@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Kubes.Controller.Aws;
+using Kubes.Controller.Aws.Handlers;
 using Kubes.Controller.Aws.Query;
 
 namespace Kubes.Controller.Cli.Commands;
@@ -21,9 +22,7 @@ public static class CommandErrors
     {
         AwsConfigurationException e => new($"error: {e.Message}", ExitCodes.BadInput, true),
         AwsServiceException e => new($"error: {e.Message}", ExitCodes.Failure, true),
-        AmazonServiceException e when e.ErrorCode is "AccessDenied" or "UnauthorizedOperation" or "AccessDeniedException" =>
-            new($"error: AWS refused {e.ErrorCode}: {e.Message}. Grant the caller the permission named above (or use a "
-                + "profile that has it) and run the command again.", ExitCodes.Failure, true),
+        AmazonServiceException e when AwsAccessDenied.Is(e) => new(AccessDeniedLine(e), ExitCodes.Failure, true),
         AmazonServiceException e =>
             new($"error: AWS {e.ErrorCode}: {e.Message} (request {e.RequestId}). Run the command again to resume.", ExitCodes.Failure, true),
         AmazonClientException e =>
@@ -31,6 +30,12 @@ public static class CommandErrors
         OperationCanceledException => new("interrupted: run the command again to resume where it stopped.", ExitCodes.Failure, true),
         _ => new($"error: {OneLine(error.Message)}", ExitCodes.Failure, false),
     };
+
+    private static string AccessDeniedLine(AmazonServiceException e) => SdkCallReporter.FailedActionOf(e) is { } action
+        ? $"error: AWS refused {action}: {e.ErrorCode}: {e.Message} Grant the identity running kubes {action} " +
+          "(or run with a profile that has it: AWS_PROFILE) and run the command again."
+        : $"error: AWS refused {e.ErrorCode}: {e.Message} Grant the identity running kubes the permission " +
+          "named above (or run with a profile that has it: AWS_PROFILE) and run the command again.";
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -59,6 +59,6 @@ public static class DestroyCommand
     {
         // Nothing is launched during a destroy; the image and bootstrap are never asked for.
         var handlers = AwsHandlers.For(session.Aws!, session.Spec.Name, session.S3!, imageId: "", new NoLaunchBootstrap());
-        return new ClusterReconciler(handlers, AwsTransientErrors.IsTransient).DestroyAsync(progress, ct);
+        return new ClusterReconciler(handlers, AwsTransientErrors.Classify).DestroyAsync(progress, ct);
     }
 }

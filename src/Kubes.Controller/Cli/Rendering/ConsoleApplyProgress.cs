@@ -2,7 +2,7 @@ using Kubes.Controller.Reconciler;
 
 namespace Kubes.Controller.Cli.Rendering;
 
-/// <summary>Live progress of an apply, one line per event: what is being changed, done, failed or skipped.</summary>
+/// <summary>Live progress of an apply, one line per event: what is being changed, done, failed, retried or skipped.</summary>
 public sealed class ConsoleApplyProgress(TextWriter output) : IApplyProgress
 {
     private readonly Lock _gate = new();
@@ -13,6 +13,9 @@ public sealed class ConsoleApplyProgress(TextWriter output) : IApplyProgress
         Write($"  {Done(change.Action)} {change.Key} ({elapsed.TotalSeconds:0.0}s)");
 
     public void Failed(ResourceChange change, Exception error) => Write($"  FAILED {change.Key}: {error.Message}");
+
+    public void Retrying(ResourceChange change, Exception error, int attempt, TimeSpan delay) =>
+        Write($"  waiting {change.Key}: attempt {attempt} failed ({error.Message}); next in {delay.TotalSeconds:0} s");
 
     public void Skipped(ResourceChange change, string reason) => Write($"  skipped {change.Key}: {reason}");
 

@@ -14,7 +14,9 @@ internal sealed class AwsClusterHarness : IDisposable
 {
     public const string Image = "ami-1e749f67";
 
-    public AwsClusterHarness(MotoServer moto, Func<ClusterSpec, ClusterSpec>? customize = null)
+    /// <param name="endpoints">Endpoint variables that send some services elsewhere (such as a <see cref="DenyingEc2Proxy"/>).</param>
+    public AwsClusterHarness(MotoServer moto, Func<ClusterSpec, ClusterSpec>? customize = null,
+        IReadOnlyDictionary<string, string>? endpoints = null)
     {
         var spec = ClusterSpecDefaults.Aws("demo") with
         {
@@ -24,7 +26,7 @@ internal sealed class AwsClusterHarness : IDisposable
         Spec = customize is null ? spec : customize(spec);
         Topology = ClusterTopology.From(Spec);
         State = StateStoreLocation.Default("123456789012", Spec.Name);
-        Clients = new AwsCloudClients(moto.Environment(), Calls);
+        Clients = new AwsCloudClients(moto.Environment(endpoints), Calls);
         Desired = AwsClusterModel.Build(Topology, State);
     }
 
@@ -39,7 +41,7 @@ internal sealed class AwsClusterHarness : IDisposable
     /// <summary>A new reconciler each time, as a new run of the command would have: no cache survives.</summary>
     public ClusterReconciler Reconciler() => new(
         AwsHandlers.For(Clients, Spec.Name, State, Image, Bootstrap, new AwsWaiter(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30))),
-        AwsTransientErrors.IsTransient);
+        AwsTransientErrors.Classify);
 
     public async Task<ApplyResult> UpAsync(CancellationToken cancellationToken = default)
     {
@@ -72,6 +74,7 @@ internal sealed class RecordingProgress : IApplyProgress
     public void Succeeded(ResourceChange change, TimeSpan elapsed) => Add($"done {change.Key}");
     public void Failed(ResourceChange change, Exception error) => Add($"failed {change.Key}: {error.Message}");
     public void Skipped(ResourceChange change, string reason) => Add($"skipped {change.Key}: {reason}");
+    public void Retrying(ResourceChange change, Exception error, int attempt, TimeSpan delay) => Add($"retrying {change.Key}: {error.Message}");
 
     private void Add(string line)
     {

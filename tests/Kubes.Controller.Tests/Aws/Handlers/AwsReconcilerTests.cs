@@ -81,6 +81,33 @@ public sealed class AwsReconcilerTests(MotoServer moto) : IAsyncLifetime
         Assert.True(after.IsEmpty);
     }
 
+    [Fact]
+    public async Task An_ipv6_rule_added_by_hand_shows_in_the_plan_as_exactly_that_change_and_up_revokes_it()
+    {
+        using var cluster = new AwsClusterHarness(moto);
+        Assert.True((await cluster.UpAsync()).Succeeded);
+        var ids = new ResolvedIds(await cluster.Reconciler().FindAllAsync(CancellationToken.None));
+        var etcdGroup = ((IResolvedIds)ids).Require(SecurityGroupRules.Group("etcd"));
+        await cluster.Clients.Ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+        {
+            GroupId = etcdGroup,
+            IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 2379, ToPort = 2379, Ipv6Ranges = [new Ipv6Range { CidrIpv6 = "::/0" }] }],
+        });
+
+        var (plan, _) = await cluster.Reconciler().PlanAsync(cluster.Desired, CancellationToken.None);
+        var change = Assert.Single(plan.Changes);
+        Assert.Equal(SecurityGroupRules.Rules(SecurityGroupRules.Group("etcd")), change.Key);
+        Assert.Equal(new FieldChange("ingress", "tcp 2379 from ::/0", null), Assert.Single(change.Fields));
+
+        Assert.True((await cluster.UpAsync()).Succeeded);
+        var live = (await cluster.Clients.Ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [etcdGroup] }))
+            .SecurityGroups.Single();
+        Assert.DoesNotContain(live.IpPermissions, p => p.Ipv6Ranges?.Count > 0);
+        Assert.Contains(live.IpPermissions, p => p.FromPort == 2379);
+        var (after, _) = await cluster.Reconciler().PlanAsync(cluster.Desired, CancellationToken.None);
+        Assert.True(after.IsEmpty, Describe(after));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(12)]
@@ -96,6 +123,9 @@ public sealed class AwsReconcilerTests(MotoServer moto) : IAsyncLifetime
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
                 reconciler.ApplyAsync(cluster.Desired, progress, cancel.Token));
         }
+        // moto ignores CreateVolume's client token (AWS honours it), and a request cancelled on our side can still
+        // land after the resumed run has looked: let what is in flight land first.
+        await Task.Delay(TimeSpan.FromSeconds(1));
 
         var resumed = await cluster.UpAsync();
         Assert.True(resumed.Succeeded, string.Join("\n", resumed.Failed.Concat(resumed.Skipped).Select(f => $"{f.Change.Key}: {f.Reason}")));
@@ -142,6 +172,25 @@ public sealed class AwsReconcilerTests(MotoServer moto) : IAsyncLifetime
         Assert.DoesNotContain((await cluster.Clients.S3.ListBucketsAsync()).Buckets ?? [], b => b.BucketName == cluster.State.Bucket);
     }
 
+    [Fact]
+    public async Task Destroy_terminates_every_instance_before_it_detaches_or_deletes_a_volume()
+    {
+        using var cluster = new AwsClusterHarness(moto);
+        Assert.True((await cluster.UpAsync()).Succeeded);
+        var before = cluster.Calls.Total;
+
+        var (_, result) = await cluster.Reconciler().DestroyAsync(new RecordingProgress(), CancellationToken.None);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Failed.Concat(result.Skipped).Select(f => $"{f.Change.Key}: {f.Reason}")));
+        var mutations = cluster.Calls.Calls.Skip(before).Where(c => c.Mutating).Select(c => c.Action).ToList();
+        Assert.Equal(cluster.Topology.Slots.Count, mutations.Count(a => a == "TerminateInstances"));
+        Assert.Equal(cluster.Topology.Slots.Count(s => s.HasDataVolume), mutations.Count(a => a == "DeleteVolume"));
+        var firstVolumeCall = mutations.FindIndex(a => a is "DetachVolume" or "DeleteVolume");
+        Assert.True(mutations.LastIndexOf("TerminateInstances") < firstVolumeCall, string.Join(", ", mutations));
+        // A terminated instance lets go of its volumes: nothing is left to detach, and nothing was pulled from a running one.
+        Assert.DoesNotContain("DetachVolume", mutations);
+    }
+
     private static string Describe(Plan plan) => string.Join("\n", plan.Changes.Select(c =>
         $"{c.Action} {c.Key}: {string.Join("; ", c.Fields.Select(f => $"{f.Field} {f.From} -> {f.To}"))}"));
 
@@ -156,5 +205,6 @@ public sealed class AwsReconcilerTests(MotoServer moto) : IAsyncLifetime
         }
         public void Failed(ResourceChange change, Exception error) { }
         public void Skipped(ResourceChange change, string reason) { }
+        public void Retrying(ResourceChange change, Exception error, int attempt, TimeSpan delay) { }
     }
 }

@@ -46,7 +46,7 @@ internal sealed class LocalClusterHarness : IAsyncDisposable
     public IReadOnlyList<DesiredResource> Desired { get; }
     public string StateFolder => _state.Path;
 
-    public ClusterReconciler Reconciler() => new([Provider.InstanceHandler(Bootstrap, Publisher)], _ => false);
+    public ClusterReconciler Reconciler() => new([Provider.InstanceHandler(Bootstrap, Publisher)], _ => FailureKind.Permanent);
 
     public async Task<ApplyResult> UpAsync()
     {
