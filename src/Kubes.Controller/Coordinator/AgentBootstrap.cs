@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Spec;
@@ -24,10 +25,26 @@ public sealed class AgentBootstrap(
 {
     public static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromHours(2);
 
+    // The token of each user-data rendered but not yet launched, until the launch names its instance.
+    private readonly ConcurrentDictionary<string, string> _unboundTokens = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The token is issued for the slot first: the instance id exists only once RunInstances returns, and
+    /// <see cref="LaunchedAsync"/> then binds it. A launch this process did not see through (a crash in between) leaves
+    /// its token bound to the slot alone, still single-use and expiring.
+    /// </summary>
     public async Task<string> UserDataAsync(InstanceSlot slot, CancellationToken cancellationToken)
     {
         var token = await tokens.IssueForSlotAsync(slot.Role, slot.Index, tokenLifetime, cancellationToken);
-        return Render(slot.Role, slot.Index, token, null);
+        var userData = Render(slot.Role, slot.Index, token, null);
+        _unboundTokens[userData] = token;
+        return userData;
+    }
+
+    public async Task LaunchedAsync(string userData, string instanceId, CancellationToken cancellationToken)
+    {
+        if (_unboundTokens.TryRemove(userData, out var token))
+            await tokens.BindToInstanceAsync(token, instanceId, cancellationToken);
     }
 
     public Task<string> GroupUserDataAsync(InstanceRole role, CancellationToken cancellationToken)

@@ -15,6 +15,9 @@ public sealed class DeferredBootstrap(Func<CancellationToken, Task<IInstanceBoot
     public async Task<string> GroupUserDataAsync(InstanceRole role, CancellationToken cancellationToken) =>
         await (await GetAsync(cancellationToken)).GroupUserDataAsync(role, cancellationToken);
 
+    public async Task LaunchedAsync(string userData, string instanceId, CancellationToken cancellationToken) =>
+        await (await GetAsync(cancellationToken)).LaunchedAsync(userData, instanceId, cancellationToken);
+
     private async Task<IInstanceBootstrap> GetAsync(CancellationToken cancellationToken)
     {
         if (_bootstrap is not null) return _bootstrap;

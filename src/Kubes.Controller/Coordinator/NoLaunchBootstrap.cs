@@ -11,4 +11,7 @@ public sealed class NoLaunchBootstrap : IInstanceBootstrap
 
     public Task<string> GroupUserDataAsync(InstanceRole role, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("a destroy launches nothing");
+
+    public Task LaunchedAsync(string userData, string instanceId, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("a destroy launches nothing");
 }

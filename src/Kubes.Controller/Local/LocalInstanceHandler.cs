@@ -82,6 +82,7 @@ internal sealed class LocalInstanceHandler(LocalProvider provider, IInstanceBoot
         await provider.Registry.AddAsync(instance, cancellationToken);
         try
         {
+            await bootstrap.LaunchedAsync(userData, instance.InstanceId, cancellationToken);
             await publisher.PublishAsync(instance, cancellationToken);
             var session = await LocalProcessTrees.LaunchAsync(instance, userData, networkNamespace: null, cancellationToken);
             return await provider.Registry.UpdateAsync(instance.InstanceId, i => i.State == LocalInstanceState.Pending

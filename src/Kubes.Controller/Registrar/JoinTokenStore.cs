@@ -7,8 +7,9 @@ namespace Kubes.Controller.Registrar;
 /// <summary>
 /// Single-use, expiring join tokens. The coordinator renders a token into an instance's user-data;
 /// the store keeps only its SHA-256 with the expiry and what it is bound to: the cluster, the role
-/// and slot, and the instance id when it was known at issue time. A token issued before
-/// RunInstances (the id is not known yet) becomes bound to the instance that redeems it first.
+/// and slot, and the instance id: known at issue time, or bound as soon as the launch returns it
+/// (<see cref="BindToInstanceAsync"/>). A token whose launch was never bound (the coordinator stopped in
+/// between) is redeemable by the slot's instance that joins first.
 /// Redeeming burns the token with a put-if-absent "used" marker, so of two concurrent redeems
 /// exactly one wins.
 /// </summary>
@@ -43,6 +44,28 @@ public sealed class JoinTokenStore
     {
         if (!InstanceIds.IsValid(instanceId)) throw new ArgumentException($"'{instanceId}' is not an instance id.", nameof(instanceId));
         return IssueAsync(instanceId, role, slot, timeToLive, cancellationToken);
+    }
+
+    /// <summary>
+    /// Binds a token issued for a slot to the instance launched with it, once the cloud has named that instance.
+    /// Binding again to the same instance changes nothing; to another, or a token already used, is refused.
+    /// </summary>
+    public async Task BindToInstanceAsync(string token, string instanceId, CancellationToken cancellationToken = default)
+    {
+        if (!InstanceIds.IsValid(instanceId)) throw new ArgumentException($"'{instanceId}' is not an instance id.", nameof(instanceId));
+        if (!HasTokenShape(token)) throw new ArgumentException("not a kubes join token", nameof(token));
+        var hash = BearerSecret.HashOf(token);
+        var stored = await _store.GetAsync(RecordKey(hash), cancellationToken)
+            ?? throw new InvalidOperationException($"The join token to bind to {instanceId} is unknown to {_store.Location}.");
+        var record = JsonSerializer.Deserialize<TokenRecord>(stored.Content, Json)
+            ?? throw new StateStoreException($"The join token record {RecordKey(hash)} in {_store.Location} is empty.");
+        if (record.InstanceId == instanceId) return;
+        if (record.InstanceId is not null)
+            throw new InvalidOperationException($"The join token for {record.Role}-{record.Slot} is bound to {record.InstanceId}, not {instanceId}.");
+        if (await _store.GetAsync(UsedKey(hash), cancellationToken) is not null)
+            throw new InvalidOperationException($"The join token for {record.Role}-{record.Slot} was used before it could be bound to {instanceId}.");
+        await _store.PutAsync(RecordKey(hash), JsonSerializer.SerializeToUtf8Bytes(record with { InstanceId = instanceId }, Json),
+            stored.Version, cancellationToken);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Amazon.EC2.Model;
 using Kubes.Controller.Aws.Query;
 using Kubes.Controller.Coordinator;
 using Kubes.Controller.Spec;
@@ -30,5 +32,36 @@ public sealed class AwsClusterUpTests(MotoServer moto) : IAsyncLifetime
         Assert.True(second.Result.Succeeded, output.ToString());
         var mutating = calls.Calls.Skip(before).Where(c => c.Mutating).Select(c => $"{c.Service} {c.Action}").ToList();
         Assert.True(mutating.Count == 0, string.Join(", ", mutating));
+    }
+
+    [Fact]
+    public async Task Every_join_token_is_bound_to_the_instance_launched_with_it()
+    {
+        var spec = ClusterSpecDefaults.Aws("bound") with { Image = "ami-1e749f67" };
+        using var session = await ClusterSession.OpenAsync(spec, null, CancellationToken.None, moto.Environment());
+        using var output = new StringWriter();
+
+        var up = await new AwsClusterUp(session, output, NullLoggerFactory.Instance).RunAsync(TimeSpan.Zero, CancellationToken.None);
+        Assert.True(up.Result.Succeeded, output.ToString());
+
+        var instances = (await session.Aws!.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest()))
+            .Reservations.SelectMany(r => r.Instances)
+            .ToDictionary(i => i.InstanceId, i => i.Tags.Single(t => t.Key == "kubes.io/slot").Value);
+        var records = new List<(string Slot, string? InstanceId)>();
+        foreach (var key in await session.Store.ListAsync("registrar/join-tokens/"))
+        {
+            if (key.EndsWith(".used.json", StringComparison.Ordinal)) continue;
+            using var record = JsonDocument.Parse((await session.Store.GetAsync(key))!.Content);
+            var root = record.RootElement;
+            records.Add(($"{root.GetProperty("role").GetString()}-{root.GetProperty("slot").GetInt32()}",
+                root.GetProperty("instanceId").GetString()));
+        }
+
+        Assert.Equal(instances.Count, records.Count);
+        foreach (var (slot, instanceId) in records)
+        {
+            Assert.NotNull(instanceId);
+            Assert.Equal(slot, instances[instanceId]);
+        }
     }
 }

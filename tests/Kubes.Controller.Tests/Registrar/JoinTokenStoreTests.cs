@@ -69,6 +69,30 @@ public sealed class JoinTokenStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_slot_token_bound_at_launch_is_refused_to_another_instance_tagged_for_the_slot()
+    {
+        var token = await _tokens.IssueForSlotAsync(InstanceRole.Etcd, 2, Hour);
+        await _tokens.BindToInstanceAsync(token, "i-0aaaaaaaaaaaaaaa1");
+
+        var thief = await _tokens.RedeemAsync(token, "i-0bbbbbbbbbbbbbbb2", InstanceRole.Etcd, 2);
+        Assert.Equal(JoinTokenRefusal.BoundToAnotherInstance, thief.Refusal);
+        Assert.True((await _tokens.RedeemAsync(token, "i-0aaaaaaaaaaaaaaa1", InstanceRole.Etcd, 2)).Accepted);
+    }
+
+    [Fact]
+    public async Task A_token_binds_to_one_instance_only_and_never_after_it_was_used()
+    {
+        var token = await _tokens.IssueForSlotAsync(InstanceRole.Node, 0, Hour);
+        await _tokens.BindToInstanceAsync(token, "i-0aaaaaaaaaaaaaaa1");
+        await _tokens.BindToInstanceAsync(token, "i-0aaaaaaaaaaaaaaa1");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _tokens.BindToInstanceAsync(token, "i-0bbbbbbbbbbbbbbb2"));
+
+        var used = await _tokens.IssueForSlotAsync(InstanceRole.Node, 1, Hour);
+        Assert.True((await _tokens.RedeemAsync(used, "i-0ccccccccccccccc3", InstanceRole.Node, 1)).Accepted);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _tokens.BindToInstanceAsync(used, "i-0ccccccccccccccc3"));
+    }
+
+    [Fact]
     public async Task A_token_expires_at_its_deadline()
     {
         var token = await _tokens.IssueForSlotAsync(InstanceRole.Etcd, 0, Hour);

@@ -203,6 +203,7 @@ internal sealed class InstanceHandler(IAmazonEC2 ec2, string cluster, ComputeInv
             ],
         };
         var instance = (await ec2.RunInstancesAsync(request, ct)).Reservation.Instances[0];
+        await bootstrap.LaunchedAsync(userData, instance.InstanceId, ct);
         return new ActualResource(want.Key, instance.InstanceId, instance);
     }
 

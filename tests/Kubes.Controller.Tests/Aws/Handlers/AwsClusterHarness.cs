@@ -64,6 +64,8 @@ internal sealed class RecordingBootstrap : IInstanceBootstrap
 
     public Task<string> GroupUserDataAsync(InstanceRole role, CancellationToken cancellationToken) =>
         Task.FromResult($"#!/bin/bash\necho {role.TagValue()}\n");
+
+    public Task LaunchedAsync(string userData, string instanceId, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 internal sealed class RecordingProgress : IApplyProgress

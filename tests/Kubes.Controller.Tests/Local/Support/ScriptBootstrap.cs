@@ -10,4 +10,6 @@ internal sealed class ScriptBootstrap(Func<InstanceSlot, string> script) : IInst
 
     public Task<string> GroupUserDataAsync(InstanceRole role, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the local provider launches every instance into its own slot");
+
+    public Task LaunchedAsync(string userData, string instanceId, CancellationToken cancellationToken) => Task.CompletedTask;
 }
