@@ -31,7 +31,10 @@ public sealed class SpecValidatorPropertyTests
             var plan = Planner.Offline(PlanCommand.DesiredResources(topology, PlanCommand.UnknownAccount));
             var view = PlanView.From(topology, plan, offline: true);
 
-            Assert.Equal(spec.Bastion.Count + spec.Etcd.Count + spec.Controllers.Count + spec.Nodes.Count, view.Instances.Count);
+            // Nodes of an Auto Scaling group have no slots: the plan shows them as its node group.
+            var nodeSlots = topology.NodeGroup is null ? spec.Nodes.Count : 0;
+            Assert.Equal(spec.Bastion.Count + spec.Etcd.Count + spec.Controllers.Count + nodeSlots, view.Instances.Count);
+            if (topology.NodeGroup is not null) Assert.Equal(spec.Nodes.Count, view.NodeGroup?.Desired);
             Assert.All(topology.Slots, slot => Assert.NotNull(slot.PrivateIp));
             Assert.NotEmpty(JsonSerializer.Serialize(view, PlanView.Json));
         }, iter: 400);
