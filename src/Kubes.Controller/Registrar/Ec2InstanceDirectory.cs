@@ -50,6 +50,8 @@ public sealed class Ec2InstanceDirectory : IInstanceDirectory
             [
                 new Filter { Name = $"tag:{InstanceTags.Cluster}", Values = [cluster] },
                 new Filter { Name = $"tag:{InstanceTags.Slot}", Values = [slotName] },
+                // The root volume carries the slot's tags too; only the data volume is a resource of the cluster.
+                new Filter { Name = "tag-key", Values = [Aws.Resources.ClusterTags.Resource] },
             ],
         };
         var ids = new List<string>();
@@ -61,6 +63,7 @@ public sealed class Ec2InstanceDirectory : IInstanceDirectory
             ids.AddRange((response.Volumes ?? [])
                 .Where(v => v.State != VolumeState.Deleting && v.State != VolumeState.Deleted)
                 .Where(v => HasTag(v.Tags, InstanceTags.Cluster, cluster) && HasTag(v.Tags, InstanceTags.Slot, slotName))
+                .Where(v => (v.Tags ?? []).Any(t => t.Key == Aws.Resources.ClusterTags.Resource))
                 .Select(v => v.VolumeId));
             request.NextToken = response.NextToken;
         } while (!string.IsNullOrEmpty(response.NextToken));

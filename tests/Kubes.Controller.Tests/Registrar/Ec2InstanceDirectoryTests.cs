@@ -66,8 +66,11 @@ public sealed class Ec2InstanceDirectoryTests : IAsyncLifetime
         Assert.Equal("etcd-0", found.Tags[InstanceTags.Slot]);
     }
 
-    private async Task<string> CreateVolumeAsync(string cluster, string slot)
+    private async Task<string> CreateVolumeAsync(string cluster, string slot, bool dataVolume = true)
     {
+        List<Tag> tags = [new Tag(InstanceTags.Cluster, cluster), new Tag(InstanceTags.Slot, slot)];
+        // Data volumes are resources of the cluster; root volumes carry the slot tags too, but come and go with their instance.
+        if (dataVolume) tags.Add(new Tag("kubes.io/resource", $"volume/{slot}-data"));
         var volume = await _ec2.CreateVolumeAsync(new CreateVolumeRequest
         {
             AvailabilityZone = "us-east-1a",
@@ -77,7 +80,7 @@ public sealed class Ec2InstanceDirectoryTests : IAsyncLifetime
                 new TagSpecification
                 {
                     ResourceType = ResourceType.Volume,
-                    Tags = [new Tag(InstanceTags.Cluster, cluster), new Tag(InstanceTags.Slot, slot)],
+                    Tags = tags,
                 },
             ],
         });
@@ -85,11 +88,12 @@ public sealed class Ec2InstanceDirectoryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Finds_a_slots_data_volume_by_its_cluster_and_slot_tags_only()
+    public async Task Finds_a_slots_data_volume_by_its_cluster_and_slot_tags_not_its_root_volume()
     {
         var mine = await CreateVolumeAsync("prod", "etcd-0");
         await CreateVolumeAsync("prod", "etcd-1");
         await CreateVolumeAsync("staging", "etcd-0");
+        await CreateVolumeAsync("prod", "etcd-0", dataVolume: false);
         var deleted = await CreateVolumeAsync("prod", "etcd-0");
         await _ec2.DeleteVolumeAsync(new DeleteVolumeRequest { VolumeId = deleted });
         var directory = new Ec2InstanceDirectory(_ec2);
