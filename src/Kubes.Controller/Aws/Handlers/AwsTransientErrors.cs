@@ -17,6 +17,9 @@ public static class AwsTransientErrors
         "Throttling", "ThrottlingException", "RequestLimitExceeded", "RequestThrottled", "TooManyRequestsException",
         "IncorrectState", "IncorrectInstanceState",
         "ResourceInUse", "ResourceInUseException", "DeleteConflict", "InternalError", "ServiceUnavailable",
+        // A launch resumed after a crash carries new user-data under the interrupted launch's client token while that
+        // launch's instance is not yet visible to the describe by tag: the next attempt's describe adopts it.
+        "IdempotentParameterMismatch",
     };
 
     private static readonly HashSet<string> ReleasingCodes = new(StringComparer.Ordinal)

@@ -16,6 +16,8 @@ public sealed class AwsTransientErrorsTests
     [InlineData("RequestLimitExceeded", FailureKind.Transient)]
     [InlineData("InvalidInstanceID.NotFound", FailureKind.Transient)]
     [InlineData("IncorrectInstanceState", FailureKind.Transient)]
+    // A resumed launch under an interrupted one's client token: retried, its describe then finds that instance.
+    [InlineData("IdempotentParameterMismatch", FailureKind.Transient)]
     [InlineData("UnauthorizedOperation", FailureKind.Permanent)]
     [InlineData("InvalidParameterCombination", FailureKind.Permanent)]
     public void An_ec2_error_code_is_retried_as_long_as_its_cause_lasts(string code, FailureKind kind) =>
