@@ -34,15 +34,13 @@ public sealed class PlanExecutorTests
     [Fact]
     public async Task Independent_creates_run_at_the_same_time()
     {
-        var bucketStarted = new TaskCompletionSource();
         var handlers = Handlers();
-        handlers["vpc"].Holding(Vpc, bucketStarted.Task);
-        var progress = new StartedSignal(Bucket, bucketStarted);
+        handlers["vpc"].Holding(Vpc, handlers["bucket"].StartOf(Bucket));
 
-        var result = await new PlanExecutor(Index(handlers), progress, Classify, time: _time)
+        var result = await Executor(handlers)
             .ApplyAsync(Creates(new ScriptedResource(Vpc), new ScriptedResource(Bucket)), new ResolvedIds([]), CancellationToken.None);
 
-        // The VPC's create is held until the bucket's has started: both were under way at once.
+        // The VPC's create is held until the bucket's has started in its handler: both were under way at once.
         Assert.True(result.Succeeded);
         Assert.True(Index("start create bucket/state") < Index("end create vpc/main"));
     }
@@ -248,17 +246,5 @@ public sealed class PlanExecutorTests
         var index = _log.IndexOf(line);
         Assert.True(index >= 0, $"'{line}' is not in the log:\n{string.Join("\n", _log)}");
         return index;
-    }
-
-    private sealed class StartedSignal(ResourceKey key, TaskCompletionSource signal) : IApplyProgress
-    {
-        public void Started(ResourceChange change)
-        {
-            if (change.Key == key) signal.TrySetResult();
-        }
-        public void Succeeded(ResourceChange change, TimeSpan elapsed) { }
-        public void Failed(ResourceChange change, Exception error) { }
-        public void Retrying(ResourceChange change, Exception error, int attempt, TimeSpan delay) { }
-        public void Skipped(ResourceChange change, string reason) { }
     }
 }

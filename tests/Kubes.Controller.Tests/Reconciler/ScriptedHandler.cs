@@ -8,6 +8,7 @@ internal sealed class ScriptedHandler(string type, int deleteOrder, List<string>
 {
     private readonly Dictionary<ResourceKey, Func<int, Exception?>> _failures = [];
     private readonly Dictionary<ResourceKey, Task> _holds = [];
+    private readonly Dictionary<ResourceKey, TaskCompletionSource> _starts = [];
     private readonly Dictionary<ResourceKey, int> _attempts = [];
     private readonly HashSet<ResourceKey> _drifted = [];
 
@@ -34,6 +35,16 @@ internal sealed class ScriptedHandler(string type, int deleteOrder, List<string>
         _holds[key] = until;
         return this;
     }
+
+    /// <summary>Completes once the change to <paramref name="key"/> has started in this handler (not just been announced).</summary>
+    public Task StartOf(ResourceKey key)
+    {
+        lock (log) return StartSignal(key).Task;
+    }
+
+    private TaskCompletionSource StartSignal(ResourceKey key) =>
+        _starts.TryGetValue(key, out var signal) ? signal
+            : _starts[key] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Attempts(ResourceKey key)
     {
@@ -65,6 +76,7 @@ internal sealed class ScriptedHandler(string type, int deleteOrder, List<string>
         {
             attempt = _attempts[key] = _attempts.GetValueOrDefault(key) + 1;
             log.Add($"start {verb} {key}");
+            StartSignal(key).TrySetResult();
         }
         await Task.Yield();
         if (_holds.TryGetValue(key, out var hold)) await hold.WaitAsync(TimeSpan.FromSeconds(10));
