@@ -1,6 +1,5 @@
 using Kubes.Controller.Coordinator;
 using Kubes.Controller.Status;
-using Spectre.Console;
 
 namespace Kubes.Controller.Cli.Rendering;
 
@@ -25,13 +24,7 @@ public sealed class LiveTableStatusView(TextWriter output, int width) : IAgentSt
     private string Draw(IReadOnlyList<SlotStatus> rows, DateTimeOffset now)
     {
         using var text = new StringWriter { NewLine = "\n" };
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(text),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
+        var console = Commands.PlanCommand.ConsoleFor(text);
         console.Profile.Width = width;
         console.Write(StatusRenderer.Table(rows, now));
         var drawing = text.ToString().Replace("\r\n", "\n");
