@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh
 dotnet build Kubes.sln -c Release --nologo -v quiet
-dotnet test Kubes.sln -c Release --no-build --nologo -v quiet "$@"
+# The console logger at 'minimal' shows each failed test with its assertion message and stack trace.
+dotnet test Kubes.sln -c Release --no-build --nologo -v quiet --logger "console;verbosity=minimal" "$@"

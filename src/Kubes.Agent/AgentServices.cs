@@ -41,6 +41,7 @@ public static class AgentServices
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<RetryingRegistrarChannel>()));
 
         services.AddSingleton<AgentStateStore>();
+        services.AddSingleton<RoleConfigRefresh>();
         services.AddSingleton<PkiFiles>();
         services.AddSingleton<KeyStore>();
         services.AddSingleton<CertificateEnrollment>();

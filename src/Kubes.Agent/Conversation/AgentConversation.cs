@@ -1,4 +1,5 @@
 using System.Reflection;
+using Kubes.Agent.Artifacts;
 using Kubes.Agent.Channels;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Identity;
@@ -25,6 +26,7 @@ public sealed class AgentConversation(
     CertificateEnrollment enrollment,
     RoleInstallers installers,
     StepRunner steps,
+    RoleConfigRefresh refresh,
     ReportPublisher reports,
     ConversationTiming timing,
     TimeProvider time,
@@ -103,39 +105,57 @@ public sealed class AgentConversation(
                 joined.RoleConfig!.Name);
         }
 
-        var roleConfig = joined.RoleConfig!;
-        if (roleConfig.Role != identity.Role || roleConfig.Slot != identity.Slot)
-        {
-            throw new InvalidRoleConfigException(
-                $"the coordinator gave role {roleConfig.Role} slot {roleConfig.Slot}, but this instance is {identity.Role} slot {identity.Slot}");
-        }
-
+        CheckRoleConfigIsFor(identity, joined.RoleConfig!);
         reports.Activate(identity.InstanceId, joined.AgentCredential);
-
-        _step = "certify";
-        reports.Publish(Phase.Certifying, _step);
-        await enrollment.EnrollAsync(roleConfig, identity.InstanceId, joined.AgentCredential, channel, cancellationToken);
-
-        var installer = installers.For(roleConfig.Role);
-        if (installer is null)
+        var roleConfig = joined.RoleConfig!;
+        IRoleInstaller? installer;
+        for (var refreshed = false; ; refreshed = true)
         {
-            _step = "install";
-            reports.Publish(Phase.RoleNotInstallable, _step,
-                error: $"this agent ({Version}) has no installer for the {roleConfig.Role} role yet: it joined and holds its " +
-                       "certificates, and installs nothing");
-            await IdleAsync(cancellationToken);
-            return;
+            _step = "certify";
+            reports.Publish(Phase.Certifying, _step);
+            await enrollment.EnrollAsync(roleConfig, identity.InstanceId, joined.AgentCredential, channel, cancellationToken);
+
+            installer = installers.For(roleConfig.Role);
+            if (installer is null)
+            {
+                _step = "install";
+                reports.Publish(Phase.RoleNotInstallable, _step,
+                    error: $"this agent ({Version}) has no installer for the {roleConfig.Role} role yet: it joined and holds its " +
+                           "certificates, and installs nothing");
+                await IdleAsync(cancellationToken);
+                return;
+            }
+
+            try
+            {
+                _step = "plan";
+                reports.Publish(Phase.Installing, _step);
+                await steps.RunAsync(installer.PlanSteps(roleConfig), step =>
+                {
+                    _step = step.Name;
+                    reports.Publish(step.Phase, step.Name);
+                    return Task.CompletedTask;
+                }, cancellationToken);
+                break;
+            }
+            catch (StepFailedException e) when (e.InnerException is ArtifactUnavailableException && !refreshed)
+            {
+                // The digest this configuration names may be one the coordinator no longer serves (the mirror moved on
+                // since the join): the coordinator's current configuration, not a retry of the same file, settles it.
+                var gone = roleConfig.Artifacts.ToList();
+                reports.Publish(Phase.Installing, "refresh",
+                    error: $"{e.InnerException.Message}; asking the coordinator for a fresh role configuration");
+                joined = await refresh.RefreshAsync(identity, joined, cancellationToken);
+                CheckRoleConfigIsFor(identity, joined.RoleConfig);
+                roleConfig = joined.RoleConfig;
+                if (SameArtifacts(gone, roleConfig.Artifacts))
+                {
+                    throw new ArtifactUnavailableException(
+                        $"{e.InnerException.Message}. The coordinator's fresh role configuration names the same files: the " +
+                        "cluster's artifact mirror no longer holds them; run 'kubes up' to mirror them again");
+                }
+            }
         }
-
-        _step = "plan";
-        reports.Publish(Phase.Installing, _step);
-        var plan = installer.PlanSteps(roleConfig);
-        await steps.RunAsync(plan, step =>
-        {
-            _step = step.Name;
-            reports.Publish(step.Phase, step.Name);
-            return Task.CompletedTask;
-        }, cancellationToken);
 
         _step = "health";
         reports.Publish(Phase.Starting, _step);
@@ -147,6 +167,19 @@ public sealed class AgentConversation(
             health = await installer.CheckHealthAsync(roleConfig, cancellationToken);
         }
     }
+
+    private static void CheckRoleConfigIsFor(InstanceIdentity identity, RoleConfig roleConfig)
+    {
+        if (roleConfig.Role != identity.Role || roleConfig.Slot != identity.Slot)
+        {
+            throw new InvalidRoleConfigException(
+                $"the coordinator gave role {roleConfig.Role} slot {roleConfig.Slot}, but this instance is {identity.Role} slot {identity.Slot}");
+        }
+    }
+
+    private static bool SameArtifacts(IEnumerable<Artifact> before, IEnumerable<Artifact> after) =>
+        before.Select(a => (a.Name, Sha256: a.Sha256.ToLowerInvariant())).Order()
+            .SequenceEqual(after.Select(a => (a.Name, Sha256: a.Sha256.ToLowerInvariant())).Order());
 
     private async Task<Health> WaitUntilHealthyAsync(IRoleInstaller installer, RoleConfig roleConfig, CancellationToken cancellationToken)
     {

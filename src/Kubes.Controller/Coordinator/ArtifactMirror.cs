@@ -11,26 +11,33 @@ public sealed record MirroredArtifact(string Name, string Version, string Key, s
 /// The cluster's artifact mirror: the state store's <c>artifacts/</c> folder. The coordinator puts the agent and
 /// the role artifacts there; instances download them through URLs that <see cref="IArtifactUrls"/> makes (presigned
 /// S3 URLs on AWS, file URLs for the local provider, whose instances share this machine's disk).
+/// Every file is stored under its own digest (<c>artifacts/&lt;sha256&gt;/&lt;file&gt;</c>) and never rewritten: an
+/// instance that holds a digest from an earlier run still finds exactly those bytes, whatever was mirrored since.
+/// The index names the newest file of each artifact.
 /// </summary>
 public sealed class ArtifactMirror(IStateStore store)
 {
     public const string Prefix = "artifacts/";
     private const string IndexKey = "artifacts/index.json";
 
-    /// <summary>Stores <paramref name="content"/> unless the mirror already holds the same bytes.</summary>
+    /// <summary>Where a file with this digest is stored: one key per content, so a key is never rewritten.</summary>
+    public static string KeyOf(string sha256, string fileName) => $"{Prefix}{sha256}/{fileName}";
+
+    /// <summary>
+    /// Stores <paramref name="content"/> under its digest unless the mirror holds it already, and makes it the index's
+    /// file for <paramref name="name"/>. Nothing is written when the index names these very bytes.
+    /// </summary>
     public async Task<MirroredArtifact> PutAsync(string name, string version, string fileName, byte[] content,
         CancellationToken cancellationToken)
     {
-        var artifact = new MirroredArtifact(name, version, Prefix + fileName, Convert.ToHexStringLower(SHA256.HashData(content)));
-        var existing = await store.GetAsync(artifact.Key, cancellationToken);
-        if (existing is null || Convert.ToHexStringLower(SHA256.HashData(existing.Content)) != artifact.Sha256)
-            await store.PutAsync(artifact.Key, content, cancellationToken: cancellationToken);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
+        var artifact = new MirroredArtifact(name, version, KeyOf(sha256, fileName), sha256);
         var index = await IndexAsync(cancellationToken);
-        if (!index.TryGetValue(name, out var known) || known != artifact)
-        {
-            index[name] = artifact;
-            await store.PutAsync(IndexKey, JsonSerializer.SerializeToUtf8Bytes(index), cancellationToken: cancellationToken);
-        }
+        if (index.TryGetValue(name, out var known) && known == artifact) return artifact;
+        // A key that exists holds these bytes: its name is their digest (an instance checks them anyway).
+        await store.PutIfAbsentAsync(artifact.Key, content, cancellationToken);
+        index[name] = artifact;
+        await store.PutAsync(IndexKey, JsonSerializer.SerializeToUtf8Bytes(index), cancellationToken: cancellationToken);
         return artifact;
     }
 

@@ -14,6 +14,9 @@ public static partial class EtcdHostPackage
 {
     public sealed record Package(string Version, string FileName, byte[] Content);
 
+    /// <summary>The time every entry carries (that of SOURCE_DATE_EPOCH=0 builds), whatever the files' own.</summary>
+    public static readonly DateTimeOffset ReproducibleTime = DateTimeOffset.UnixEpoch;
+
     public static async Task<Package> CreateAsync(CancellationToken cancellationToken)
     {
         var etcd = Which("etcd");
@@ -21,16 +24,22 @@ public static partial class EtcdHostPackage
         var version = await VersionOfAsync(etcd, cancellationToken);
         var folder = $"etcd-v{version}-linux-amd64";
         using var buffer = new MemoryStream();
-        await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        await using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        await using (var tar = new TarWriter(gzip, TarEntryFormat.Ustar, leaveOpen: true))
         {
             foreach (var (name, path) in new[] { ("etcd", etcd), ("etcdctl", etcdctl) })
             {
-                var entry = new PaxTarEntry(TarEntryType.RegularFile, $"{folder}/{name}")
+                // Only what the bytes of the input decide: a fixed time, owner and mode, no per-run metadata (a
+                // ustar header has no access or change times), so the same etcd always packs to the same archive.
+                var entry = new UstarTarEntry(TarEntryType.RegularFile, $"{folder}/{name}")
                 {
                     Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
                            | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute,
-                    ModificationTime = File.GetLastWriteTimeUtc(path),
+                    ModificationTime = ReproducibleTime,
+                    Uid = 0,
+                    Gid = 0,
+                    UserName = "root",
+                    GroupName = "root",
                 };
                 await using var content = File.OpenRead(path);
                 entry.DataStream = content;

@@ -146,29 +146,8 @@ public sealed class AgentConversationTests : IAsyncLifetime
     [Fact]
     public async Task An_etcd_instance_installs_a_single_member_and_reports_ready()
     {
-        var archive = _root.Join("etcd.tar.gz");
-        await using (var file = File.Create(archive))
-        await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
-        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
-        {
-            await tar.WriteEntryAsync("/usr/bin/etcd", "etcd-v3.4-linux-amd64/etcd");
-            await tar.WriteEntryAsync("/usr/bin/etcdctl", "etcd-v3.4-linux-amd64/etcdctl");
-        }
-
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(archive)));
-        var clientPort = FreePort.On(_address);
-        var peerPort = FreePort.On(_address);
-        _roleConfig = identity => new RoleConfig
-        {
-            Cluster = "demo", Role = Role.Etcd, Slot = 0, Name = "etcd-0", PrivateIp = identity.PrivateIp,
-            Artifacts = { new Artifact { Name = "etcd", Version = "3.4", Sha256 = sha256, Urls = { new Uri(archive).AbsoluteUri } } },
-            Certificates = { new CertificateRequestSpec { Identity = "etcd-member/etcd-0", KeyAlgorithm = "ecdsa-p256", FileStem = "etcd-member" } },
-            Etcd = new EtcdConfig
-            {
-                ClientPort = clientPort, PeerPort = peerPort, InitialClusterToken = "t-" + Guid.NewGuid().ToString("N")[..8],
-                Members = { new EtcdMember { Name = "etcd-0", Slot = 0, PrivateIp = identity.PrivateIp } },
-            },
-        };
+        var (archive, sha256) = await EtcdArchiveAsync();
+        _roleConfig = identity => SingleEtcd(identity, sha256, new Uri(archive).AbsoluteUri);
 
         var agent = Agent(Config("etcd"));
         await agent.StartAsync();
@@ -178,7 +157,7 @@ public sealed class AgentConversationTests : IAsyncLifetime
         await ((IAsyncDisposable)agent).DisposeAsync();
 
         Assert.True(ready.Health.Healthy, ready.Health.Detail);
-        Assert.Contains($"https://{_address}:{clientPort}/health", ready.Health.Detail);
+        Assert.Contains($"https://{_address}:{_etcdPorts.Client}/health", ready.Health.Detail);
         var steps = _registrar.Reports.Select(r => (r.Report.Phase, r.Report.Step)).ToList();
         Assert.Equal(
         [
@@ -189,4 +168,78 @@ public sealed class AgentConversationTests : IAsyncLifetime
         Assert.False(Kubes.Agent.Services.Posix.IsAlive(etcd), "stopping the agent stops the etcd it supervises");
         Assert.False(File.Exists(_root.Join("run", "kubes", "etcd.pid")));
     }
+
+    [Fact]
+    public async Task An_artifact_digest_the_coordinator_no_longer_serves_is_replaced_by_a_fresh_role_configuration()
+    {
+        var (archive, sha256) = await EtcdArchiveAsync();
+        // What the agent joined with: a file that has since been mirrored anew, with other bytes under another name.
+        var stale = Convert.ToHexStringLower(SHA256.HashData("an earlier package"u8.ToArray()));
+        var rejoined = false;
+        _roleConfig = identity => rejoined
+            ? SingleEtcd(identity, sha256, new Uri(archive).AbsoluteUri)
+            : SingleEtcd(identity, stale, new Uri(_root.Join("mirror", stale, "etcd.tar.gz")).AbsoluteUri);
+        _registrar.Rejoining = () => rejoined = true;
+
+        var agent = Agent(Config("etcd"));
+        await agent.StartAsync();
+        var ready = await WaitForReportAsync(r => r.Phase == Phase.Ready);
+        await agent.StopAsync();
+        await ((IAsyncDisposable)agent).DisposeAsync();
+
+        Assert.True(ready.Health.Healthy, ready.Health.Detail);
+        Assert.Equal(1, _registrar.RejoinCount);
+        var refresh = _registrar.Reports.Select(r => r.Report).Single(r => r.Step == "refresh");
+        Assert.Contains(stale, refresh.Error);
+        Assert.Contains("fresh role configuration", refresh.Error);
+        Assert.DoesNotContain(_registrar.Reports, r => r.Report.Phase == Phase.Failed);
+    }
+
+    [Fact]
+    public async Task A_fresh_role_configuration_naming_the_same_lost_file_is_reported_plainly()
+    {
+        var lost = Convert.ToHexStringLower(SHA256.HashData("pruned from the mirror"u8.ToArray()));
+        _roleConfig = identity => SingleEtcd(identity, lost, new Uri(_root.Join("mirror", lost, "etcd.tar.gz")).AbsoluteUri);
+
+        var agent = Agent(Config("etcd"));
+        await agent.StartAsync();
+        var failed = await WaitForReportAsync(r => r.Phase == Phase.Failed);
+        await agent.StopAsync();
+        await ((IAsyncDisposable)agent).DisposeAsync();
+
+        // One fresh configuration per attempt, each attempt after the failure backoff: never a tight loop of re-joins.
+        var failures = _registrar.Reports.Count(r => r.Report.Phase == Phase.Failed);
+        Assert.InRange(_registrar.RejoinCount, 1, failures + 1);
+        Assert.Equal("download-etcd", failed.Step);
+        Assert.Contains("no longer holds them; run 'kubes up' to mirror them again", failed.Error);
+    }
+
+    private (int Client, int Peer) _etcdPorts;
+
+    private async Task<(string Path, string Sha256)> EtcdArchiveAsync()
+    {
+        var archive = _root.Join("etcd.tar.gz");
+        await using (var file = File.Create(archive))
+        await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            await tar.WriteEntryAsync("/usr/bin/etcd", "etcd-v3.4-linux-amd64/etcd");
+            await tar.WriteEntryAsync("/usr/bin/etcdctl", "etcd-v3.4-linux-amd64/etcdctl");
+        }
+
+        _etcdPorts = (FreePort.On(_address), FreePort.On(_address));
+        return (archive, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(archive))));
+    }
+
+    private RoleConfig SingleEtcd(InstanceIdentity identity, string sha256, string url) => new()
+    {
+        Cluster = "demo", Role = Role.Etcd, Slot = 0, Name = "etcd-0", PrivateIp = identity.PrivateIp,
+        Artifacts = { new Artifact { Name = "etcd", Version = "3.4", Sha256 = sha256, Urls = { url } } },
+        Certificates = { new CertificateRequestSpec { Identity = "etcd-member/etcd-0", KeyAlgorithm = "ecdsa-p256", FileStem = "etcd-member" } },
+        Etcd = new EtcdConfig
+        {
+            ClientPort = _etcdPorts.Client, PeerPort = _etcdPorts.Peer, InitialClusterToken = "t-" + _address,
+            Members = { new EtcdMember { Name = "etcd-0", Slot = 0, PrivateIp = identity.PrivateIp } },
+        },
+    };
 }

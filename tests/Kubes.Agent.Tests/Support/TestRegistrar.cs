@@ -10,7 +10,8 @@ namespace Kubes.Agent.Tests.Support;
 
 /// <summary>
 /// The coordinator's side as the tests need it: a single-use token, a credential, CSRs signed by a test
-/// CA with names from the RoleConfig (never from the CSR), reports recorded. Refusals are RpcExceptions,
+/// CA with names from the RoleConfig (never from the CSR), reports recorded; a re-join with the agent credential
+/// answers the configuration as <c>roleConfigFor</c> gives it then. Refusals are RpcExceptions,
 /// as a real gRPC service throws them.
 /// </summary>
 public sealed class TestRegistrar(TestCertificateAuthority ca, string joinToken, Func<InstanceIdentity, RoleConfig> roleConfigFor)
@@ -21,10 +22,24 @@ public sealed class TestRegistrar(TestCertificateAuthority ca, string joinToken,
     public ConcurrentQueue<ReportRequest> Reports { get; } = new();
     public ConcurrentQueue<CertifyRequest> CertifyRequests { get; } = new();
     public int JoinCount;
+    public int RejoinCount;
+    /// <summary>Called before a re-join is answered, so a test can change what the coordinator serves.</summary>
+    public Action? Rejoining { get; set; }
 
     public Task<JoinResponse> Join(JoinRequest request)
     {
         Interlocked.Increment(ref JoinCount);
+        if (_joined.TryGetValue(request.Identity.InstanceId, out var joined) && request.Identity.JoinToken == joined.Credential)
+        {
+            // A re-join with the agent credential: the configuration as it is now.
+            Interlocked.Increment(ref RejoinCount);
+            Rejoining?.Invoke();
+            var current = roleConfigFor(request.Identity);
+            current.ConfigHash = RoleConfigHash.Compute(current);
+            _joined[request.Identity.InstanceId] = (joined.Credential, current);
+            return Task.FromResult(new JoinResponse { AgentCredential = joined.Credential, RoleConfig = current });
+        }
+
         if (request.Identity.JoinToken != joinToken || Interlocked.Exchange(ref _tokenUsed, 1) == 1)
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied, "the join token is used, expired or foreign"));

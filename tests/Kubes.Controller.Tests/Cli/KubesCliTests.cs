@@ -22,6 +22,24 @@ public sealed class KubesCliTests
         return (code, stderr.ToString());
     }
 
+    [Theory]
+    [InlineData("init")]
+    [InlineData("validate")]
+    [InlineData("plan")]
+    [InlineData("pki init")]
+    [InlineData("up")]
+    [InlineData("status")]
+    [InlineData("destroy")]
+    [InlineData("serve")]
+    public async Task Help_names_each_default_once(string verb)
+    {
+        var help = await CommandLine.RunAsync($"{verb} --help");
+
+        Assert.Equal(0, help.ExitCode);
+        foreach (var line in help.Stdout.Split('\n'))
+            Assert.True(line.Split("[default:").Length <= 2, $"'{verb} --help' repeats a default: {line}");
+    }
+
     [Fact]
     public async Task An_unexpected_failure_is_one_error_line_and_exit_1_without_a_stack_trace()
     {

@@ -141,6 +141,39 @@ public sealed class LocalClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task Up_run_again_while_an_agent_is_between_its_join_and_its_download_leaves_it_a_file_it_can_verify()
+    {
+        var launch = KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "0");
+        var journal = Path.Join(Instance("etcd-2"), "var", "lib", "kubes-agent", "journal.json");
+        // The first journaled step comes after the join and before the download: freeze the agent right there.
+        await WaitUntilAsync(() => JournaledSteps(journal).Count > 0, "etcd-2 journals its first step");
+        var agent = Assert.Single(AgentProcesses("etcd-2"));
+        Signal(agent, "STOP");
+        try
+        {
+            Assert.DoesNotContain("download-etcd", JournaledSteps(journal));
+            var index = Path.Join(_folder.Path, "state", "artifacts", "index.json");
+            var launched = await launch;
+            Assert.True(launched.ExitCode == 0, launched.ToString());
+            var mirrored = File.ReadAllText(index);
+
+            // The second up packs this machine's etcd again, while the frozen agent holds the digest of the first.
+            var again = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "0");
+            Assert.True(again.ExitCode == 0, again.ToString());
+            Assert.Equal(mirrored, File.ReadAllText(index));
+        }
+        finally
+        {
+            Signal(agent, "CONT");
+        }
+
+        var up = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "5");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Contains("etcd tier healthy: 3 of 3 members Ready.", up.Stdout);
+        Assert.DoesNotContain(AgentLog("etcd-2"), l => l.Template.StartsWith("Refused {Artifact}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Agents_left_without_a_coordinator_for_30_s_before_any_join_wait_and_converge()
     {
         var launch = KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "0");

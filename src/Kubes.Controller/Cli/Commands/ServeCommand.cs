@@ -31,7 +31,7 @@ public static class ServeCommand
         };
         var pollSeconds = new Option<double>("--poll-seconds")
         {
-            Description = "How often the mailbox is answered [default: 2]",
+            Description = "How often the mailbox is answered",
             DefaultValueFactory = _ => 2,
         };
         var command = new Command("serve", "Run the coordinator: agents join, get certificates and report, over gRPC and the mailbox.")

@@ -20,7 +20,7 @@ public static class UpCommand
         var yes = CommonOptions.Yes();
         var wait = new Option<int>("--wait-minutes")
         {
-            Description = "How long to follow the agents after the infrastructure is applied; 0 does not follow them [default: 10]",
+            Description = "How long to follow the agents after the infrastructure is applied; 0 does not follow them",
             DefaultValueFactory = _ => 10,
         };
         var command = new Command("up", "Create or repair the cluster, then wait for its agents to report the etcd tier healthy.")
