@@ -15,7 +15,11 @@ public sealed class ContractTests
     [InlineData("kubes.v1.JoinResponse", "agent_credential:1 role_config:2")]
     [InlineData("kubes.v1.CertifyRequest", "instance_id:1 agent_credential:2 requests:3")]
     [InlineData("kubes.v1.IssuedCertificate", "identity:1 certificate_pem:2 ca_pem:3 not_after:4")]
-    [InlineData("kubes.v1.AgentReport", "phase:1 step:2 health:3 error:4 at:5")]
+    [InlineData("kubes.v1.AgentReport", "phase:1 step:2 health:3 error:4 at:5 config_hash:6 components:7")]
+    [InlineData("kubes.v1.ReportResponse", "desired_config_hash:1")]
+    [InlineData("kubes.v1.CertificateRequestSpec", "identity:1 key_algorithm:2 file_stem:3 policy_hash:4")]
+    [InlineData("kubes.v1.Flag", "name:1 value:2")]
+    [InlineData("kubes.v1.ComponentHealth", "component:1 healthy:2 detail:3")]
     [InlineData("kubes.v1.MailboxRequest", "request_id:1 join:2 certify:3 report:4")]
     [InlineData("kubes.v1.MailboxResponse", "request_id:1 join:2 certify:3 report:4 error:5 answered_at:6")]
     public void Field_numbers_are_stable(string message, string fields)

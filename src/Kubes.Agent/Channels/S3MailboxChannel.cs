@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Collections.Concurrent;
 using System.Net;
 using Amazon.Runtime;
@@ -60,7 +61,7 @@ public sealed class S3MailboxChannel(IAmazonS3 s3, MailboxSettings mailbox, Time
         {
             requestId = SortableId.New(time.GetUtcNow());
             envelope.RequestId = requestId;
-            await PutAsync(MailboxKeys.Request(mailbox.Prefix, instanceId, requestId), envelope.ToByteArray(), cancellationToken);
+            await PutAsync(MailboxKeys.UnderPrefix(mailbox.Prefix, MailboxKeys.Request(instanceId, requestId)), envelope.ToByteArray(), cancellationToken);
             if (_unanswered.Count >= MaxUnanswered)
             {
                 _unanswered.Clear();
@@ -69,7 +70,7 @@ public sealed class S3MailboxChannel(IAmazonS3 s3, MailboxSettings mailbox, Time
             _unanswered[content] = requestId;
         }
 
-        var responseKey = MailboxKeys.Response(mailbox.Prefix, instanceId, requestId);
+        var responseKey = MailboxKeys.UnderPrefix(mailbox.Prefix, MailboxKeys.Response(instanceId, requestId));
         var deadline = time.GetUtcNow() + timing.ResponseTimeout;
         var pause = timing.FirstPoll;
         while (true)
@@ -85,7 +86,7 @@ public sealed class S3MailboxChannel(IAmazonS3 s3, MailboxSettings mailbox, Time
             if (time.GetUtcNow() >= deadline)
             {
                 throw new RegistrarUnavailableException(
-                    $"no coordinator answered s3://{mailbox.Bucket}/{MailboxKeys.Request(mailbox.Prefix, instanceId, requestId)} within {timing.ResponseTimeout.TotalSeconds:0.#}s: " +
+                    $"no coordinator answered s3://{mailbox.Bucket}/{MailboxKeys.UnderPrefix(mailbox.Prefix, MailboxKeys.Request(instanceId, requestId))} within {timing.ResponseTimeout.TotalSeconds:0.#}s: " +
                     "a coordinator process (kubes up, kubes scale or kubes serve) answers the mailbox; is one running?");
             }
 

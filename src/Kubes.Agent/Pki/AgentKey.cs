@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -17,13 +18,13 @@ public sealed class AgentKey : IDisposable
 
     public AsymmetricAlgorithm Key { get; }
 
-    public static bool IsSupported(string algorithm) => algorithm is "ecdsa-p256" or "rsa-2048" or "rsa-4096";
+    public static bool IsSupported(string algorithm) => KeyAlgorithms.IsKnown(algorithm);
 
     public static AgentKey Generate(string algorithm) => algorithm switch
     {
-        "ecdsa-p256" => new AgentKey(algorithm, ECDsa.Create(ECCurve.NamedCurves.nistP256)),
-        "rsa-2048" => new AgentKey(algorithm, RSA.Create(2048)),
-        "rsa-4096" => new AgentKey(algorithm, RSA.Create(4096)),
+        KeyAlgorithms.EcdsaP256 => new AgentKey(algorithm, ECDsa.Create(ECCurve.NamedCurves.nistP256)),
+        KeyAlgorithms.Rsa2048 => new AgentKey(algorithm, RSA.Create(2048)),
+        KeyAlgorithms.Rsa4096 => new AgentKey(algorithm, RSA.Create(4096)),
         _ => throw new NotSupportedException(
             $"key algorithm '{algorithm}' is not one the agent makes (ecdsa-p256, rsa-2048, rsa-4096): the coordinator's policy asks for it"),
     };
@@ -33,7 +34,7 @@ public sealed class AgentKey : IDisposable
     {
         try
         {
-            if (algorithm == "ecdsa-p256")
+            if (algorithm == KeyAlgorithms.EcdsaP256)
             {
                 var ecdsa = ECDsa.Create();
                 ecdsa.ImportFromPem(pem);

@@ -1,9 +1,10 @@
+using Kubes.Protos.Contract;
 namespace Kubes.Controller.Coordinator;
 
 /// <summary>The kubes-agent file the coordinator hands to instances: published beside kubes, in agent/.</summary>
 public static class AgentBinary
 {
-    public const string FileName = "kubes-agent";
+    public const string FileName = ArtifactNames.Agent;
     public const string OverrideVariable = "KUBES_AGENT_BINARY";
 
     public const string ReleaseCommand =

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.State;
@@ -54,7 +55,7 @@ public sealed class CoordinatorState : IDisposable
     public static async Task MirrorHostEtcdAsync(ArtifactMirror mirror, CancellationToken cancellationToken)
     {
         var package = await EtcdHostPackage.CreateAsync(cancellationToken);
-        await mirror.PutAsync("etcd", package.Version, package.FileName, package.Content, cancellationToken);
+        await mirror.PutAsync(ArtifactNames.Etcd, package.Version, package.FileName, package.Content, cancellationToken);
     }
 
     public void Dispose()

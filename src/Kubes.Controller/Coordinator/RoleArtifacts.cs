@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using Kubes.Controller.Topology;
 using Kubes.Protos.V1;
 
@@ -8,7 +9,7 @@ public sealed class RoleArtifacts(IReadOnlyDictionary<string, MirroredArtifact> 
 {
     public IEnumerable<Artifact> For(InstanceRole role) => role switch
     {
-        InstanceRole.Etcd => [Resolve("etcd", UpstreamArtifacts.Etcd)],
+        InstanceRole.Etcd => [Resolve(ArtifactNames.Etcd, UpstreamArtifacts.Etcd)],
         _ => [],
     };
 

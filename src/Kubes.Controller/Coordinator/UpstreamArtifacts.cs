@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using Kubes.Protos.V1;
 
 namespace Kubes.Controller.Coordinator;
@@ -14,7 +15,7 @@ public static class UpstreamArtifacts
     /// machine has no internet to re-check it: an instance that gets other bytes refuses them and reports it).</summary>
     public static Artifact Etcd => new()
     {
-        Name = "etcd",
+        Name = ArtifactNames.Etcd,
         Version = EtcdVersion,
         Urls = { $"https://github.com/etcd-io/etcd/releases/download/v{EtcdVersion}/etcd-v{EtcdVersion}-linux-amd64.tar.gz" },
         Sha256 = "4db32e3bc06dd0999e2171f76a87c1cffed8369475ec7aa7abee9023635670fb",

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Net;
 using System.Runtime.Versioning;
 using Kubes.Controller.Registrar;

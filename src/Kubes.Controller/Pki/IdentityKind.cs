@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 namespace Kubes.Controller.Pki;
 
 /// <summary>Every kind of certificate the cluster uses; the policy decides the names inside each.</summary>
@@ -25,18 +26,18 @@ public static class IdentityKindNames
     /// </summary>
     public static string Slug(this IdentityKind kind) => kind switch
     {
-        IdentityKind.EtcdMember => "etcd-member",
-        IdentityKind.EtcdApiServerClient => "apiserver-etcd-client",
-        IdentityKind.ApiServerServing => "apiserver",
-        IdentityKind.ApiServerKubeletClient => "apiserver-kubelet-client",
-        IdentityKind.FrontProxyClient => "front-proxy-client",
-        IdentityKind.ControllerManager => "controller-manager",
-        IdentityKind.Scheduler => "scheduler",
-        IdentityKind.Admin => "admin",
-        IdentityKind.KubeletClient => "kubelet-client",
-        IdentityKind.KubeletServing => "kubelet-serving",
-        IdentityKind.KubeProxy => "kube-proxy",
-        IdentityKind.CoordinatorServing => "coordinator",
+        IdentityKind.EtcdMember => CertificateFiles.EtcdMember,
+        IdentityKind.EtcdApiServerClient => CertificateFiles.ApiServerEtcdClient,
+        IdentityKind.ApiServerServing => CertificateFiles.ApiServer,
+        IdentityKind.ApiServerKubeletClient => CertificateFiles.ApiServerKubeletClient,
+        IdentityKind.FrontProxyClient => CertificateFiles.FrontProxyClient,
+        IdentityKind.ControllerManager => CertificateFiles.ControllerManager,
+        IdentityKind.Scheduler => CertificateFiles.Scheduler,
+        IdentityKind.Admin => CertificateFiles.Admin,
+        IdentityKind.KubeletClient => CertificateFiles.KubeletClient,
+        IdentityKind.KubeletServing => CertificateFiles.KubeletServing,
+        IdentityKind.KubeProxy => CertificateFiles.KubeProxy,
+        IdentityKind.CoordinatorServing => CertificateFiles.Coordinator,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;

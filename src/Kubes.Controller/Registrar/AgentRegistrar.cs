@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
@@ -151,7 +152,7 @@ public sealed class AgentRegistrar
         return new JoinResponse
         {
             AgentCredential = credential,
-            RoleConfig = RoleConfigHash.Seal(_roleConfigs.For(instance.Slot, instance)),
+            RoleConfig = _roleConfigs.For(instance.Slot, instance).Sealed(),
         };
     }
 
@@ -311,7 +312,7 @@ public sealed class AgentRegistrar
         if (ec is not null)
         {
             var curve = ec.ExportParameters(false).Curve.Oid;
-            return curve.Value == "1.2.840.10045.3.1.7" ? "ecdsa-p256" : $"ecdsa-{curve.FriendlyName ?? curve.Value}";
+            return curve.Value == "1.2.840.10045.3.1.7" ? KeyAlgorithms.EcdsaP256 : $"ecdsa-{curve.FriendlyName ?? curve.Value}";
         }
         using var rsa = key.GetRSAPublicKey();
         return rsa is not null ? $"rsa-{rsa.KeySize}" : key.Oid.FriendlyName ?? key.Oid.Value ?? "unknown";

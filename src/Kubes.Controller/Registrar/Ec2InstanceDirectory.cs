@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Net;
 using Amazon.EC2;
 using Amazon.EC2.Model;

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Text.Json;
 using Kubes.Controller.State;
 using Kubes.Controller.Topology;

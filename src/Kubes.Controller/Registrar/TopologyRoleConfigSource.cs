@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
@@ -12,8 +13,8 @@ namespace Kubes.Controller.Registrar;
 /// </summary>
 public sealed class TopologyRoleConfigSource : IRoleConfigSource
 {
-    public const int EtcdClientPort = 2379;
-    public const int EtcdPeerPort = 2380;
+    public const int EtcdClientPort = Ports.EtcdClient;
+    public const int EtcdPeerPort = Ports.EtcdPeer;
     public const string EtcdMountPath = "/data";
     public const string EtcdDataDir = "/data/etcd";
 
@@ -35,9 +36,9 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
 
     public static string KeyAlgorithmName(KeyAlgorithm algorithm) => algorithm switch
     {
-        KeyAlgorithm.EcdsaP256 => "ecdsa-p256",
-        KeyAlgorithm.Rsa2048 => "rsa-2048",
-        KeyAlgorithm.Rsa4096 => "rsa-4096",
+        KeyAlgorithm.EcdsaP256 => KeyAlgorithms.EcdsaP256,
+        KeyAlgorithm.Rsa2048 => KeyAlgorithms.Rsa2048,
+        KeyAlgorithm.Rsa4096 => KeyAlgorithms.Rsa4096,
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, null),
     };
 

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 namespace Kubes.Controller.Spec;
 
 /// <summary>The spellings of one enum in cluster.yaml, in the order they are listed to the operator.</summary>
@@ -47,8 +48,8 @@ public static class SpecEnumNames
         new((NatGatewayMode.PerZone, "perZone"), (NatGatewayMode.Single, "single"));
 
     public static SpecEnumNames<KeyAlgorithm> KeyAlgorithm { get; } =
-        new((Spec.KeyAlgorithm.EcdsaP256, "ecdsa-p256"), (Spec.KeyAlgorithm.Rsa2048, "rsa-2048"),
-            (Spec.KeyAlgorithm.Rsa4096, "rsa-4096"));
+        new((Spec.KeyAlgorithm.EcdsaP256, KeyAlgorithms.EcdsaP256), (Spec.KeyAlgorithm.Rsa2048, KeyAlgorithms.Rsa2048),
+            (Spec.KeyAlgorithm.Rsa4096, KeyAlgorithms.Rsa4096));
 
     public static string ToSpecName(this ProviderKind value) => Provider.NameOf(value);
     public static string ToSpecName(this CniKind value) => Cni.NameOf(value);

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using Google.Protobuf;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.State;

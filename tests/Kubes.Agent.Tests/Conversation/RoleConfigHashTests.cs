@@ -8,42 +8,24 @@ public sealed class RoleConfigHashTests
     private static RoleConfig Sample() => new()
     {
         Cluster = "demo", Role = Role.Etcd, Slot = 1, Name = "etcd-1", PrivateIp = "10.0.1.10",
-        Artifacts = { new Artifact { Name = "etcd", Version = "3.4.23", Sha256 = new string('a', 64), Urls = { "https://m/etcd.tgz" } } },
         Etcd = new EtcdConfig { ClientPort = 2379, Members = { new EtcdMember { Name = "etcd-1", Slot = 1, PrivateIp = "10.0.1.10" } } },
     };
 
     [Fact]
-    public void The_hash_is_of_the_message_with_the_hash_field_empty()
-    {
-        var config = Sample();
-        var before = RoleConfigHash.Compute(config);
-        config.ConfigHash = before;
-
-        Assert.Equal(before, RoleConfigHash.Compute(config));
-        Assert.Equal(64, before.Length);
-        Assert.True(RoleConfigHash.Matches(config));
-    }
+    public void A_sealed_configuration_is_acted_on() => RoleConfigHash.Verify(Sample().Sealed(), "Join");
 
     [Fact]
-    public void A_changed_field_no_longer_matches()
+    public void A_changed_field_is_refused_with_where_it_came_from()
     {
-        var config = Sample();
-        config.ConfigHash = RoleConfigHash.Compute(config);
+        var config = Sample().Sealed();
         config.Etcd.Members[0].PrivateIp = "10.0.1.11";
 
-        Assert.False(RoleConfigHash.Matches(config));
-        Assert.Contains("will not act", Assert.Throws<InvalidRoleConfigException>(() => RoleConfigHash.Verify(config, "Join")).Message);
+        var refusal = Assert.Throws<InvalidRoleConfigException>(() => RoleConfigHash.Verify(config, "Join"));
+        Assert.Contains("from Join", refusal.Message);
+        Assert.Contains("will not act", refusal.Message);
     }
 
     [Fact]
-    public void A_sha256_prefix_and_upper_case_hex_are_accepted()
-    {
-        var config = Sample();
-        config.ConfigHash = "sha256:" + RoleConfigHash.Compute(config).ToUpperInvariant();
-
-        Assert.True(RoleConfigHash.Matches(config));
-    }
-
-    [Fact]
-    public void An_empty_hash_never_matches() => Assert.False(RoleConfigHash.Matches(Sample()));
+    public void An_unsealed_configuration_is_refused() =>
+        Assert.Throws<InvalidRoleConfigException>(() => RoleConfigHash.Verify(Sample(), "the agent's saved state"));
 }

@@ -35,7 +35,7 @@ public sealed class TestRegistrar(TestCertificateAuthority ca, string joinToken,
             Interlocked.Increment(ref RejoinCount);
             Rejoining?.Invoke();
             var current = roleConfigFor(request.Identity);
-            current.ConfigHash = RoleConfigHash.Compute(current);
+            current.ConfigHash = current.ComputeConfigHash();
             _joined[request.Identity.InstanceId] = (joined.Credential, current);
             return Task.FromResult(new JoinResponse { AgentCredential = joined.Credential, RoleConfig = current });
         }
@@ -46,7 +46,7 @@ public sealed class TestRegistrar(TestCertificateAuthority ca, string joinToken,
         }
 
         var config = roleConfigFor(request.Identity);
-        config.ConfigHash = RoleConfigHash.Compute(config);
+        config.ConfigHash = config.ComputeConfigHash();
         var credential = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         _joined[request.Identity.InstanceId] = (credential, config);
         return Task.FromResult(new JoinResponse { AgentCredential = credential, RoleConfig = config });

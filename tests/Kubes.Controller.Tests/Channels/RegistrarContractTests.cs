@@ -66,7 +66,7 @@ public abstract class RegistrarContractTests : IAsyncLifetime
 
         Assert.Matches("^kac_[A-Za-z0-9_-]{43}$", response.AgentCredential);
         var config = response.RoleConfig;
-        Assert.True(RoleConfigHash.IsValid(config));
+        Assert.True(config.HasValidConfigHash());
         Assert.Equal(("prod", Role.Etcd, 1, "etcd-1"), (config.Cluster, config.Role, config.Slot, config.Name));
         Assert.Equal(3, config.Etcd.Members.Count);
         Assert.Equal("etcd-member/etcd-1", Assert.Single(config.Certificates).Identity);

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Net;
 using Google.Protobuf;
 using Kubes.Controller.Channels;

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Runtime.Versioning;
 using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Local;

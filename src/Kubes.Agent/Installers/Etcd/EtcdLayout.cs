@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Conversation;
 using Kubes.Agent.Pki;
@@ -12,10 +13,10 @@ namespace Kubes.Agent.Installers.Etcd;
 public sealed class EtcdLayout
 {
     /// <summary>The certificate the policy issues an etcd member: server, peer and (for health checks) client.</summary>
-    public const string MemberCertificateStem = "etcd-member";
-    public const string ArtifactName = "etcd";
-    public const int DefaultClientPort = 2379;
-    public const int DefaultPeerPort = 2380;
+    public const string MemberCertificateStem = CertificateFiles.EtcdMember;
+    public const string ArtifactName = ArtifactNames.Etcd;
+    public const int DefaultClientPort = Ports.EtcdClient;
+    public const int DefaultPeerPort = Ports.EtcdPeer;
 
     public EtcdLayout(RoleConfig config, AgentPaths paths, PkiFiles pki)
     {

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
@@ -11,12 +12,12 @@ namespace Kubes.Controller.Aws.Resources;
 /// </summary>
 public static class SecurityGroupRules
 {
-    public const int EtcdClientPort = 2379;
-    public const int EtcdPeerPort = 2380;
-    public const int ApiServerPort = 6443;
-    public const int KubeletPort = 10250;
+    public const int EtcdClientPort = Ports.EtcdClient;
+    public const int EtcdPeerPort = Ports.EtcdPeer;
+    public const int ApiServerPort = Ports.KubeApiServer;
+    public const int KubeletPort = Ports.Kubelet;
     public const int SshPort = 22;
-    public const int OpenVpnPort = 1194;
+    public const int OpenVpnPort = Ports.OpenVpn;
 
     /// <summary>The group of the API load balancer.</summary>
     public static readonly ResourceKey ApiLoadBalancer = Group("api-lb");

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Text.Json;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.Versioning;

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using Google.Protobuf;
 using Grpc.Core;
 using Kubes.Controller.Channels.Mailbox;

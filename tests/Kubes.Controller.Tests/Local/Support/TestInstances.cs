@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Net;
 using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Local;

@@ -1,9 +1,8 @@
-namespace Kubes.Controller.Registrar;
+namespace Kubes.Protos.Contract;
 
 /// <summary>
-/// What an instance id may look like. EC2's are <c>i-</c> and 8 or 17 hex digits; the local
-/// provider's differ, so we accept any short id of letters, digits and '-', which is also safe as
-/// a state key segment.
+/// What an instance id may look like. EC2's are <c>i-</c> and 8 or 17 hex digits; the local provider's differ, so any
+/// short id of letters, digits and '-' is accepted, which is also safe as a state key segment.
 /// </summary>
 public static class InstanceIds
 {

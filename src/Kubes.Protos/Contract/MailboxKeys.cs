@@ -1,13 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
-using Kubes.Controller.Registrar;
 
-namespace Kubes.Controller.Channels.Mailbox;
+namespace Kubes.Protos.Contract;
 
 /// <summary>
-/// Where mailbox objects live in the state store. An agent writes
+/// Where mailbox objects live, relative to the state store's root (the bucket's prefix): an agent writes
 /// <c>mailbox/requests/&lt;instance-id&gt;/&lt;request-id&gt;.pb</c>; the coordinator answers at
-/// <c>mailbox/responses/&lt;instance-id&gt;/&lt;request-id&gt;.pb</c>. A coordinator working on a
-/// request holds <c>mailbox/claims/&lt;instance-id&gt;/&lt;request-id&gt;.json</c>.
+/// <c>mailbox/responses/&lt;instance-id&gt;/&lt;request-id&gt;.pb</c>; a coordinator working on a request holds
+/// <c>mailbox/claims/&lt;instance-id&gt;/&lt;request-id&gt;.json</c>.
 /// </summary>
 public static class MailboxKeys
 {
@@ -22,6 +21,13 @@ public static class MailboxKeys
     public static string Response(string instanceId, string requestId) => $"{ResponsesFolder}{instanceId}/{requestId}{Extension}";
 
     public static string Claim(string instanceId, string requestId) => $"{ClaimsFolder}{instanceId}/{requestId}.json";
+
+    /// <summary>A key under a bucket prefix (<c>kubes/demo</c>, with or without slashes around it, or none).</summary>
+    public static string UnderPrefix(string prefix, string key)
+    {
+        var trimmed = prefix.Trim('/');
+        return trimmed.Length == 0 ? key : $"{trimmed}/{key}";
+    }
 
     /// <summary>Request ids are chosen by agents: letters, digits, '_' and '-', at most 64.</summary>
     public static bool IsValidRequestId(string? requestId) =>
