@@ -1,11 +1,13 @@
 using Kubes.Agent.Artifacts;
 using Kubes.Agent.Channels;
+using Kubes.Agent.Components;
+using Kubes.Agent.Components.Etcd;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Conversation;
+using Kubes.Agent.Probes;
 using Kubes.Agent.Identity;
-using Kubes.Agent.Installers;
-using Kubes.Agent.Installers.Etcd;
 using Kubes.Agent.Pki;
+using Kubes.Agent.Processes;
 using Kubes.Agent.Services;
 using Kubes.Agent.Steps;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,9 +62,15 @@ public static class AgentServices
             services.AddSingleton<IServiceManager>(sp => sp.GetRequiredService<ProcessServiceManager>());
         }
 
-        services.AddSingleton<EtcdHealthProbe>();
-        services.AddSingleton<IRoleInstaller, EtcdInstaller>();
-        services.AddSingleton<RoleInstallers>();
+        services.AddSingleton<StepFactory>();
+        services.AddSingleton<HttpsHealthProbe>();
+
+        // The components, each from its own folder under Components/; RoleComponents says which make each role.
+        services.AddSingleton<EtcdHealthCheck>();
+        services.AddSingleton<IComponent, EtcdComponent>();
+
+        services.AddSingleton(sp => new RoleComponents(sp.GetServices<IComponent>()));
+        services.AddSingleton<RoleInstaller>();
 
         services.AddSingleton<ReportPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ReportPublisher>());

@@ -6,6 +6,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Google.Protobuf;
 using Kubes.Agent.Configuration;
+using Kubes.Agent.Retries;
 using Kubes.Protos.V1;
 using Microsoft.Extensions.Logging;
 
@@ -71,28 +72,19 @@ public sealed class S3MailboxChannel(IAmazonS3 s3, MailboxSettings mailbox, Time
         }
 
         var responseKey = MailboxKeys.UnderPrefix(mailbox.Prefix, MailboxKeys.Response(instanceId, requestId));
-        var deadline = time.GetUtcNow() + timing.ResponseTimeout;
-        var pause = timing.FirstPoll;
-        while (true)
+        var response = await Poll.UntilAsync(ct => new ValueTask<MailboxResponse?>(TryGetResponseAsync(responseKey, ct)),
+            answered => answered is not null, new PollTiming(timing.FirstPoll, timing.ResponseTimeout, timing.MaxPoll), time,
+            cancellationToken);
+        if (response is null)
         {
-            var response = await TryGetResponseAsync(responseKey, cancellationToken);
-            if (response is not null)
-            {
-                _unanswered.TryRemove(content, out _);
-                await DeleteAsync(responseKey, cancellationToken);
-                return Unwrap(response, requestId, expected, responseKey);
-            }
-
-            if (time.GetUtcNow() >= deadline)
-            {
-                throw new RegistrarUnavailableException(
-                    $"no coordinator answered s3://{mailbox.Bucket}/{MailboxKeys.UnderPrefix(mailbox.Prefix, MailboxKeys.Request(instanceId, requestId))} within {timing.ResponseTimeout.TotalSeconds:0.#}s: " +
-                    "a coordinator process (kubes up, kubes scale or kubes serve) answers the mailbox; is one running?");
-            }
-
-            await Task.Delay(pause, time, cancellationToken);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, timing.MaxPoll.Ticks));
+            throw new RegistrarUnavailableException(
+                $"no coordinator answered s3://{mailbox.Bucket}/{MailboxKeys.UnderPrefix(mailbox.Prefix, MailboxKeys.Request(instanceId, requestId))} within {timing.ResponseTimeout.TotalSeconds:0.#}s: " +
+                "a coordinator process (kubes up, kubes scale or kubes serve) answers the mailbox; is one running?");
         }
+
+        _unanswered.TryRemove(content, out _);
+        await DeleteAsync(responseKey, cancellationToken);
+        return Unwrap(response, requestId, expected, responseKey);
     }
 
     private MailboxResponse Unwrap(MailboxResponse response, string requestId, MailboxResponse.BodyOneofCase expected, string key)

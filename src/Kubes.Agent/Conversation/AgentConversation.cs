@@ -1,10 +1,11 @@
 using System.Reflection;
 using Kubes.Agent.Artifacts;
 using Kubes.Agent.Channels;
+using Kubes.Agent.Components;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Identity;
-using Kubes.Agent.Installers;
 using Kubes.Agent.Pki;
+using Kubes.Agent.Retries;
 using Kubes.Agent.Steps;
 using Kubes.Protos.V1;
 using Microsoft.Extensions.Hosting;
@@ -24,8 +25,7 @@ public sealed class AgentConversation(
     IRegistrarChannel channel,
     AgentStateStore state,
     CertificateEnrollment enrollment,
-    RoleInstallers installers,
-    StepRunner steps,
+    RoleInstaller installer,
     RoleConfigRefresh refresh,
     ReportPublisher reports,
     ConversationTiming timing,
@@ -40,41 +40,32 @@ public sealed class AgentConversation(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         reports.Publish(Phase.Pending, _step);
-        for (var failures = 0; !stoppingToken.IsCancellationRequested; failures++)
+        var afterFailure = timing.AfterFailure.RetryForever(
+            e => !IsPermanent(e) && !(e is OperationCanceledException && stoppingToken.IsCancellationRequested), time, notice =>
         {
-            try
-            {
-                await ConverseAsync(stoppingToken);
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is RegistrarRefusedException or InvalidRoleConfigException or AgentConfigException)
-            {
-                reports.Publish(Phase.Failed, _step,
-                    error: $"{e.Message}. The agent will not retry: fix the cause, then replace this instance " +
-                           "(its join token is single-use).");
-                await IdleAsync(stoppingToken);
-                return;
-            }
-            catch (Exception e)
-            {
-                var step = e is StepFailedException failed ? failed.Step : _step;
-                var pause = timing.AfterFailure.Delay(failures);
-                reports.Publish(Phase.Failed, step, error: $"{e.Message} (retrying in {pause.TotalSeconds:0}s)");
-                try
-                {
-                    await Task.Delay(pause, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
+            var step = notice.Exception is StepFailedException failed ? failed.Step : _step;
+            reports.Publish(Phase.Failed, step, error: $"{notice.Exception.Message} (retrying in {notice.Delay.TotalSeconds:0}s)");
+            return default;
+        });
+        try
+        {
+            await afterFailure.ExecuteAsync(async ct => await ConverseAsync(ct), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (IsPermanent(e))
+        {
+            reports.Publish(Phase.Failed, _step,
+                error: $"{e.Message}. The agent will not retry: fix the cause, then replace this instance " +
+                       "(its join token is single-use).");
+            await IdleAsync(stoppingToken);
         }
     }
+
+    /// <summary>A refusal, or a configuration the agent must not act on: the same attempt would fail the same way.</summary>
+    private static bool IsPermanent(Exception e) =>
+        e is RegistrarRefusedException or InvalidRoleConfigException or AgentConfigException;
 
     private async Task ConverseAsync(CancellationToken cancellationToken)
     {
@@ -108,20 +99,18 @@ public sealed class AgentConversation(
         CheckRoleConfigIsFor(identity, joined.RoleConfig!);
         reports.Activate(identity.InstanceId, joined.AgentCredential);
         var roleConfig = joined.RoleConfig!;
-        IRoleInstaller? installer;
         for (var refreshed = false; ; refreshed = true)
         {
             _step = "certify";
             reports.Publish(Phase.Certifying, _step);
             await enrollment.EnrollAsync(roleConfig, identity.InstanceId, joined.AgentCredential, channel, cancellationToken);
 
-            installer = installers.For(roleConfig.Role);
-            if (installer is null)
+            if (!installer.CanInstall(roleConfig.Role))
             {
                 _step = "install";
                 reports.Publish(Phase.RoleNotInstallable, _step,
-                    error: $"this agent ({Version}) has no installer for the {roleConfig.Role} role yet: it joined and holds its " +
-                           "certificates, and installs nothing");
+                    error: $"this agent ({Version}) has no installer for the {roleConfig.Role} role yet (none of its components): " +
+                           "it joined and holds its certificates, and installs nothing");
                 await IdleAsync(cancellationToken);
                 return;
             }
@@ -130,7 +119,7 @@ public sealed class AgentConversation(
             {
                 _step = "plan";
                 reports.Publish(Phase.Installing, _step);
-                await steps.RunAsync(installer.PlanSteps(roleConfig), step =>
+                await installer.InstallAsync(roleConfig, step =>
                 {
                     _step = step.Name;
                     reports.Publish(step.Phase, step.Name);
@@ -157,12 +146,13 @@ public sealed class AgentConversation(
             }
         }
 
+        reports.Installed(roleConfig.ConfigHash);
         _step = "health";
         reports.Publish(Phase.Starting, _step);
-        var health = await WaitUntilHealthyAsync(installer, roleConfig, cancellationToken);
+        var health = await WaitUntilHealthyAsync(roleConfig, cancellationToken);
         while (true)
         {
-            reports.Publish(health.Healthy ? Phase.Ready : Phase.Degraded, _step, health);
+            reports.Publish(health.Role.Healthy ? Phase.Ready : Phase.Degraded, _step, health.Role, components: health.Components);
             await Task.Delay(timing.HealthInterval, time, cancellationToken);
             health = await installer.CheckHealthAsync(roleConfig, cancellationToken);
         }
@@ -181,37 +171,22 @@ public sealed class AgentConversation(
         before.Select(a => (a.Name, Sha256: a.Sha256.ToLowerInvariant())).Order()
             .SequenceEqual(after.Select(a => (a.Name, Sha256: a.Sha256.ToLowerInvariant())).Order());
 
-    private async Task<Health> WaitUntilHealthyAsync(IRoleInstaller installer, RoleConfig roleConfig, CancellationToken cancellationToken)
-    {
-        var deadline = time.GetUtcNow() + timing.ReadinessTimeout;
-        while (true)
-        {
-            var health = await installer.CheckHealthAsync(roleConfig, cancellationToken);
-            if (health.Healthy || time.GetUtcNow() >= deadline)
-            {
-                return health;
-            }
-
-            await Task.Delay(timing.ReadinessPoll, time, cancellationToken);
-        }
-    }
+    /// <summary>The first health that is good, or the last one once the readiness timeout has passed.</summary>
+    private Task<RoleHealth> WaitUntilHealthyAsync(RoleConfig roleConfig, CancellationToken cancellationToken) =>
+        Poll.UntilAsync(ct => new ValueTask<RoleHealth>(installer.CheckHealthAsync(roleConfig, ct)), health => health.Role.Healthy,
+            new PollTiming(timing.ReadinessPoll, timing.ReadinessTimeout), time, cancellationToken);
 
     private async Task<InstanceIdentity> ReadIdentityAsync(CancellationToken cancellationToken)
     {
-        for (var failures = 0; ; failures++)
-        {
-            try
+        var whileUnreachable = timing.Unreachable.RetryForever(
+            e => e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested), time,
+            notice =>
             {
-                return await identitySource.ReadAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                var pause = timing.Unreachable.Delay(failures);
                 log.LogWarning("Instance metadata is not answering (attempt {Attempt}), retrying in {Delay}: {Reason}",
-                    failures + 1, pause, e.Message);
-                await Task.Delay(pause, time, cancellationToken);
-            }
-        }
+                    notice.Attempt, notice.Delay, notice.Exception.Message);
+                return default;
+            });
+        return await whileUnreachable.ExecuteAsync(async ct => await identitySource.ReadAsync(ct), cancellationToken);
     }
 
     private async Task IdleAsync(CancellationToken cancellationToken)

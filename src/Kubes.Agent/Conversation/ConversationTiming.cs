@@ -1,3 +1,5 @@
+using Kubes.Agent.Retries;
+
 namespace Kubes.Agent.Conversation;
 
 /// <summary>How long the conversation waits, in one place: production values, shorter ones in tests.</summary>

@@ -26,9 +26,16 @@ public sealed class ReportPublisher(IRegistrarChannel channel, TimeProvider time
     /// <summary>The last report made, sent or not.</summary>
     public AgentReport? Last { get; private set; }
 
+    /// <summary>The config_hash of the role configuration installed, carried by every report from then on.</summary>
+    public string InstalledConfigHash { get; private set; } = "";
+
     public void Activate(string instanceId, string credential) => _sender.TrySetResult((instanceId, credential));
 
-    public void Publish(Phase phase, string step, Health? health = null, string? error = null)
+    public void Installed(string configHash) => InstalledConfigHash = configHash;
+
+    /// <param name="components">Each component's health, with <paramref name="health"/> the role's as a whole.</param>
+    public void Publish(Phase phase, string step, Health? health = null, string? error = null,
+        IReadOnlyList<ComponentHealth>? components = null)
     {
         var report = new AgentReport
         {
@@ -37,6 +44,8 @@ public sealed class ReportPublisher(IRegistrarChannel channel, TimeProvider time
             Health = health,
             Error = error ?? "",
             At = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
+            ConfigHash = InstalledConfigHash,
+            Components = { components ?? [] },
         };
         Last = report;
         if (error is not null)

@@ -1,6 +1,8 @@
 using Kubes.Agent.Channels;
+using Kubes.Agent.Retries;
 using Kubes.Protos.V1;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Kubes.Agent.Conversation;
 
@@ -11,30 +13,24 @@ namespace Kubes.Agent.Conversation;
 public sealed class RetryingRegistrarChannel(IRegistrarChannel inner, Backoff backoff, TimeProvider time, ILogger log)
     : IRegistrarChannel
 {
+    private readonly ResiliencePipeline _join = WhileUnavailable("Join", backoff, time, log);
+    private readonly ResiliencePipeline _certify = WhileUnavailable("Certify", backoff, time, log);
+    private readonly ResiliencePipeline _report = WhileUnavailable("Report", backoff, time, log);
+
     public Task<JoinResponse> JoinAsync(JoinRequest request, CancellationToken cancellationToken) =>
-        RetryAsync("Join", ct => inner.JoinAsync(request, ct), cancellationToken);
+        _join.ExecuteAsync(async ct => await inner.JoinAsync(request, ct), cancellationToken).AsTask();
 
     public Task<CertifyResponse> CertifyAsync(CertifyRequest request, CancellationToken cancellationToken) =>
-        RetryAsync("Certify", ct => inner.CertifyAsync(request, ct), cancellationToken);
+        _certify.ExecuteAsync(async ct => await inner.CertifyAsync(request, ct), cancellationToken).AsTask();
 
     public Task<ReportResponse> ReportAsync(ReportRequest request, CancellationToken cancellationToken) =>
-        RetryAsync("Report", ct => inner.ReportAsync(request, ct), cancellationToken);
+        _report.ExecuteAsync(async ct => await inner.ReportAsync(request, ct), cancellationToken).AsTask();
 
-    private async Task<T> RetryAsync<T>(string call, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
-    {
-        for (var failures = 0; ; failures++)
+    private static ResiliencePipeline WhileUnavailable(string call, Backoff backoff, TimeProvider time, ILogger log) =>
+        backoff.RetryForever(e => e is RegistrarUnavailableException, time, notice =>
         {
-            try
-            {
-                return await attempt(cancellationToken);
-            }
-            catch (RegistrarUnavailableException e)
-            {
-                var pause = backoff.Delay(failures);
-                log.LogWarning("{Call} did not reach the coordinator (attempt {Attempt}), retrying in {Delay}: {Reason}",
-                    call, failures + 1, pause, e.Message);
-                await Task.Delay(pause, time, cancellationToken);
-            }
-        }
-    }
+            log.LogWarning("{Call} did not reach the coordinator (attempt {Attempt}), retrying in {Delay}: {Reason}",
+                call, notice.Attempt, notice.Delay, notice.Exception.Message);
+            return default;
+        });
 }

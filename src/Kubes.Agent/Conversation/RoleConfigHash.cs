@@ -15,5 +15,3 @@ public static class RoleConfigHash
         }
     }
 }
-
-public sealed class InvalidRoleConfigException(string message) : Exception(message);

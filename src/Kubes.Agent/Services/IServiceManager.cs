@@ -6,10 +6,10 @@ namespace Kubes.Agent.Services;
 /// </summary>
 public interface IServiceManager
 {
-    /// <summary>Writes the unit file (and lets the service manager know it changed).</summary>
+    /// <summary>Writes the unit file and its drop-ins (and lets the service manager know they changed).</summary>
     Task InstallUnitAsync(SystemdUnit unit, CancellationToken cancellationToken);
 
-    /// <summary>Whether the unit file on disk is exactly this unit.</summary>
+    /// <summary>Whether the unit file and its drop-ins on disk are exactly this unit's.</summary>
     Task<bool> IsUnitInstalledAsync(SystemdUnit unit, CancellationToken cancellationToken);
 
     /// <summary>Enables the unit at boot and starts it now (nothing if it runs).</summary>

@@ -1,23 +1,26 @@
 using System.Collections.Concurrent;
 using Kubes.Agent.Configuration;
-using Kubes.Agent.FileSystem;
+using Kubes.Agent.Processes;
+using Kubes.Agent.Retries;
 using Microsoft.Extensions.Logging;
 
 namespace Kubes.Agent.Services;
 
 /// <summary>
-/// For hosts where systemd is not PID 1: writes the same unit file, then runs its ExecStart as a child it
-/// supervises (restarted per Restart=, pid file under the root, output to the root's log folder), and stops
-/// every child when the agent stops. A child left behind by a killed agent is found by its pid file and
-/// replaced.
+/// For hosts where systemd is not PID 1: writes the same unit files, then runs the unit (with its drop-ins applied) as a
+/// child it supervises (see <see cref="SupervisedService"/>: ExecStartPre, Environment and EnvironmentFile, Restart,
+/// KillMode; pid file under the root, output to the root's log folder), and stops every child when the agent stops. A
+/// child left behind by a killed agent is found by its pid file and replaced. What only systemd can do (Delegate=,
+/// LimitNOFILE=, Type=notify readiness, ordering) is not done, and each start says so in the log.
 /// </summary>
-public sealed class ProcessServiceManager(AgentPaths paths, ILogger<ProcessServiceManager> log)
+public sealed class ProcessServiceManager(AgentPaths paths, CommandRunner commands, ILogger<ProcessServiceManager> log)
     : IServiceManager, IAsyncDisposable
 {
+    private static readonly TimeSpan LeftoverPoll = TimeSpan.FromMilliseconds(100);
+
     private readonly ConcurrentDictionary<string, SupervisedService> _services = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
-
-    private string UnitPath(string name) => Path.Join(paths.UnitDir, name + ".service");
+    private readonly UnitFiles _files = new(paths.UnitDir);
 
     public string PidFile(string name) => Path.Join(paths.RunDir, name + ".pid");
 
@@ -25,15 +28,12 @@ public sealed class ProcessServiceManager(AgentPaths paths, ILogger<ProcessServi
 
     public Task InstallUnitAsync(SystemdUnit unit, CancellationToken cancellationToken)
     {
-        AtomicFile.WriteAllText(UnitPath(unit.Name), unit.Render(), AtomicFile.Readable);
+        _files.Write(unit);
         return Task.CompletedTask;
     }
 
-    public async Task<bool> IsUnitInstalledAsync(SystemdUnit unit, CancellationToken cancellationToken)
-    {
-        var path = UnitPath(unit.Name);
-        return File.Exists(path) && await File.ReadAllTextAsync(path, cancellationToken) == unit.Render();
-    }
+    public Task<bool> IsUnitInstalledAsync(SystemdUnit unit, CancellationToken cancellationToken) =>
+        _files.AreWrittenAsync(unit, cancellationToken);
 
     public async Task EnableAndStartAsync(string name, CancellationToken cancellationToken)
     {
@@ -45,18 +45,18 @@ public sealed class ProcessServiceManager(AgentPaths paths, ILogger<ProcessServi
                 return;
             }
 
-            var path = UnitPath(name);
-            if (!File.Exists(path))
+            var unit = await _files.ReadAsync(name, cancellationToken);
+            if (IgnoredSettings(unit) is { Count: > 0 } ignored)
             {
-                throw new InvalidOperationException($"the unit {path} is not installed");
+                log.LogInformation("{Unit}: the agent's own supervisor (systemd is not PID 1 here) does not apply {Settings}",
+                    unit.FileName, string.Join("; ", ignored));
             }
 
-            var unit = SystemdUnit.Parse(name, await File.ReadAllTextAsync(path, cancellationToken));
             await StopLeftoverAsync(unit, cancellationToken);
             Directory.CreateDirectory(paths.RunDir);
             Directory.CreateDirectory(paths.LogDir);
-            var service = new SupervisedService(unit, PidFile(name), LogFile(name), log);
-            service.Start();
+            var service = new SupervisedService(unit, PidFile(name), LogFile(name), commands, log);
+            await service.StartAsync(cancellationToken);
             _services[name] = service;
         }
         finally
@@ -93,6 +93,28 @@ public sealed class ProcessServiceManager(AgentPaths paths, ILogger<ProcessServi
         }
     }
 
+    /// <summary>The settings of this unit that only systemd applies, as the unit file spells them.</summary>
+    public static IReadOnlyList<string> IgnoredSettings(SystemdUnit unit)
+    {
+        var ignored = new List<string>();
+        if (unit.Delegate)
+        {
+            ignored.Add("Delegate=yes (no cgroup is delegated: the service runs in the agent's)");
+        }
+
+        if (unit.LimitNoFile is { } limit)
+        {
+            ignored.Add($"LimitNOFILE={limit} (the service inherits the agent's limit)");
+        }
+
+        if (unit.Type == "notify")
+        {
+            ignored.Add("Type=notify (the service counts as started once its process runs)");
+        }
+
+        return ignored;
+    }
+
     /// <summary>A previous agent's child still running the same command (the agent was killed): stop it first.</summary>
     private async Task StopLeftoverAsync(SystemdUnit unit, CancellationToken cancellationToken)
     {
@@ -111,13 +133,9 @@ public sealed class ProcessServiceManager(AgentPaths paths, ILogger<ProcessServi
 
         log.LogWarning("Stopping {Unit} left running by a previous agent (pid {Pid}) before supervising it again", unit.Name, pid);
         Posix.Kill(pid, Posix.SigTerm);
-        var deadline = DateTime.UtcNow + unit.TimeoutStopSec;
-        while (Posix.IsAlive(pid) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100, cancellationToken);
-        }
-
-        if (Posix.IsAlive(pid))
+        var stillAlive = await Poll.UntilAsync(_ => ValueTask.FromResult(Posix.IsAlive(pid)), alive => !alive,
+            new PollTiming(LeftoverPoll, unit.TimeoutStopSec), TimeProvider.System, cancellationToken);
+        if (stillAlive)
         {
             Posix.Kill(pid, Posix.SigKill);
         }

@@ -1,24 +1,21 @@
 using Kubes.Agent.Configuration;
-using Kubes.Agent.FileSystem;
+using Kubes.Agent.Processes;
 
 namespace Kubes.Agent.Services;
 
-/// <summary>Units in /etc/systemd/system, driven with systemctl.</summary>
+/// <summary>Units (and their drop-ins) in /etc/systemd/system, driven with systemctl.</summary>
 public sealed class SystemdServiceManager(AgentPaths paths, CommandRunner commands) : IServiceManager
 {
-    private string UnitPath(string fileName) => Path.Join(paths.UnitDir, fileName);
+    private readonly UnitFiles _files = new(paths.UnitDir);
 
     public async Task InstallUnitAsync(SystemdUnit unit, CancellationToken cancellationToken)
     {
-        AtomicFile.WriteAllText(UnitPath(unit.FileName), unit.Render(), AtomicFile.Readable);
+        _files.Write(unit);
         await commands.RunCheckedAsync("systemctl", ["daemon-reload"], cancellationToken);
     }
 
-    public async Task<bool> IsUnitInstalledAsync(SystemdUnit unit, CancellationToken cancellationToken)
-    {
-        var path = UnitPath(unit.FileName);
-        return File.Exists(path) && await File.ReadAllTextAsync(path, cancellationToken) == unit.Render();
-    }
+    public Task<bool> IsUnitInstalledAsync(SystemdUnit unit, CancellationToken cancellationToken) =>
+        _files.AreWrittenAsync(unit, cancellationToken);
 
     public Task EnableAndStartAsync(string name, CancellationToken cancellationToken) =>
         commands.RunCheckedAsync("systemctl", ["enable", "--now", name + ".service"], cancellationToken);

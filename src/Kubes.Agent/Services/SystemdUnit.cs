@@ -4,11 +4,13 @@ using System.Text;
 namespace Kubes.Agent.Services;
 
 /// <summary>
-/// A systemd service unit: rendered to the unit folder on every host, run by systemd where it is PID 1,
-/// and run from the very same file by <see cref="ProcessServiceManager"/> where it is not.
+/// A systemd service unit and its drop-ins: rendered to the unit folder on every host, run by systemd where it is PID 1,
+/// and run from the very same files by <see cref="ProcessServiceManager"/> where it is not.
 /// </summary>
 public sealed record SystemdUnit
 {
+    public const string Header = "# Written by kubes-agent; changes are overwritten.\n";
+
     public required string Name { get; init; }
     public required string Description { get; init; }
     public required IReadOnlyList<string> ExecStart { get; init; }
@@ -19,16 +21,30 @@ public sealed record SystemdUnit
     public TimeSpan RestartSec { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan TimeoutStopSec { get; init; } = TimeSpan.FromSeconds(30);
     public int? LimitNoFile { get; init; }
+    /// <summary>Hands the service its own cgroup subtree (containerd, kubelet manage cgroups of their own).</summary>
+    public bool Delegate { get; init; }
+    /// <summary>
+    /// Which processes a stop signals: <c>control-group</c> (systemd's default when null), <c>mixed</c>, <c>process</c>
+    /// (containerd: its shims, and the containers under them, outlive a restart) or <c>none</c>.
+    /// </summary>
+    public string? KillMode { get; init; }
     public IReadOnlyList<string> After { get; init; } = ["network-online.target"];
     public IReadOnlyList<string> Wants { get; init; } = ["network-online.target"];
     public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
+    /// <summary>Files of <c>KEY=value</c> lines read at every start; a leading <c>-</c> makes a missing file no error.</summary>
+    public IReadOnlyList<string> EnvironmentFiles { get; init; } = [];
+    /// <summary>Commands run, in order, before every start (<c>modprobe overlay</c>, a folder to create).</summary>
+    public IReadOnlyList<SystemdCommand> ExecStartPre { get; init; } = [];
+    /// <summary>Written beside the unit, in <c>&lt;name&gt;.service.d/</c>, applied after it in the order of their names.</summary>
+    public IReadOnlyList<SystemdDropIn> DropIns { get; init; } = [];
 
     public string FileName => Name + ".service";
 
+    public string DropInFolder => FileName + ".d";
+
     public string Render()
     {
-        var text = new StringBuilder();
-        text.Append("# Written by kubes-agent; changes are overwritten.\n");
+        var text = new StringBuilder(Header);
         text.Append("[Unit]\n");
         text.Append("Description=").Append(Description).Append('\n');
         if (Wants.Count > 0)
@@ -43,9 +59,20 @@ public sealed record SystemdUnit
 
         text.Append("\n[Service]\n");
         text.Append("Type=").Append(Type).Append('\n');
-        foreach (var (key, value) in Environment)
+        if (Delegate)
         {
-            text.Append("Environment=").Append(SystemdQuoting.Quote($"{key}={value}")).Append('\n');
+            text.Append("Delegate=yes\n");
+        }
+
+        if (KillMode is not null)
+        {
+            text.Append("KillMode=").Append(KillMode).Append('\n');
+        }
+
+        UnitLines.AppendEnvironment(text, Environment, EnvironmentFiles);
+        foreach (var command in ExecStartPre)
+        {
+            UnitLines.AppendCommand(text, "ExecStartPre", command);
         }
 
         text.Append("ExecStart=").Append(SystemdQuoting.Quote(ExecStart[0]));
@@ -56,8 +83,8 @@ public sealed record SystemdUnit
 
         text.Append('\n');
         text.Append("Restart=").Append(Restart).Append('\n');
-        text.Append("RestartSec=").Append(Seconds(RestartSec)).Append('\n');
-        text.Append("TimeoutStopSec=").Append(Seconds(TimeoutStopSec)).Append('\n');
+        text.Append("RestartSec=").Append(UnitLines.Seconds(RestartSec)).Append('\n');
+        text.Append("TimeoutStopSec=").Append(UnitLines.Seconds(TimeoutStopSec)).Append('\n');
         if (LimitNoFile is { } limit)
         {
             text.Append("LimitNOFILE=").Append(limit.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -67,52 +94,79 @@ public sealed record SystemdUnit
         return text.ToString();
     }
 
-    /// <summary>Reads back the parts of a unit file a process supervisor needs.</summary>
-    public static SystemdUnit Parse(string name, string text)
+    /// <summary>
+    /// The service a unit file and its drop-ins describe, read the way systemd reads them: the files in order, a list
+    /// setting (Environment=, EnvironmentFile=, ExecStartPre=) adds to what came before and an empty assignment clears
+    /// it, any other setting replaces. The result carries the effective settings and no drop-ins.
+    /// </summary>
+    public static SystemdUnit Parse(string name, string text, IEnumerable<string>? dropIns = null)
     {
         var description = "";
         var type = "simple";
         var restart = "no";
         var restartSec = TimeSpan.FromMilliseconds(100);
         var timeoutStopSec = TimeSpan.FromSeconds(90);
+        int? limitNoFile = null;
+        var @delegate = false;
+        string? killMode = null;
         IReadOnlyList<string>? execStart = null;
         var environment = new List<KeyValuePair<string, string>>();
-        var section = "";
-        foreach (var line in LogicalLines(text))
+        var environmentFiles = new List<string>();
+        var execStartPre = new List<SystemdCommand>();
+        foreach (var file in (IEnumerable<string>)[text, .. dropIns ?? []])
         {
-            if (line.StartsWith('['))
+            var section = "";
+            foreach (var line in UnitLines.Logical(file))
             {
-                section = line.Trim('[', ']', ' ');
-                continue;
-            }
+                if (line.StartsWith('['))
+                {
+                    section = line.Trim('[', ']', ' ');
+                    continue;
+                }
 
-            var equals = line.IndexOf('=');
-            if (equals <= 0)
-            {
-                continue;
-            }
+                var equals = line.IndexOf('=');
+                if (equals <= 0)
+                {
+                    continue;
+                }
 
-            var key = line[..equals].Trim();
-            var value = line[(equals + 1)..].Trim();
-            switch (section, key)
-            {
-                case ("Unit", "Description"): description = value; break;
-                case ("Service", "Type"): type = value; break;
-                case ("Service", "Restart"): restart = value; break;
-                case ("Service", "RestartSec"): restartSec = ParseSeconds(value); break;
-                case ("Service", "TimeoutStopSec"): timeoutStopSec = ParseSeconds(value); break;
-                case ("Service", "ExecStart"): execStart = SystemdQuoting.Split(value.TrimStart('-', '@', '+', '!')); break;
-                case ("Service", "Environment"):
-                    foreach (var assignment in SystemdQuoting.Split(value))
-                    {
-                        var eq = assignment.IndexOf('=');
-                        if (eq > 0)
+                var key = line[..equals].Trim();
+                var value = line[(equals + 1)..].Trim();
+                switch (section, key)
+                {
+                    case ("Unit", "Description"): description = value; break;
+                    case ("Service", "Type"): type = value; break;
+                    case ("Service", "Restart"): restart = value; break;
+                    case ("Service", "RestartSec"): restartSec = UnitLines.ParseSeconds(value); break;
+                    case ("Service", "TimeoutStopSec"): timeoutStopSec = UnitLines.ParseSeconds(value); break;
+                    case ("Service", "LimitNOFILE"): limitNoFile = value.Length == 0 ? null : int.Parse(value, CultureInfo.InvariantCulture); break;
+                    case ("Service", "Delegate"): @delegate = value is "yes" or "true" or "on" or "1"; break;
+                    case ("Service", "KillMode"): killMode = value.Length == 0 ? null : value; break;
+                    case ("Service", "ExecStart"):
+                        execStart = value.Length == 0 ? null : SystemdCommand.Parse(value).Words;
+                        break;
+                    case ("Service", "ExecStartPre"):
+                        if (value.Length == 0) execStartPre.Clear();
+                        else execStartPre.Add(SystemdCommand.Parse(value));
+                        break;
+                    case ("Service", "EnvironmentFile"):
+                        if (value.Length == 0) environmentFiles.Clear();
+                        else environmentFiles.Add(value);
+                        break;
+                    case ("Service", "Environment"):
+                        if (value.Length == 0) environment.Clear();
+                        foreach (var assignment in SystemdQuoting.Split(value))
                         {
-                            environment.Add(new(assignment[..eq], assignment[(eq + 1)..]));
+                            var eq = assignment.IndexOf('=');
+                            if (eq > 0)
+                            {
+                                environment.RemoveAll(pair => pair.Key == assignment[..eq]);
+                                environment.Add(new(assignment[..eq], assignment[(eq + 1)..]));
+                            }
                         }
-                    }
 
-                    break;
+                        break;
+                }
             }
         }
 
@@ -130,46 +184,12 @@ public sealed record SystemdUnit
             Restart = restart,
             RestartSec = restartSec,
             TimeoutStopSec = timeoutStopSec,
+            LimitNoFile = limitNoFile,
+            Delegate = @delegate,
+            KillMode = killMode,
             Environment = environment,
+            EnvironmentFiles = environmentFiles,
+            ExecStartPre = execStartPre,
         };
-    }
-
-    /// <summary>Physical lines joined where one ends in a backslash; comments dropped.</summary>
-    private static IEnumerable<string> LogicalLines(string text)
-    {
-        var pending = new StringBuilder();
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = raw.TrimEnd('\r');
-            if (pending.Length == 0 && (line.TrimStart().StartsWith('#') || line.TrimStart().StartsWith(';')))
-            {
-                continue;
-            }
-
-            if (line.EndsWith('\\'))
-            {
-                pending.Append(line[..^1]).Append(' ');
-                continue;
-            }
-
-            pending.Append(line);
-            yield return pending.ToString().Trim();
-            pending.Clear();
-        }
-
-        if (pending.Length > 0)
-        {
-            yield return pending.ToString().Trim();
-        }
-    }
-
-    private static string Seconds(TimeSpan span) =>
-        span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-
-    private static TimeSpan ParseSeconds(string value)
-    {
-        var number = value.EndsWith("ms") ? value[..^2] : value.TrimEnd('s');
-        var amount = double.Parse(number, NumberStyles.Float, CultureInfo.InvariantCulture);
-        return value.EndsWith("ms") ? TimeSpan.FromMilliseconds(amount) : TimeSpan.FromSeconds(amount);
     }
 }

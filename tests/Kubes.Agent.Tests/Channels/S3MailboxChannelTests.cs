@@ -7,6 +7,7 @@ using Grpc.Core;
 using Kubes.Agent.Channels;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Conversation;
+using Kubes.Agent.Retries;
 using Kubes.Agent.Tests.Support;
 using Kubes.Protos.V1;
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Conversation;
+using Kubes.Agent.Retries;
 using Kubes.Agent.Identity;
 using Kubes.Agent.Tests.Identity;
 using Kubes.Agent.Tests.Support;
@@ -158,6 +159,11 @@ public sealed class AgentConversationTests : IAsyncLifetime
 
         Assert.True(ready.Health.Healthy, ready.Health.Detail);
         Assert.Contains($"https://{_address}:{_etcdPorts.Client}/health", ready.Health.Detail);
+        var etcdHealth = Assert.Single(ready.Components);
+        Assert.Equal(("etcd", true), (etcdHealth.Component, etcdHealth.Healthy));
+        Assert.Contains("\"health\":\"true\"", etcdHealth.Detail);
+        Assert.Equal(_registrar.ConfigOf("i-0agent").ConfigHash, ready.ConfigHash);
+        Assert.All(_registrar.Reports.Select(r => r.Report).TakeWhile(r => r.Step != "health"), r => Assert.Empty(r.ConfigHash));
         var steps = _registrar.Reports.Select(r => (r.Report.Phase, r.Report.Step)).ToList();
         Assert.Equal(
         [

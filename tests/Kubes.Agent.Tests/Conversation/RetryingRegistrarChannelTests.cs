@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Kubes.Agent.Channels;
 using Kubes.Agent.Conversation;
+using Kubes.Agent.Retries;
 using Kubes.Protos.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 

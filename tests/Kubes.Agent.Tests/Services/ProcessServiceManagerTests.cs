@@ -1,4 +1,5 @@
 using Kubes.Agent.Configuration;
+using Kubes.Agent.Processes;
 using Kubes.Agent.Services;
 using Kubes.Agent.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,7 +13,7 @@ public sealed class ProcessServiceManagerTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _services = new ProcessServiceManager(new AgentPaths(_root.Path), NullLogger<ProcessServiceManager>.Instance);
+        _services = new ProcessServiceManager(new AgentPaths(_root.Path), new CommandRunner(), NullLogger<ProcessServiceManager>.Instance);
         return Task.CompletedTask;
     }
 
@@ -153,5 +154,128 @@ public sealed class ProcessServiceManagerTests : IAsyncLifetime
         Assert.Contains("to-stdout", File.ReadAllText(log));
         Assert.Contains("to-stderr", File.ReadAllText(log));
         Assert.StartsWith(_root.Path, log);
+    }
+
+    private static Dictionary<string, string> EnvironmentOf(int pid) =>
+        File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Split('=', 2)).ToDictionary(v => v[0], v => v[1]);
+
+    [Fact]
+    public async Task Environment_EnvironmentFile_and_drop_ins_reach_the_service_in_systemds_order()
+    {
+        var file = _root.Join("etc", "default", "sleeper");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, "# comment\nFROM_FILE=\"quoted value\"\nBOTH=file\n");
+        await _services.InstallUnitAsync(Sleeper() with
+        {
+            Environment = [new("BOTH", "unit"), new("FROM_UNIT", "u")],
+            EnvironmentFiles = [file, "-" + _root.Join("absent")],
+            DropIns = [new SystemdDropIn { Name = "10-extra", Environment = [new("FROM_DROP_IN", "d")] }],
+        }, CancellationToken.None);
+
+        await _services.EnableAndStartAsync("sleeper", CancellationToken.None);
+        var environment = EnvironmentOf(await WaitForAsync(() => _services.ProcessIdOf("sleeper"),
+            p => Posix.CommandLine(p)?.SequenceEqual(["/bin/sleep", "600"]) == true));
+
+        Assert.Equal("u", environment["FROM_UNIT"]);
+        Assert.Equal("quoted value", environment["FROM_FILE"]);
+        Assert.Equal("file", environment["BOTH"]);
+        Assert.Equal("d", environment["FROM_DROP_IN"]);
+    }
+
+    [Fact]
+    public async Task A_missing_EnvironmentFile_without_a_dash_fails_the_start_naming_it()
+    {
+        await _services.InstallUnitAsync(Sleeper() with { EnvironmentFiles = [_root.Join("absent.env")] }, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _services.EnableAndStartAsync("sleeper", CancellationToken.None));
+
+        Assert.Contains("absent.env", error.Message);
+        Assert.Null(_services.ProcessIdOf("sleeper"));
+    }
+
+    [Fact]
+    public async Task ExecStartPre_runs_before_every_start_with_the_units_environment()
+    {
+        var marker = _root.Join("pre-ran");
+        await _services.InstallUnitAsync(Sleeper() with
+        {
+            Environment = [new("MARKER", marker)],
+            ExecStartPre = [new SystemdCommand(["/bin/sh", "-c", "echo started >> \"$MARKER\""]), new SystemdCommand(["/bin/false"], IgnoreFailure: true)],
+        }, CancellationToken.None);
+
+        await _services.EnableAndStartAsync("sleeper", CancellationToken.None);
+        var first = await WaitForAsync(() => _services.ProcessIdOf("sleeper"), _ => true);
+        Posix.Kill(first, Posix.SigKill);
+        await WaitForAsync(() => _services.ProcessIdOf("sleeper"), p => p != first);
+
+        Assert.Equal(["started", "started"], File.ReadAllLines(marker));
+        Assert.Contains("ExecStartPre /bin/false: exit 1", File.ReadAllText(_services.LogFile("sleeper")));
+    }
+
+    [Fact]
+    public async Task A_failing_ExecStartPre_fails_the_start_with_its_output()
+    {
+        await _services.InstallUnitAsync(Sleeper() with
+        {
+            ExecStartPre = [new SystemdCommand(["/bin/sh", "-c", "echo no overlay module >&2; exit 3"])],
+        }, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<CommandFailedException>(() => _services.EnableAndStartAsync("sleeper", CancellationToken.None));
+
+        Assert.Contains("exited 3: no overlay module", error.Message);
+        Assert.False(await _services.IsActiveAsync("sleeper", CancellationToken.None));
+    }
+
+    /// <summary>A service that starts a child of its own (as containerd starts its shims), then waits.</summary>
+    private static SystemdUnit Parent(string? killMode) => Sleeper() with
+    {
+        ExecStart = ["/bin/sh", "-c", "sleep 601 & echo $! > \"$CHILD_PID\"; wait"],
+        KillMode = killMode,
+        TimeoutStopSec = TimeSpan.FromSeconds(5),
+    };
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("control-group", false)]
+    [InlineData("mixed", false)]
+    [InlineData("process", true)]
+    public async Task A_stop_follows_KillMode(string? killMode, bool childSurvives)
+    {
+        var childPidFile = _root.Join("child.pid");
+        await _services.InstallUnitAsync(Parent(killMode) with { Environment = [new("CHILD_PID", childPidFile)] }, CancellationToken.None);
+        await _services.EnableAndStartAsync("sleeper", CancellationToken.None);
+        var main = await WaitForAsync(() => _services.ProcessIdOf("sleeper"), _ => File.Exists(childPidFile) && File.ReadAllText(childPidFile).Trim().Length > 0);
+        var child = int.Parse(File.ReadAllText(childPidFile).Trim());
+        Assert.True(Posix.IsAlive(child));
+
+        await _services.StopAsync("sleeper", CancellationToken.None);
+
+        Assert.False(Posix.IsAlive(main));
+        try
+        {
+            for (var i = 0; i < 40 && Posix.IsAlive(child) != childSurvives; i++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.Equal(childSurvives, Posix.IsAlive(child));
+        }
+        finally
+        {
+            Posix.Kill(child, Posix.SigKill);
+        }
+    }
+
+    [Fact]
+    public void What_only_systemd_can_do_is_named()
+    {
+        var ignored = ProcessServiceManager.IgnoredSettings(Sleeper() with { Delegate = true, LimitNoFile = 1048576, Type = "notify" });
+
+        Assert.Equal(3, ignored.Count);
+        Assert.Contains(ignored, s => s.StartsWith("Delegate=yes"));
+        Assert.Contains(ignored, s => s.StartsWith("LimitNOFILE=1048576"));
+        Assert.Contains(ignored, s => s.StartsWith("Type=notify"));
+        Assert.Empty(ProcessServiceManager.IgnoredSettings(Sleeper()));
     }
 }

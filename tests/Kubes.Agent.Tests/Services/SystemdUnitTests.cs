@@ -1,5 +1,6 @@
 using CsCheck;
 using Kubes.Agent.Services;
+using Kubes.Agent.Tests.Support;
 
 namespace Kubes.Agent.Tests.Services;
 
@@ -47,4 +48,67 @@ public sealed class SystemdUnitTests
     [Fact]
     public void A_unit_without_ExecStart_is_refused() =>
         Assert.Throws<FormatException>(() => SystemdUnit.Parse("x", "[Service]\nType=simple\n"));
+
+    /// <summary>What containerd and kubelet need from their units, with a drop-in (the shape, not their real units).</summary>
+    internal static SystemdUnit RuntimeLike() => new()
+    {
+        Name = "runtime",
+        Description = "a container runtime (kubes)",
+        ExecStart = ["/usr/local/bin/runtime", "--config=/etc/runtime/config.toml"],
+        Delegate = true,
+        KillMode = "process",
+        LimitNoFile = 1048576,
+        After = ["network.target", "local-fs.target"],
+        Wants = [],
+        Environment = [new("GOTRACEBACK", "crash")],
+        EnvironmentFiles = ["-/etc/default/runtime"],
+        ExecStartPre = [new SystemdCommand(["/sbin/modprobe", "overlay"], IgnoreFailure: true), new SystemdCommand(["/bin/mkdir", "-p", "/run/runtime"])],
+        DropIns =
+        [
+            new SystemdDropIn
+            {
+                Name = "10-kubes",
+                Environment = [new("HTTPS_PROXY", "http://proxy:3128"), new("NO_PROXY", "10.0.0.0/8,.svc")],
+                EnvironmentFiles = ["/etc/kubes/runtime.env"],
+                ExecStart = ["/usr/local/bin/runtime", "--config=/etc/runtime/config.toml", "--log-level=debug"],
+            },
+        ],
+    };
+
+    [Fact]
+    public void A_unit_with_what_containerd_and_kubelet_need_is_the_golden_file()
+    {
+        var unit = RuntimeLike();
+
+        Golden.AssertMatches("runtime.service", unit.Render());
+        Golden.AssertMatches("runtime.service.d-10-kubes.conf", unit.DropIns[0].Render());
+    }
+
+    [Fact]
+    public void A_unit_and_its_drop_ins_read_back_as_systemd_applies_them()
+    {
+        var unit = RuntimeLike();
+
+        var parsed = SystemdUnit.Parse(unit.Name, unit.Render(), [unit.DropIns[0].Render()]);
+
+        Assert.True(parsed.Delegate);
+        Assert.Equal("process", parsed.KillMode);
+        Assert.Equal(1048576, parsed.LimitNoFile);
+        Assert.Equal(unit.DropIns[0].ExecStart, parsed.ExecStart);
+        Assert.Equal(unit.ExecStartPre, parsed.ExecStartPre, (a, b) => a.Words.SequenceEqual(b.Words) && a.IgnoreFailure == b.IgnoreFailure);
+        Assert.Equal(["-/etc/default/runtime", "/etc/kubes/runtime.env"], parsed.EnvironmentFiles);
+        Assert.Equal([new("GOTRACEBACK", "crash"), new("HTTPS_PROXY", "http://proxy:3128"), new("NO_PROXY", "10.0.0.0/8,.svc")],
+            parsed.Environment);
+    }
+
+    [Fact]
+    public void An_empty_assignment_in_a_drop_in_clears_a_list_and_a_later_value_replaces_an_earlier_one()
+    {
+        var parsed = SystemdUnit.Parse("x", RuntimeLike().Render(),
+            ["[Service]\nExecStartPre=\nEnvironment=\nEnvironment=A=1\nKillMode=mixed\n", "[Service]\nEnvironment=A=2\n"]);
+
+        Assert.Empty(parsed.ExecStartPre);
+        Assert.Equal([new("A", "2")], parsed.Environment);
+        Assert.Equal("mixed", parsed.KillMode);
+    }
 }

@@ -26,6 +26,9 @@ public sealed class TestRegistrar(TestCertificateAuthority ca, string joinToken,
     /// <summary>Called before a re-join is answered, so a test can change what the coordinator serves.</summary>
     public Action? Rejoining { get; set; }
 
+    /// <summary>The role configuration last handed to an instance.</summary>
+    public RoleConfig ConfigOf(string instanceId) => _joined[instanceId].Config;
+
     public Task<JoinResponse> Join(JoinRequest request)
     {
         Interlocked.Increment(ref JoinCount);

@@ -1,0 +1,59 @@
+using Google.Protobuf.WellKnownTypes;
+using Kubes.Agent.Steps;
+using Kubes.Protos.V1;
+using Microsoft.Extensions.Logging;
+
+namespace Kubes.Agent.Components;
+
+/// <summary>
+/// Installs any role the same way: the steps of its components, one component after the other, run by the step runner
+/// (journaled, resumable); then its health, component by component. The role is healthy when every component is.
+/// </summary>
+public sealed class RoleInstaller(RoleComponents components, StepRunner runner, TimeProvider time, ILogger<RoleInstaller> log)
+{
+    public bool CanInstall(Role role) => components.For(role).Count > 0;
+
+    /// <summary>Every step of the role, in order; throws <see cref="Conversation.InvalidRoleConfigException"/> as components do.</summary>
+    public IReadOnlyList<IInstallStep> PlanSteps(RoleConfig config) =>
+        components.For(config.Role).SelectMany(component => component.PlanSteps(config)).ToList();
+
+    /// <param name="starting">Called before a step is applied, so the caller can report it.</param>
+    public Task InstallAsync(RoleConfig config, Func<IInstallStep, Task> starting, CancellationToken cancellationToken) =>
+        runner.RunAsync(PlanSteps(config), starting, cancellationToken);
+
+    public async Task<RoleHealth> CheckHealthAsync(RoleConfig config, CancellationToken cancellationToken)
+    {
+        var results = new List<ComponentHealth>();
+        foreach (var component in components.For(config.Role))
+        {
+            results.Add(await CheckAsync(component, config, cancellationToken));
+        }
+
+        var role = new Health
+        {
+            Healthy = results.Count > 0 && results.All(r => r.Healthy),
+            Detail = string.Join("; ", results.Select(r => $"{r.Component}: {r.Detail}")),
+            CheckedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
+        };
+        return new RoleHealth(role, results);
+    }
+
+    /// <summary>A check that fails to run is an unhealthy component, with the reason, never a failed role.</summary>
+    private async Task<ComponentHealth> CheckAsync(IComponent component, RoleConfig config, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var health = await component.CheckHealthAsync(config, cancellationToken);
+            health.Component = component.Name;
+            return health;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning(e, "The health check of {Component} failed to run", component.Name);
+            return new ComponentHealth { Component = component.Name, Healthy = false, Detail = $"the health check failed: {e.Message}" };
+        }
+    }
+}
+
+/// <summary>The role's health as reported: the whole, and each component's.</summary>
+public sealed record RoleHealth(Health Role, IReadOnlyList<ComponentHealth> Components);

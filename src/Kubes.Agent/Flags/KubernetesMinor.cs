@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Kubes.Agent.Flags;
+
+/// <summary>A Kubernetes minor release (1.35): the unit in which a component's flags appear and disappear.</summary>
+public readonly record struct KubernetesMinor(int Major, int Minor) : IComparable<KubernetesMinor>
+{
+    /// <summary>Reads <c>v1.35.7</c>, <c>1.35</c> or <c>1.36.0-rc.1</c>; false for anything else (including empty).</summary>
+    public static bool TryParse(string? version, out KubernetesMinor minor)
+    {
+        minor = default;
+        var text = version?.Trim() ?? "";
+        if (text.StartsWith('v'))
+        {
+            text = text[1..];
+        }
+
+        var parts = text.Split('.', 3);
+        if (parts.Length < 2
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minorNumber))
+        {
+            return false;
+        }
+
+        minor = new KubernetesMinor(major, minorNumber);
+        return true;
+    }
+
+    public int CompareTo(KubernetesMinor other) =>
+        Major != other.Major ? Major.CompareTo(other.Major) : Minor.CompareTo(other.Minor);
+
+    public static bool operator <(KubernetesMinor left, KubernetesMinor right) => left.CompareTo(right) < 0;
+    public static bool operator >(KubernetesMinor left, KubernetesMinor right) => left.CompareTo(right) > 0;
+    public static bool operator <=(KubernetesMinor left, KubernetesMinor right) => left.CompareTo(right) <= 0;
+    public static bool operator >=(KubernetesMinor left, KubernetesMinor right) => left.CompareTo(right) >= 0;
+
+    public override string ToString() => $"{Major}.{Minor}";
+}

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Kubes.Agent.Tls;
+
+namespace Kubes.Agent.Probes;
+
+/// <summary>What a health endpoint is and how to reach it: the CA its serving certificate must chain to, and the client
+/// certificate and key to present when it asks for one (etcd's /health, kube-apiserver's /livez and /readyz).</summary>
+public sealed record HttpsProbeTarget(Uri Url, string CaFile, string? ClientCertificateFile = null, string? ClientKeyFile = null);
+
+/// <param name="Answered">Whether an HTTP answer came at all; when not, <see cref="Detail"/> says why.</param>
+/// <param name="Detail">The URL with the status and body, or with the reason nothing answered: for reports.</param>
+public sealed record ProbeAnswer(bool Answered, int StatusCode, string Body, string Detail)
+{
+    public bool IsSuccess => Answered && StatusCode is >= 200 and < 300;
+}
+
+/// <summary>
+/// One GET over TLS, trusting only the target's CA (never the system's store), presenting the client certificate when one
+/// is given. Each component judges the answer (etcd reads its JSON, the apiserver's <c>ok</c> is plain text).
+/// </summary>
+public sealed class HttpsHealthProbe
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    public async Task<ProbeAnswer> GetAsync(HttpsProbeTarget target, CancellationToken cancellationToken)
+    {
+        var url = target.Url.AbsoluteUri;
+        PinnedRootValidator? validator = null;
+        try
+        {
+            using var ca = X509CertificateLoader.LoadCertificateFromFile(target.CaFile);
+            using var client = target.ClientCertificateFile is { } certificate
+                ? X509Certificate2.CreateFromPemFile(certificate, target.ClientKeyFile)
+                : null;
+            validator = PinnedRootValidator.ForRoot(ca);
+            using var handler = new SocketsHttpHandler
+            {
+                ConnectTimeout = Timeout,
+                SslOptions = { RemoteCertificateValidationCallback = validator.Validate },
+            };
+            if (client is not null)
+            {
+                handler.SslOptions.ClientCertificates = new X509CertificateCollection { client };
+            }
+
+            using var http = new HttpClient(handler) { Timeout = Timeout };
+            using var response = await http.GetAsync(target.Url, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            return new ProbeAnswer(true, (int)response.StatusCode, body, $"{url}: {(int)response.StatusCode} {body.Trim()}");
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or CryptographicException
+                                  && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = validator?.LastFailure ?? (e.InnerException is { } inner ? $"{e.Message}: {inner.Message}" : e.Message);
+            return new ProbeAnswer(false, 0, "", $"{url}: {reason}");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+using Kubes.Agent.FileSystem;
+
+namespace Kubes.Agent.Steps;
+
+/// <summary>
+/// Write a rendered file (a config file, a kubeconfig, an environment file) with its mode: <see cref="AtomicFile.OwnerOnly"/>
+/// for anything secret, which never exists with a looser mode, not even for a moment. Done when the bytes and the mode on
+/// disk are exactly these.
+/// </summary>
+public sealed class RenderFileStep(string name, string path, byte[] content, UnixFileMode mode) : IInstallStep
+{
+    public RenderFileStep(string name, string path, string content, UnixFileMode mode)
+        : this(name, path, System.Text.Encoding.UTF8.GetBytes(content), mode)
+    {
+    }
+
+    public string Name => name;
+
+    public string Path => path;
+
+    public string InputHash => FileHash.OfInputs(path, Convert.ToHexStringLower(SHA256.HashData(content)), ((int)mode).ToString("o"));
+
+    public async Task<bool> IsDoneAsync(CancellationToken cancellationToken) =>
+        File.Exists(path)
+        && File.GetUnixFileMode(path) == mode
+        && (await File.ReadAllBytesAsync(path, cancellationToken)).AsSpan().SequenceEqual(content);
+
+    public Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        AtomicFile.WriteAllBytes(path, content, mode);
+        return Task.CompletedTask;
+    }
+}

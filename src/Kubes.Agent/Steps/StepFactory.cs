@@ -1,0 +1,51 @@
+using Kubes.Agent.Artifacts;
+using Kubes.Agent.Configuration;
+using Kubes.Agent.Processes;
+using Kubes.Agent.Services;
+using Kubes.Protos.V1;
+using Microsoft.Extensions.Logging;
+
+namespace Kubes.Agent.Steps;
+
+/// <summary>
+/// The generic steps, with what they need from the host, for a component to put its steps together. Paths are the
+/// instance's, already mapped under the agent's root (<see cref="AgentPaths.Under"/>).
+/// </summary>
+public sealed class StepFactory(
+    AgentPaths paths,
+    ArtifactFetcher fetcher,
+    IServiceManager services,
+    CommandRunner commands,
+    DataVolumeTiming volumeTiming,
+    ILogger<DataVolumeStep> volumeLog)
+{
+    /// <summary><c>prepare-data-volume</c>: the role's data volume (or, without one, a folder) at <paramref name="mountPath"/>.</summary>
+    public DataVolumeStep DataVolume(string mountPath, string volumeTag) =>
+        new(mountPath, volumeTag, paths, commands, volumeTiming, volumeLog);
+
+    /// <summary>
+    /// <c>download-&lt;artifact&gt;</c>: the verified file, kept as
+    /// <c>&lt;state&gt;/artifacts/&lt;name&gt;-&lt;version&gt;-&lt;first 12 hex of its SHA-256&gt;&lt;extension&gt;</c>.
+    /// </summary>
+    public DownloadArtifactStep Download(Artifact artifact, string extension = "") =>
+        new(artifact, Path.Join(paths.ArtifactsDir,
+            $"{artifact.Name}-{artifact.Version}-{artifact.Sha256[..Math.Min(12, artifact.Sha256.Length)]}{extension}"), fetcher);
+
+    /// <summary>Programs from a downloaded .tar.gz, unpacked in <c>&lt;state&gt;/artifacts/&lt;name&gt;-&lt;version&gt;</c>, into the bin folder.</summary>
+    public InstallFromArchiveStep InstallFromArchive(string name, DownloadArtifactStep archive, IReadOnlyList<string> programs) =>
+        new(name, archive.Destination, archive.Artifact.Sha256,
+            Path.Join(paths.ArtifactsDir, $"{archive.Artifact.Name}-{archive.Artifact.Version}"), paths.BinDir, programs);
+
+    /// <summary><c>install-&lt;program&gt;</c>: a downloaded program that is its own artifact, into the bin folder.</summary>
+    public InstallProgramStep InstallProgram(DownloadArtifactStep download, string program) =>
+        new($"install-{program}", download.Destination, download.Artifact.Sha256, Path.Join(paths.BinDir, program));
+
+    public RenderFileStep RenderFile(string name, string path, string content, UnixFileMode mode) => new(name, path, content, mode);
+
+    /// <summary>
+    /// <c>configure-&lt;unit&gt;</c> then <c>start-&lt;unit&gt;</c>: the unit written, and the service running on it and on
+    /// the files it reads (restarted when any of them changed).
+    /// </summary>
+    public IReadOnlyList<IInstallStep> Service(SystemdUnit unit, IReadOnlyList<string> filesItReads) =>
+        [new InstallUnitStep(unit, services), new StartServiceStep(unit, services, filesItReads)];
+}
