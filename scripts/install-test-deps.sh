@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real things the tests run against, when missing: etcd (server and client), openssl, iproute2
-# for network namespaces, curl for the user-data script, losetup and mkfs.ext4 for the data-volume tests.
+# for network namespaces, curl for the user-data script, losetup and mkfs.ext4 for the data-volume tests, kubectl
+# (Debian's kubernetes-client when no kubectl is there) to read the kubeconfigs the agent renders.
 # moto_server ships with the machine image. Idempotent and quick when everything is there.
 set -euo pipefail
 need=()
@@ -11,6 +12,7 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v curl >/dev/null || need+=(curl)
 command -v losetup >/dev/null || need+=(mount)
 command -v mkfs.ext4 >/dev/null || need+=(e2fsprogs)
+command -v kubectl >/dev/null || need+=(kubernetes-client)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

@@ -19,7 +19,7 @@ public sealed class RenderFileStep(string name, string path, byte[] content, Uni
 
     public string Path => path;
 
-    public string InputHash => FileHash.OfInputs(path, Convert.ToHexStringLower(SHA256.HashData(content)), ((int)mode).ToString("o"));
+    public string InputHash => FileHash.OfInputs(path, Convert.ToHexStringLower(SHA256.HashData(content)), Convert.ToString((int)mode, 8));
 
     public async Task<bool> IsDoneAsync(CancellationToken cancellationToken) =>
         File.Exists(path)
