@@ -1,4 +1,6 @@
 using System.Globalization;
+using Kubes.Agent.Conversation;
+using Kubes.Protos.V1;
 
 namespace Kubes.Agent.Flags;
 
@@ -26,6 +28,14 @@ public readonly record struct KubernetesMinor(int Major, int Minor) : IComparabl
         minor = new KubernetesMinor(major, minorNumber);
         return true;
     }
+
+    /// <summary>The minor a role configuration targets, for components versioned with Kubernetes; refuses one it lacks.</summary>
+    public static KubernetesMinor Of(RoleConfig config) =>
+        TryParse(config.KubernetesVersion, out var minor)
+            ? minor
+            : throw new InvalidRoleConfigException(
+                $"the role configuration for {config.Name} names Kubernetes version '{config.KubernetesVersion}', which is not a " +
+                "version (v1.36.3): the coordinator's RoleConfig must be fixed");
 
     public int CompareTo(KubernetesMinor other) =>
         Major != other.Major ? Major.CompareTo(other.Major) : Minor.CompareTo(other.Minor);

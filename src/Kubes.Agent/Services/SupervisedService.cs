@@ -19,6 +19,7 @@ internal sealed class SupervisedService(SystemdUnit unit, string pidFile, string
     private const string Launcher = "exec \"$@\" </dev/null >>\"$KUBES_SERVICE_LOG\" 2>&1";
 
     private static readonly TimeSpan StopPoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
@@ -109,7 +110,16 @@ internal sealed class SupervisedService(SystemdUnit unit, string pidFile, string
         {
             log.LogWarning("{Unit} did not stop within {Timeout}: killing it", unit.Name, unit.TimeoutStopSec);
             Posix.Kill(process.Id, Posix.SigKill);
-            await process.WaitForExitAsync();
+            using var killed = new CancellationTokenSource(KillWait);
+            try
+            {
+                await process.WaitForExitAsync(killed.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                log.LogError("{Unit} (pid {Pid}) survived SIGKILL for {Wait} (stuck in the kernel?): no longer supervised",
+                    unit.Name, process.Id, KillWait);
+            }
         }
 
         if (mode == "control-group")

@@ -139,7 +139,10 @@ public sealed record SystemdUnit
                     case ("Service", "Restart"): restart = value; break;
                     case ("Service", "RestartSec"): restartSec = UnitLines.ParseSeconds(value); break;
                     case ("Service", "TimeoutStopSec"): timeoutStopSec = UnitLines.ParseSeconds(value); break;
-                    case ("Service", "LimitNOFILE"): limitNoFile = value.Length == 0 ? null : int.Parse(value, CultureInfo.InvariantCulture); break;
+                    // "infinity" or a soft:hard pair (an operator's drop-in) is not a number the supervisor could apply anyway.
+                    case ("Service", "LimitNOFILE"):
+                        limitNoFile = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null;
+                        break;
                     case ("Service", "Delegate"): @delegate = value is "yes" or "true" or "on" or "1"; break;
                     case ("Service", "KillMode"): killMode = value.Length == 0 ? null : value; break;
                     case ("Service", "ExecStart"):

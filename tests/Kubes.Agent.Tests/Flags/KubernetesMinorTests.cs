@@ -1,4 +1,6 @@
+using Kubes.Agent.Conversation;
 using Kubes.Agent.Flags;
+using Kubes.Protos.V1;
 
 namespace Kubes.Agent.Tests.Flags;
 
@@ -31,5 +33,15 @@ public sealed class KubernetesMinorTests
         Assert.True(new KubernetesMinor(2, 0) > new KubernetesMinor(1, 36));
         Assert.True(FlagGate.UpTo(1, 34).Allows(new KubernetesMinor(1, 9)));
         Assert.False(FlagGate.UpTo(1, 34).Allows(new KubernetesMinor(1, 35)));
+    }
+
+    [Fact]
+    public void A_role_configuration_gives_its_minor_or_is_refused()
+    {
+        Assert.Equal(new KubernetesMinor(1, 36), KubernetesMinor.Of(new RoleConfig { Name = "node-0", KubernetesVersion = "v1.36.3" }));
+
+        var error = Assert.Throws<InvalidRoleConfigException>(() => KubernetesMinor.Of(new RoleConfig { Name = "node-0" }));
+
+        Assert.Contains("node-0 names Kubernetes version ''", error.Message);
     }
 }
