@@ -88,8 +88,8 @@ public sealed class HttpsArtifactSource(HttpClient http)
         var messages = new List<string>();
         for (Exception? current = e; current is not null; current = current.InnerException)
         {
-            var message = current.Message.Replace("See inner exception.", "", StringComparison.OrdinalIgnoreCase)
-                .Replace(", see inner exception", "", StringComparison.OrdinalIgnoreCase).ReplaceLineEndings(" ").Trim().TrimEnd('.');
+            var message = current.Message.Replace("see inner exception", "", StringComparison.OrdinalIgnoreCase)
+                .ReplaceLineEndings(" ").Trim().TrimEnd('.', ',', ' ');
             if (message.Length > 0 && !messages.Any(m => m.Contains(message, StringComparison.Ordinal))) messages.Add(message);
         }
         return string.Join(": ", messages);
