@@ -17,6 +17,7 @@ public static class KubesCli
         root.Subcommands.Add(StatusCommand.Create(stdout, stderr));
         root.Subcommands.Add(DestroyCommand.Create(stdout, stderr));
         root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ArtifactsCommand.Create(stdout, stderr));
         return root;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Kubes.Controller.Artifacts;
 using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Spec;

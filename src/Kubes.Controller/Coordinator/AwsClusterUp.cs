@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Kubes.Controller.Artifacts;
 using Kubes.Controller.Aws;
 using Kubes.Controller.Aws.Handlers;
 using Kubes.Controller.Aws.Query;
@@ -25,7 +26,8 @@ public sealed class AwsClusterUp(ClusterSession session, TextWriter output, ILog
     {
         var aws = session.Aws ?? throw new InvalidOperationException("an AWS session is needed");
         var s3Location = S3StateLocation.Parse(session.S3!.ToString());
-        using var state = new CoordinatorState(session.Topology, session.Store, mirrorRoleArtifacts: null);
+        using var http = HttpsArtifactSource.CreateClient();
+        using var state = new CoordinatorState(session.Topology, session.Store, ArtifactPinning.For(session.Spec, session.Store, http));
         var urls = new S3ArtifactUrls(aws.S3, s3Location, AgentUrlLifetime);
         var image = await AwsImageResolver.ResolveAsync(aws.Ec2, session.Spec, cancellationToken);
         var bootstrap = new DeferredBootstrap(async ct =>
@@ -48,7 +50,8 @@ public sealed class AwsClusterUp(ClusterSession session, TextWriter output, ILog
         if (!result.Succeeded) return (result, []);
 
         var loaded = await state.GetAsync(cancellationToken);
-        var roleArtifacts = new RoleArtifacts(loaded.Mirror, urls);
+        foreach (var line in loaded.Artifacts.Lines) await output.WriteLineAsync(line);
+        var roleArtifacts = new RoleArtifacts(loaded.Artifacts, urls, ArtifactSite.Of(session.Spec));
         await using var host = await RegistrarHost.StartAsync(new RegistrarHostOptions(session.Topology, session.Store,
             new Ec2InstanceDirectory(aws.Ec2), new PolicyCertificateIssuer(loaded.Pki, loaded.Policy))
         {

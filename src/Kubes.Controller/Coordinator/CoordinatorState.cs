@@ -1,4 +1,4 @@
-using Kubes.Protos.Contract;
+using Kubes.Controller.Artifacts;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.State;
@@ -8,7 +8,7 @@ namespace Kubes.Controller.Coordinator;
 
 /// <summary>
 /// What the coordinator keeps in the cluster's state store and needs in memory to bootstrap and answer agents:
-/// the CAs, the mirrored agent and role artifacts. Loaded (or created) once, on first use, because on AWS the
+/// the CAs, the mirrored agent and the role artifacts' pins. Loaded (or created) once, on first use, because on AWS the
 /// state bucket itself is one of the resources the same run creates.
 /// </summary>
 public sealed class CoordinatorState : IDisposable
@@ -16,20 +16,19 @@ public sealed class CoordinatorState : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ClusterTopology _topology;
     private readonly IStateStore _store;
-    private readonly Func<ArtifactMirror, CancellationToken, Task>? _mirrorRoleArtifacts;
+    private readonly ArtifactPinning _artifacts;
     private Loaded? _loaded;
 
-    /// <param name="mirrorRoleArtifacts">Puts role artifacts into the mirror when the provider makes its own (the local
-    /// provider packages this machine's etcd); null leaves the mirror as it is.</param>
-    public CoordinatorState(ClusterTopology topology, IStateStore store, Func<ArtifactMirror, CancellationToken, Task>? mirrorRoleArtifacts)
+    /// <param name="artifacts">Pins what the cluster's roles download (and on the local provider packs this machine's
+    /// etcd).</param>
+    public CoordinatorState(ClusterTopology topology, IStateStore store, ArtifactPinning artifacts)
     {
         _topology = topology;
         _store = store;
-        _mirrorRoleArtifacts = mirrorRoleArtifacts;
+        _artifacts = artifacts;
     }
 
-    public sealed record Loaded(ClusterPki Pki, IssuancePolicy Policy, MirroredArtifact Agent,
-        IReadOnlyDictionary<string, MirroredArtifact> Mirror);
+    public sealed record Loaded(ClusterPki Pki, IssuancePolicy Policy, MirroredArtifact Agent, PinnedArtifacts Artifacts);
 
     public async Task<Loaded> GetAsync(CancellationToken cancellationToken)
     {
@@ -39,10 +38,11 @@ public sealed class CoordinatorState : IDisposable
         {
             if (_loaded is not null) return _loaded;
             var pki = await new ClusterPkiRepository(_store).LoadOrCreateAsync(_topology.Spec, cancellationToken);
-            var mirror = new ArtifactMirror(_store);
-            var agent = await mirror.PutAgentAsync(cancellationToken);
-            if (_mirrorRoleArtifacts is not null) await _mirrorRoleArtifacts(mirror, cancellationToken);
-            return _loaded = new Loaded(pki, new IssuancePolicy(_topology), agent, await mirror.IndexAsync(cancellationToken));
+            var agent = await new ArtifactMirror(_store).PutAgentAsync(cancellationToken);
+            var spec = _topology.Spec;
+            var artifacts = await _artifacts.PinAsync(spec.KubernetesVersion, CpuArchitecture.OfCluster(spec),
+                RoleArtifacts.NamesFor(_topology), cancellationToken);
+            return _loaded = new Loaded(pki, new IssuancePolicy(_topology), agent, artifacts);
         }
         finally
         {
@@ -51,12 +51,6 @@ public sealed class CoordinatorState : IDisposable
     }
 
     public JoinTokenStore Tokens => new(_store, _topology.Spec.Name);
-
-    public static async Task MirrorHostEtcdAsync(ArtifactMirror mirror, CancellationToken cancellationToken)
-    {
-        var package = await EtcdHostPackage.CreateAsync(cancellationToken);
-        await mirror.PutAsync(ArtifactNames.Etcd, package.Version, package.FileName, package.Content, cancellationToken);
-    }
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using Kubes.Controller.Artifacts;
 using Kubes.Controller.Cli.Rendering;
 using Kubes.Controller.Local;
 using Kubes.Controller.Reconciler;
@@ -14,8 +15,10 @@ public sealed class LocalClusterUp(ClusterSession session, TextWriter output, st
     public async Task<(ApplyResult Result, IReadOnlyList<SlotStatus> Slots)> RunAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         var topology = session.Topology;
-        using var state = new CoordinatorState(topology, session.Store, CoordinatorState.MirrorHostEtcdAsync);
+        using var http = HttpsArtifactSource.CreateClient();
+        using var state = new CoordinatorState(topology, session.Store, ArtifactPinning.For(session.Spec, session.Store, http));
         var loaded = await state.GetAsync(cancellationToken);
+        foreach (var line in loaded.Artifacts.Lines) await output.WriteLineAsync(line);
         var listen = LocalServeDaemon.ListenFor(topology);
         await new LocalServeDaemon(session.StateFolder).EnsureRunningAsync(SpecArguments(specFile), listen, output, cancellationToken);
 
@@ -24,8 +27,8 @@ public sealed class LocalClusterUp(ClusterSession session, TextWriter output, st
             new CoordinatorEndpoint($"https://{listen}", CoordinatorCertificate.PinOf(loaded.Pki.Kubernetes.Certificate),
                 Convert.ToBase64String(loaded.Pki.Kubernetes.Certificate.RawData)),
             mailbox: null, AgentBootstrap.DefaultTokenLifetime);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var reconciler = new ClusterReconciler([provider.InstanceHandler(bootstrap, new RemoteMetadataPublisher(http, TimeSpan.FromSeconds(30)))],
+        using var metadataHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var reconciler = new ClusterReconciler([provider.InstanceHandler(bootstrap, new RemoteMetadataPublisher(metadataHttp, TimeSpan.FromSeconds(30)))],
             _ => FailureKind.Permanent);
 
         await output.WriteLineAsync($"Booting cluster {session.Spec.Name} on this machine (state: {session.StateFolder}):");

@@ -30,6 +30,7 @@ public sealed record ClusterSpec
     public AgentChannel AgentChannel { get; init; } = AgentChannel.S3;
     public PkiSpec Pki { get; init; } = new();
     public AddonsSpec Addons { get; init; } = new();
+    public ArtifactsSpec Artifacts { get; init; } = new();
 }
 
 public enum ProviderKind { Aws, Local }
@@ -94,12 +95,19 @@ public sealed record AddonsSpec
     public bool Monitoring { get; init; }
 }
 
+/// <summary>Where artifacts and their checksum files are fetched from.</summary>
+public sealed record ArtifactsSpec
+{
+    /// <summary>An https mirror site keeping each upstream file's path under a folder named for its host; "" is upstream.</summary>
+    public string BaseUrl { get; init; } = "";
+}
+
 public static partial class KubernetesVersions
 {
-    public const string Default = "1.34.2";
+    public const string Default = "1.36.3";
 
     /// <summary>Minor versions whose flag sets and component configs Kubes renders.</summary>
-    public static readonly IReadOnlyList<string> SupportedMinors = ["1.32", "1.33", "1.34"];
+    public static readonly IReadOnlyList<string> SupportedMinors = ["1.35", "1.36"];
 
     /// <summary>A release of a supported minor: major.minor.patch in plain decimal, with one optional leading v.</summary>
     public static bool IsSupported(string version) =>

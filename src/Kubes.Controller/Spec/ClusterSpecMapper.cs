@@ -42,6 +42,7 @@ internal static class ClusterSpecMapper
             AgentChannel = spec.Enum("agentChannel", SpecEnumNames.AgentChannel) ?? defaults.AgentChannel,
             Pki = Pki(spec.Mapping("pki"), defaults.Pki),
             Addons = Addons(spec.Mapping("addons"), defaults.Addons),
+            Artifacts = Artifacts(spec.Mapping("artifacts"), defaults.Artifacts),
         };
         spec.RejectUnknownKeys();
         root.RejectUnknownKeys();
@@ -100,5 +101,10 @@ internal static class ClusterSpecMapper
         EbsCsiDriver = r.Bool("ebsCsiDriver") ?? d.EbsCsiDriver,
         Dashboard = r.Bool("dashboard") ?? d.Dashboard,
         Monitoring = r.Bool("monitoring") ?? d.Monitoring,
+    });
+
+    private static ArtifactsSpec Artifacts(SpecMappingReader r, ArtifactsSpec d) => r.ReadAll(() => d with
+    {
+        BaseUrl = r.String("baseUrl") ?? d.BaseUrl,
     });
 }

@@ -88,6 +88,10 @@ public static class ClusterSpecWriter
         yaml.Field(2, "ebsCsiDriver", YamlScalar.Of(spec.Addons.EbsCsiDriver), "EBS volumes for pods, with a default StorageClass");
         yaml.Field(2, "dashboard", YamlScalar.Of(spec.Addons.Dashboard), "the Kubernetes dashboard");
         yaml.Field(2, "monitoring", YamlScalar.Of(spec.Addons.Monitoring), "Prometheus and Grafana");
+
+        yaml.Section(1, "artifacts", "where Kubernetes, etcd, containerd and the rest are fetched from (docs/artifacts.md)");
+        yaml.Field(2, "baseUrl", YamlScalar.Of(spec.Artifacts.BaseUrl),
+            "\"\": the upstream sites; or an https mirror keeping each file's path under its host, like https://mirror.example.com/kubes");
         return yaml.ToString();
     }
 

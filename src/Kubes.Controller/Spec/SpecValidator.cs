@@ -20,6 +20,8 @@ public static partial class SpecValidator
         CheckAgentChannel(spec, problems);
         CheckImage(spec, problems);
         CheckPki(spec, problems);
+        if (Artifacts.ArtifactSite.ProblemWith(spec.Artifacts.BaseUrl) is { } artifactSite)
+            problems.Add("spec.artifacts.baseUrl", artifactSite);
         return problems.Items;
     }
 

@@ -1,8 +1,18 @@
 namespace Kubes.Protos.Contract;
 
-/// <summary>The names artifacts carry in a RoleConfig and in the cluster's mirror.</summary>
+/// <summary>The names artifacts carry in a RoleConfig, in the cluster's mirror and in the artifact catalogue.</summary>
 public static class ArtifactNames
 {
     public const string Agent = "kubes-agent";
     public const string Etcd = "etcd";
+    public const string KubeApiServer = "kube-apiserver";
+    public const string KubeControllerManager = "kube-controller-manager";
+    public const string KubeScheduler = "kube-scheduler";
+    public const string Kubelet = "kubelet";
+    public const string KubeProxy = "kube-proxy";
+    public const string Kubectl = "kubectl";
+    public const string Containerd = "containerd";
+    public const string Runc = "runc";
+    public const string CniPlugins = "cni-plugins";
+    public const string Crictl = "crictl";
 }

@@ -3,6 +3,7 @@ using Amazon.EC2.Model;
 using Kubes.Controller.Aws.Query;
 using Kubes.Controller.Coordinator;
 using Kubes.Controller.Spec;
+using Kubes.Controller.Tests.Artifacts;
 using Kubes.Controller.Tests.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,7 +19,7 @@ public sealed class AwsClusterUpTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task A_second_up_makes_no_mutating_call_at_all()
     {
-        var spec = ClusterSpecDefaults.Aws("noop") with { Image = "ami-1e749f67" };
+        var spec = ClusterSpecDefaults.Aws("noop") with { Image = "ami-1e749f67", Artifacts = new ArtifactsSpec { BaseUrl = HostEtcdImport.UnreachableSite } };
         var calls = new AwsCallCounter();
         using var session = await ClusterSession.OpenAsync(spec, calls, CancellationToken.None, moto.Environment());
         using var output = new StringWriter();
@@ -37,7 +38,7 @@ public sealed class AwsClusterUpTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Every_join_token_is_bound_to_the_instance_launched_with_it()
     {
-        var spec = ClusterSpecDefaults.Aws("bound") with { Image = "ami-1e749f67" };
+        var spec = ClusterSpecDefaults.Aws("bound") with { Image = "ami-1e749f67", Artifacts = new ArtifactsSpec { BaseUrl = HostEtcdImport.UnreachableSite } };
         using var session = await ClusterSession.OpenAsync(spec, null, CancellationToken.None, moto.Environment());
         using var output = new StringWriter();
 

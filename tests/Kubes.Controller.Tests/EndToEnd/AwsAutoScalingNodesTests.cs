@@ -5,6 +5,7 @@ using Kubes.Controller.Local;
 using Kubes.Controller.Local.Namespaces;
 using Kubes.Controller.Networking;
 using Kubes.Controller.Spec;
+using Kubes.Controller.Tests.Artifacts;
 using Kubes.Controller.Tests.Fixtures;
 using Kubes.Controller.Tests.State;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -41,6 +42,7 @@ public sealed class AwsAutoScalingNodesTests : IDisposable
             Controllers = defaults.Controllers with { Count = 1 },
             Nodes = defaults.Nodes with { Count = 2, Min = 1, Max = 5, AutoScaling = true },
             AgentChannel = AgentChannel.S3,
+            Artifacts = new ArtifactsSpec { BaseUrl = HostEtcdImport.UnreachableSite },
         };
         using var output = new StringWriter();
 
@@ -58,7 +60,7 @@ public sealed class AwsAutoScalingNodesTests : IDisposable
         {
             var launch = await new AwsClusterUp(session, output, NullLoggerFactory.Instance).RunAsync(TimeSpan.Zero, CancellationToken.None);
             Assert.True(launch.Result.Succeeded, output.ToString());
-            await CoordinatorState.MirrorHostEtcdAsync(new ArtifactMirror(session.Store), CancellationToken.None);
+            await HostEtcdImport.IntoAsync(session.Store, spec, Path.Join(_folder.Path, "etcd-release"), CancellationToken.None);
 
             var booted = await booter.BootClusterAsync();
             var nodes = booted.Where(b => b.Tags.ContainsKey("aws:autoscaling:groupName")).ToList();

@@ -4,6 +4,7 @@ using Kubes.Controller.Local;
 using Kubes.Controller.Local.Namespaces;
 using Kubes.Controller.Networking;
 using Kubes.Controller.Spec;
+using Kubes.Controller.Tests.Artifacts;
 using Kubes.Controller.Tests.Fixtures;
 using Kubes.Controller.Tests.State;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -39,6 +40,7 @@ public sealed class AwsBootedEtcdTests : IDisposable
             Controllers = defaults.Controllers with { Count = 1 },
             Nodes = defaults.Nodes with { Count = 1, Min = 1 },
             AgentChannel = AgentChannel.S3,
+            Artifacts = new ArtifactsSpec { BaseUrl = HostEtcdImport.UnreachableSite },
         };
         using var output = new StringWriter();
 
@@ -57,7 +59,7 @@ public sealed class AwsBootedEtcdTests : IDisposable
         var launch = await new AwsClusterUp(session, output, NullLoggerFactory.Instance).RunAsync(TimeSpan.Zero, CancellationToken.None);
         Assert.True(launch.Result.Succeeded, output.ToString());
         // The operator's import of an etcd release into the cluster's mirror: this machine's etcd, as the artifact.
-        await CoordinatorState.MirrorHostEtcdAsync(new ArtifactMirror(session.Store), CancellationToken.None);
+        await HostEtcdImport.IntoAsync(session.Store, spec, Path.Join(_folder.Path, "etcd-release"), CancellationToken.None);
 
         var booted = await booter.BootClusterAsync(tags => tags.GetValueOrDefault(ClusterTags.Cluster) == spec.Name);
         Assert.Equal(session.Topology.Slots.Count, booted.Count);

@@ -123,7 +123,7 @@ internal static class ClusterSpecGen
             {
                 var region = provider == ProviderKind.Local ? $"local-{localN}" : awsRegion;
                 return Gen.Select(
-                        Gen.Select(Network(provider, maxVpcPrefix, pods), Gen.Select(Gen.Int[32, 34], Gen.Int[0, 20])),
+                        Gen.Select(Network(provider, maxVpcPrefix, pods), Gen.Select(Gen.Int[35, 36], Gen.Int[0, 20])),
                         Gen.Select(Gen.Enum<CniKind>(), Gen.Enum<AgentChannel>()),
                         Gen.Select(Gen.Int[0, 1], Gen.OneOf(1, 3, 5, 7), Gen.Int[1, 9]),
                         Gen.Select(Volumes, Volumes, Volumes),

@@ -52,7 +52,7 @@ public sealed class ClusterSpecWriterTests
 
         Assert.Contains("provider: aws                     # aws | local", yaml);
         Assert.Contains("count: 3                        # 1, 3, 5 or 7", yaml);
-        Assert.Contains("supported: 1.32.x, 1.33.x, 1.34.x", yaml);
+        Assert.Contains("supported: 1.35.x, 1.36.x", yaml);
         Assert.Contains("keyAlgorithm: ecdsa-p256        # ecdsa-p256 | rsa-2048 | rsa-4096", yaml);
     }
 

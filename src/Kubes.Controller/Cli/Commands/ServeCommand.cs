@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Kubes.Controller.Artifacts;
 using Kubes.Controller.Channels;
 using Kubes.Controller.Coordinator;
 using Kubes.Controller.Local;
@@ -80,8 +81,10 @@ public static class ServeCommand
         var isLocal = spec.Provider == ProviderKind.Local;
         listen ??= CoordinatorListen.Default(session.Topology);
 
-        using var state = new CoordinatorState(session.Topology, session.Store, isLocal ? CoordinatorState.MirrorHostEtcdAsync : null);
+        using var http = HttpsArtifactSource.CreateClient();
+        using var state = new CoordinatorState(session.Topology, session.Store, ArtifactPinning.For(spec, session.Store, http));
         var loaded = await state.GetAsync(cancellationToken);
+        foreach (var line in loaded.Artifacts.Lines) await stdout.WriteLineAsync(line);
         var provider = isLocal ? new LocalProvider(spec.Name, session.StateFolder) : null;
         IInstanceDirectory directory = provider is not null ? provider.Directory : new Ec2InstanceDirectory(session.Aws!.Ec2);
         IArtifactUrls urls = provider is not null
@@ -95,7 +98,7 @@ public static class ServeCommand
             ServingCertificate = certificate,
             WatcherCa = loaded.Pki.Kubernetes.Certificate,
             PollInterval = poll,
-            RoleConfigs = new TopologyRoleConfigSource(session.Topology, new RoleArtifacts(loaded.Mirror, urls).For),
+            RoleConfigs = new TopologyRoleConfigSource(session.Topology, new RoleArtifacts(loaded.Artifacts, urls, ArtifactSite.Of(spec)).For),
             CallerIdentity = SessionCallerIdentity.For(session),
             Loggers = loggers,
         }, cancellationToken);

@@ -1,19 +1,22 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Kubes.Controller.Coordinator;
 using Kubes.Controller.State;
 
-namespace Kubes.Controller.Coordinator;
+namespace Kubes.Controller.Artifacts;
 
 /// <summary>One file instances download: where it is in the mirror and the SHA-256 they must check.</summary>
 public sealed record MirroredArtifact(string Name, string Version, string Key, string Sha256);
 
 /// <summary>
 /// The cluster's artifact mirror: the state store's <c>artifacts/</c> folder. The coordinator puts the agent and
-/// the role artifacts there; instances download them through URLs that <see cref="IArtifactUrls"/> makes (presigned
-/// S3 URLs on AWS, file URLs for the local provider, whose instances share this machine's disk).
+/// the role artifacts there (pinned by <see cref="ArtifactPinStore"/>); instances download them through URLs that
+/// <see cref="IArtifactUrls"/> makes (presigned S3 URLs on AWS, file URLs for the local provider, whose instances
+/// share this machine's disk).
 /// Every file is stored under its own digest (<c>artifacts/&lt;sha256&gt;/&lt;file&gt;</c>) and never rewritten: an
 /// instance that holds a digest from an earlier run still finds exactly those bytes, whatever was mirrored since.
-/// The index names the newest file of each artifact.
+/// The index names the newest file of each artifact put with <see cref="PutAsync"/> (the agent); role artifacts are
+/// found through their pins.
 /// </summary>
 public sealed class ArtifactMirror(IStateStore store)
 {
@@ -41,6 +44,18 @@ public sealed class ArtifactMirror(IStateStore store)
         return artifact;
     }
 
+    /// <summary>Stores <paramref name="content"/> under its digest unless the mirror holds it already.</summary>
+    public async Task<(string Key, string Sha256)> StoreAsync(string fileName, byte[] content, CancellationToken cancellationToken)
+    {
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
+        var key = KeyOf(sha256, fileName);
+        await store.PutIfAbsentAsync(key, content, cancellationToken);
+        return (key, sha256);
+    }
+
+    public async Task<bool> ContainsAsync(string key, CancellationToken cancellationToken) =>
+        (await store.ListAsync(key, cancellationToken)).Contains(key);
+
     public async Task<MirroredArtifact?> FindAsync(string name, CancellationToken cancellationToken) =>
         (await IndexAsync(cancellationToken)).GetValueOrDefault(name);
 
@@ -57,16 +72,4 @@ public sealed class ArtifactMirror(IStateStore store)
         return await PutAsync(AgentBinary.FileName, version, AgentBinary.FileName, await File.ReadAllBytesAsync(path, cancellationToken),
             cancellationToken);
     }
-}
-
-/// <summary>Turns a mirrored artifact into a URL an instance can fetch.</summary>
-public interface IArtifactUrls
-{
-    string UrlOf(MirroredArtifact artifact);
-}
-
-/// <summary>The local provider: instances share this machine's disk, so the mirror folder is read through file URLs.</summary>
-public sealed class FolderArtifactUrls(string stateFolder) : IArtifactUrls
-{
-    public string UrlOf(MirroredArtifact artifact) => new Uri(Path.Combine(Path.GetFullPath(stateFolder), artifact.Key)).AbsoluteUri;
 }

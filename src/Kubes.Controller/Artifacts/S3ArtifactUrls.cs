@@ -2,7 +2,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Kubes.Controller.State;
 
-namespace Kubes.Controller.Coordinator;
+namespace Kubes.Controller.Artifacts;
 
 /// <summary>Presigned GET URLs into the private state bucket: instances need no S3 permission to download.</summary>
 public sealed class S3ArtifactUrls(IAmazonS3 s3, S3StateLocation location, TimeSpan lifetime) : IArtifactUrls

@@ -1,0 +1,126 @@
+using Kubes.Controller.Spec;
+using Kubes.Controller.State;
+
+namespace Kubes.Controller.Artifacts;
+
+/// <summary>
+/// Pins the digests of the artifacts a cluster needs into its state store, for <c>kubes up</c>: a name already pinned
+/// keeps its pin (nothing is fetched); otherwise the project's published checksum file is read over HTTPS (from the
+/// spec's mirror site, if it names one) and its digest pinned. On the local provider an entry with a host package is
+/// always this machine's package, packed and mirrored. What cannot be pinned is listed with the command that
+/// provides it; a published checksum that differs from a pin of the same file is refused
+/// (<see cref="ChecksumChangedException"/>).
+/// </summary>
+public sealed class ArtifactPinning(IStateStore store, HttpClient http, ArtifactSite site, bool useHostPackages, TimeProvider? clock = null)
+{
+    private readonly ArtifactPinStore _pins = new(store);
+    private readonly ArtifactMirror _mirror = new(store);
+    private readonly HttpsArtifactSource _https = new(http);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>The pinning a cluster's spec asks for: its mirror site, and host packages when the provider is local.</summary>
+    public static ArtifactPinning For(ClusterSpec spec, IStateStore store, HttpClient http) =>
+        new(store, http, ArtifactSite.Of(spec), spec.Provider == ProviderKind.Local);
+
+    public async Task<PinnedArtifacts> PinAsync(string kubernetesVersion, string arch, IReadOnlyCollection<string> names,
+        CancellationToken cancellationToken)
+    {
+        var version = ArtifactCatalogue.Normalize(kubernetesVersion);
+        var existing = await _pins.LoadAsync(version, arch, cancellationToken);
+        var resolved = await Task.WhenAll(names.Distinct().Select(name =>
+            ResolveAsync(ArtifactCatalogue.Entry(version, name), arch, existing.GetValueOrDefault(name), cancellationToken)));
+
+        var fetched = resolved.Where(r => r.Pin is { Source: PinSource.Upstream } && r.IsNew).Select(r => r.Pin!).ToList();
+        if (fetched.Count > 0)
+        {
+            var known = await _pins.AllAsync(cancellationToken);
+            foreach (var pin in fetched) RefuseChangedChecksum(pin, known);
+        }
+        var newlyPinned = resolved.Where(r => r.IsNew).Select(r => r.Pin!).ToList();
+        await _pins.SaveAsync(version, arch, newlyPinned, cancellationToken);
+        return new PinnedArtifacts(version, arch,
+            resolved.Where(r => r.Pin is not null).ToDictionary(r => r.Pin!.Name, r => r.Pin!),
+            resolved.Where(r => r.Missing is not null).Select(r => r.Missing!).ToList(),
+            newlyPinned);
+    }
+
+    /// <summary>Throws when another pin of the same upstream file holds another digest than <paramref name="fetched"/>.</summary>
+    public static void RefuseChangedChecksum(ArtifactPin fetched, IEnumerable<ArtifactPin> known)
+    {
+        var other = known.FirstOrDefault(p => p.Source == PinSource.Upstream && p.Url == fetched.Url && p.Sha256 != fetched.Sha256);
+        if (other is not null) throw new ChecksumChangedException(other, fetched.Sha256, new Uri(fetched.Evidence));
+    }
+
+    private async Task<Resolution> ResolveAsync(CatalogueEntry entry, string arch, ArtifactPin? pinned, CancellationToken cancellationToken)
+    {
+        if (useHostPackages && entry.HostPackage is not null) return await FromHostAsync(entry, arch, pinned, cancellationToken);
+        if (pinned is not null) return new Resolution(pinned, false, null);
+        try
+        {
+            return new Resolution(await ReadPublishedAsync(entry, arch, cancellationToken), true, null);
+        }
+        catch (Exception e) when (e is ArtifactFetchException or ChecksumFormatException)
+        {
+            return new Resolution(null, false, new ArtifactShortfall(entry.Name, entry.Version, arch, e.Message, ArtifactShortfall.ProvideSteps));
+        }
+    }
+
+    /// <summary>The pin the project's checksum file gives (read from the mirror site, if any).</summary>
+    public async Task<ArtifactPin> ReadPublishedAsync(CatalogueEntry entry, string arch, CancellationToken cancellationToken)
+    {
+        var checksumUrl = site.Locate(entry.ChecksumUrlFor(arch));
+        var text = await _https.ReadTextAsync(checksumUrl, cancellationToken);
+        string sha256;
+        try
+        {
+            sha256 = ChecksumFile.DigestFor(entry.Checksum.Format, text, entry.FileNameFor(arch));
+        }
+        catch (ChecksumFormatException e)
+        {
+            throw new ChecksumFormatException($"{checksumUrl} {e.Message}");
+        }
+        return new ArtifactPin
+        {
+            Name = entry.Name,
+            Version = entry.Version,
+            File = entry.FileNameFor(arch),
+            Sha256 = sha256,
+            Source = PinSource.Upstream,
+            Url = entry.UrlFor(arch).AbsoluteUri,
+            Evidence = checksumUrl.AbsoluteUri,
+            PinnedAt = _clock.GetUtcNow(),
+        };
+    }
+
+    private async Task<Resolution> FromHostAsync(CatalogueEntry entry, string arch, ArtifactPin? pinned, CancellationToken cancellationToken)
+    {
+        HostPackagePacker.Packed packed;
+        try
+        {
+            packed = await HostPackagePacker.PackAsync(entry, arch, cancellationToken);
+        }
+        catch (HostPackageMissingException e)
+        {
+            return new Resolution(null, false, new ArtifactShortfall(entry.Name, entry.Version, arch, e.Message,
+                $"the local provider takes {entry.Name} from this machine: {entry.HostPackage!.InstallCommand}"));
+        }
+        var (key, sha256) = await _mirror.StoreAsync(packed.FileName, packed.Content, cancellationToken);
+        var pin = new ArtifactPin
+        {
+            Name = entry.Name,
+            Version = packed.Version,
+            File = packed.FileName,
+            Sha256 = sha256,
+            Source = PinSource.HostPackage,
+            Evidence = packed.Evidence,
+            MirrorKey = key,
+            PinnedAt = _clock.GetUtcNow(),
+        };
+        // The machine's packages decide: a new package version (or a repacked file) is pinned in place of the old.
+        return pinned is not null && pinned with { PinnedAt = pin.PinnedAt } == pin
+            ? new Resolution(pinned, false, null)
+            : new Resolution(pin, true, null);
+    }
+
+    private sealed record Resolution(ArtifactPin? Pin, bool IsNew, ArtifactShortfall? Missing);
+}

@@ -1,0 +1,35 @@
+using Kubes.Controller.Topology;
+using Kubes.Protos.Contract;
+using Kubes.Protos.V1;
+
+namespace Kubes.Controller.Artifacts;
+
+/// <summary>
+/// What each role downloads, from the cluster's pins: the mirror's copy first when the state store holds the bytes,
+/// the upstream file (at the spec's mirror site, if any) last. Every URL serves the pinned SHA-256 or is refused by
+/// the agent.
+/// </summary>
+public sealed class RoleArtifacts(PinnedArtifacts pinned, IArtifactUrls urls, ArtifactSite site)
+{
+    /// <summary>The artifacts each role's installer takes; the roles without an installer yet take none.</summary>
+    public static IReadOnlyList<string> NamesFor(InstanceRole role) => role switch
+    {
+        InstanceRole.Etcd => [ArtifactNames.Etcd],
+        _ => [],
+    };
+
+    /// <summary>What the cluster's instances need, over every role it has.</summary>
+    public static IReadOnlyList<string> NamesFor(ClusterTopology topology) =>
+        topology.Roles.SelectMany(NamesFor).Distinct().ToList();
+
+    public IEnumerable<Artifact> For(InstanceRole role) =>
+        NamesFor(role).Where(pinned.Pins.ContainsKey).Select(name => ArtifactOf(pinned.Pins[name]));
+
+    public Artifact ArtifactOf(ArtifactPin pin)
+    {
+        var artifact = new Artifact { Name = pin.Name, Version = pin.Version, Sha256 = pin.Sha256 };
+        if (pin.IsMirrored) artifact.Urls.Add(urls.UrlOf(new MirroredArtifact(pin.Name, pin.Version, pin.MirrorKey, pin.Sha256)));
+        if (pin.Url.Length > 0) artifact.Urls.Add(site.Locate(new Uri(pin.Url)).AbsoluteUri);
+        return artifact;
+    }
+}
