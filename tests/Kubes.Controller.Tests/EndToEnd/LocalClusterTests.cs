@@ -78,7 +78,7 @@ public sealed class LocalClusterTests : IDisposable
 
         var again = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "1");
         Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.Contains("Instances: nothing to change.", again.Stdout);
+        Assert.Contains("Infrastructure: nothing to change.", again.Stdout);
 
         var destroy = await KubesProcess.RunAsync(_folder.Path, Slow, "destroy", "-f", _spec, "--yes");
         Assert.True(destroy.ExitCode == 0, destroy.ToString());
