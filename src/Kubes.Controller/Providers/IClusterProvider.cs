@@ -26,6 +26,6 @@ public interface IClusterProvider
     /// <summary>Whether <c>kubes up</c> changes something beyond this machine, and so asks the operator first.</summary>
     bool UpNeedsConsent { get; }
 
-    /// <summary>Connects to the provider for the cluster of <paramref name="spec"/>. Opening changes nothing anywhere.</summary>
+    /// <summary>Connects to the provider for the cluster of <paramref name="spec"/>. Opening changes no resource of the cluster.</summary>
     Task<IClusterSession> OpenAsync(ClusterSpec spec, ProviderOptions options, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Kubes.Controller.Components;
 
 namespace Kubes.Controller.Spec;
 
@@ -20,6 +21,7 @@ public static partial class SpecValidator
         CheckAgentChannel(spec, problems);
         CheckImage(spec, problems);
         CheckPki(spec, problems);
+        ComponentOverrides.Check(spec, problems);
         return problems.Items;
     }
 

@@ -1,4 +1,6 @@
 using CsCheck;
+using Kubes.Controller.Components.Etcd;
+using Kubes.Controller.Components.Flags;
 using Kubes.Controller.Networking;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
@@ -123,7 +125,7 @@ internal static class ClusterSpecGen
             {
                 var region = provider == ProviderKind.Local ? $"local-{localN}" : awsRegion;
                 return Gen.Select(
-                        Gen.Select(Network(provider, maxVpcPrefix, pods), Gen.Select(Gen.Int[32, 34], Gen.Int[0, 20])),
+                        Gen.Select(Network(provider, maxVpcPrefix, pods), Gen.Select(Gen.Int[35, 36], Gen.Int[0, 20])),
                         Gen.Select(Gen.Enum<CniKind>(), Gen.Enum<AgentChannel>()),
                         Gen.Select(Gen.Int[0, 1], Gen.OneOf(1, 3, 5, 7), Gen.Int[1, 9]),
                         Gen.Select(Volumes, Volumes, Volumes),
@@ -150,5 +152,26 @@ internal static class ClusterSpecGen
                         Pki = pki,
                         Addons = addons,
                     });
-            });
+            })
+            .SelectMany(WithComponents);
+
+    private static readonly Gen<string> FlagValue = Gen.String[Gen.Char["abcxyz0123456789.:/=,_ -"], 1, 12];
+
+    /// <summary>Up to three of the flags etcd's version leaves to the operator, with any one-line values.</summary>
+    private static Gen<ClusterSpec> WithComponents(ClusterSpec spec)
+    {
+        var etcd = new EtcdComponent();
+        var open = FlagCatalogue.For(etcd.Name, etcd.FlagVersion(spec)!).Names
+            .Where(flag => !etcd.LockedFlags.ContainsKey(flag)).Order(StringComparer.Ordinal).ToArray();
+        return Gen.Select(Gen.Int[0, 3], Gen.Shuffle(open, 3), FlagValue, FlagValue, FlagValue).Select((count, flags, a, b, c) =>
+            count == 0
+                ? spec
+                : spec with
+                {
+                    Components = new Dictionary<string, ComponentSpec>
+                    {
+                        [etcd.Name] = new() { ExtraArgs = flags.Take(count).Zip([a, b, c]).ToDictionary(p => p.First, p => p.Second) },
+                    },
+                });
+    }
 }

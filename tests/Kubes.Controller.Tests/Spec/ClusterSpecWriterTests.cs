@@ -52,7 +52,7 @@ public sealed class ClusterSpecWriterTests
 
         Assert.Contains("provider: aws                     # aws | local", yaml);
         Assert.Contains("count: 3                        # 1, 3, 5 or 7", yaml);
-        Assert.Contains("supported: 1.32.x, 1.33.x, 1.34.x", yaml);
+        Assert.Contains("supported: 1.35.x, 1.36.x", yaml);
         Assert.Contains("keyAlgorithm: ecdsa-p256        # ecdsa-p256 | rsa-2048 | rsa-4096", yaml);
     }
 
@@ -86,7 +86,8 @@ public sealed class ClusterSpecWriterTests
         stream.Load(new StringReader(yaml));
         return Leaves(stream.Documents[0].RootNode, "");
 
-        static IEnumerable<string> Leaves(YamlNode node, string path) => node is YamlMappingNode mapping
+        // An empty mapping ({}) is a leaf: the field is written, with nothing in it.
+        static IEnumerable<string> Leaves(YamlNode node, string path) => node is YamlMappingNode { Children.Count: > 0 } mapping
             ? mapping.Children.SelectMany(c => Leaves(c.Value, path.Length == 0 ? $"{c.Key}" : $"{path}.{c.Key}"))
             : [path];
     }

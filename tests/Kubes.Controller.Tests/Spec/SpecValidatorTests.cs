@@ -71,11 +71,12 @@ public sealed class SpecValidatorTests
     [Fact]
     public void The_kubernetes_version_must_be_a_supported_patch_release_and_the_message_says_which()
     {
-        foreach (var version in new[] { "1.31.4", "1.34", "latest", "1.34.x", "vvv1.34.99999999999999999999", "vv1.34.2", "V1.34.2",
-                     "1.34.2 ", "1.034.2", "01.34.2", "1.34.02", "1.34.1000", "1.34.-1", "+1.34.2", "1.34.2-rc.0", "1.34.2\n", "١.34.2" })
+        foreach (var version in new[] { "1.34.2", "1.37.0", "1.36", "latest", "1.36.x", "vvv1.36.99999999999999999999", "vv1.36.3",
+                     "V1.36.3", "1.36.3 ", "1.036.3", "01.36.3", "1.36.03", "1.36.1000", "1.36.-1", "+1.36.3", "1.36.3-rc.0", "1.36.3\n",
+                     "١.36.3" })
             AssertOnly(Aws with { KubernetesVersion = version }, "spec.kubernetesVersion",
-                "supported release major.minor.patch (an optional leading v): 1.32.x, 1.33.x, 1.34.x");
-        foreach (var version in new[] { "1.32.0", "v1.33.7", "1.34.999", "v1.34.10" })
+                "supported release major.minor.patch (an optional leading v): 1.35.x, 1.36.x");
+        foreach (var version in new[] { "1.35.0", "v1.35.7", "1.36.999", "v1.36.3" })
             Assert.Empty(SpecValidator.Validate(Aws with { KubernetesVersion = version }));
     }
 
@@ -86,7 +87,7 @@ public sealed class SpecValidatorTests
             Gen.Const(""), Gen.Const("99999999999999999999"), Gen.String[Gen.Char["0123456789vx.-+ "], 1, 4]);
         var accepted = 0;
         Gen.Select(Gen.OneOf(Gen.Const(""), Gen.Const("v"), Gen.Const("vv"), Gen.Const("V"), Gen.Const("vvv")),
-                Gen.OneOf(Gen.Const("1"), part), Gen.OneOf(Gen.Int[31, 35].Select(n => $"{n}"), part), part)
+                Gen.OneOf(Gen.Const("1"), part), Gen.OneOf(Gen.Int[34, 36].Select(n => $"{n}"), part), part)
             .Sample((prefix, major, minor, patch) =>
             {
                 var version = $"{prefix}{major}.{minor}.{patch}";
@@ -97,7 +98,7 @@ public sealed class SpecValidatorTests
                 var expected = parts.Length == 3 && parts.All(plain) && KubernetesVersions.SupportedMinors.Contains($"{parts[0]}.{parts[1]}");
                 Assert.True(expected == KubernetesVersions.IsSupported(version), $"'{version}' should be {(expected ? "accepted" : "refused")}");
                 if (expected) Interlocked.Increment(ref accepted);
-            }, iter: 5000);
+            }, iter: 10_000);
         Assert.True(accepted > 50, $"only {accepted} supported versions were generated");
     }
 

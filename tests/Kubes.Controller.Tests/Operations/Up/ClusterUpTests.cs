@@ -1,69 +1,75 @@
-using System.Text.Json;
-using Amazon.EC2.Model;
-using Kubes.Controller.Aws;
-using Kubes.Controller.Aws.Query;
-using Kubes.Controller.Cli.Rendering;
 using Kubes.Controller.Operations.Up;
-using Kubes.Controller.Providers;
-using Kubes.Controller.Spec;
-using Kubes.Controller.Tests.Fixtures;
+using Kubes.Controller.Reconciler;
+using Kubes.Controller.Status;
+using Kubes.Controller.Tests.Providers.Support;
+using Kubes.Controller.Tests.State;
 
 namespace Kubes.Controller.Tests.Operations.Up;
 
-/// <summary>What <c>kubes up</c> does on AWS as a whole — cloud resources, state store, CAs, agent upload — counted.</summary>
-[Collection(MotoServer.Collection)]
-public sealed class ClusterUpTests(MotoServer moto) : IAsyncLifetime
+/// <summary><c>kubes up</c> through the provider seam alone: what it asks of the provider, in which order, and what it reports.</summary>
+public sealed class ClusterUpTests : IDisposable
 {
-    public Task InitializeAsync() => moto.ResetAsync();
-    public Task DisposeAsync() => Task.CompletedTask;
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public async Task A_second_up_makes_no_mutating_call_at_all()
+    public async Task Up_readies_the_launches_applies_with_them_then_has_the_agents_answered_and_follows_them()
     {
-        var spec = ClusterSpecDefaults.Aws("noop") with { Image = "ami-1e749f67" };
-        var calls = new AwsCallCounter();
-        using var session = await ClusterProviders.OpenAsync(spec, new ProviderOptions { AwsEnvironment = moto.Environment(), AwsCalls = calls }, CancellationToken.None);
-        using var output = new StringWriter();
+        using var session = new ScriptedClusterSession(_folder.Path);
+        var progress = new RecordingUpProgress();
 
-        var first = await new ClusterUp(session, new ConsoleUpProgress(output)).RunAsync(TimeSpan.Zero, CancellationToken.None);
-        Assert.True(first.Result.Succeeded, output.ToString());
-        Assert.True(calls.Mutations > 50);
+        var outcome = await new ClusterUp(session, progress).RunAsync(TimeSpan.Zero, CancellationToken.None);
 
-        var before = calls.Calls.Count;
-        var second = await new ClusterUp(session, new ConsoleUpProgress(output)).RunAsync(TimeSpan.Zero, CancellationToken.None);
-        Assert.True(second.Result.Succeeded, output.ToString());
-        var mutating = calls.Calls.Skip(before).Where(c => c.Mutating).Select(c => $"{c.Service} {c.Action}").ToList();
-        Assert.True(mutating.Count == 0, string.Join(", ", mutating));
+        Assert.True(outcome.Result.Succeeded);
+        Assert.Equal(
+            ["prepare launches", "handlers launching scripted-image", "start create thing/a", "end create thing/a", "answer agents"],
+            session.Log);
+        Assert.Equal(
+            ["coordinator: scripted coordinator", $"applying seam in a test (state: {_folder.Path})", "started thing/a",
+             "succeeded thing/a", "applied 1 of 1", "following the agents, answered by the script, for 0 min", "shown 10 slots"],
+            progress.Lines);
+        Assert.Equal(10, outcome.Slots.Count);
     }
 
     [Fact]
-    public async Task Every_join_token_is_bound_to_the_instance_launched_with_it()
+    public async Task Up_whose_apply_fails_never_has_the_agents_answered()
     {
-        var spec = ClusterSpecDefaults.Aws("bound") with { Image = "ami-1e749f67" };
-        using var session = await ClusterProviders.OpenAsync(spec, new ProviderOptions { AwsEnvironment = moto.Environment() }, CancellationToken.None);
-        using var output = new StringWriter();
+        using var session = new ScriptedClusterSession(_folder.Path) { ThingFails = true };
+        var progress = new RecordingUpProgress();
 
-        var up = await new ClusterUp(session, new ConsoleUpProgress(output)).RunAsync(TimeSpan.Zero, CancellationToken.None);
-        Assert.True(up.Result.Succeeded, output.ToString());
+        var outcome = await new ClusterUp(session, progress).RunAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
 
-        var instances = (await ((AwsClusterSession)session).Clients.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest()))
-            .Reservations.SelectMany(r => r.Instances)
-            .ToDictionary(i => i.InstanceId, i => i.Tags.Single(t => t.Key == "kubes.io/slot").Value);
-        var records = new List<(string Slot, string? InstanceId)>();
-        foreach (var key in await session.Store.ListAsync("registrar/join-tokens/"))
+        Assert.False(outcome.Result.Succeeded);
+        Assert.Empty(outcome.Slots);
+        Assert.DoesNotContain("answer agents", session.Log);
+        Assert.Contains("failed thing/a: scripted failure", progress.Lines);
+        Assert.Equal("applied 0 of 1", progress.Lines[^1]);
+    }
+
+    private sealed class RecordingUpProgress : IUpProgress
+    {
+        public List<string> Lines { get; } = [];
+
+        public void CoordinatorReady(string coordinator) => Add($"coordinator: {coordinator}");
+        public void Applying(string cluster, string where, string state) => Add($"applying {cluster} {where} (state: {state})");
+        public void Applied(Plan plan, ApplyResult result) => Add($"applied {result.Applied} of {plan.Changes.Count}");
+        public void FollowingAgents(string answeredBy, TimeSpan wait) => Add($"following the agents, {answeredBy}, for {wait.TotalMinutes} min");
+        public void Started(ResourceChange change) => Add($"started {change.Key}");
+        public void Succeeded(ResourceChange change, TimeSpan elapsed) => Add($"succeeded {change.Key}");
+        public void Failed(ResourceChange change, Exception error) => Add($"failed {change.Key}: {error.Message}");
+        public void Retrying(ResourceChange change, Exception error, int attempt, TimeSpan delay) => Add($"retrying {change.Key}");
+        public void Skipped(ResourceChange change, string reason) => Add($"skipped {change.Key}");
+
+        public Task ShowAsync(IReadOnlyList<SlotStatus> rows, DateTimeOffset now)
         {
-            if (key.EndsWith(".used.json", StringComparison.Ordinal)) continue;
-            using var record = JsonDocument.Parse((await session.Store.GetAsync(key))!.Content);
-            var root = record.RootElement;
-            records.Add(($"{root.GetProperty("role").GetString()}-{root.GetProperty("slot").GetInt32()}",
-                root.GetProperty("instanceId").GetString()));
+            Add($"shown {rows.Count} slots");
+            return Task.CompletedTask;
         }
 
-        Assert.Equal(instances.Count, records.Count);
-        foreach (var (slot, instanceId) in records)
+        private void Add(string line)
         {
-            Assert.NotNull(instanceId);
-            Assert.Equal(slot, instances[instanceId]);
+            lock (Lines) Lines.Add(line);
         }
     }
 }
