@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Kubes.Bench.Reporting;
-using Kubes.Controller.Coordinator;
+using Kubes.Controller.Agents;
 
 namespace Kubes.Bench.Agent;
 

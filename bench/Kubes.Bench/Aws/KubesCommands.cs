@@ -1,9 +1,10 @@
-using Kubes.Controller.Aws.Handlers;
 using Kubes.Controller.Aws.Query;
-using Kubes.Controller.Coordinator;
+using Kubes.Controller.Cli.Rendering;
+using Kubes.Controller.Operations.Destroy;
+using Kubes.Controller.Operations.Up;
+using Kubes.Controller.Providers;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Spec;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kubes.Bench.Aws;
 
@@ -17,19 +18,16 @@ public static class KubesCommands
     /// look at the mailbox; with no wait it does not follow the agents.</summary>
     public static async Task<ApplyResult> UpAsync(ClusterSpec spec, IAwsCallObserver calls)
     {
-        using var session = await ClusterSession.OpenAsync(spec, calls, CancellationToken.None);
-        var (result, _) = await new AwsClusterUp(session, TextWriter.Null, NullLoggerFactory.Instance)
-            .RunAsync(TimeSpan.Zero, CancellationToken.None);
+        using var session = await ClusterProviders.OpenAsync(spec, new ProviderOptions { AwsCalls = calls }, CancellationToken.None);
+        var (result, _) = await new ClusterUp(session, new ConsoleUpProgress(TextWriter.Null)).RunAsync(TimeSpan.Zero, CancellationToken.None);
         return result;
     }
 
     /// <summary>As DestroyCommand does it: nothing is launched, so no image and no bootstrap are needed.</summary>
     public static async Task<ApplyResult> DestroyAsync(ClusterSpec spec, IAwsCallObserver calls)
     {
-        using var session = await ClusterSession.OpenAsync(spec, calls, CancellationToken.None);
-        var handlers = AwsHandlers.For(session.Aws!, spec.Name, session.S3!, imageId: "", new NoLaunchBootstrap());
-        var (_, result) = await new ClusterReconciler(handlers, AwsTransientErrors.Classify)
-            .DestroyAsync(new SilentProgress(), CancellationToken.None);
+        using var session = await ClusterProviders.OpenAsync(spec, new ProviderOptions { AwsCalls = calls }, CancellationToken.None);
+        var (_, result) = await ClusterDestroy.RunAsync(session, new SilentProgress(), CancellationToken.None);
         return result;
     }
 

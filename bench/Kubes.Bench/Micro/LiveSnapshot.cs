@@ -1,8 +1,6 @@
 using Kubes.Bench.Aws;
-using Kubes.Controller.Aws.Handlers;
 using Kubes.Controller.Aws.Query;
-using Kubes.Controller.Aws.Resources;
-using Kubes.Controller.Coordinator;
+using Kubes.Controller.Providers;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Spec;
 
@@ -48,11 +46,10 @@ public sealed record LiveSnapshot(
                 string.Join("; ", result.Failed.Concat(result.Skipped).Select(f => $"{f.Change.Key}: {f.Reason}")) +
                 $" (moto: {moto.LastException() ?? "no exception printed"})");
         }
-        using var session = await ClusterSession.OpenAsync(spec, null, CancellationToken.None);
-        var handlers = AwsHandlers.For(session.Aws!, spec.Name, session.S3!, spec.Image, new NoLaunchBootstrap());
-        var reconciler = new ClusterReconciler(handlers, AwsTransientErrors.Classify);
-        var live = await reconciler.FindAllAsync(CancellationToken.None);
+        using var session = await ClusterProviders.OpenAsync(spec, null, CancellationToken.None);
+        var handlers = session.Handlers(launches: null);
+        var live = await session.Reconciler(launches: null).FindAllAsync(CancellationToken.None);
         // Diffs read only the native descriptions, never AWS: the handlers outlive their session safely.
-        return new LiveSnapshot(AwsClusterModel.Build(session.Topology, session.S3!), live, handlers.ToDictionary(h => h.Type));
+        return new LiveSnapshot(session.DesiredResources(), live, handlers.ToDictionary(h => h.Type));
     }
 }

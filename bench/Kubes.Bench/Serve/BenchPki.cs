@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Kubes.Controller.Coordinator;
 using Kubes.Controller.Pki;
+using Kubes.Controller.Registrar;
 using Kubes.Controller.Topology;
 
 namespace Kubes.Bench.Serve;

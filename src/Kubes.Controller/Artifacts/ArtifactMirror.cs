@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Kubes.Controller.Coordinator;
+using Kubes.Controller.Agents;
 using Kubes.Controller.State;
 
 namespace Kubes.Controller.Artifacts;

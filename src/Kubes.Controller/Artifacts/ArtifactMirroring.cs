@@ -17,8 +17,8 @@ public sealed class ArtifactMirroring(IStateStore store, HttpClient http, Artifa
     private readonly HttpsArtifactSource _https = new(http);
     private readonly ArtifactPinning _published = new(store, http, site, useHostPackages: false, clock);
 
-    public static ArtifactMirroring For(ClusterSpec spec, IStateStore store, HttpClient http) =>
-        new(store, http, ArtifactSite.Of(spec), spec.Provider == ProviderKind.Local);
+    public static ArtifactMirroring For(ClusterSpec spec, IStateStore store, HttpClient http, bool useHostPackages) =>
+        new(store, http, ArtifactSite.Of(spec), useHostPackages);
 
     /// <param name="progress">Told before each download, for a command to show.</param>
     public async Task<ArtifactReport> MirrorAsync(string kubernetesVersion, IReadOnlyList<string> arches, bool replace,

@@ -18,9 +18,10 @@ public sealed class ArtifactPinning(IStateStore store, HttpClient http, Artifact
     private readonly HttpsArtifactSource _https = new(http);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    /// <summary>The pinning a cluster's spec asks for: its mirror site, and host packages when the provider is local.</summary>
-    public static ArtifactPinning For(ClusterSpec spec, IStateStore store, HttpClient http) =>
-        new(store, http, ArtifactSite.Of(spec), spec.Provider == ProviderKind.Local);
+    /// <summary>The pinning a cluster's spec asks for: its mirror site, and this machine's packages where the provider
+    /// takes them.</summary>
+    public static ArtifactPinning For(ClusterSpec spec, IStateStore store, HttpClient http, bool useHostPackages) =>
+        new(store, http, ArtifactSite.Of(spec), useHostPackages);
 
     public async Task<PinnedArtifacts> PinAsync(string kubernetesVersion, string arch, IReadOnlyCollection<string> names,
         CancellationToken cancellationToken)

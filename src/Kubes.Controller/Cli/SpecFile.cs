@@ -49,6 +49,16 @@ public static class SpecFile
         return null;
     }
 
+    /// <summary>
+    /// The file the spec was read from, absolute, as <see cref="Resolve"/> picks it; null when it is the embedded local
+    /// default (no file given, none at the default path).
+    /// </summary>
+    public static string? SourceFile(ParseResult parse, Option<string>? file)
+    {
+        var (path, _) = file is null ? (CommonOptions.DefaultSpecFile, false) : parse.GetFile(file);
+        return File.Exists(path) ? Path.GetFullPath(path) : null;
+    }
+
     public static async Task WriteProblemsAsync(SpecLoadResult result, TextWriter stderr)
     {
         foreach (var line in result.FormatProblems()) await stderr.WriteLineAsync(line);

@@ -1,10 +1,11 @@
-using Kubes.Protos.Contract;
 using System.Net;
 using System.Runtime.Versioning;
 using Kubes.Controller.Aws.Resources;
+using Kubes.Controller.Bootstrap;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Topology;
+using Kubes.Protos.Contract;
 
 namespace Kubes.Controller.Local;
 
@@ -14,7 +15,7 @@ namespace Kubes.Controller.Local;
 /// update to <c>running</c>; an update replaces the instance, since a local one is cheap to boot again.
 /// </summary>
 [SupportedOSPlatform("linux")]
-internal sealed class LocalInstanceHandler(LocalProvider provider, IInstanceBootstrap bootstrap, ILocalMetadataPublisher publisher)
+internal sealed class LocalInstanceHandler(LocalCloud provider, IInstanceBootstrap bootstrap, ILocalMetadataPublisher publisher)
     : IResourceHandler
 {
     public string Type => LocalClusterModel.InstanceType;

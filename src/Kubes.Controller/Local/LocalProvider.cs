@@ -1,54 +1,35 @@
 using System.Net;
-using System.Runtime.Versioning;
-using Kubes.Controller.Aws.Resources;
+using Kubes.Controller.Providers;
 using Kubes.Controller.Reconciler;
+using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
 
 namespace Kubes.Controller.Local;
 
 /// <summary>
-/// This machine as a cloud, for one cluster: where its instances live (<c>&lt;state&gt;/instances/&lt;slot&gt;</c>), where
-/// their metadata is served (<c>http://&lt;instance ip&gt;:&lt;port&gt;/</c>), the registry and directory over them, and the
-/// reconciler's handler for them.
+/// The local provider: this machine, each instance a process tree on a loopback address of the cluster's VPC, booted
+/// from the same user-data as on AWS, answered by a <c>kubes serve</c> of its own that also serves instance metadata.
 /// </summary>
-[SupportedOSPlatform("linux")]
-public sealed class LocalProvider
+public sealed class LocalProvider : IClusterProvider
 {
-    public LocalProvider(string cluster, string stateFolder, int metadataPort = LocalMetadataService.DefaultPort,
-        TimeProvider? time = null)
+    public static LocalProvider Instance { get; } = new();
+
+    private LocalProvider()
     {
-        ArgumentException.ThrowIfNullOrEmpty(cluster);
-        ArgumentOutOfRangeException.ThrowIfLessThan(metadataPort, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(metadataPort, 65535);
-        Cluster = cluster;
-        StateFolder = Path.GetFullPath(stateFolder);
-        MetadataPort = metadataPort;
-        Time = time ?? TimeProvider.System;
-        Registry = new LocalInstanceRegistry(StateFolder, Time);
-        Directory = new LocalInstanceDirectory(Registry);
     }
 
-    public string Cluster { get; }
-    public string StateFolder { get; }
-    public int MetadataPort { get; }
-    public TimeProvider Time { get; }
+    public ProviderKind Kind => ProviderKind.Local;
 
-    /// <summary>How long a stopping instance's processes get after SIGTERM before SIGKILL.</summary>
-    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The VPC's first address, which the instances reach.</summary>
+    public IPEndPoint DefaultCoordinatorListen(ClusterTopology topology) => LocalServeDaemon.ListenFor(topology);
 
-    public LocalInstanceRegistry Registry { get; }
-    public LocalInstanceDirectory Directory { get; }
+    public IReadOnlyList<DesiredResource> OfflineResources(ClusterTopology topology) => LocalClusterModel.Build(topology);
 
-    /// <summary>The folder that holds every instance's root folder.</summary>
-    public string InstancesFolder => Path.Join(StateFolder, "instances");
+    public string? RefusalBeforeUp() => null;
 
-    public string RootFolderOf(InstanceSlot slot) => Path.Join(InstancesFolder, slot.Name);
+    /// <summary>It changes only this machine.</summary>
+    public bool UpNeedsConsent => false;
 
-    public Uri MetadataEndpointOf(IPAddress address) => new($"http://{address}:{MetadataPort}/");
-
-    public IReadOnlyDictionary<string, string> TagsOf(ResourceKey key, InstanceSlot slot) => ClusterTags.For(Cluster, key, slot);
-
-    /// <summary>The reconciler's handler for <c>local-instance</c> resources (<see cref="LocalClusterModel"/>).</summary>
-    public IResourceHandler InstanceHandler(IInstanceBootstrap bootstrap, ILocalMetadataPublisher publisher) =>
-        new LocalInstanceHandler(this, bootstrap, publisher);
+    public Task<IClusterSession> OpenAsync(ClusterSpec spec, ProviderOptions options, CancellationToken cancellationToken) =>
+        Task.FromResult<IClusterSession>(new LocalClusterSession(ClusterTopology.From(spec), options.SpecFile));
 }

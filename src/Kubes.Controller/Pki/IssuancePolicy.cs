@@ -1,5 +1,5 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
+using Kubes.Controller.Components;
 using Kubes.Controller.Topology;
 
 namespace Kubes.Controller.Pki;
@@ -7,7 +7,8 @@ namespace Kubes.Controller.Pki;
 /// <summary>
 /// Which certificates each identity of the cluster gets, with exactly which names, usages and lifetime.
 /// Names come from the topology (fixed slots) or from the verified instance (<see cref="ForNode"/>), never
-/// from what a CSR asks for.
+/// from what a CSR asks for. Each component names its own identities (<see cref="IClusterComponent.IdentitiesFor"/>);
+/// the policy gathers them, and holds those of the components that have no folder of their own yet.
 /// </summary>
 public sealed class IssuancePolicy
 {
@@ -22,10 +23,8 @@ public sealed class IssuancePolicy
     public static readonly IReadOnlyList<string> KubernetesServiceNames =
         ["kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
 
-    private const X509KeyUsageFlags LeafKeyUsage = X509KeyUsageFlags.DigitalSignature;
-
     private readonly ClusterTopology topology;
-    private readonly TimeSpan lifetime;
+    private readonly LeafIdentities leaves;
 
     public IssuancePolicy(ClusterTopology topology)
     {
@@ -33,7 +32,7 @@ public sealed class IssuancePolicy
         if (topology.Spec.Pki.CertificateLifetimeDays <= 0)
             throw new ArgumentOutOfRangeException(nameof(topology), topology.Spec.Pki.CertificateLifetimeDays,
                 "pki.certificateLifetimeDays must be positive");
-        lifetime = TimeSpan.FromDays(topology.Spec.Pki.CertificateLifetimeDays);
+        leaves = new LeafIdentities(topology, TimeSpan.FromDays(topology.Spec.Pki.CertificateLifetimeDays));
     }
 
     /// <summary>
@@ -58,18 +57,20 @@ public sealed class IssuancePolicy
     {
         if (!topology.Slots.Contains(slot))
             throw new ArgumentException($"slot {slot.Name} is not part of cluster {topology.Spec.Name}", nameof(slot));
-        return slot.Role switch
-        {
-            InstanceRole.Bastion => [],
-            InstanceRole.Etcd => [EtcdMember(slot, FixedIpOf(slot))],
-            InstanceRole.Controller => ControllerIdentities(slot),
-            InstanceRole.Node when slot.PrivateIp is { } ip => NodeIdentities(slot.Name, ip),
-            InstanceRole.Node => throw new InvalidOperationException(
-                $"node slot {slot.Name} has no fixed address (nodes on AWS get theirs from DHCP): call ForNode with "
-                + "the verified instance's node name and private address"),
-            _ => throw new ArgumentOutOfRangeException(nameof(slot), slot.Role, null),
-        };
+        return [.. ClusterComponents.On(slot.Role).SelectMany(component => component.IdentitiesFor(slot, leaves)), .. RoleIdentities(slot)];
     }
+
+    /// <summary>The identities of the components that do not name their own yet (control plane, node).</summary>
+    private IReadOnlyList<CertificateIdentity> RoleIdentities(InstanceSlot slot) => slot.Role switch
+    {
+        InstanceRole.Bastion or InstanceRole.Etcd => [],
+        InstanceRole.Controller => ControllerIdentities(slot),
+        InstanceRole.Node when slot.PrivateIp is { } ip => NodeIdentities(slot.Name, ip),
+        InstanceRole.Node => throw new InvalidOperationException(
+            $"node slot {slot.Name} has no fixed address (nodes on AWS get theirs from DHCP): call ForNode with "
+            + "the verified instance's node name and private address"),
+        _ => throw new ArgumentOutOfRangeException(nameof(slot), slot.Role, null),
+    };
 
     /// <summary>A node's certificates, for a name and address taken from the verified instance.</summary>
     public IReadOnlyList<CertificateIdentity> ForNode(string nodeName, IPAddress ip)
@@ -95,18 +96,12 @@ public sealed class IssuancePolicy
             CoordinatorCommonName, [], names, ips, ExtendedKeyUsages.ServerAuth);
     }
 
-    private CertificateIdentity EtcdMember(InstanceSlot slot, IPAddress ip) =>
-        // Server and client: the same certificate serves clients and authenticates to the other members.
-        Identity(IdentityKind.EtcdMember, slot.Name, CertificateAuthorityKind.Etcd, slot.Name, [],
-            [topology.FqdnOf(slot), slot.Name, "localhost"], [ip, IPAddress.Loopback],
-            ExtendedKeyUsages.ServerAuth | ExtendedKeyUsages.ClientAuth);
-
     private IReadOnlyList<CertificateIdentity> ControllerIdentities(InstanceSlot slot)
     {
         IReadOnlyList<IPAddress> servingIps =
         [
             .. new[] { topology.KubernetesServiceIp }
-                .Concat(topology.SlotsOf(InstanceRole.Controller).Select(FixedIpOf))
+                .Concat(topology.SlotsOf(InstanceRole.Controller).Select(LeafIdentities.FixedIpOf))
                 .Append(IPAddress.Loopback)
                 .Distinct(),
         ];
@@ -150,9 +145,5 @@ public sealed class IssuancePolicy
     private CertificateIdentity Identity(IdentityKind kind, string subject, CertificateAuthorityKind issuer,
         string commonName, IReadOnlyList<string> organizations, IReadOnlyList<string> dnsNames,
         IReadOnlyList<IPAddress> ipAddresses, ExtendedKeyUsages usages) =>
-        new(kind, $"{kind.Slug()}/{subject}", issuer, commonName, organizations, dnsNames, ipAddresses, LeafKeyUsage,
-            usages, lifetime);
-
-    private static IPAddress FixedIpOf(InstanceSlot slot) =>
-        slot.PrivateIp ?? throw new InvalidOperationException($"slot {slot.Name} has no fixed private address");
+        leaves.Leaf(kind, subject, issuer, commonName, organizations, dnsNames, ipAddresses, usages);
 }

@@ -31,6 +31,23 @@ public sealed record ClusterSpec
     public PkiSpec Pki { get; init; } = new();
     public AddonsSpec Addons { get; init; } = new();
     public ArtifactsSpec Artifacts { get; init; } = new();
+
+    /// <summary>
+    /// What the operator changes of a component's own configuration, by component name (<c>spec.components.etcd</c>).
+    /// Empty: every component as Kubes configures it.
+    /// </summary>
+    public IReadOnlyDictionary<string, ComponentSpec> Components { get; init => field = EquatableMap.Of(value); } =
+        EquatableMap<ComponentSpec>.Empty;
+}
+
+/// <summary>The operator's overrides of one component.</summary>
+public sealed record ComponentSpec
+{
+    /// <summary>
+    /// Flags added to the component's command line: the flag's name without its dashes, and its value as text. Each must
+    /// be a flag of the component's version that Kubes does not set itself.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ExtraArgs { get; init => field = EquatableMap.Of(value); } = EquatableMap<string>.Empty;
 }
 
 public enum ProviderKind { Aws, Local }
@@ -104,15 +121,18 @@ public sealed record ArtifactsSpec
 
 public static partial class KubernetesVersions
 {
+    /// <summary>The newest patch of the newest supported minor that its release artifacts confirm.</summary>
     public const string Default = "1.36.3";
 
-    /// <summary>Minor versions whose flag sets and component configs Kubes renders.</summary>
+    /// <summary>Minor versions whose flag sets and component configs Kubes renders (upstream supports no older ones).</summary>
     public static readonly IReadOnlyList<string> SupportedMinors = ["1.35", "1.36"];
 
     /// <summary>A release of a supported minor: major.minor.patch in plain decimal, with one optional leading v.</summary>
-    public static bool IsSupported(string version) =>
-        Release().Match(version) is { Success: true } release
-        && SupportedMinors.Contains($"{release.Groups["major"].Value}.{release.Groups["minor"].Value}");
+    public static bool IsSupported(string version) => MinorOf(version) is { } minor && SupportedMinors.Contains(minor);
+
+    /// <summary>The major.minor of a release (<c>1.36</c> of <c>v1.36.3</c>), or null when it is not one.</summary>
+    public static string? MinorOf(string version) =>
+        Release().Match(version) is { Success: true } release ? $"{release.Groups["major"].Value}.{release.Groups["minor"].Value}" : null;
 
     /// <summary>No leading zeros, at most three digits a part: Kubernetes has never come near either.</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"^v?(?<major>0|[1-9][0-9]{0,2})\.(?<minor>0|[1-9][0-9]{0,2})\.(?<patch>0|[1-9][0-9]{0,2})\z")]

@@ -43,6 +43,7 @@ internal static class ClusterSpecMapper
             Pki = Pki(spec.Mapping("pki"), defaults.Pki),
             Addons = Addons(spec.Mapping("addons"), defaults.Addons),
             Artifacts = Artifacts(spec.Mapping("artifacts"), defaults.Artifacts),
+            Components = Components(spec.Mapping("components")),
         };
         spec.RejectUnknownKeys();
         root.RejectUnknownKeys();
@@ -94,6 +95,14 @@ internal static class ClusterSpecMapper
         CaLifetimeDays = r.Int("caLifetimeDays") ?? d.CaLifetimeDays,
         CertificateLifetimeDays = r.Int("certificateLifetimeDays") ?? d.CertificateLifetimeDays,
     });
+
+    /// <summary>Component names are the operator's to choose here; the validator checks them against the components Kubes has.</summary>
+    private static Dictionary<string, ComponentSpec> Components(SpecMappingReader r) =>
+        r.Keys().ToDictionary(name => name, name =>
+        {
+            var component = r.Mapping(name);
+            return component.ReadAll(() => new ComponentSpec { ExtraArgs = component.StringMap("extraArgs") ?? EquatableMap<string>.Empty });
+        }, StringComparer.Ordinal);
 
     private static AddonsSpec Addons(SpecMappingReader r, AddonsSpec d) => r.ReadAll(() => d with
     {

@@ -92,7 +92,41 @@ public static class ClusterSpecWriter
         yaml.Section(1, "artifacts", "where Kubernetes, etcd, containerd and the rest are fetched from (docs/artifacts.md)");
         yaml.Field(2, "baseUrl", YamlScalar.Of(spec.Artifacts.BaseUrl),
             "\"\": the upstream sites; or an https mirror keeping each file's path under its host, like https://mirror.example.com/kubes");
+        Components(yaml, spec.Components);
         return yaml.ToString();
+    }
+
+    /// <summary>The example <c>kubes init</c> shows under an empty <c>components</c>, as it would be written.</summary>
+    public static readonly IReadOnlyDictionary<string, ComponentSpec> ComponentsExample = new Dictionary<string, ComponentSpec>
+    {
+        ["etcd"] = new() { ExtraArgs = new Dictionary<string, string> { ["quota-backend-bytes"] = "8589934592", ["auto-compaction-retention"] = "8h" } },
+    };
+
+    private const string ComponentsComment = "per component, flags Kubes adds to its command line; each is checked against its version";
+
+    private static void Components(Lines yaml, IReadOnlyDictionary<string, ComponentSpec> components)
+    {
+        if (components.Count == 0)
+        {
+            yaml.Field(1, "components", "{}", $"{ComponentsComment}, like:");
+            var example = new Lines();
+            ComponentEntries(example, ComponentsExample);
+            foreach (var line in example.ToString().TrimEnd('\n').Split('\n')) yaml.Comment(1, line[2..]);
+            return;
+        }
+        yaml.Section(1, "components", ComponentsComment);
+        ComponentEntries(yaml, components);
+    }
+
+    private static void ComponentEntries(Lines yaml, IReadOnlyDictionary<string, ComponentSpec> components)
+    {
+        foreach (var (name, component) in components)
+        {
+            yaml.Section(2, YamlScalar.Of(name), $"spec.components.{name}");
+            yaml.Section(3, "extraArgs", "a flag without its dashes, and its value as text");
+            foreach (var (flag, value) in component.ExtraArgs)
+                yaml.Field(4, YamlScalar.Of(flag), YamlScalar.Of(value), $"--{flag}");
+        }
     }
 
     private static void Group(Lines yaml, string key, InstanceGroupSpec group, string what, string counts)

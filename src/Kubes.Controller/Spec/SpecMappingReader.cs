@@ -138,6 +138,42 @@ internal sealed class SpecMappingReader
         return ok ? items : null;
     }
 
+    /// <summary>
+    /// Every key of this mapping, in file order, each counted as known: for mappings whose keys are names the operator
+    /// chooses (components, flags), which the validator checks with their locations.
+    /// </summary>
+    public IReadOnlyList<string> Keys()
+    {
+        foreach (var name in entries.Keys) known.Add(name);
+        return [.. entries.Keys];
+    }
+
+    /// <summary>
+    /// A mapping of names to text (flags and their values): any scalar reads as its text, so <c>8589934592</c> and
+    /// <c>true</c> need no quotes. Each entry's location is recorded as <c>path.name</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? StringMap(string key)
+    {
+        if (Take(key) is not { } node) return null;
+        var map = Of(node, Join(Path, key), problems, locations);
+        if (node is not YamlMappingNode) return null;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ok = true;
+        foreach (var name in map.Keys())
+        {
+            var (_, value) = map.entries[name];
+            var path = Join(map.Path, name);
+            if (IsNull(value))
+            {
+                Problem(path, value.Start, "is empty; give it a value, quoted when it could read as something else, like \"true\"");
+                ok = false;
+            }
+            else if (map.ScalarText(value, path, "a value as text") is { } text) values[name] = text;
+            else ok = false;
+        }
+        return ok ? values : null;
+    }
+
     /// <summary>Runs <paramref name="read"/>, which asks for every field of this mapping, then reports the keys it did not ask for.</summary>
     public T ReadAll<T>(Func<T> read)
     {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Kubes.Controller.Components;
 
 namespace Kubes.Controller.Spec;
 
@@ -22,6 +23,7 @@ public static partial class SpecValidator
         CheckPki(spec, problems);
         if (Artifacts.ArtifactSite.ProblemWith(spec.Artifacts.BaseUrl) is { } artifactSite)
             problems.Add("spec.artifacts.baseUrl", artifactSite);
+        ComponentOverrides.Check(spec, problems);
         return problems.Items;
     }
 

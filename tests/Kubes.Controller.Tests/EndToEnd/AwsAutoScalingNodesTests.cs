@@ -1,14 +1,17 @@
 using System.Diagnostics;
+using Kubes.Controller.Aws;
 using Kubes.Controller.Aws.Resources;
-using Kubes.Controller.Coordinator;
+using Kubes.Controller.Cli.Rendering;
+using Kubes.Controller.Artifacts;
 using Kubes.Controller.Local;
 using Kubes.Controller.Local.Namespaces;
 using Kubes.Controller.Networking;
+using Kubes.Controller.Operations.Up;
+using Kubes.Controller.Providers;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Tests.Artifacts;
 using Kubes.Controller.Tests.Fixtures;
 using Kubes.Controller.Tests.State;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kubes.Controller.Tests.EndToEnd;
 
@@ -56,9 +59,9 @@ public sealed class AwsAutoScalingNodesTests : IDisposable
             });
         await using var moto = await MotoServer.StartOnAsync(bridge.ToString(), port);
 
-        using (var session = await ClusterSession.OpenAsync(spec, null, CancellationToken.None, moto.Environment()))
+        using (var session = await ClusterProviders.OpenAsync(spec, new ProviderOptions { AwsEnvironment = moto.Environment() }, CancellationToken.None))
         {
-            var launch = await new AwsClusterUp(session, output, NullLoggerFactory.Instance).RunAsync(TimeSpan.Zero, CancellationToken.None);
+            var launch = await new ClusterUp(session, new ConsoleUpProgress(output)).RunAsync(TimeSpan.Zero, CancellationToken.None);
             Assert.True(launch.Result.Succeeded, output.ToString());
             await HostEtcdImport.IntoAsync(session.Store, spec, Path.Join(_folder.Path, "etcd-release"), CancellationToken.None);
 
@@ -66,7 +69,7 @@ public sealed class AwsAutoScalingNodesTests : IDisposable
             var nodes = booted.Where(b => b.Tags.ContainsKey("aws:autoscaling:groupName")).ToList();
             Assert.Equal(2, nodes.Count);
 
-            var (result, slots) = await new AwsClusterUp(session, output, NullLoggerFactory.Instance)
+            var (result, slots) = await new ClusterUp(session, new ConsoleUpProgress(output))
                 .RunAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
             Assert.True(result.Succeeded, output.ToString());
             var logs = $"{output}\n{AwsBootedEtcdTests.ConsoleLogs(booted)}";
@@ -86,11 +89,11 @@ public sealed class AwsAutoScalingNodesTests : IDisposable
         }
 
         var scaled = spec with { Nodes = spec.Nodes with { Count = 3 } };
-        using (var session = await ClusterSession.OpenAsync(scaled, null, CancellationToken.None, moto.Environment()))
+        using (var session = await ClusterProviders.OpenAsync(scaled, new ProviderOptions { AwsEnvironment = moto.Environment() }, CancellationToken.None))
         {
-            var (result, _) = await new AwsClusterUp(session, output, NullLoggerFactory.Instance).RunAsync(TimeSpan.Zero, CancellationToken.None);
+            var (result, _) = await new ClusterUp(session, new ConsoleUpProgress(output)).RunAsync(TimeSpan.Zero, CancellationToken.None);
             Assert.True(result.Succeeded, output.ToString());
-            var group = (await session.Aws!.AutoScaling.DescribeAutoScalingGroupsAsync([$"{spec.Name}-node"])).Single();
+            var group = (await ((AwsClusterSession)session).Clients.AutoScaling.DescribeAutoScalingGroupsAsync([$"{spec.Name}-node"])).Single();
             Assert.Equal(3, group.DesiredCapacity);
         }
     }

@@ -1,13 +1,15 @@
 using Kubes.Controller.Aws.Resources;
-using Kubes.Controller.Coordinator;
+using Kubes.Controller.Cli.Rendering;
+using Kubes.Controller.Artifacts;
 using Kubes.Controller.Local;
 using Kubes.Controller.Local.Namespaces;
 using Kubes.Controller.Networking;
+using Kubes.Controller.Operations.Up;
+using Kubes.Controller.Providers;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Tests.Artifacts;
 using Kubes.Controller.Tests.Fixtures;
 using Kubes.Controller.Tests.State;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kubes.Controller.Tests.EndToEnd;
 
@@ -55,8 +57,8 @@ public sealed class AwsBootedEtcdTests : IDisposable
             });
         await using var moto = await MotoServer.StartOnAsync(bridge.ToString(), port);
 
-        using var session = await ClusterSession.OpenAsync(spec, null, CancellationToken.None, moto.Environment());
-        var launch = await new AwsClusterUp(session, output, NullLoggerFactory.Instance).RunAsync(TimeSpan.Zero, CancellationToken.None);
+        using var session = await ClusterProviders.OpenAsync(spec, new ProviderOptions { AwsEnvironment = moto.Environment() }, CancellationToken.None);
+        var launch = await new ClusterUp(session, new ConsoleUpProgress(output)).RunAsync(TimeSpan.Zero, CancellationToken.None);
         Assert.True(launch.Result.Succeeded, output.ToString());
         // The operator's import of an etcd release into the cluster's mirror: this machine's etcd, as the artifact.
         await HostEtcdImport.IntoAsync(session.Store, spec, Path.Join(_folder.Path, "etcd-release"), CancellationToken.None);
@@ -64,7 +66,7 @@ public sealed class AwsBootedEtcdTests : IDisposable
         var booted = await booter.BootClusterAsync(tags => tags.GetValueOrDefault(ClusterTags.Cluster) == spec.Name);
         Assert.Equal(session.Topology.Slots.Count, booted.Count);
 
-        var (result, slots) = await new AwsClusterUp(session, output, NullLoggerFactory.Instance)
+        var (result, slots) = await new ClusterUp(session, new ConsoleUpProgress(output))
             .RunAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
         Assert.True(result.Succeeded, output.ToString());
         var etcd = slots.Where(s => s.Role == "etcd").ToList();

@@ -78,7 +78,7 @@ public sealed class LocalClusterTests : IDisposable
 
         var again = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "1");
         Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.Contains("Instances: nothing to change.", again.Stdout);
+        Assert.Contains("Infrastructure: nothing to change.", again.Stdout);
 
         var destroy = await KubesProcess.RunAsync(_folder.Path, Slow, "destroy", "-f", _spec, "--yes");
         Assert.True(destroy.ExitCode == 0, destroy.ToString());
@@ -143,34 +143,41 @@ public sealed class LocalClusterTests : IDisposable
     [Fact]
     public async Task Up_run_again_while_an_agent_is_between_its_join_and_its_download_leaves_it_a_file_it_can_verify()
     {
-        var launch = KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "0");
-        var journal = Path.Join(Instance("etcd-2"), "var", "lib", "kubes-agent", "journal.json");
-        // The first journaled step comes after the join and before the download: freeze the agent right there.
-        await WaitUntilAsync(() => JournaledSteps(journal).Count > 0, "etcd-2 journals its first step");
+        var launched = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "0");
+        Assert.True(launched.ExitCode == 0, launched.ToString());
+        var state = Path.Join(Instance("etcd-2"), "var", "lib", "kubes-agent");
+        await WaitUntilAsync(() => File.Exists(Path.Join(state, "joined.pb")), "etcd-2 joins");
+        // Put etcd-2's agent back between its join and its download, deterministically: frozen, holding the digest
+        // its join gave it, with neither the downloaded file nor the journal of what followed.
         var agent = Assert.Single(AgentProcesses("etcd-2"));
         Signal(agent, "STOP");
+        var index = Path.Join(_folder.Path, "state", "artifacts", "index.json");
+        var mirrored = File.ReadAllText(index);
         try
         {
-            Assert.DoesNotContain("download-etcd", JournaledSteps(journal));
-            var index = Path.Join(_folder.Path, "state", "artifacts", "index.json");
-            var launched = await launch;
-            Assert.True(launched.ExitCode == 0, launched.ToString());
-            var mirrored = File.ReadAllText(index);
+            File.Delete(Path.Join(state, "journal.json"));
+            if (Directory.Exists(Path.Join(state, "artifacts"))) Directory.Delete(Path.Join(state, "artifacts"), recursive: true);
 
-            // The second up packs this machine's etcd again, while the frozen agent holds the digest of the first.
+            // The second up packs this machine's etcd again while the agent holds the digest of the first.
             var again = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "0");
             Assert.True(again.ExitCode == 0, again.ToString());
             Assert.Equal(mirrored, File.ReadAllText(index));
         }
         finally
         {
-            Signal(agent, "CONT");
+            // Its supervisor starts it again: it resumes from its saved join and downloads now.
+            Signal(agent, "KILL");
         }
 
         var up = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "5");
         Assert.True(up.ExitCode == 0, up.ToString());
         Assert.Contains("etcd tier healthy: 3 of 3 members Ready.", up.Stdout);
-        Assert.DoesNotContain(AgentLog("etcd-2"), l => l.Template.StartsWith("Refused {Artifact}", StringComparison.Ordinal));
+        var log = File.ReadAllLines(Path.Join(Instance("etcd-2"), "var", "log", "kubes-agent.log"));
+        var restarted = Array.FindLastIndex(log, l => l.StartsWith("kubes-agent exited with 137", StringComparison.Ordinal));
+        Assert.True(restarted >= 0, "the supervisor never saw the agent killed:\n" + string.Join('\n', log));
+        var after = log.Skip(restarted + 1).Select(AgentLogLine.Parse).OfType<AgentLogLine>().ToList();
+        Assert.Contains(after, l => l.Template.StartsWith("Fetched {Artifact}", StringComparison.Ordinal));
+        Assert.DoesNotContain(after, l => l.Template.StartsWith("Refused {Artifact}", StringComparison.Ordinal));
     }
 
     [Fact]

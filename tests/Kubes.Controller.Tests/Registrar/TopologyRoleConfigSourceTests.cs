@@ -59,6 +59,27 @@ public sealed class TopologyRoleConfigSourceTests
     }
 
     [Fact]
+    public void An_etcd_member_gets_the_operators_flags_by_name_and_the_artifacts_its_components_name()
+    {
+        var spec = new ClusterSpec
+        {
+            Name = "prod",
+            Components = new Dictionary<string, ComponentSpec>
+            {
+                ["etcd"] = new() { ExtraArgs = new Dictionary<string, string> { ["quota-backend-bytes"] = "8589934592", ["log-level"] = "warn" } },
+            },
+        };
+        var topology = ClusterTopology.From(spec);
+        var offered = new[] { new Artifact { Name = "etcd", Version = "3.6.14" }, new Artifact { Name = "not-etcd", Version = "1" } };
+        var slot = topology.FindSlot(InstanceRole.Etcd, 0)!;
+
+        var config = new TopologyRoleConfigSource(topology, _ => offered).For(slot, new VerifiedInstance("prod", "i-1", slot, slot.PrivateIp!));
+
+        Assert.Equal([("log-level", "warn"), ("quota-backend-bytes", "8589934592")], config.Etcd.ExtraArgs.Select(f => (f.Name, f.Value)));
+        Assert.Equal(["etcd"], config.Artifacts.Select(a => a.Name));
+    }
+
+    [Fact]
     public void A_node_gets_its_slots_address_and_node_identities_named_after_its_slot()
     {
         var (slot, instance) = Place(InstanceRole.Node, 0);

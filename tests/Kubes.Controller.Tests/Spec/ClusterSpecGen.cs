@@ -1,4 +1,6 @@
 using CsCheck;
+using Kubes.Controller.Components.Etcd;
+using Kubes.Controller.Components.Flags;
 using Kubes.Controller.Networking;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
@@ -150,5 +152,26 @@ internal static class ClusterSpecGen
                         Pki = pki,
                         Addons = addons,
                     });
-            });
+            })
+            .SelectMany(WithComponents);
+
+    private static readonly Gen<string> FlagValue = Gen.String[Gen.Char["abcxyz0123456789.:/=,_ -"], 1, 12];
+
+    /// <summary>Up to three of the flags etcd's version leaves to the operator, with any one-line values.</summary>
+    private static Gen<ClusterSpec> WithComponents(ClusterSpec spec)
+    {
+        var etcd = new EtcdComponent();
+        var open = FlagCatalogue.For(etcd.Name, etcd.FlagVersion(spec)!).Names
+            .Where(flag => !etcd.LockedFlags.ContainsKey(flag)).Order(StringComparer.Ordinal).ToArray();
+        return Gen.Select(Gen.Int[0, 3], Gen.Shuffle(open, 3), FlagValue, FlagValue, FlagValue).Select((count, flags, a, b, c) =>
+            count == 0
+                ? spec
+                : spec with
+                {
+                    Components = new Dictionary<string, ComponentSpec>
+                    {
+                        [etcd.Name] = new() { ExtraArgs = flags.Take(count).Zip([a, b, c]).ToDictionary(p => p.First, p => p.Second) },
+                    },
+                });
+    }
 }

@@ -168,7 +168,7 @@ public sealed partial class ClusterSpecLoaderPropertyTests
         }),
         ("wrong kind", (root, _, choice) => Set(root, "kind", Pick(choice, "Pod", "cluster", "ClusterSpec"))),
         ("unsupported version", (root, _, choice) =>
-            Set(root, "spec.kubernetesVersion", Pick(choice, "1.31.0", "1.36", "v2.0.0", "1.34.2", "latest"))),
+            Set(root, "spec.kubernetesVersion", Pick(choice, "1.34.2", "1.36", "v2.0.0", "1.37.1", "latest"))),
         ("bad state store", (root, spec, choice) =>
             Set(root, "spec.stateStore", spec.Provider == ProviderKind.Local
                 ? Pick(choice, "s3://bucket", "S3://bucket/x", "")

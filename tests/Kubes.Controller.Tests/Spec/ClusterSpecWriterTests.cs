@@ -86,7 +86,8 @@ public sealed class ClusterSpecWriterTests
         stream.Load(new StringReader(yaml));
         return Leaves(stream.Documents[0].RootNode, "");
 
-        static IEnumerable<string> Leaves(YamlNode node, string path) => node is YamlMappingNode mapping
+        // An empty mapping ({}) is a leaf: the field is written, with nothing in it.
+        static IEnumerable<string> Leaves(YamlNode node, string path) => node is YamlMappingNode { Children.Count: > 0 } mapping
             ? mapping.Children.SelectMany(c => Leaves(c.Value, path.Length == 0 ? $"{c.Key}" : $"{path}.{c.Key}"))
             : [path];
     }

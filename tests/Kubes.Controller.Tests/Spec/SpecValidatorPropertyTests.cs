@@ -1,8 +1,7 @@
 using System.Text.Json;
 using CsCheck;
-using Kubes.Controller.Cli.Commands;
 using Kubes.Controller.Cli.Rendering;
-using Kubes.Controller.Reconciler;
+using Kubes.Controller.Operations.Planning;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
 
@@ -28,7 +27,7 @@ public sealed class SpecValidatorPropertyTests
 
             // What validate, plan --offline and up build from a valid spec, in the same way.
             var topology = ClusterTopology.From(spec);
-            var plan = Planner.Offline(PlanCommand.DesiredResources(topology, PlanCommand.UnknownAccount));
+            var plan = ClusterPlan.Offline(topology);
             var view = PlanView.From(topology, plan, offline: true);
 
             // Nodes of an Auto Scaling group have no slots: the plan shows them as its node group.

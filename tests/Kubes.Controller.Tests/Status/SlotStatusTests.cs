@@ -1,5 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
-using Kubes.Controller.Coordinator;
+using Kubes.Controller.Operations.Up;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Status;
 using Kubes.Controller.Topology;

@@ -1,4 +1,5 @@
 using Kubes.Controller.Aws.Resources;
+using Kubes.Controller.Bootstrap;
 using Kubes.Controller.Reconciler;
 
 namespace Kubes.Controller.Aws.Handlers;

@@ -2,6 +2,7 @@ using System.Text;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Kubes.Controller.Aws.Resources;
+using Kubes.Controller.Bootstrap;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Topology;
 

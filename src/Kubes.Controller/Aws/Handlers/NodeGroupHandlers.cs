@@ -7,6 +7,7 @@ using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Topology;
 using LaunchTemplate = Amazon.EC2.Model.LaunchTemplate;
+using Kubes.Controller.Bootstrap;
 
 namespace Kubes.Controller.Aws.Handlers;
 

@@ -1,8 +1,8 @@
+using Kubes.Controller.Providers;
 using System.CommandLine;
 using System.Text.Json;
 using Kubes.Controller.Artifacts;
 using Kubes.Controller.Cli.Rendering;
-using Kubes.Controller.Coordinator;
 using Kubes.Controller.Spec;
 using Spectre.Console;
 
@@ -34,7 +34,7 @@ public static class ArtifactsCommand
         command.SetAction((parse, cancellationToken) => RunAsync(parse, file, local, arch, output, stdout, stderr, async (spec, session, arches) =>
         {
             using var http = HttpsArtifactSource.CreateClient();
-            return await ArtifactMirroring.For(spec, session.Store, http).MirrorAsync(spec.KubernetesVersion, arches, parse.GetValue(replace),
+            return await ArtifactMirroring.For(spec, session.Store, http, session.UsesHostPackages).MirrorAsync(spec.KubernetesVersion, arches, parse.GetValue(replace),
                 new LineProgress(stderr), cancellationToken);
         }, cancellationToken));
         return command;
@@ -51,7 +51,7 @@ public static class ArtifactsCommand
         command.SetAction((parse, cancellationToken) => RunAsync(parse, file, local, arch, output, stdout, stderr, async (spec, session, arches) =>
         {
             if (arches.Count != 1) throw new ArtifactInputException("import takes the files of one architecture: give --arch once");
-            return await new ArtifactImport(session.Store, spec.Provider == ProviderKind.Local).ImportAsync(
+            return await new ArtifactImport(session.Store, session.UsesHostPackages).ImportAsync(
                 Path.GetFullPath(parse.GetRequiredValue(directory)), spec.KubernetesVersion, arches[0], parse.GetValue(replace), cancellationToken);
         }, cancellationToken));
         return command;
@@ -59,7 +59,7 @@ public static class ArtifactsCommand
 
     private static async Task<int> RunAsync(ParseResult parse, Option<string> file, Option<bool> local, Option<string[]> arch,
         Option<OutputFormat> output, TextWriter stdout, TextWriter stderr,
-        Func<ClusterSpec, ClusterSession, IReadOnlyList<string>, Task<ArtifactReport>> work, CancellationToken cancellationToken)
+        Func<ClusterSpec, IClusterSession, IReadOnlyList<string>, Task<ArtifactReport>> work, CancellationToken cancellationToken)
     {
         var spec = await SpecFile.ResolveAsync(parse, file, local, stderr);
         if (spec is null) return ExitCodes.BadInput;
@@ -73,7 +73,7 @@ public static class ArtifactsCommand
         }
         try
         {
-            using var session = await ClusterSession.OpenAsync(spec, null, cancellationToken);
+            using var session = await ClusterProviders.OpenAsync(spec, null, cancellationToken);
             var report = await work(spec, session, arches);
             await WriteAsync(report, parse.GetValue(output), stdout);
             foreach (var row in report.Rows.Where(r => r.Outcome == ArtifactOutcome.Failed))

@@ -1,10 +1,7 @@
 using System.CommandLine;
-using Kubes.Controller.Aws.Handlers;
-using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Cli.Rendering;
-using Kubes.Controller.Coordinator;
-using Kubes.Controller.Reconciler;
-using Kubes.Controller.Spec;
+using Kubes.Controller.Operations.Destroy;
+using Kubes.Controller.Providers;
 
 namespace Kubes.Controller.Cli.Commands;
 
@@ -29,10 +26,8 @@ public static class DestroyCommand
                 return ExitCodes.BadInput;
             try
             {
-                using var session = await ClusterSession.OpenAsync(spec, null, cancellationToken);
-                var (plan, result) = spec.Provider == ProviderKind.Local
-                    ? await LocalClusterDestroy.RunAsync(session, new ConsoleApplyProgress(stdout), cancellationToken)
-                    : await DestroyAwsAsync(session, new ConsoleApplyProgress(stdout), cancellationToken);
+                using var session = await ClusterProviders.OpenAsync(spec, null, cancellationToken);
+                var (plan, result) = await ClusterDestroy.RunAsync(session, new ConsoleApplyProgress(stdout), cancellationToken);
                 if (result.Succeeded)
                 {
                     await stdout.WriteLineAsync(plan.IsEmpty
@@ -53,12 +48,5 @@ public static class DestroyCommand
             }
         });
         return command;
-    }
-
-    private static Task<(Plan, ApplyResult)> DestroyAwsAsync(ClusterSession session, IApplyProgress progress, CancellationToken ct)
-    {
-        // Nothing is launched during a destroy; the image and bootstrap are never asked for.
-        var handlers = AwsHandlers.For(session.Aws!, session.Spec.Name, session.S3!, imageId: "", new NoLaunchBootstrap());
-        return new ClusterReconciler(handlers, AwsTransientErrors.Classify).DestroyAsync(progress, ct);
     }
 }

@@ -1,11 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Cli.Rendering;
-using Kubes.Controller.Coordinator;
-using Kubes.Controller.Local;
+using Kubes.Controller.Operations.Planning;
+using Kubes.Controller.Providers;
 using Kubes.Controller.Reconciler;
-using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
 using Spectre.Console;
 
@@ -14,9 +12,6 @@ namespace Kubes.Controller.Cli.Commands;
 /// <summary><c>kubes plan</c>: what <c>up</c> would create, change and delete. <c>--offline</c> looks nothing up.</summary>
 public static class PlanCommand
 {
-    /// <summary>Stands for the AWS account id in an offline plan of a spec that uses the default state bucket.</summary>
-    public const string UnknownAccount = "ACCOUNT";
-
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var file = CommonOptions.File();
@@ -34,12 +29,13 @@ public static class PlanCommand
             var topology = ClusterTopology.From(spec);
             Plan plan;
             var isOffline = parse.GetValue(offline);
-            if (isOffline) plan = Planner.Offline(DesiredResources(topology, stateAccount: UnknownAccount));
+            if (isOffline) plan = ClusterPlan.Offline(topology);
             else
             {
                 try
                 {
-                    plan = await LivePlan.ComputeAsync(spec, cancellationToken);
+                    using var session = await ClusterProviders.OpenAsync(spec, null, cancellationToken);
+                    plan = await ClusterPlan.LiveAsync(session, cancellationToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -56,16 +52,6 @@ public static class PlanCommand
         });
         return command;
     }
-
-    public static IReadOnlyList<DesiredResource> DesiredResources(ClusterTopology topology, string stateAccount) =>
-        topology.Spec.Provider == ProviderKind.Local
-            ? LocalClusterModel.Build(topology)
-            : AwsClusterModel.Build(topology, StateLocation(topology.Spec, stateAccount));
-
-    public static StateStoreLocation StateLocation(ClusterSpec spec, string account) =>
-        string.IsNullOrEmpty(spec.StateStore)
-            ? StateStoreLocation.Default(account, spec.Name)
-            : StateStoreLocation.Parse(spec.StateStore);
 
     /// <summary>A console on a writer: plain text, wide enough for tables when the output is not a terminal.</summary>
     internal static IAnsiConsole ConsoleFor(TextWriter writer)

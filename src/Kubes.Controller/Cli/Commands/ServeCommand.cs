@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Net;
-using Kubes.Controller.Artifacts;
-using Kubes.Controller.Channels;
-using Kubes.Controller.Coordinator;
-using Kubes.Controller.Local;
-using Kubes.Controller.Registrar;
+using Kubes.Controller.Operations.Serve;
+using Kubes.Controller.Providers;
 using Kubes.Controller.Spec;
 using Serilog;
 using Serilog.Core;
@@ -77,48 +74,23 @@ public static class ServeCommand
             .WriteTo.Sink(new TextWriterSink(stderr))
             .CreateLogger();
         using var loggers = new SerilogLoggerFactory(serilog);
-        using var session = await ClusterSession.OpenAsync(spec, null, cancellationToken);
-        var isLocal = spec.Provider == ProviderKind.Local;
-        listen ??= CoordinatorListen.Default(session.Topology);
-
-        using var http = HttpsArtifactSource.CreateClient();
-        using var state = new CoordinatorState(session.Topology, session.Store, ArtifactPinning.For(spec, session.Store, http));
-        var loaded = await state.GetAsync(cancellationToken);
-        foreach (var line in loaded.Artifacts.Lines) await stdout.WriteLineAsync(line);
-        var provider = isLocal ? new LocalProvider(spec.Name, session.StateFolder) : null;
-        IInstanceDirectory directory = provider is not null ? provider.Directory : new Ec2InstanceDirectory(session.Aws!.Ec2);
-        IArtifactUrls urls = provider is not null
-            ? new FolderArtifactUrls(session.StateFolder)
-            : new S3ArtifactUrls(session.Aws!.S3, State.S3StateLocation.Parse(session.S3!.ToString()), AwsClusterUp.AgentUrlLifetime);
-        using var certificate = CoordinatorCertificate.Issue(loaded.Pki, loaded.Policy, listen.Address, []);
-        await using var host = await RegistrarHost.StartAsync(new RegistrarHostOptions(session.Topology, session.Store, directory,
-            new PolicyCertificateIssuer(loaded.Pki, loaded.Policy))
-        {
-            GrpcListen = listen,
-            ServingCertificate = certificate,
-            WatcherCa = loaded.Pki.Kubernetes.Certificate,
-            PollInterval = poll,
-            RoleConfigs = new TopologyRoleConfigSource(session.Topology, new RoleArtifacts(loaded.Artifacts, urls, ArtifactSite.Of(spec)).For),
-            CallerIdentity = SessionCallerIdentity.For(session),
-            Loggers = loggers,
-        }, cancellationToken);
-
-        await using var metadata = provider is not null ? new LocalMetadataService(loggers) : null;
-        var following = provider is not null
-            ? metadata!.FollowAsync(provider.Registry, TimeSpan.FromMilliseconds(500), cancellationToken)
-            : Task.CompletedTask;
-        await stdout.WriteLineAsync($"Coordinator for cluster {spec.Name}: gRPC on {host.GrpcAddress}, mailbox in {session.StateDescription}" +
-                                    (provider is not null ? $", instance metadata on port {provider.MetadataPort}" : "") + ". Ctrl+C stops it.");
-        await stdout.FlushAsync(cancellationToken);
-        try
-        {
-            await Task.WhenAll(following, Task.Delay(Timeout.Infinite, cancellationToken));
-        }
-        catch (OperationCanceledException)
-        {
-            await stdout.WriteLineAsync("Coordinator stopped.");
-        }
+        using var session = await ClusterProviders.OpenAsync(spec, null, cancellationToken);
+        await new CoordinatorService(session, loggers).RunAsync(listen, poll, new ConsoleServeProgress(stdout), cancellationToken);
+        await stdout.WriteLineAsync("Coordinator stopped.");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The one line that says where the coordinator answers, and how to stop it.</summary>
+    private sealed class ConsoleServeProgress(TextWriter stdout) : IServeProgress
+    {
+        public async Task ServingAsync(ServingCoordinator coordinator)
+        {
+            await stdout.WriteLineAsync($"Coordinator for cluster {coordinator.Cluster}: gRPC on {coordinator.Grpc}, mailbox in {coordinator.Mailbox}"
+                                        + (coordinator.InstanceServices is { } services ? $", {services}" : "") + ". Ctrl+C stops it.");
+            await stdout.FlushAsync();
+        }
+
+        public Task NoteAsync(string line) => stdout.WriteLineAsync(line);
     }
 
     /// <summary>Serilog lines to the command's error writer, so tests and callers see the log.</summary>

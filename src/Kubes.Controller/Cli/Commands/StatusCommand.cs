@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Kubes.Controller.Cli.Rendering;
-using Kubes.Controller.Coordinator;
-using Kubes.Controller.Status;
+using Kubes.Controller.Operations.Status;
+using Kubes.Controller.Providers;
 
 namespace Kubes.Controller.Cli.Commands;
 
@@ -23,9 +23,8 @@ public static class StatusCommand
             if (spec is null) return ExitCodes.BadInput;
             try
             {
-                using var session = await ClusterSession.OpenAsync(spec, null, cancellationToken);
-                var agents = await new AgentStatusStore(session.Store).ListAsync(cancellationToken);
-                var rows = SlotStatus.For(session.Topology, agents);
+                using var session = await ClusterProviders.OpenAsync(spec, null, cancellationToken);
+                var rows = await ClusterStatus.ReadAsync(session, cancellationToken);
                 if (parse.GetValue(output) == OutputFormat.Json) await stdout.WriteLineAsync(StatusRenderer.Json(rows));
                 else PlanCommand.ConsoleFor(stdout).Write(StatusRenderer.Table(rows, DateTimeOffset.UtcNow));
                 return ExitCodes.Ok;

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using Kubes.Controller.Cli.Rendering;
-using Kubes.Controller.Coordinator;
-using Kubes.Controller.Spec;
+using Kubes.Controller.Operations.Up;
+using Kubes.Controller.Providers;
 using Kubes.Controller.Status;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kubes.Controller.Cli.Commands;
 
@@ -31,9 +30,10 @@ public static class UpCommand
         {
             var spec = await SpecFile.ResolveAsync(parse, file, local, stderr);
             if (spec is null) return ExitCodes.BadInput;
-            if (spec.Provider == ProviderKind.Aws && AgentBinary.RefusalForAws() is { } agentRefusal)
+            var provider = ClusterProviders.For(spec.Provider);
+            if (provider.RefusalBeforeUp() is { } refusal)
             {
-                await stderr.WriteLineAsync($"error: {agentRefusal} Nothing was changed.");
+                await stderr.WriteLineAsync($"error: {refusal} Nothing was changed.");
                 return ExitCodes.BadInput;
             }
             if (parse.GetValue(wait) is < 0 or > 24 * 60)
@@ -41,19 +41,17 @@ public static class UpCommand
                 await stderr.WriteLineAsync($"error: --wait-minutes {parse.GetValue(wait)} is out of range (0 to 1440).");
                 return ExitCodes.BadInput;
             }
-            // The local provider changes only this machine; a cloud needs consent.
-            if (spec.Provider == ProviderKind.Aws &&
-                !await Confirmation.ConfirmAsync(parse.GetValue(yes), $"This creates or changes AWS resources of cluster {spec.Name}.",
+            // A provider that changes only this machine needs no consent.
+            if (provider.UpNeedsConsent &&
+                !await Confirmation.ConfirmAsync(parse.GetValue(yes), $"This creates or changes the resources of cluster {spec.Name} in {spec.Region}.",
                     stdout, stderr))
                 return ExitCodes.BadInput;
             try
             {
-                using var session = await ClusterSession.OpenAsync(spec, null, cancellationToken);
+                using var session = await ClusterProviders.OpenAsync(spec,
+                    new ProviderOptions { SpecFile = SpecFile.SourceFile(parse, file) }, cancellationToken);
                 var timeout = TimeSpan.FromMinutes(parse.GetValue(wait));
-                var (result, slots) = spec.Provider == ProviderKind.Local
-                    ? await new LocalClusterUp(session, stdout, parse.GetResult(file) is { Implicit: false } ? Path.GetFullPath(parse.GetValue(file)!) : null)
-                        .RunAsync(timeout, cancellationToken)
-                    : await new AwsClusterUp(session, stdout, NullLoggerFactory.Instance).RunAsync(timeout, cancellationToken);
+                var (result, slots) = await new ClusterUp(session, new ConsoleUpProgress(stdout)).RunAsync(timeout, cancellationToken);
                 return await SummarizeAsync(result.Succeeded, result.Failed.Concat(result.Skipped).Select(f => $"{f.Change.Key}: {f.Reason}"),
                     slots, followed: timeout > TimeSpan.Zero, stdout, stderr);
             }

@@ -1,4 +1,4 @@
-using Kubes.Controller.Coordinator;
+using Kubes.Controller.Operations.Up;
 
 namespace Kubes.Controller.Cli.Rendering;
 

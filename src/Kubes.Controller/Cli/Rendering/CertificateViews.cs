@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
-using Kubes.Controller.Coordinator;
 using Kubes.Controller.Pki;
+using Kubes.Controller.Providers;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
 

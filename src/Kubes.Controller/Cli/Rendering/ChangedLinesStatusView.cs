@@ -1,4 +1,4 @@
-using Kubes.Controller.Coordinator;
+using Kubes.Controller.Operations.Up;
 using Kubes.Controller.Status;
 
 namespace Kubes.Controller.Cli.Rendering;

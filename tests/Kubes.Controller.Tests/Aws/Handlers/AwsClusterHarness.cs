@@ -2,6 +2,7 @@ using Kubes.Controller.Aws;
 using Kubes.Controller.Aws.Handlers;
 using Kubes.Controller.Aws.Query;
 using Kubes.Controller.Aws.Resources;
+using Kubes.Controller.Bootstrap;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Tests.Fixtures;

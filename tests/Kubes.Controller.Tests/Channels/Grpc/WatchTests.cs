@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Kubes.Controller.Channels.Grpc;
-using Kubes.Controller.Coordinator;
 using Kubes.Controller.Pki;
 using Kubes.Controller.State;
 using Kubes.Controller.Status;

@@ -28,6 +28,36 @@ public sealed class InitCommandTests
     }
 
     [Theory]
+    [InlineData("init --name demo", "1.36.3")]
+    [InlineData("init --name demo --local", "1.36.3")]
+    public async Task Shows_the_newest_supported_kubernetes_release_and_which_minors_are_supported(string line, string version)
+    {
+        var run = await CommandLine.RunAsync(line);
+
+        Assert.Contains($"kubernetesVersion: {version}", run.Stdout);
+        Assert.Contains("supported: 1.35.x, 1.36.x", run.Stdout);
+    }
+
+    [Theory]
+    [InlineData("init --name demo")]
+    [InlineData("init --name demo --local")]
+    public async Task Shows_a_commented_component_override_that_validates_once_uncommented(string line)
+    {
+        var run = await CommandLine.RunAsync(line);
+        var lines = run.Stdout.TrimEnd('\n').Split('\n');
+        var components = Array.FindIndex(lines, l => l.StartsWith("  components: {}", StringComparison.Ordinal));
+        Assert.True(components > 0, run.Stdout);
+        var example = lines.Skip(components + 1).TakeWhile(l => l.StartsWith("  #", StringComparison.Ordinal)).ToList();
+        Assert.Contains(example, l => l.Contains("extraArgs:", StringComparison.Ordinal));
+
+        var uncommented = lines.Take(components).Append("  components:").Concat(example.Select(l => "  " + l[3..]));
+        var loaded = ClusterSpecLoader.Load(string.Join('\n', uncommented), "uncommented");
+
+        Assert.True(loaded.IsValid, string.Join("\n", loaded.FormatProblems()));
+        Assert.Equal(ClusterSpecWriter.ComponentsExample, loaded.Spec.Components);
+    }
+
+    [Theory]
     [InlineData("init --name Demo", "--name", "DNS-1123")]
     [InlineData("init --name a123456789b123456789c123456789d123456789e", "--name", "1 to 40")]
     [InlineData("init --name demo --region mars", "--region", "must be an AWS region")]

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Kubes.Controller.Coordinator;
+using Kubes.Controller.Agents;
 using Kubes.Controller.Tests.EndToEnd;
 using Kubes.Controller.Tests.State;
 

@@ -74,6 +74,33 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_etcd_flag_is_bad_input_naming_its_field_and_line()
+    {
+        var path = Write("cluster.yaml", Valid + "  components:\n    etcd:\n      extraArgs:\n        log-level: warn\n        no-such-flag: \"1\"\n");
+
+        var run = await CommandLine.RunAsync($"validate -f {path}");
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Matches($@"^{path}:11:23\s+spec\.components\.etcd\.extraArgs\.no-such-flag\s+etcd 3\.6 has no flag --no-such-flag$",
+            run.Stdout.TrimEnd('\n').Split('\n')[1]);
+        Assert.Equal($"{path}: 1 problem\n", run.Stderr);
+    }
+
+    [Fact]
+    public async Task A_flag_kubes_sets_for_the_trust_model_is_bad_input_with_the_reason()
+    {
+        var path = Write("cluster.yaml", Valid + "  components:\n    etcd:\n      extraArgs:\n        client-cert-auth: \"false\"\n");
+
+        var run = await CommandLine.RunAsync($"validate -f {path} -o json");
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        var problem = Assert.Single(JsonDocument.Parse(run.Stdout).RootElement.EnumerateArray());
+        Assert.Equal(("spec.components.etcd.extraArgs.client-cert-auth", 10),
+            (problem.GetProperty("path").GetString(), problem.GetProperty("line").GetInt32()));
+        Assert.Contains("cannot be overridden: Kubes sets the member's TLS", problem.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task A_missing_file_is_bad_input_naming_the_file()
     {
         var path = Path.Combine(folder, "absent.yaml");

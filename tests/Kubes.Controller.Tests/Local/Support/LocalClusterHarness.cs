@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Kubes.Controller.Aws.Resources;
+using Kubes.Controller.Bootstrap;
 using Kubes.Controller.Local;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Spec;
@@ -19,7 +20,7 @@ internal sealed class LocalClusterHarness : IAsyncDisposable
     private readonly TempFolder _state = new();
 
     public LocalClusterHarness(Func<InstanceSlot, string> userData, int etcd = 1, int nodes = 1,
-        Func<LocalProvider, ILocalMetadataPublisher>? publisher = null, string? name = null)
+        Func<LocalCloud, ILocalMetadataPublisher>? publisher = null, string? name = null)
     {
         var local = ClusterSpecDefaults.Local(name ?? NewName());
         Spec = local with
@@ -31,7 +32,7 @@ internal sealed class LocalClusterHarness : IAsyncDisposable
         };
         Topology = ClusterTopology.From(Spec);
         var port = LoopbackAddresses.FreePortOn([.. Topology.Slots.Select(s => s.PrivateIp!)]);
-        Provider = new LocalProvider(Spec.Name, _state.Path, port) { StopGrace = TimeSpan.FromSeconds(5) };
+        Provider = new LocalCloud(Spec.Name, _state.Path, port) { StopGrace = TimeSpan.FromSeconds(5) };
         Bootstrap = new ScriptBootstrap(userData);
         Publisher = publisher?.Invoke(Provider) ?? Metadata;
         Desired = LocalClusterModel.Build(Topology);
@@ -39,7 +40,7 @@ internal sealed class LocalClusterHarness : IAsyncDisposable
 
     public ClusterSpec Spec { get; }
     public ClusterTopology Topology { get; }
-    public LocalProvider Provider { get; }
+    public LocalCloud Provider { get; }
     public LocalMetadataService Metadata { get; } = new();
     public IInstanceBootstrap Bootstrap { get; }
     public ILocalMetadataPublisher Publisher { get; }

@@ -1,4 +1,4 @@
-using Kubes.Controller.Aws.Resources;
+using Kubes.Controller.Bootstrap;
 using Kubes.Controller.Topology;
 
 namespace Kubes.Controller.Tests.Local.Support;

@@ -1,0 +1,37 @@
+using Kubes.Controller.Operations.Up;
+using Kubes.Controller.Reconciler;
+using Kubes.Controller.Status;
+
+namespace Kubes.Controller.Cli.Rendering;
+
+/// <summary><c>kubes up</c> as the operator reads it: a line per change applied, then the agents as they report.</summary>
+public sealed class ConsoleUpProgress(TextWriter output) : IUpProgress
+{
+    private readonly ConsoleApplyProgress _changes = new(output);
+    private readonly IAgentStatusView _agents = AgentStatusViews.For(output);
+
+    public void CoordinatorReady(string coordinator) => output.WriteLine(coordinator);
+
+    public void Applying(string cluster, string where, string state) =>
+        output.WriteLine($"Applying cluster {cluster} {where} (state: {state}):");
+
+    public void Applied(Plan plan, ApplyResult result) => output.WriteLine(plan.IsEmpty
+        ? "Infrastructure: nothing to change."
+        : $"Infrastructure: {result.Applied} of {plan.Changes.Count} changes applied.");
+
+    public void ArtifactsResolved(IReadOnlyList<string> lines)
+    {
+        foreach (var line in lines) output.WriteLine(line);
+    }
+
+    public void FollowingAgents(string answeredBy, TimeSpan wait) =>
+        output.WriteLine($"Following the agents, {answeredBy} (up to {wait.TotalMinutes:0} min):");
+
+    public void Started(ResourceChange change) => _changes.Started(change);
+    public void Succeeded(ResourceChange change, TimeSpan elapsed) => _changes.Succeeded(change, elapsed);
+    public void Failed(ResourceChange change, Exception error) => _changes.Failed(change, error);
+    public void Retrying(ResourceChange change, Exception error, int attempt, TimeSpan delay) => _changes.Retrying(change, error, attempt, delay);
+    public void Skipped(ResourceChange change, string reason) => _changes.Skipped(change, reason);
+
+    public Task ShowAsync(IReadOnlyList<SlotStatus> rows, DateTimeOffset now) => _agents.ShowAsync(rows, now);
+}

@@ -1,0 +1,17 @@
+using Kubes.Controller.Components.Etcd;
+using Kubes.Controller.Topology;
+
+namespace Kubes.Controller.Components;
+
+/// <summary>Every component the coordinator configures: a new component is its folder plus one line here.</summary>
+public static class ClusterComponents
+{
+    public static IReadOnlyList<IClusterComponent> All { get; } =
+    [
+        new EtcdComponent(),
+    ];
+
+    public static IEnumerable<IClusterComponent> On(InstanceRole role) => All.Where(component => component.RunsOn(role));
+
+    public static IClusterComponent? Find(string name) => All.FirstOrDefault(component => component.Name == name);
+}

@@ -1,0 +1,10 @@
+using Kubes.Controller.Status;
+
+namespace Kubes.Controller.Operations.Up;
+
+/// <summary>Where <c>kubes up</c> shows the agents' progress while it follows them.</summary>
+public interface IAgentStatusView
+{
+    /// <summary>Called with every slot after each poll; shows what changed since the last call.</summary>
+    Task ShowAsync(IReadOnlyList<SlotStatus> rows, DateTimeOffset now);
+}

@@ -1,0 +1,20 @@
+using Kubes.Controller.Reconciler;
+
+namespace Kubes.Controller.Operations.Up;
+
+/// <summary>What <c>kubes up</c> tells the operator as it goes: every change it applies, then every agent as it reports.</summary>
+public interface IUpProgress : IApplyProgress, IAgentStatusView
+{
+    /// <summary>The coordinator the instances reach runs, started by this run or found running.</summary>
+    void CoordinatorReady(string coordinator);
+
+    void Applying(string cluster, string where, string state);
+
+    void Applied(Plan plan, ApplyResult result);
+
+    /// <summary>What pinning the role artifacts did: one line per new pin, one per artifact still missing (with the command
+    /// that provides it); none when every artifact was pinned before.</summary>
+    void ArtifactsResolved(IReadOnlyList<string> lines);
+
+    void FollowingAgents(string answeredBy, TimeSpan wait);
+}

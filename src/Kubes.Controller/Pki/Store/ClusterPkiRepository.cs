@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using Kubes.Controller.Pki;
+using Kubes.Controller.Spec;
+using Kubes.Controller.State;
+
+namespace Kubes.Controller.Pki.Store;
+
+/// <summary>
+/// The cluster's CAs in its state store, every private key encrypted (PKCS#8, PBES2). The passphrase comes from
+/// KUBES_CA_PASSPHRASE when set; otherwise one is generated at the first <c>up</c> and kept in the state store
+/// beside the keys — on AWS a private, encrypted bucket, never the operator's disk; for the local provider the
+/// state folder is this machine's "cloud", so set KUBES_CA_PASSPHRASE to keep the keys sealed there.
+/// </summary>
+public sealed class ClusterPkiRepository(IStateStore store, Func<string, string?>? environment = null)
+{
+    public const string Prefix = "pki/";
+    public const string GeneratedPassphraseKey = "pki/passphrase";
+
+    private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
+
+    public async Task<ClusterPki> LoadOrCreateAsync(ClusterSpec spec, CancellationToken cancellationToken)
+    {
+        var passphrase = await PassphraseAsync(cancellationToken);
+        if (await store.GetAsync(Prefix + PkiFileSet.CertificateFile(CertificateAuthorityKind.Kubernetes), cancellationToken) is not null)
+            return await LoadAsync(passphrase, cancellationToken);
+
+        var pki = ClusterPki.Create(spec);
+        foreach (var (name, content) in PkiFileSet.Export(pki, passphrase))
+        {
+            // Put-if-absent: two coordinators racing on a new cluster keep the first CA, and the loser loads it.
+            if (!await store.PutIfAbsentAsync(Prefix + name, Encoding.UTF8.GetBytes(content), cancellationToken))
+            {
+                pki.Dispose();
+                return await LoadAsync(passphrase, cancellationToken);
+            }
+        }
+        return pki;
+    }
+
+    private Task<ClusterPki> LoadAsync(CaPassphrase passphrase, CancellationToken cancellationToken) =>
+        PkiFileSet.ImportAsync(async (name, ct) =>
+            await store.GetAsync(Prefix + name, ct) is { } stored ? Encoding.UTF8.GetString(stored.Content) : null,
+            passphrase, $"{store.Location}/{Prefix.TrimEnd('/')}", cancellationToken);
+
+    private async Task<CaPassphrase> PassphraseAsync(CancellationToken cancellationToken)
+    {
+        if (_environment(CaPassphrase.EnvironmentVariable) is { Length: > 0 } given)
+            return CaPassphrase.From(given, CaPassphrase.EnvironmentVariable);
+        // Read first: a run on an existing cluster makes no write at all.
+        var stored = await store.GetAsync(GeneratedPassphraseKey, cancellationToken);
+        if (stored is null)
+        {
+            var generated = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            await store.PutIfAbsentAsync(GeneratedPassphraseKey, Encoding.UTF8.GetBytes(generated), cancellationToken);
+            stored = await store.GetAsync(GeneratedPassphraseKey, cancellationToken);
+        }
+        stored = stored
+                     ?? throw new InvalidOperationException($"{store.Location}/{GeneratedPassphraseKey} vanished while it was written");
+        return CaPassphrase.From(Encoding.UTF8.GetString(stored.Content), $"{store.Location}/{GeneratedPassphraseKey}");
+    }
+}
