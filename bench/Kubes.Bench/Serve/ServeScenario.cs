@@ -88,6 +88,7 @@ public static class ServeScenario
             {
                 GrpcListen = new IPEndPoint(IPAddress.Loopback, 0),
                 ServingCertificate = pki.ServingCertificate,
+                WatcherCa = pki.CoordinatorCa,
                 PollInterval = PollInterval,
             });
 
