@@ -30,6 +30,7 @@ public sealed class AgentRegistrar
     private readonly StatusHub _status;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RefusalLog _refusals;
 
     public AgentRegistrar(
         ClusterTopology topology,
@@ -53,6 +54,7 @@ public sealed class AgentRegistrar
         _status = status;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<AgentRegistrar>.Instance;
+        _refusals = new RefusalLog(_logger, _time);
     }
 
     /// <summary>The registrar with its stores in <paramref name="store"/> and etcd-ready role configs.</summary>
@@ -67,6 +69,9 @@ public sealed class AgentRegistrar
             issuer, status,
             (loggers ?? NullLoggerFactory.Instance).CreateLogger<AgentRegistrar>(),
             time, callerIdentity);
+
+    /// <summary>The cluster this registrar answers for.</summary>
+    public ClusterTopology Topology => _topology;
 
     private string Cluster => _topology.Spec.Name;
 
@@ -142,12 +147,15 @@ public sealed class AgentRegistrar
             }, cancellationToken);
         }
 
-        await _status.PublishAsync(StatusOf(instance, new AgentReport
+        var joined = StatusOf(instance, new AgentReport
         {
             Phase = Phase.Joining,
             Step = "joined",
             At = Timestamp.FromDateTimeOffset(_time.GetUtcNow()),
-        }), cancellationToken);
+        });
+        // A first join takes the slot over from the instance it replaces; a re-join must still hold it.
+        if (!AgentCredentialStore.HasCredentialShape(proof)) await _status.PublishJoinAsync(joined, cancellationToken);
+        else if (!await _status.PublishReportAsync(joined, cancellationToken)) throw Replaced(instance.InstanceId, instance.Name);
         return new JoinResponse
         {
             AgentCredential = credential,
@@ -215,7 +223,7 @@ public sealed class AgentRegistrar
             throw new RegistrationRefusedException(StatusCode.PermissionDenied,
                 $"the report for instance {record.InstanceId} came from {peer.Address}, not from its private address {record.PrivateIp}");
         }
-        await _status.PublishAsync(new AgentStatus
+        var published = await _status.PublishReportAsync(new AgentStatus
         {
             InstanceId = record.InstanceId,
             Role = record.Role.ToProto(),
@@ -225,6 +233,7 @@ public sealed class AgentRegistrar
             PrivateIp = record.PrivateIp,
             LastReport = report.Clone(),
         }, cancellationToken);
+        if (!published) throw Replaced(record.InstanceId, record.Name);
         return new ReportResponse();
     }
 
@@ -336,12 +345,16 @@ public sealed class AgentRegistrar
         }
         catch (RegistrationRefusedException refusal)
         {
-            _logger.LogWarning("Refused {Operation} for instance {InstanceId} from {Peer}: {Code}: {Reason}",
-                operation, string.IsNullOrEmpty(instanceId) ? "(none)" : instanceId,
-                peer?.Address.ToString() ?? "the mailbox", refusal.Code, refusal.Message);
+            var instance = string.IsNullOrEmpty(instanceId) ? "(none)" : Truncate(instanceId);
+            _refusals.Refused(peer?.Address.ToString() ?? $"the mailbox of {instance}", $"{operation} for instance {instance}",
+                refusal.Code, refusal.Message);
             throw;
         }
     }
+
+    private RegistrationRefusedException Replaced(string instanceId, string slot) => new(StatusCode.FailedPrecondition,
+        $"instance {instanceId} was replaced in slot {slot} by instance {_status.HolderOf(slot)}, which joined after it; " +
+        "it is no longer answered for that slot");
 
     private static StatusCode CodeOf(JoinTokenRefusal refusal) => refusal switch
     {

@@ -9,17 +9,24 @@ namespace Kubes.Controller.Status;
 /// A watcher's snapshot and its first delta come from under one lock, so none is lost or repeated.
 /// Each watcher has a bounded backlog: one that lets it fill up is dropped (its events end with
 /// <see cref="WatcherFellBehindException"/>), so a stalled client never grows the coordinator's memory.
+/// A slot has one status: the instance that joins a slot last takes it over, and the replaced instance's status
+/// is removed. Writes of different slots go to the store concurrently (each is acknowledged once durable); writes
+/// of one slot are ordered.
 /// </summary>
 public sealed class StatusHub
 {
     public const int DefaultWatcherBacklog = 1024;
+    private const int WriteStripes = 64;
 
     private readonly AgentStatusStore _store;
     private readonly int _watcherBacklog;
     private readonly Dictionary<string, AgentStatus> _agents = new(StringComparer.Ordinal);
     private readonly List<Channel<WatchEvent>> _watchers = [];
-    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly SemaphoreSlim[] _writes = [.. Enumerable.Range(0, WriteStripes).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly SemaphoreSlim _refreshes = new(1, 1);
+    private readonly Dictionary<string, long> _writtenAt = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private long _writeCount;
 
     /// <param name="watcherBacklog">Events a watcher may have unread (its snapshot included) before it is dropped.</param>
     public StatusHub(AgentStatusStore store, int watcherBacklog = DefaultWatcherBacklog)
@@ -45,50 +52,73 @@ public sealed class StatusHub
     /// <summary>Stores the agent's status and tells every watcher.</summary>
     public async Task PublishAsync(AgentStatus status, CancellationToken cancellationToken = default)
     {
-        await _writes.WaitAsync(cancellationToken);
-        try
-        {
-            await _store.PutAsync(status, cancellationToken);
-            Apply(status.InstanceId, status.Clone());
-        }
-        finally
-        {
-            _writes.Release();
-        }
+        using var _ = await WriteLockAsync(status.Name, cancellationToken);
+        await PutAsync(status, cancellationToken);
     }
 
-    public async Task RemoveAsync(string instanceId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The status of an instance that has just joined its slot: it takes the slot over, and any other instance's
+    /// status under the same name (the instance it replaces) is removed.
+    /// </summary>
+    public async Task PublishJoinAsync(AgentStatus status, CancellationToken cancellationToken = default)
     {
-        await _writes.WaitAsync(cancellationToken);
-        try
+        using var _ = await WriteLockAsync(status.Name, cancellationToken);
+        await PutAsync(status, cancellationToken);
+        foreach (var replaced in HoldersOf(status.Name).Where(id => id != status.InstanceId))
         {
-            await _store.DeleteAsync(instanceId, cancellationToken);
-            Apply(instanceId, null);
-        }
-        finally
-        {
-            _writes.Release();
+            await _store.DeleteAsync(replaced, cancellationToken);
+            Apply(replaced, null);
         }
     }
 
     /// <summary>
+    /// A report: stored unless another instance has joined the slot since (the reporter was replaced); false then.
+    /// </summary>
+    public async Task<bool> PublishReportAsync(AgentStatus status, CancellationToken cancellationToken = default)
+    {
+        using var _ = await WriteLockAsync(status.Name, cancellationToken);
+        if (HoldersOf(status.Name).Any(id => id != status.InstanceId)) return false;
+        await PutAsync(status, cancellationToken);
+        return true;
+    }
+
+    /// <summary>The instance holding the slot <paramref name="name"/> now, if any.</summary>
+    public string? HolderOf(string name) => HoldersOf(name).FirstOrDefault();
+
+    public async Task RemoveAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        string name;
+        lock (_lock) name = _agents.TryGetValue(instanceId, out var known) ? known.Name : instanceId;
+        using var _ = await WriteLockAsync(name, cancellationToken);
+        Written(instanceId);
+        await _store.DeleteAsync(instanceId, cancellationToken);
+        Apply(instanceId, null);
+    }
+
+    /// <summary>
     /// Reads the state store again and publishes what other coordinator processes changed (another
-    /// process may be answering the mailbox while this one serves watchers).
+    /// process may be answering the mailbox while this one serves watchers). An instance this process
+    /// wrote while the store was being read keeps what this process wrote.
     /// </summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
-        await _writes.WaitAsync(cancellationToken);
+        await _refreshes.WaitAsync(cancellationToken);
         try
         {
+            long before;
+            lock (_lock) before = _writeCount;
             var stored = (await _store.ListAsync(cancellationToken)).ToDictionary(s => s.InstanceId, StringComparer.Ordinal);
-            List<string> known;
-            lock (_lock) known = [.. _agents.Keys];
-            foreach (var gone in known.Where(id => !stored.ContainsKey(id))) Apply(gone, null);
-            foreach (var status in stored.Values) Apply(status.InstanceId, status);
+            lock (_lock)
+            {
+                bool Untouched(string id) => _writtenAt.GetValueOrDefault(id) <= before;
+                foreach (var gone in _agents.Keys.Where(id => !stored.ContainsKey(id) && Untouched(id)).ToList()) Apply(gone, null);
+                foreach (var status in stored.Values.Where(s => Untouched(s.InstanceId))) Apply(status.InstanceId, status);
+                foreach (var id in _writtenAt.Where(w => w.Value <= before).Select(w => w.Key).ToList()) _writtenAt.Remove(id);
+            }
         }
         finally
         {
-            _writes.Release();
+            _refreshes.Release();
         }
     }
 
@@ -109,6 +139,35 @@ public sealed class StatusHub
             lock (_lock) _watchers.Remove(channel);
             channel.Writer.TryComplete();
         });
+    }
+
+    private async Task PutAsync(AgentStatus status, CancellationToken cancellationToken)
+    {
+        Written(status.InstanceId);
+        await _store.PutAsync(status, cancellationToken);
+        Apply(status.InstanceId, status.Clone());
+    }
+
+    private void Written(string instanceId)
+    {
+        lock (_lock) _writtenAt[instanceId] = ++_writeCount;
+    }
+
+    private List<string> HoldersOf(string name)
+    {
+        lock (_lock) return [.. _agents.Values.Where(a => a.Name == name).Select(a => a.InstanceId)];
+    }
+
+    private async Task<IDisposable> WriteLockAsync(string name, CancellationToken cancellationToken)
+    {
+        var stripe = _writes[(int)((uint)StringComparer.Ordinal.GetHashCode(name) % WriteStripes)];
+        await stripe.WaitAsync(cancellationToken);
+        return new Releaser(stripe);
+    }
+
+    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
     }
 
     private void Apply(string instanceId, AgentStatus? status)

@@ -37,6 +37,7 @@ public sealed class MailboxAnswerer
     private readonly IStateStore _store;
     private readonly AgentRegistrar _registrar;
     private readonly ILogger _logger;
+    private readonly RefusalLog _refusals;
     private readonly TimeProvider _time;
     private readonly string _owner;
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
@@ -48,6 +49,7 @@ public sealed class MailboxAnswerer
         _registrar = registrar;
         _logger = logger ?? NullLogger<MailboxAnswerer>.Instance;
         _time = time ?? TimeProvider.System;
+        _refusals = new RefusalLog(_logger, _time);
         _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     }
 
@@ -139,13 +141,14 @@ public sealed class MailboxAnswerer
     {
         if (!MailboxKeys.TryParseRequest(key, out var instanceId, out var requestId))
         {
-            _logger.LogWarning("Deleting {Key} from the mailbox: not a request (mailbox/requests/<instance-id>/<request-id>.pb)", key);
+            _refusals.Refused("the mailbox", key, StatusCode.InvalidArgument,
+                "not a request (mailbox/requests/<instance-id>/<request-id>.pb); deleted");
             await _store.DeleteAsync(key, cancellationToken);
             return false;
         }
         var responseKey = MailboxKeys.Response(instanceId, requestId);
         var claimKey = MailboxKeys.Claim(instanceId, requestId);
-        if (await _store.GetAsync(responseKey, cancellationToken) is not null)
+        if (await AnsweredAsync(responseKey, cancellationToken))
         {
             await CleanUpAsync(key, claimKey, cancellationToken);
             return false;
@@ -187,6 +190,12 @@ public sealed class MailboxAnswerer
         {
             return Refused(instanceId, requestId, new RegistrationRefusedException(StatusCode.InvalidArgument,
                 $"the mailbox request is {tooLarge.Size} bytes (not read); at most {tooLarge.MaxBytes} are accepted"));
+        }
+        catch (UnservableEntryException unservable)
+        {
+            // A link or a named pipe where a request should be: the store removed it unopened; nobody is waiting on it.
+            _refusals.Refused($"the mailbox of {instanceId}", $"mailbox request {requestId}", StatusCode.InvalidArgument, unservable.Message);
+            return null;
         }
         return request is null ? null : await AnswerAsync(request.Content, instanceId, requestId, cancellationToken);
     }
@@ -230,8 +239,7 @@ public sealed class MailboxAnswerer
 
     private MailboxResponse Refused(string instanceId, string requestId, RegistrationRefusedException refusal)
     {
-        _logger.LogWarning("Refused mailbox request {InstanceId}/{RequestId}: {Code}: {Reason}",
-            instanceId, requestId, refusal.Code, refusal.Message);
+        _refusals.Refused($"the mailbox of {instanceId}", $"mailbox request {requestId}", refusal.Code, refusal.Message);
         return new MailboxResponse { RequestId = requestId, Error = ErrorOf(refusal) };
     }
 
@@ -298,6 +306,19 @@ public sealed class MailboxAnswerer
             return true;
         }
         catch (StateConflictException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether an answer exists; something planted in its place (removed by the store) is no answer.</summary>
+    private async Task<bool> AnsweredAsync(string responseKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _store.GetAsync(responseKey, RegistrarLimits.MaxRequestBytes, cancellationToken) is not null;
+        }
+        catch (Exception e) when (e is UnservableEntryException or StateObjectTooLargeException)
         {
             return false;
         }

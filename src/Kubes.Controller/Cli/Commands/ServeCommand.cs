@@ -5,12 +5,7 @@ using Kubes.Controller.Coordinator;
 using Kubes.Controller.Local;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Spec;
-using Serilog;
-using Serilog.Core;
-using Serilog.Events;
-using Serilog.Extensions.Logging;
-using Serilog.Formatting;
-using Serilog.Formatting.Display;
+using Microsoft.Extensions.Logging;
 
 namespace Kubes.Controller.Cli.Commands;
 
@@ -29,6 +24,10 @@ public static class ServeCommand
         {
             Description = "Address:port of the gRPC channel [default: the VPC's first address:7443 for the local provider, 127.0.0.1:7443 on AWS]",
         };
+        var logFile = new Option<string?>("--log-file")
+        {
+            Description = "Write the log to this file, rolled over at 16 MiB, 4 files kept [default: standard error]",
+        };
         var pollSeconds = new Option<double>("--poll-seconds")
         {
             Description = "How often the mailbox is answered [default: 2]",
@@ -36,7 +35,7 @@ public static class ServeCommand
         };
         var command = new Command("serve", "Run the coordinator: agents join, get certificates and report, over gRPC and the mailbox.")
         {
-            file, local, listen, pollSeconds,
+            file, local, listen, pollSeconds, logFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -57,7 +56,8 @@ public static class ServeCommand
             }
             try
             {
-                return await RunAsync(spec, endpoint, TimeSpan.FromSeconds(seconds), stdout, stderr, cancellationToken);
+                using var loggers = ServeLog.Create(parse.GetValue(logFile), stderr);
+                return await RunAsync(spec, endpoint, TimeSpan.FromSeconds(seconds), loggers, stdout, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -67,15 +67,9 @@ public static class ServeCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(ClusterSpec spec, IPEndPoint? listen, TimeSpan poll, TextWriter stdout, TextWriter stderr,
+    private static async Task<int> RunAsync(ClusterSpec spec, IPEndPoint? listen, TimeSpan poll, ILoggerFactory loggers, TextWriter stdout,
         CancellationToken cancellationToken)
     {
-        using var serilog = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .WriteTo.Sink(new TextWriterSink(stderr))
-            .CreateLogger();
-        using var loggers = new SerilogLoggerFactory(serilog);
         using var session = await ClusterSession.OpenAsync(spec, null, cancellationToken);
         var isLocal = spec.Provider == ProviderKind.Local;
         listen ??= CoordinatorListen.Default(session.Topology);
@@ -116,22 +110,5 @@ public static class ServeCommand
             await stdout.WriteLineAsync("Coordinator stopped.");
         }
         return ExitCodes.Ok;
-    }
-
-    /// <summary>Serilog lines to the command's error writer, so tests and callers see the log.</summary>
-    private sealed class TextWriterSink(TextWriter writer) : ILogEventSink
-    {
-        private readonly ITextFormatter _format =
-            new MessageTemplateTextFormatter("{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}");
-        private readonly Lock _lock = new();
-
-        public void Emit(LogEvent logEvent)
-        {
-            lock (_lock)
-            {
-                _format.Format(logEvent, writer);
-                writer.Flush();
-            }
-        }
     }
 }
