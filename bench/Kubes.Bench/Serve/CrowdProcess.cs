@@ -33,6 +33,8 @@ public sealed class CrowdProcess : IDisposable
             UseShellExecute = false,
         };
         if (!File.Exists(executable)) start.ArgumentList.Add(assembly);
+        // A profiler attached to the bench (dotnet-trace) is for the coordinator: the crowd must not wait for one too.
+        start.Environment.Remove("DOTNET_DiagnosticPorts");
         foreach (var argument in (string[])["serve-crowd", planPath, Path.Join(folder, "result.json")]) start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException("the crowd process did not start");
         var crowd = new CrowdProcess(process, folder);

@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using Kubes.Bench.Reporting;
 using Kubes.Controller.Channels;
+using Kubes.Controller.Cli.Commands;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Spec;
 using Kubes.Controller.State;
 using Kubes.Controller.Topology;
 using Kubes.Protos.V1;
-using Microsoft.Extensions.Logging;
 
 namespace Kubes.Bench.Serve;
 
@@ -61,7 +61,6 @@ public static class ServeScenario
         foreach (var (result, run) in runs.Select((r, i) => (r, i + 1)))
         {
             var crowd = result.Crowd;
-            var window = Math.Max(crowd.Join.WindowSeconds, crowd.Certify.WindowSeconds);
             summary.Add(run, crowd.Report.Count, $"{crowd.WallSeconds:0.00}", $"{result.CoordinatorCpu.TotalSeconds:0.00}",
                 $"{crowd.CrowdCpuSeconds:0.00}", $"{(crowd.Join.Count + crowd.Certify.Count) / crowd.WallSeconds:0}",
                 crowd.CertificatesIssued, $"{crowd.CertificatesIssued / Math.Max(crowd.Certify.WindowSeconds, 1e-9):0}", result.Ready,
@@ -72,7 +71,6 @@ public static class ServeScenario
                     $"{call.Percentile(99):0.0}", $"{call.Max:0.0}");
                 errors.AddRange(call.Errors.Take(3).Select(e => $"run {run} {name}: {e}"));
             }
-            _ = window;
         }
         return summary + "\n" + calls + string.Concat(errors.Distinct().Take(10).Select(e => $"\nerror: {e}"));
     }

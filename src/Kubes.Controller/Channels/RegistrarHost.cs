@@ -70,8 +70,17 @@ public sealed class RegistrarHost : IAsyncDisposable
     /// <summary>The gRPC address agents dial, or null when only the mailbox is served.</summary>
     public Uri? GrpcAddress => _server?.Address;
 
+    /// <summary>
+    /// Threads the pool starts at once. Every state write blocks a thread in fsync until it is durable (a few ms, far
+    /// more while the disk is busy); with the pool's default of one per core, a crowd of agents queues behind a
+    /// couple of fsyncs while the pool adds threads at a trickle.
+    /// </summary>
+    public const int MinimumThreads = 64;
+
     public static async Task<RegistrarHost> StartAsync(RegistrarHostOptions options, CancellationToken cancellationToken = default)
     {
+        ThreadPool.GetMinThreads(out var workers, out var completions);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinimumThreads), Math.Max(completions, MinimumThreads));
         var status = await StatusHub.LoadAsync(new AgentStatusStore(options.Store), cancellationToken);
         var registrar = AgentRegistrar.Create(options.Topology, options.Store, options.Directory, options.Issuer, status,
             options.Loggers, options.Time, options.RoleConfigs, options.CallerIdentity);

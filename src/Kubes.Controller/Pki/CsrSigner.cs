@@ -52,13 +52,8 @@ public static class CsrSigner
             request.CertificateExtensions.Add(names.Build());
         }
 
-        X509Certificate2 created;
-        lock (ca.Key.SigningLock)
-        {
-            created = request.Create(ca.Certificate.SubjectName, ca.Key.SignatureGenerator(),
-                now - CertificateAuthority.ClockSkewAllowance, notAfter, SerialNumber.NewRandom());
-        }
-        using var certificate = created;
+        using var certificate = request.Create(ca.Certificate.SubjectName, ca.Key.SignatureGenerator(),
+            now - CertificateAuthority.ClockSkewAllowance, notAfter, SerialNumber.NewRandom());
         return new IssuedCertificate(identity.Name, certificate.ExportCertificatePem(), ca.CertificatePem,
             new DateTimeOffset(certificate.NotAfter.ToUniversalTime()));
     }

@@ -39,12 +39,27 @@ internal sealed class SigningKey : IDisposable
     });
 
     /// <summary>SHA-256 everywhere; RSA signatures use PKCS#1 v1.5, which every TLS stack verifies.</summary>
-    public X509SignatureGenerator SignatureGenerator() => Key switch
+    /// <remarks>Only the signature itself is made under <see cref="SigningLock"/>: building and encoding the certificate
+    /// around it runs in parallel.</remarks>
+    public X509SignatureGenerator SignatureGenerator() => new LockedSignatureGenerator(Key switch
     {
         ECDsa ecdsa => X509SignatureGenerator.CreateForECDsa(ecdsa),
         RSA rsa => X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1),
         _ => throw new InvalidOperationException($"unsupported key type {Key.GetType().Name}"),
-    };
+    }, SigningLock);
+
+    private sealed class LockedSignatureGenerator(X509SignatureGenerator inner, Lock signing) : X509SignatureGenerator
+    {
+        public override byte[] GetSignatureAlgorithmIdentifier(HashAlgorithmName hashAlgorithm) =>
+            inner.GetSignatureAlgorithmIdentifier(hashAlgorithm);
+
+        public override byte[] SignData(byte[] data, HashAlgorithmName hashAlgorithm)
+        {
+            lock (signing) return inner.SignData(data, hashAlgorithm);
+        }
+
+        protected override PublicKey BuildPublicKey() => inner.PublicKey;
+    }
 
     public static HashAlgorithmName HashAlgorithm => HashAlgorithmName.SHA256;
 
