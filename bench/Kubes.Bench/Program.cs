@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kubes.Bench.Agent;
 using Kubes.Bench.Aws;
+using Kubes.Bench.Mailbox;
 using Kubes.Bench.Micro;
 using Kubes.Bench.Reporting;
 using Kubes.Bench.Serve;
@@ -27,6 +28,18 @@ serve.SetAction(async (parse, _) =>
     Header("serve");
     await ServeScenario.RunAsync(new ServeOptions(parse.GetValue(agents), parse.GetValue(runs), parse.GetValue(rate), parse.GetValue(stateRoot)),
         Console.Out);
+});
+
+var mailboxAgents = new Option<int>("--agents") { Description = "Join requests queued at once.", DefaultValueFactory = _ => 1000 };
+var mailbox = new Command("mailbox", "The S3 mailbox at scale against moto: S3 calls per answered request, listings, refresh and sweep.")
+{
+    mailboxAgents,
+};
+mailbox.SetAction(async (parse, _) =>
+{
+    Header("mailbox");
+    var run = await MailboxScenario.RunAsync(parse.GetValue(mailboxAgents), Console.Out);
+    return run.Answered == run.Queued ? 0 : 1;
 });
 
 // The serve scenario's agents, in a process of their own (started by the scenario, not by hand).
@@ -71,7 +84,7 @@ all.SetAction(async (_, _) =>
 
 var root = new RootCommand("Kubes benchmarks: AWS calls against moto, kubes serve throughput, the agent binary, micro benchmarks.")
 {
-    aws, serve, serveCrowd, agent, micro, all,
+    aws, serve, serveCrowd, mailbox, agent, micro, all,
 };
 return await root.Parse(args).InvokeAsync();
 

@@ -95,12 +95,15 @@ public sealed class FolderStateStore : IStateStore
         return linked;
     }
 
-    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+        [.. (await ListEntriesAsync(prefix, cancellationToken)).Select(entry => entry.Key)];
+
+    public Task<IReadOnlyList<StoredEntry>> ListEntriesAsync(string prefix, CancellationToken cancellationToken = default)
     {
         StateKey.CheckPrefix(prefix);
         var lastSlash = prefix.LastIndexOf('/');
         var start = lastSlash < 0 ? "" : prefix[..lastSlash];
-        var keys = new List<string>();
+        var keys = new List<StoredEntry>();
         FolderHandle? folder;
         try
         {
@@ -108,12 +111,12 @@ public sealed class FolderStateStore : IStateStore
         }
         catch (UnservableEntryException)
         {
-            return Task.FromResult<IReadOnlyList<string>>([]);
+            return Task.FromResult<IReadOnlyList<StoredEntry>>([]);
         }
-        if (folder is null) return Task.FromResult<IReadOnlyList<string>>([]);
+        if (folder is null) return Task.FromResult<IReadOnlyList<StoredEntry>>([]);
         using (folder) Collect(folder, start, prefix, keys);
-        keys.Sort(StringComparer.Ordinal);
-        return Task.FromResult<IReadOnlyList<string>>(keys);
+        keys.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return Task.FromResult<IReadOnlyList<StoredEntry>>(keys);
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
@@ -133,17 +136,18 @@ public sealed class FolderStateStore : IStateStore
     }
 
     /// <summary>Every valid key under <paramref name="folderKey"/> that starts with <paramref name="prefix"/>; unservable names are removed.</summary>
-    private static void Collect(FolderHandle folder, string folderKey, string prefix, List<string> keys)
+    private static void Collect(FolderHandle folder, string folderKey, string prefix, List<StoredEntry> keys)
     {
         foreach (var name in folder.Names())
         {
             if (!StateKey.IsValidSegment(name)) continue; // temporary files and foreign names: not keys
             var key = folderKey.Length == 0 ? name : $"{folderKey}/{name}";
             if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            switch (folder.KindOf(name))
+            var entry = folder.Inspect(name);
+            switch (entry.Kind)
             {
                 case EntryKind.RegularFile:
-                    if (StateKey.IsValid(key)) keys.Add(key);
+                    if (StateKey.IsValid(key)) keys.Add(new StoredEntry(key, entry.Tag, entry.ModifiedAt));
                     break;
                 case EntryKind.Directory:
                     FolderHandle? child;

@@ -12,6 +12,14 @@ public enum EntryKind
     Device,
 }
 
+/// <summary>A name's kind and what changes when it is rewritten: its inode (every write renames a new file in), size and time.</summary>
+internal sealed record EntryInfo(EntryKind Kind, ulong Inode, long Size, DateTimeOffset ModifiedAt, uint ModifiedNanoseconds)
+{
+    public static readonly EntryInfo Missing = new(EntryKind.Missing, 0, 0, DateTimeOffset.MinValue, 0);
+
+    public string Tag => $"{Inode:x}-{Size}-{ModifiedAt.ToUnixTimeSeconds()}.{ModifiedNanoseconds:D9}";
+}
+
 internal static class EntryKinds
 {
     private const int TypeMask = 0xF000;

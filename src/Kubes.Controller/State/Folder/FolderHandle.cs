@@ -123,7 +123,10 @@ internal sealed class FolderHandle : IDisposable
     public bool RemoveFolder(string name) => UnlinkAt(Descriptor, name, AtRemoveDirectory) == 0;
 
     /// <summary>What the name is, without following it.</summary>
-    public EntryKind KindOf(string name) => Stat(Descriptor, name, AtSymlinkNoFollow);
+    public EntryKind KindOf(string name) => Inspect(name).Kind;
+
+    /// <summary>What the name is, its inode, size and modification time, without following it.</summary>
+    public EntryInfo Inspect(string name) => Stat(Descriptor, name, AtSymlinkNoFollow);
 
     /// <summary>The names in this folder, "." and ".." left out.</summary>
     public IReadOnlyList<string> Names()
@@ -177,17 +180,21 @@ internal sealed class FolderHandle : IDisposable
 
     private string Child(string name) => System.IO.Path.Join(Path, name);
 
-    private static EntryKind KindOf(int descriptor) => Stat(descriptor, "", AtEmptyPath);
+    private static EntryKind KindOf(int descriptor) => Stat(descriptor, "", AtEmptyPath).Kind;
 
-    private static EntryKind Stat(int directory, string name, int flags)
+    private static EntryInfo Stat(int directory, string name, int flags)
     {
         var buffer = new byte[StatxBufferSize];
-        if (Statx(directory, name, flags, StatxType, buffer) != 0)
+        if (Statx(directory, name, flags, StatxType | StatxInode | StatxSize | StatxModified, buffer) != 0)
         {
             var error = LastError;
-            return error == ENOENT ? EntryKind.Missing : throw Failure("inspect", name, error);
+            return error == ENOENT ? EntryInfo.Missing : throw Failure("inspect", name, error);
         }
-        return EntryKinds.FromMode(BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(StatxModeOffset)));
+        var seconds = BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(StatxModifiedOffset));
+        var nanoseconds = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(StatxModifiedOffset + 8));
+        return new EntryInfo(EntryKinds.FromMode(BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(StatxModeOffset))),
+            BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(StatxInodeOffset)), BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(StatxSizeOffset)),
+            DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(nanoseconds / 100), nanoseconds);
     }
 
     private static int Retry(Func<int> call)

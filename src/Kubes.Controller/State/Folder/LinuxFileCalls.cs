@@ -13,6 +13,9 @@ internal static class LinuxFileCalls
     public const int AtSymlinkNoFollow = 0x100;
     public const int AtEmptyPath = 0x1000;
     public const int StatxType = 0x1;
+    public const int StatxModified = 0x40;
+    public const int StatxInode = 0x100;
+    public const int StatxSize = 0x200;
 
     public const int ReadOnly = 0x0;
     public const int WriteOnly = 0x1;
@@ -55,9 +58,13 @@ internal static class LinuxFileCalls
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
     public static extern int Statx(int directory, string name, int flags, int mask, [Out] byte[] buffer);
 
-    /// <summary>Size of <c>struct statx</c>; <c>stx_mode</c> is its 16-bit field at offset 28.</summary>
+    /// <summary>Size of <c>struct statx</c>: <c>stx_mode</c> (16 bits) at 28, <c>stx_ino</c> at 32, <c>stx_size</c> at 40,
+    /// <c>stx_mtime</c> (64-bit seconds, 32-bit nanoseconds) at 112.</summary>
     public const int StatxBufferSize = 256;
     public const int StatxModeOffset = 28;
+    public const int StatxInodeOffset = 32;
+    public const int StatxSizeOffset = 40;
+    public const int StatxModifiedOffset = 112;
 
     [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
     public static extern int Flock(int descriptor, int operation);
