@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kubes.Bench.Agent;
 using Kubes.Bench.Aws;
+using Kubes.Bench.LocalUp;
 using Kubes.Bench.Mailbox;
 using Kubes.Bench.Micro;
 using Kubes.Bench.Reporting;
@@ -40,6 +41,18 @@ mailbox.SetAction(async (parse, _) =>
     Header("mailbox");
     var run = await MailboxScenario.RunAsync(parse.GetValue(mailboxAgents), Console.Out);
     return run.Answered == run.Queued ? 0 : 1;
+});
+
+var small = new Option<bool>("--small") { Description = "1 controller, 1 node, no bastion instead of the embedded default's 10 slots." };
+var localUp = new Command("local-up", "kubes up --local to a healthy etcd tier, against a bare 3-member etcd started in the same run.")
+{
+    runs, small,
+};
+localUp.SetAction(async (parse, _) =>
+{
+    Header("local-up");
+    var results = await LocalUpScenario.RunAsync(parse.GetValue(runs), parse.GetValue(small), Console.Out);
+    return results.All(r => r.Healthy) ? 0 : 1;
 });
 
 // The serve scenario's agents, in a process of their own (started by the scenario, not by hand).
@@ -84,7 +97,7 @@ all.SetAction(async (_, _) =>
 
 var root = new RootCommand("Kubes benchmarks: AWS calls against moto, kubes serve throughput, the agent binary, micro benchmarks.")
 {
-    aws, serve, serveCrowd, mailbox, agent, micro, all,
+    aws, serve, serveCrowd, mailbox, localUp, agent, micro, all,
 };
 return await root.Parse(args).InvokeAsync();
 

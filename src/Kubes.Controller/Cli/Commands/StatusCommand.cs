@@ -59,7 +59,7 @@ public static class StatusCommand
                         PlanCommand.ConsoleFor(stdout).Write(StatusRenderer.Table(rows, now));
                         break;
                     default:
-                        foreach (var line in StatusLines.Table(rows, now, TerminalWidth(stdout))) await stdout.WriteLineAsync(line);
+                        await StatusLines.WriteAsync(stdout, rows, now);
                         break;
                 }
                 return ExitCodes.Ok;
@@ -71,8 +71,4 @@ public static class StatusCommand
         });
         return command;
     }
-
-    /// <summary>A terminal's width; written anywhere else (a file, a pipe), lines are not cut.</summary>
-    private static int TerminalWidth(TextWriter stdout) =>
-        ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected ? Math.Max(Console.WindowWidth, 40) : int.MaxValue;
 }

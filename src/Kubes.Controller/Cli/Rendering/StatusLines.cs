@@ -19,6 +19,16 @@ public static class StatusLines
         ("SLOT", 24), ("PHASE", 18), ("STEP", 24), ("HEALTH", 28), ("AGE", 8),
     ];
 
+    /// <summary>The width to fit: a terminal's; written anywhere else (a file, a pipe, a log), lines are not cut.</summary>
+    public static int WidthFor(TextWriter output) =>
+        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? Math.Max(Console.WindowWidth, 40) : int.MaxValue;
+
+    /// <summary>Writes <see cref="Table"/> at the width <paramref name="output"/> has.</summary>
+    public static async Task WriteAsync(TextWriter output, IReadOnlyList<SlotStatus> rows, DateTimeOffset now)
+    {
+        foreach (var line in Table(rows, now, WidthFor(output))) await output.WriteLineAsync(line);
+    }
+
     /// <summary>A header line, then one line per slot.</summary>
     public static IReadOnlyList<string> Table(IReadOnlyList<SlotStatus> rows, DateTimeOffset now, int width)
     {

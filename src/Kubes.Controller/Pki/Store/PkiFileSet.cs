@@ -31,14 +31,20 @@ public static class PkiFileSet
 
     public static IReadOnlyDictionary<string, string> Export(ClusterPki pki, CaPassphrase passphrase)
     {
+        // The key derivation of each encryption dominates and is independent per key: one per core.
+        var encrypting = pki.Authorities.Select(ca => (Name: PrivateKeyFile(ca.Kind), ca.Key))
+            .Append((Name: ServiceAccountPrivateKeyFile, pki.ServiceAccount.Key))
+            .Select(key => (key.Name, Pem: Task.Run(() => key.Key.ExportEncryptedPem(passphrase))))
+            .ToList();
+        var encrypted = encrypting.ToDictionary(key => key.Name, key => key.Pem.GetAwaiter().GetResult());
         var files = new Dictionary<string, string>();
         foreach (var ca in pki.Authorities)
         {
             files[CertificateFile(ca.Kind)] = ca.CertificatePem;
-            files[PrivateKeyFile(ca.Kind)] = ca.Key.ExportEncryptedPem(passphrase);
+            files[PrivateKeyFile(ca.Kind)] = encrypted[PrivateKeyFile(ca.Kind)];
         }
         files[ServiceAccountPublicKeyFile] = pki.ServiceAccount.PublicKeyPem;
-        files[ServiceAccountPrivateKeyFile] = pki.ServiceAccount.Key.ExportEncryptedPem(passphrase);
+        files[ServiceAccountPrivateKeyFile] = encrypted[ServiceAccountPrivateKeyFile];
         return files;
     }
 
@@ -47,8 +53,8 @@ public static class PkiFileSet
     /// <param name="decryption">
     /// When the private keys are decrypted (PBKDF2 with <see cref="CaPassphrase.Pbkdf2Iterations"/> iterations, about half
     /// a second each): <see cref="KeyDecryption.Now"/>, so a wrong passphrase fails the import, or
-    /// <see cref="KeyDecryption.OnFirstUse"/>, so a command that signs nothing (a no-op <c>kubes up</c>) never pays it and
-    /// the first signature waits for all of them, decrypted in parallel, and fails there on a wrong passphrase.
+    /// <see cref="KeyDecryption.OnFirstUse"/>, so a command that signs nothing (a no-op <c>kubes up</c>) never pays it, each
+    /// key is decrypted once, when it first signs, and a wrong passphrase fails that signature.
     /// </param>
     public static async Task<ClusterPki> ImportAsync(Func<string, CancellationToken, Task<string?>> read,
         CaPassphrase passphrase, string location, CancellationToken cancellationToken = default,
@@ -83,8 +89,8 @@ public static class PkiFileSet
             }
             else
             {
-                var all = new Lazy<SigningKey[]>(() => DecryptAll(encrypted, passphrase, location));
-                keys.AddRange(encrypted.Select((key, i) => SigningKey.Deferred(() => all.Value[i].Key, key.Expected)));
+                keys.AddRange(encrypted.Select(key => SigningKey.Deferred(
+                    () => Decrypt(key.Pem, passphrase, key.Expected, location, key.Name, key.PublicPart).Key, key.Expected)));
             }
 
             var authorities = new Dictionary<CertificateAuthorityKind, CertificateAuthority>();
