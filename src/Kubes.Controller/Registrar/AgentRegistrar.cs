@@ -316,15 +316,26 @@ public sealed class AgentRegistrar
 
     private static string KeyAlgorithmOf(PublicKey key)
     {
-        using var ec = key.GetECDsaPublicKey();
-        if (ec is not null)
+        if (key.Oid.Value == EcPublicKeyOid)
         {
-            var curve = ec.ExportParameters(false).Curve.Oid;
-            return curve.Value == "1.2.840.10045.3.1.7" ? "ecdsa-p256" : $"ecdsa-{curve.FriendlyName ?? curve.Value}";
+            // The curve's OID is the key's algorithm parameter: read it without building a key object.
+            try
+            {
+                var curve = new System.Formats.Asn1.AsnReader(key.EncodedParameters?.RawData ?? [], System.Formats.Asn1.AsnEncodingRules.DER)
+                    .ReadObjectIdentifier();
+                return curve == P256Oid ? "ecdsa-p256" : $"ecdsa-{new Oid(curve).FriendlyName ?? curve}";
+            }
+            catch (System.Formats.Asn1.AsnContentException)
+            {
+                return "ecdsa with unreadable parameters";
+            }
         }
         using var rsa = key.GetRSAPublicKey();
         return rsa is not null ? $"rsa-{rsa.KeySize}" : key.Oid.FriendlyName ?? key.Oid.Value ?? "unknown";
     }
+
+    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
+    private const string P256Oid = "1.2.840.10045.3.1.7";
 
     private AgentStatus StatusOf(VerifiedInstance instance, AgentReport report) => new()
     {

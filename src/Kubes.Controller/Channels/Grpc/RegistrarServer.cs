@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.AspNetCore.Server.Model;
 using Kubes.Controller.Registrar;
@@ -57,6 +58,10 @@ public sealed class RegistrarServer : IAsyncDisposable
                 $"The serving certificate {servingCertificate.Subject} has no private key; the coordinator cannot serve TLS with it.",
                 nameof(servingCertificate));
         }
+        // Asking for a client certificate makes the server name the CAs it accepts; by default that is every CA of the
+        // machine's trust store, looked up and sent in every handshake. Only the Kubernetes CA issues watchers.
+        var certificateContext = SslStreamCertificateContext.Create(servingCertificate, additionalCertificates: null, offline: true,
+            SslCertificateTrust.CreateForX509Collection([watcherCa], sendTrustInHandshake: true));
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers ?? NullLoggerFactory.Instance);
         builder.Services.AddLogging();
@@ -74,6 +79,7 @@ public sealed class RegistrarServer : IAsyncDisposable
                     // WatchAuthorization; Join, Certify and Report identify the agent otherwise.
                     ClientCertificateMode = ClientCertificateMode.AllowCertificate,
                     ClientCertificateValidation = (_, _, _) => true,
+                    OnAuthenticate = (_, ssl) => ssl.ServerCertificateContext = certificateContext,
                 });
             });
         });
