@@ -21,6 +21,7 @@ public sealed class StatusHub
     private readonly AgentStatusStore _store;
     private readonly int _watcherBacklog;
     private readonly Dictionary<string, AgentStatus> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _holders = new(StringComparer.Ordinal);
     private readonly List<Channel<WatchEvent>> _watchers = [];
     private readonly SemaphoreSlim[] _writes = [.. Enumerable.Range(0, WriteStripes).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly SemaphoreSlim _refreshes = new(1, 1);
@@ -155,7 +156,20 @@ public sealed class StatusHub
 
     private List<string> HoldersOf(string name)
     {
-        lock (_lock) return [.. _agents.Values.Where(a => a.Name == name).Select(a => a.InstanceId)];
+        lock (_lock) return _holders.TryGetValue(name, out var holders) ? [.. holders] : [];
+    }
+
+    /// <summary>Keeps the slot name → instances index in step with <see cref="_agents"/>; called under the lock.</summary>
+    private void Index(AgentStatus? before, AgentStatus? after)
+    {
+        if (before is not null && _holders.TryGetValue(before.Name, out var old))
+        {
+            old.Remove(before.InstanceId);
+            if (old.Count == 0) _holders.Remove(before.Name);
+        }
+        if (after is null) return;
+        if (!_holders.TryGetValue(after.Name, out var current)) _holders[after.Name] = current = new HashSet<string>(StringComparer.Ordinal);
+        current.Add(after.InstanceId);
     }
 
     private async Task<IDisposable> WriteLockAsync(string name, CancellationToken cancellationToken)
@@ -177,13 +191,15 @@ public sealed class StatusHub
             WatchEvent change;
             if (status is null)
             {
-                if (!_agents.Remove(instanceId)) return;
+                if (!_agents.Remove(instanceId, out var removed)) return;
+                Index(removed, null);
                 change = new WatchEvent { DeletedInstanceId = instanceId };
             }
             else
             {
                 if (_agents.TryGetValue(instanceId, out var current) && current.Equals(status)) return;
                 _agents[instanceId] = status;
+                Index(current, status);
                 change = new WatchEvent { Upsert = status.Clone() };
             }
             foreach (var watcher in _watchers.Where(w => !w.Writer.TryWrite(change)).ToList())
