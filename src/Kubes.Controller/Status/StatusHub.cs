@@ -68,6 +68,7 @@ public sealed class StatusHub
         foreach (var replaced in HoldersOf(status.Name).Where(id => id != status.InstanceId))
         {
             await _store.DeleteAsync(replaced, cancellationToken);
+            Written(replaced);
             Apply(replaced, null);
         }
     }
@@ -91,8 +92,8 @@ public sealed class StatusHub
         string name;
         lock (_lock) name = _agents.TryGetValue(instanceId, out var known) ? known.Name : instanceId;
         using var _ = await WriteLockAsync(name, cancellationToken);
-        Written(instanceId);
         await _store.DeleteAsync(instanceId, cancellationToken);
+        Written(instanceId);
         Apply(instanceId, null);
     }
 
@@ -144,8 +145,9 @@ public sealed class StatusHub
 
     private async Task PutAsync(AgentStatus status, CancellationToken cancellationToken)
     {
-        Written(status.InstanceId);
         await _store.PutAsync(status, cancellationToken);
+        // Marked once stored: a refresh that read the store before this write landed must not apply what it read.
+        Written(status.InstanceId);
         Apply(status.InstanceId, status.Clone());
     }
 

@@ -159,4 +159,22 @@ public sealed class StatusHubTests : IDisposable
         Assert.Equal(200, _hub.Snapshot().Count);
         Assert.Equal(200, (await _store.ListAsync()).Count);
     }
+
+    [Fact]
+    public async Task A_refresh_running_alongside_reports_never_leaves_an_older_status_in_place()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var ids = Enumerable.Range(0, 20).Select(i => $"i-{round}-{i}").ToList();
+            await Task.WhenAll(ids.Select(id => _hub.PublishReportAsync(Agent(id, Phase.Installing))));
+            var refreshing = Task.Run(async () =>
+            {
+                for (var i = 0; i < 5; i++) await _hub.RefreshAsync();
+            });
+            await Task.WhenAll(ids.Select(id => Task.Run(() => _hub.PublishReportAsync(Agent(id, Phase.Ready)))));
+            await refreshing;
+
+            Assert.All(ids, id => Assert.Equal(Phase.Ready, _hub.Snapshot().Single(s => s.InstanceId == id).LastReport.Phase));
+        }
+    }
 }
