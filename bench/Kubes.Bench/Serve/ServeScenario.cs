@@ -54,8 +54,8 @@ public static class ServeScenario
 
     private static string Tables(IReadOnlyList<ServeRun> runs)
     {
-        var summary = new MarkdownTable("run", "agents done", "wall s", "coordinator CPU s", "crowd CPU s", "joins + certifies /s",
-            "certificates", "certificates/s", "Ready statuses", "log bytes");
+        var summary = new MarkdownTable("run", "agents done", "wall s", "coordinator CPU s", "crowd CPU s", "joins + certify calls /s",
+            "joins + certificates /s", "certificates", "certificates/s", "Ready statuses", "log bytes");
         var calls = new MarkdownTable("run", "call", "calls", "errors", "calls/s", "p50 ms", "p99 ms", "max ms");
         var errors = new List<string>();
         foreach (var (result, run) in runs.Select((r, i) => (r, i + 1)))
@@ -63,7 +63,7 @@ public static class ServeScenario
             var crowd = result.Crowd;
             summary.Add(run, crowd.Report.Count, $"{crowd.WallSeconds:0.00}", $"{result.CoordinatorCpu.TotalSeconds:0.00}",
                 $"{crowd.CrowdCpuSeconds:0.00}", $"{(crowd.Join.Count + crowd.Certify.Count) / crowd.WallSeconds:0}",
-                crowd.CertificatesIssued, $"{crowd.CertificatesIssued / Math.Max(crowd.Certify.WindowSeconds, 1e-9):0}", result.Ready,
+                $"{(crowd.Join.Count + crowd.CertificatesIssued) / crowd.WallSeconds:0}", crowd.CertificatesIssued, $"{crowd.CertificatesIssued / Math.Max(crowd.Certify.WindowSeconds, 1e-9):0}", result.Ready,
                 result.LogBytes);
             foreach (var (name, call) in new[] { ("Join", crowd.Join), ("Certify", crowd.Certify), ("Report", crowd.Report) })
             {
