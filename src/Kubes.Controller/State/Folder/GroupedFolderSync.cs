@@ -57,7 +57,7 @@ internal sealed class GroupedFolderSync
             // Forget idle folders, so a store that has written to many folders holds no state for them.
             lock (_lock)
             {
-                if (flushes.Next is null) _folders.Remove(folder);
+                if (flushes.Next is null && _folders.GetValueOrDefault(folder) == flushes) _folders.Remove(folder);
             }
         }
     }
