@@ -189,4 +189,22 @@ public sealed class AgentRegistrarTests : IDisposable
         }));
         Assert.Single(_world.Status.Snapshot());
     }
+
+    [Fact]
+    public async Task An_instance_replaced_in_its_slot_can_neither_report_nor_rejoin()
+    {
+        var replaced = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var credential = (await _world.Registrar.JoinAsync(replaced.Join(), peer: null)).AgentCredential;
+        var replacement = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        await _world.Registrar.JoinAsync(replacement.Join(), peer: null);
+
+        var report = await Assert.ThrowsAsync<RegistrationRefusedException>(() =>
+            _world.Registrar.ReportAsync(replaced.Report(credential, Phase.Ready), peer: null));
+        var rejoin = await Assert.ThrowsAsync<RegistrationRefusedException>(() =>
+            _world.Registrar.JoinAsync(replaced.Join(proof: credential), peer: null));
+
+        Assert.Equal((StatusCode.FailedPrecondition, StatusCode.FailedPrecondition), (report.Code, rejoin.Code));
+        Assert.Contains($"replaced in slot etcd-0 by instance {replacement.InstanceId}", report.Message);
+        Assert.Equal([replacement.InstanceId], _world.Status.Snapshot().Select(s => s.InstanceId));
+    }
 }
