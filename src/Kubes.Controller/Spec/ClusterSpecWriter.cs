@@ -41,7 +41,7 @@ public static class ClusterSpecWriter
         var vpcSizes = $"/{SpecLimits.MinVpcPrefix} to /{NetworkValidator.LargestDerivedVpcPrefix(spec)} for up to "
             + $"{Math.Max(spec.Nodes.Count, spec.Nodes.Max)} nodes";
         yaml.Field(2, "vpcCidr", YamlScalar.Of(network.VpcCidr), local
-            ? $"{vpcSizes}, inside {SpecLimits.LoopbackRange}, not overlapping {SpecLimits.ReservedLoopbackRange}"
+            ? $"{vpcSizes}, inside {string.Join(", ", SpecLimits.PrivateRanges)}, not routed by this machine"
             : $"{vpcSizes}, inside {string.Join(", ", SpecLimits.PrivateRanges)}");
         yaml.Field(2, "publicSubnets", YamlScalar.FlowList(network.PublicSubnets),
             "one per zone, inside the VPC; [] derives them from the VPC");
