@@ -119,6 +119,7 @@ public sealed class LocalClusterSession : IClusterSession
         if (System.IO.Directory.Exists(StateFolder)) System.IO.Directory.Delete(StateFolder, recursive: true);
     }
 
+    /// <summary>Nothing to release: what a session starts (the network, the coordinator process, the instances) outlives it.</summary>
     public void Dispose()
     {
     }

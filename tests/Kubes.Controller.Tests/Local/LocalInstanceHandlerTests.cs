@@ -207,6 +207,32 @@ public sealed class LocalInstanceHandlerTests
     }
 
     [Fact]
+    public async Task Two_clusters_run_side_by_side_each_on_its_own_bridge_and_neither_instance_reaches_the_other_cluster()
+    {
+        await using var other = await LocalClusterHarness.StartAsync(_ => IdentityScript.Text, etcd: 1, nodes: 0);
+        var otherCoordinator = other.Topology.Reserved.Router;
+        // The instance tries the other cluster's coordinator address before it reads its own identity.
+        await using var cluster = await LocalClusterHarness.StartAsync(_ => IdentityScript.Before($$"""
+            if curl -sS --max-time 3 "http://{{otherCoordinator}}:{{LocalMetadataService.DefaultPort}}/" > "$KUBES_ROOT/other" 2>&1
+            then echo reached >> "$KUBES_ROOT/other"; else echo "unreachable: $?" >> "$KUBES_ROOT/other"; fi
+            """), etcd: 1, nodes: 0);
+        Assert.NotEqual(other.Topology.VpcCidr, cluster.Topology.VpcCidr);
+        Assert.NotEqual(other.Provider.Bridge, cluster.Provider.Bridge);
+
+        Assert.True((await other.UpAsync()).Succeeded);
+        Assert.True((await cluster.UpAsync()).Succeeded);
+
+        var mine = await cluster.InstanceAsync("etcd-0");
+        var theirs = await other.InstanceAsync("etcd-0");
+        await IdentityScript.BootedAsync(mine);
+        await IdentityScript.BootedAsync(theirs);
+        Assert.StartsWith($"{mine.InstanceId} ", await File.ReadAllTextAsync(Path.Join(mine.RootFolder, "identity")));
+        Assert.StartsWith($"{theirs.InstanceId} ", await File.ReadAllTextAsync(Path.Join(theirs.RootFolder, "identity")));
+        // curl's exit code 7: no route from one cluster's namespace into the other's VPC.
+        Assert.Contains("unreachable: 7", await File.ReadAllTextAsync(Path.Join(mine.RootFolder, "other")));
+    }
+
+    [Fact]
     public async Task Destroy_refuses_to_delete_a_root_folder_outside_the_instances_folder()
     {
         await using var cluster = await LocalClusterHarness.StartAsync(_ => IdentityScript.Text, etcd: 1, nodes: 0);
