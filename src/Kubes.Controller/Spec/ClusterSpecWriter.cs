@@ -25,7 +25,7 @@ public static class ClusterSpecWriter
 
         yaml.Section(0, "spec", "the desired cluster");
         yaml.Field(1, "provider", spec.Provider.ToSpecName(),
-            $"{SpecEnumNames.Provider.Alternatives}: AWS, or this machine with loopback addresses");
+            $"{SpecEnumNames.Provider.Alternatives}: AWS, or this machine with a network namespace per instance (as root)");
         yaml.Field(1, "region", YamlScalar.Of(spec.Region),
             local ? "local-N for the local provider" : "AWS region, like us-east-1 or eu-central-1");
         yaml.Field(1, "zones", YamlScalar.FlowList(spec.Zones),
