@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Diagnostics;
 using Google.Protobuf;
 using Kubes.Bench.Aws;
