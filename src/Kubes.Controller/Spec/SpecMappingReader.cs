@@ -85,6 +85,31 @@ internal sealed class SpecMappingReader
         return null;
     }
 
+    /// <summary>A duration such as <c>365d</c>, <c>8760h</c> or <c>10m</c> (<see cref="Spec.Lifetime"/>).</summary>
+    public Spec.Lifetime? Lifetime(string key)
+    {
+        if (Take(key) is not { } node) return null;
+        var path = Join(Path, key);
+        if (ScalarText(node, path, $"a lifetime, {Spec.Lifetime.Syntax}") is not { } text) return null;
+        if (Spec.Lifetime.TryParse(text, out var lifetime)) return lifetime;
+        Problem(path, node.Start, $"'{text}' is not a lifetime: write {Spec.Lifetime.Syntax}");
+        return null;
+    }
+
+    /// <summary>
+    /// A field an older spec had, under its new name: reported with the line to write instead (<paramref name="convert"/>
+    /// turns its value into the new field's), so the old spelling is never silently ignored.
+    /// </summary>
+    public void Renamed(string oldKey, string newKey, Func<string, string> convert)
+    {
+        known.Add(oldKey);
+        if (!entries.TryGetValue(oldKey, out var entry)) return;
+        var replacement = entry.Value is YamlScalarNode { Style: ScalarStyle.Plain, Value: { Length: > 0 } value } && value.All(char.IsAsciiDigit)
+            ? $"{newKey}: {convert(value)}"
+            : newKey;
+        Problem(Join(Path, oldKey), entry.Key.Start, $"was renamed; write '{replacement}' instead");
+    }
+
     public bool? Bool(string key)
     {
         if (Take(key) is not { } node) return null;

@@ -200,8 +200,8 @@ public class IssuancePolicyTests
     [Fact]
     public void Lifetimes_come_from_the_spec()
     {
-        var spec = TestClusters.Local() with { Pki = new PkiSpec { CertificateLifetimeDays = 30 } };
-        Assert.All(new IssuancePolicy(ClusterTopology.From(spec)).All(), i => Assert.Equal(TimeSpan.FromDays(30), i.Lifetime));
+        var spec = TestClusters.Local() with { Pki = new PkiSpec { CertificateLifetime = Lifetime.FromMinutes(90) } };
+        Assert.All(new IssuancePolicy(ClusterTopology.From(spec)).All(), i => Assert.Equal(TimeSpan.FromMinutes(90), i.Lifetime));
     }
 
     [Fact]
