@@ -42,7 +42,7 @@ public sealed class RegistrarHostTests : IDisposable
         await using var host = await RegistrarHost.StartAsync(Options() with
         {
             GrpcListen = new IPEndPoint(IPAddress.Loopback, 0),
-            ServingCertificate = _certificate.Certificate,
+            ServingCertificate = () => _certificate.Certificate,
             WatcherCa = _certificate.Ca,
         });
         using var watch = host.Status.Subscribe();

@@ -41,17 +41,17 @@ public sealed class RegistrarServer : IAsyncDisposable
 
     public static async Task<RegistrarServer> StartAsync(
         IPEndPoint listen,
-        X509Certificate2 servingCertificate,
+        Func<X509Certificate2> servingCertificate,
         X509Certificate2 watcherCa,
         AgentRegistrar registrar,
         StatusHub status,
         ILoggerFactory? loggers = null,
         CancellationToken cancellationToken = default)
     {
-        if (!servingCertificate.HasPrivateKey)
+        if (servingCertificate() is { HasPrivateKey: false } withoutKey)
         {
             throw new ArgumentException(
-                $"The serving certificate {servingCertificate.Subject} has no private key; the coordinator cannot serve TLS with it.",
+                $"The serving certificate {withoutKey.Subject} has no private key; the coordinator cannot serve TLS with it.",
                 nameof(servingCertificate));
         }
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -66,7 +66,8 @@ public sealed class RegistrarServer : IAsyncDisposable
                 endpoint.Protocols = HttpProtocols.Http2;
                 endpoint.UseHttps(new HttpsConnectionAdapterOptions
                 {
-                    ServerCertificate = servingCertificate,
+                    // Asked at every handshake: a renewed certificate serves new connections at once.
+                    ServerCertificateSelector = (_, _) => servingCertificate(),
                     // Asked for during the handshake (HTTP/2 cannot renegotiate) and judged per call by
                     // WatchAuthorization; Join, Certify and Report identify the agent otherwise.
                     ClientCertificateMode = ClientCertificateMode.AllowCertificate,
