@@ -21,7 +21,7 @@ public sealed record RenewalDecision(bool Request, string Reason, DateTimeOffset
         DateTimeOffset now)
     {
         if (installed is null) return Now("none is installed");
-        if (!installed.Usable) return Now($"its key, a {spec.KeyAlgorithm} key it carries, or its CA file is missing");
+        if (!installed.Usable) return Now($"its key (a {spec.KeyAlgorithm} key the certificate carries) or its CA file is missing");
         if (spec.PolicyHash.Length > 0 && installed.PolicyHash != spec.PolicyHash)
         {
             return Now(installed.PolicyHash is null

@@ -14,6 +14,8 @@ internal sealed class SpecMappingReader
 {
     private readonly Dictionary<string, (YamlScalarNode Key, YamlNode Value)> entries = new(StringComparer.Ordinal);
     private readonly HashSet<string> known = new(StringComparer.Ordinal);
+    // Fields of older specs: reported by Renamed, never offered as a spelling or listed among the fields.
+    private readonly HashSet<string> retired = new(StringComparer.Ordinal);
     private readonly List<SpecProblem> problems;
     private readonly SpecLocations locations;
 
@@ -102,7 +104,7 @@ internal sealed class SpecMappingReader
     /// </summary>
     public void Renamed(string oldKey, string newKey, Func<string, string> convert)
     {
-        known.Add(oldKey);
+        retired.Add(oldKey);
         if (!entries.TryGetValue(oldKey, out var entry)) return;
         var replacement = entry.Value is YamlScalarNode { Style: ScalarStyle.Plain, Value: { Length: > 0 } value } && value.All(char.IsAsciiDigit)
             ? $"{newKey}: {convert(value)}"
@@ -211,7 +213,7 @@ internal sealed class SpecMappingReader
     {
         foreach (var (name, (key, _)) in entries)
         {
-            if (known.Contains(name)) continue;
+            if (known.Contains(name) || retired.Contains(name)) continue;
             var path = Join(Path, name);
             locations.Add(path, (int)key.Start.Line, (int)key.Start.Column);
             var where = Path.Length == 0 ? "at the top level" : $"in {Path}";

@@ -55,6 +55,16 @@ public sealed class LifetimeTests
     }
 
     [Fact]
+    public void A_misspelt_field_is_offered_the_new_names_never_the_renamed_ones()
+    {
+        var problem = Assert.Single(ClusterSpecLoader.Load(Head + "    caLifetimeDay: 3650d\n", "cluster.yaml").Problems);
+
+        Assert.Equal("spec.pki.caLifetimeDay", problem.Path);
+        Assert.Contains("did you mean caLifetime?", problem.Message);
+        Assert.EndsWith("the fields in spec.pki are keyAlgorithm, caLifetime, certificateLifetime", problem.Message);
+    }
+
+    [Fact]
     public void Lifetimes_in_the_spec_replace_the_defaults_of_one_year_and_ten_years()
     {
         var defaults = ClusterSpecLoader.Load(Head + "    keyAlgorithm: ecdsa-p256\n", "cluster.yaml").Spec!;
