@@ -14,10 +14,12 @@ using Microsoft.Extensions.Logging;
 namespace Kubes.Agent.Conversation;
 
 /// <summary>
-/// The agent's one conversation: Join → Certify → install the role → Report, then the role's health
-/// every interval, forever. Every phase change is reported. A refusal by the coordinator (or a RoleConfig
-/// the agent must not act on) is reported Failed and not retried; any other failure is reported Failed
-/// and the conversation starts again after a long backoff, resuming from what is already done.
+/// The agent's one conversation: Join → Certify → install the role → Report, then the role's health every interval,
+/// while the role configuration is asked for again on a period and whenever the coordinator tells it wants another
+/// one; another configuration is certified and installed the same way (the journal skips what did not change). Every
+/// phase change is reported. A refusal by the coordinator (or a RoleConfig the agent must not act on) is reported
+/// Failed and not retried; any other failure is reported Failed and the conversation starts again after a long
+/// backoff, resuming from what is already done.
 /// </summary>
 public sealed class AgentConversation(
     AgentConfig config,
@@ -27,6 +29,8 @@ public sealed class AgentConversation(
     CertificateEnrollment enrollment,
     RoleInstaller installer,
     RoleConfigRefresh refresh,
+    RoleConfigFollower follower,
+    ResyncTrigger trigger,
     ReportPublisher reports,
     ConversationTiming timing,
     TimeProvider time,
@@ -98,7 +102,26 @@ public sealed class AgentConversation(
 
         CheckRoleConfigIsFor(identity, joined.RoleConfig!);
         reports.Activate(identity.InstanceId, joined.AgentCredential);
+        while (true)
+        {
+            var (converged, health) = await ConvergeAsync(identity, joined, cancellationToken);
+            joined = await follower.FollowAsync(identity, converged, StateReporter(converged.RoleConfig!, health), cancellationToken);
+            CheckRoleConfigIsFor(identity, joined.RoleConfig!);
+            log.LogInformation("Role configuration {Hash} replaces {Previous}: certifying and installing what changed",
+                joined.RoleConfig!.ConfigHash, converged.RoleConfig!.ConfigHash);
+        }
+    }
+
+    /// <summary>
+    /// Certifies and installs the join's role configuration, and waits until the role is healthy (or the readiness
+    /// timeout passed). Returns the join it installed (a fresh one when the artifacts moved meanwhile) and the role's
+    /// health; no health for a role this agent has no installer for.
+    /// </summary>
+    private async Task<(JoinResponse Joined, RoleHealth? Health)> ConvergeAsync(InstanceIdentity identity, JoinResponse joined,
+        CancellationToken cancellationToken)
+    {
         var roleConfig = joined.RoleConfig!;
+        trigger.Following(roleConfig.ConfigHash);
         for (var refreshed = false; ; refreshed = true)
         {
             _step = "certify";
@@ -107,12 +130,8 @@ public sealed class AgentConversation(
 
             if (!installer.CanInstall(roleConfig.Role))
             {
-                _step = "install";
-                reports.Publish(Phase.RoleNotInstallable, _step,
-                    error: $"this agent ({Version}) has no installer for the {roleConfig.Role} role yet (none of its components): " +
-                           "it joined and holds its certificates, and installs nothing");
-                await IdleAsync(cancellationToken);
-                return;
+                reports.Installed(roleConfig.ConfigHash);
+                return (joined, null);
             }
 
             try
@@ -137,6 +156,7 @@ public sealed class AgentConversation(
                 joined = await refresh.RefreshAsync(identity, joined, cancellationToken);
                 CheckRoleConfigIsFor(identity, joined.RoleConfig);
                 roleConfig = joined.RoleConfig;
+                trigger.Following(roleConfig.ConfigHash);
                 if (SameArtifacts(gone, roleConfig.Artifacts))
                 {
                     throw new ArtifactUnavailableException(
@@ -149,13 +169,36 @@ public sealed class AgentConversation(
         reports.Installed(roleConfig.ConfigHash);
         _step = "health";
         reports.Publish(Phase.Starting, _step);
-        var health = await WaitUntilHealthyAsync(roleConfig, cancellationToken);
-        while (true)
+        return (joined, await WaitUntilHealthyAsync(roleConfig, cancellationToken));
+    }
+
+    /// <summary>
+    /// Reports the role's state once per call: its health (the one just found first, then checked anew), or that this
+    /// agent has no installer for it.
+    /// </summary>
+    private Func<CancellationToken, Task> StateReporter(RoleConfig roleConfig, RoleHealth? installed)
+    {
+        if (installed is null)
         {
-            reports.Publish(health.Role.Healthy ? Phase.Ready : Phase.Degraded, _step, health.Role, components: health.Components);
-            await Task.Delay(timing.HealthInterval, time, cancellationToken);
-            health = await installer.CheckHealthAsync(roleConfig, cancellationToken);
+            return _ =>
+            {
+                _step = "install";
+                reports.Publish(Phase.RoleNotInstallable, _step,
+                    error: $"this agent ({Version}) has no installer for the {roleConfig.Role} role yet (none of its components): " +
+                           "it joined and holds its certificates, and installs nothing");
+                return Task.CompletedTask;
+            };
         }
+
+        var health = installed;
+        var checkAgain = false;
+        return async cancellationToken =>
+        {
+            if (checkAgain) health = await installer.CheckHealthAsync(roleConfig, cancellationToken);
+            checkAgain = true;
+            _step = "health";
+            reports.Publish(health.Role.Healthy ? Phase.Ready : Phase.Degraded, _step, health.Role, components: health.Components);
+        };
     }
 
     private static void CheckRoleConfigIsFor(InstanceIdentity identity, RoleConfig roleConfig)

@@ -26,6 +26,7 @@ public sealed class AgentRegistrar
     private readonly JoinTokenStore _tokens;
     private readonly AgentCredentialStore _credentials;
     private readonly IRoleConfigSource _roleConfigs;
+    private readonly DesiredConfigTell _tell;
     private readonly ICertificateIssuer _issuer;
     private readonly CallerIdentityVerifier? _callerIdentity;
     private readonly StatusHub _status;
@@ -54,6 +55,7 @@ public sealed class AgentRegistrar
         _status = status;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<AgentRegistrar>.Instance;
+        _tell = new DesiredConfigTell(roleConfigs, _verifier, _logger);
     }
 
     /// <summary>The registrar with its stores in <paramref name="store"/> and etcd-ready role configs.</summary>
@@ -84,7 +86,7 @@ public sealed class AgentRegistrar
         CancellationToken cancellationToken = default) =>
         Guarded("certify", request.InstanceId, peer, () => CertifyCoreAsync(request, peer, cancellationToken));
 
-    /// <summary>Stores the agent's latest report and publishes it to watchers.</summary>
+    /// <summary>Stores the agent's latest report and publishes it to watchers; answers the config_hash it is to run.</summary>
     public Task<ReportResponse> ReportAsync(ReportRequest request, PeerInfo? peer,
         CancellationToken cancellationToken = default) =>
         Guarded("report", request.InstanceId, peer, () => ReportCoreAsync(request, peer, cancellationToken));
@@ -149,10 +151,11 @@ public sealed class AgentRegistrar
             Step = "joined",
             At = Timestamp.FromDateTimeOffset(_time.GetUtcNow()),
         }), cancellationToken);
+        _tell.Verified(instance);
         return new JoinResponse
         {
             AgentCredential = credential,
-            RoleConfig = _roleConfigs.For(instance.Slot, instance).Sealed(),
+            RoleConfig = (await _roleConfigs.ForAsync(instance, cancellationToken)).Sealed(),
         };
     }
 
@@ -182,7 +185,9 @@ public sealed class AgentRegistrar
 
         var record = await AuthenticateAsync(request.InstanceId, request.AgentCredential, cancellationToken);
         var instance = await _verifier.VerifyAsync(record.InstanceId, record.Role, record.Slot, peer, cancellationToken);
-        var entitled = _roleConfigs.For(instance.Slot, instance).Certificates.ToDictionary(c => c.Identity, StringComparer.Ordinal);
+        _tell.Verified(instance);
+        var entitled = (await _roleConfigs.ForAsync(instance, cancellationToken)).Certificates
+            .ToDictionary(c => c.Identity, StringComparer.Ordinal);
         foreach (var csr in request.Requests.Where(csr => !entitled.ContainsKey(csr.Identity)))
         {
             var allowed = entitled.Count == 0 ? "none" : string.Join(", ", entitled.Keys.Order(StringComparer.Ordinal));
@@ -226,7 +231,7 @@ public sealed class AgentRegistrar
             PrivateIp = record.PrivateIp,
             LastReport = report.Clone(),
         }, cancellationToken);
-        return new ReportResponse();
+        return new ReportResponse { DesiredConfigHash = await _tell.ForAsync(record, peer, cancellationToken) };
     }
 
     /// <summary>Only a node of the Auto Scaling group may prove itself through STS; every other role has a per-instance token.</summary>
@@ -257,6 +262,7 @@ public sealed class AgentRegistrar
                 $"instance {instance.InstanceId} has already joined; it re-joins with its agent credential, " +
                 $"a first join with {proofName} is refused");
         }
+        await _roleConfigs.FirstJoinAsync(instance, cancellationToken);
         await spendProof();
         var credential = await _credentials.TryRegisterAsync(instance, cancellationToken)
             ?? throw new RegistrationRefusedException(StatusCode.FailedPrecondition,

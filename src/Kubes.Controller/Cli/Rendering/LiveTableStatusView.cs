@@ -21,6 +21,13 @@ public sealed class LiveTableStatusView(TextWriter output, int width) : IAgentSt
         _linesDrawn = drawing.Count(c => c == '\n');
     }
 
+    /// <summary>Erases the last drawing: a line written now stays, and the next drawing comes below it.</summary>
+    public void PrepareForLine()
+    {
+        if (_linesDrawn > 0) output.Write($"{Escape}{_linesDrawn}A\r{Escape}J");
+        _linesDrawn = 0;
+    }
+
     private string Draw(IReadOnlyList<SlotStatus> rows, DateTimeOffset now)
     {
         using var text = new StringWriter { NewLine = "\n" };

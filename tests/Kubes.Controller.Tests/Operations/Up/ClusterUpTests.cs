@@ -62,6 +62,11 @@ public sealed class ClusterUpTests : IDisposable
         public void Failed(ResourceChange change, Exception error) => Add($"failed {change.Key}: {error.Message}");
         public void Retrying(ResourceChange change, Exception error, int attempt, TimeSpan delay) => Add($"retrying {change.Key}");
         public void Skipped(ResourceChange change, string reason) => Add($"skipped {change.Key}");
+        public void RollAssigned(string member, int generation, string why) => Add($"assigned {member} generation {generation}: {why}");
+        public void RollStarting(int generation, string role, IReadOnlyList<string> members) =>
+            Add($"rolling generation {generation} across {role}: {string.Join(", ", members)}");
+        public void RollWaiting(string member, string what) => Add($"{member} waits for {what}");
+        public void RollMemberDone(string member, int generation, TimeSpan took) => Add($"{member} runs generation {generation}");
 
         public Task ShowAsync(IReadOnlyList<SlotStatus> rows, DateTimeOffset now)
         {
