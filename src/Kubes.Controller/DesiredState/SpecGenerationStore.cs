@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Kubes.Controller.Artifacts;
 using Kubes.Controller.Spec;
 using Kubes.Controller.State;
@@ -9,16 +10,21 @@ namespace Kubes.Controller.DesiredState;
 
 /// <summary>
 /// The cluster's desired state, one object per generation in the state store
-/// (<c>desired/generations/0000000003.json</c>: the spec as <c>kubes init</c> writes it, the Kubernetes version and
-/// architecture, the pinned digests). <c>kubes up</c> records what it applies as a new generation only when it differs
-/// from the newest; generations are never changed, so each is read from the store once.
+/// (<c>desired/generations/0000000003.json</c>: the spec, the Kubernetes version and architecture, the pinned digests).
+/// <c>kubes up</c> records what it applies, validated, as a new generation only when it differs from the newest;
+/// generations are never changed, so each is read from the store once, and never validated again (a later kubes may
+/// check specs differently; what a generation says has been applied).
 /// </summary>
 public sealed class SpecGenerationStore(IStateStore store)
 {
     public const string Prefix = "desired/generations/";
     private const int MaxAttempts = 5;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
 
     private readonly ConcurrentDictionary<int, SpecGeneration> _read = new();
 
@@ -34,7 +40,7 @@ public sealed class SpecGenerationStore(IStateStore store)
         for (var attempt = 1; ; attempt++)
         {
             var newest = await NewestAsync(cancellationToken);
-            if (newest is not null && Document.Of(newest.Spec, newest.Artifacts).SameStateAs(document)) return newest;
+            if (newest is not null && newest.Spec == spec && Document.Of(newest.Spec, newest.Artifacts).SameFilesAs(document)) return newest;
             var number = (newest?.Number ?? 0) + 1;
             if (await store.PutIfAbsentAsync(KeyOf(number), JsonSerializer.SerializeToUtf8Bytes(document with { Generation = number }, Json), cancellationToken))
                 return await GetAsync(number, cancellationToken);
@@ -104,10 +110,9 @@ public sealed class SpecGenerationStore(IStateStore store)
         {
             throw Unreadable(key, e.Message);
         }
-        if (document is null || document.Generation != number) throw Unreadable(key, "it does not hold generation " + number);
-        var loaded = ClusterSpecLoader.Load(document.Spec, $"{store.Location}/{key}");
-        if (!loaded.IsValid) throw Unreadable(key, string.Join("; ", loaded.FormatProblems()));
-        return new SpecGeneration(number, loaded.Spec,
+        if (document is null || document.Generation != number || document.Spec is null)
+            throw Unreadable(key, "it does not hold generation " + number);
+        return new SpecGeneration(number, document.Spec,
             new PinnedArtifacts(document.KubernetesVersion, document.Arch, document.Pins, [], []));
     }
 
@@ -116,16 +121,15 @@ public sealed class SpecGenerationStore(IStateStore store)
         "was it written by another version of kubes? Run 'kubes up' with the kubes that created the cluster.");
 
     /// <summary>A generation as stored.</summary>
-    private sealed record Document(int Generation, string Spec, string KubernetesVersion, string Arch,
+    private sealed record Document(int Generation, ClusterSpec Spec, string KubernetesVersion, string Arch,
         SortedDictionary<string, ArtifactPin> Pins)
     {
-        public static Document Of(ClusterSpec spec, PinnedArtifacts artifacts) => new(0, ClusterSpecWriter.Write(spec),
+        public static Document Of(ClusterSpec spec, PinnedArtifacts artifacts) => new(0, spec,
             artifacts.KubernetesVersion, artifacts.Arch, new SortedDictionary<string, ArtifactPin>(artifacts.Pins.ToDictionary(), StringComparer.Ordinal));
 
-        /// <summary>The same spec and the same files: where a digest came from and when it was pinned do not matter.</summary>
-        public bool SameStateAs(Document other) =>
-            Spec == other.Spec && KubernetesVersion == other.KubernetesVersion && Arch == other.Arch
-            && Files(this).SequenceEqual(Files(other));
+        /// <summary>The same files: where a digest came from and when it was pinned do not matter.</summary>
+        public bool SameFilesAs(Document other) =>
+            KubernetesVersion == other.KubernetesVersion && Arch == other.Arch && Files(this).SequenceEqual(Files(other));
 
         private static IEnumerable<(string, string, string, string, string, string)> Files(Document document) =>
             document.Pins.Values.Select(p => (p.Name, p.Version, p.File, p.Sha256, p.Url, p.MirrorKey)).Order();

@@ -213,12 +213,12 @@ public sealed class GenerationRoll
 
         private string? Running(string member, IReadOnlyDictionary<string, AgentStatus> latest)
         {
-            if (!latest.TryGetValue(member, out var status)) return $"{member} to report";
+            if (!latest.TryGetValue(member, out var status)) return "its agent to report";
             return IsSettled(status) && status.LastReport.ConfigHash == _expected[member]
                 ? null
                 : status.LastReport?.ConfigHash == _expected[member]
-                    ? $"{member} to be Ready on generation {Generation} (it reports {Describe(status)})"
-                    : $"{member} to take generation {Generation} (it reports {Describe(status)} on an earlier one)";
+                    ? $"it to be Ready on generation {Generation} (it reports {Describe(status)})"
+                    : $"its agent to take generation {Generation} (it reports {Describe(status)} on an earlier one)";
         }
 
         /// <summary>A report from every other member newer than <paramref name="before"/>, and every member Ready in it.</summary>
