@@ -20,7 +20,8 @@ public sealed class AssignedRoleConfigSource(
     TimeSpan assignmentsTtl) : IRoleConfigSource
 {
     private readonly ConcurrentDictionary<string, (int? Generation, DateTimeOffset ReadAt)> _assigned = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(int Generation, string InstanceId), string> _hashes = new();
+    /// <summary>By the instance as verified: a data volume found later is another configuration.</summary>
+    private readonly ConcurrentDictionary<(int Generation, VerifiedInstance Instance), string> _hashes = new();
 
     public async Task<RoleConfig> ForAsync(VerifiedInstance instance, CancellationToken cancellationToken) =>
         await GenerationOfAsync(instance, cancellationToken) is { } generation
@@ -31,7 +32,7 @@ public sealed class AssignedRoleConfigSource(
     {
         if (await GenerationOfAsync(instance, cancellationToken) is not { } generation)
             return await fallback.DesiredConfigHashAsync(instance, cancellationToken);
-        return _hashes.GetOrAdd((generation.Number, instance.InstanceId), _ => configs.For(generation, instance).ComputeConfigHash());
+        return _hashes.GetOrAdd((generation.Number, instance), _ => configs.For(generation, instance).ComputeConfigHash());
     }
 
     public async Task FirstJoinAsync(VerifiedInstance instance, CancellationToken cancellationToken)
