@@ -36,7 +36,7 @@ public sealed class ConsoleUpProgressTests
     public async Task At_a_terminal_a_line_takes_the_place_of_the_live_table_and_the_table_is_drawn_again_below_it()
     {
         var output = new StringWriter { NewLine = "\n" };
-        var view = new LiveTableStatusView(output, 160);
+        var view = new LiveTableStatusView(output, 160, 50);
         await view.ShowAsync([Row("etcd-0", "Ready"), Row("etcd-1", "Ready")], Now);
         var table = output.ToString();
 
