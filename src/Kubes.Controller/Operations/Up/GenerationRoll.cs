@@ -16,6 +16,8 @@ namespace Kubes.Controller.Operations.Up;
 /// </summary>
 public sealed class GenerationRoll
 {
+    private static readonly InstanceRole[] RoleOrder = [InstanceRole.Etcd, InstanceRole.Controller, InstanceRole.Node, InstanceRole.Bastion];
+
     private readonly ClusterTopology _topology;
     private readonly SlotAssignments _assignments;
     private readonly int _generation;
@@ -40,8 +42,6 @@ public sealed class GenerationRoll
         _pollInterval = pollInterval;
         _time = time;
     }
-
-    private static readonly InstanceRole[] RoleOrder = [InstanceRole.Etcd, InstanceRole.Controller, InstanceRole.Node, InstanceRole.Bastion];
 
     /// <param name="timeout">How long each wait may take; zero assigns only what needs no wait and defers the rest.</param>
     public async Task<RollOutcome> RunAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -131,7 +131,10 @@ public sealed class GenerationRoll
             var members = roll._topology.SlotsOf(role).Select(slot => slot.Name).ToList();
             // The nodes of an Auto Scaling group are the ones that joined, by their instance id.
             if (role == InstanceRole.Node && roll._topology.NodeGroup is not null)
-                members.AddRange(statuses.Values.Where(s => s.Role == Role.Node && !members.Contains(s.Name)).Select(s => s.Name).Order(StringComparer.Ordinal));
+            {
+                members.AddRange(statuses.Values.Where(s => s.Role == Role.Node && !members.Contains(s.Name))
+                    .Select(s => s.Name).Order(StringComparer.Ordinal));
+            }
             // A slot without a generation is on the newest, and its agent's first join assigns it.
             var behind = members.Where(member => assigned.TryGetValue(member, out var generation) ? generation != roll._generation
                 : statuses.ContainsKey(member)).ToList();
