@@ -271,8 +271,9 @@ public sealed class AgentRegistrar
                 $"instance {instance.InstanceId} has already joined; it re-joins with its agent credential, " +
                 $"a first join with {proofName} is refused");
         }
-        await _roleConfigs.FirstJoinAsync(instance, cancellationToken);
         await spendProof();
+        // Only a proven first join places the slot in the desired state (the newest generation, unless a roll placed it).
+        await _roleConfigs.FirstJoinAsync(instance, cancellationToken);
         var credential = await _credentials.TryRegisterAsync(instance, cancellationToken)
             ?? throw new RegistrationRefusedException(StatusCode.FailedPrecondition,
                 $"instance {instance.InstanceId} joined concurrently with another request; {proofName} is spent");

@@ -14,8 +14,8 @@ public interface IRoleConfigSource
     Task<string> DesiredConfigHashAsync(VerifiedInstance instance, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The instance joins for the first time (before its proof is spent): its slot runs what is desired now, unless the
-    /// slot already has a place in a roll.
+    /// The instance joins for the first time, its proof just spent: its slot runs what is desired now, unless the slot
+    /// already has a place in a roll.
     /// </summary>
     Task FirstJoinAsync(VerifiedInstance instance, CancellationToken cancellationToken);
 }

@@ -144,6 +144,19 @@ public abstract class RegistrarContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_a_proven_first_join_places_its_slot_on_the_newest_desired_state()
+    {
+        await World.RecordGenerationAsync(World.Spec);
+        var agent = await World.LaunchAsync(InstanceRole.Etcd, 0);
+
+        await Refused(StatusCode.Unauthenticated, () => Channel.JoinAsync(agent, agent.Join(proof: "kjt_" + new string('Q', 43))));
+        Assert.Null(await World.Assignments.GetAsync("etcd-0", CancellationToken.None));
+
+        await Channel.JoinAsync(agent, agent.Join());
+        Assert.Equal(1, await World.Assignments.GetAsync("etcd-0", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Rejoin_with_its_own_credential_returns_the_same_credential_and_config()
     {
         var agent = await World.LaunchAsync(InstanceRole.Etcd, 0);
