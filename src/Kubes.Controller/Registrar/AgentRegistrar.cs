@@ -150,15 +150,21 @@ public sealed class AgentRegistrar
             }, cancellationToken);
         }
 
-        var joined = StatusOf(instance, new AgentReport
+        // A first join takes the slot over from the instance it replaces. A re-join (the agent asking for its role
+        // configuration again) must still hold it, and leaves its last report as it is: it changes no phase.
+        if (!AgentCredentialStore.HasCredentialShape(proof))
         {
-            Phase = Phase.Joining,
-            Step = "joined",
-            At = Timestamp.FromDateTimeOffset(_time.GetUtcNow()),
-        });
-        // A first join takes the slot over from the instance it replaces; a re-join must still hold it.
-        if (!AgentCredentialStore.HasCredentialShape(proof)) await _status.PublishJoinAsync(joined, cancellationToken);
-        else if (!await _status.PublishReportAsync(joined, cancellationToken)) throw Replaced(instance.InstanceId, instance.Name);
+            await _status.PublishJoinAsync(StatusOf(instance, new AgentReport
+            {
+                Phase = Phase.Joining,
+                Step = "joined",
+                At = Timestamp.FromDateTimeOffset(_time.GetUtcNow()),
+            }), cancellationToken);
+        }
+        else if (_status.IsHeldByAnother(instance.Name, instance.InstanceId))
+        {
+            throw Replaced(instance.InstanceId, instance.Name);
+        }
         _tell.Verified(instance);
         return new JoinResponse
         {

@@ -167,6 +167,19 @@ public abstract class RegistrarContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rejoin_to_ask_for_the_configuration_again_leaves_the_agents_last_report_as_it_was()
+    {
+        var (agent, credential) = await JoinedAsync(InstanceRole.Etcd, 1);
+        await Channel.ReportAsync(agent, agent.Report(credential, Phase.Ready, "health"));
+        var ready = Assert.Single(World.Status.Snapshot());
+
+        await Channel.JoinAsync(agent, agent.Join(proof: credential));
+
+        Assert.Equal(ready, Assert.Single(World.Status.Snapshot()));
+        Assert.Equal(ready, await new AgentStatusStore(World.Store).GetAsync(agent.InstanceId));
+    }
+
+    [Fact]
     public async Task Rejoin_with_a_new_token_is_refused()
     {
         var (agent, _) = await JoinedAsync();
