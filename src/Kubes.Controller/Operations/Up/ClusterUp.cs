@@ -3,6 +3,7 @@ using Kubes.Controller.DesiredState;
 using Kubes.Controller.Providers;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Session;
+using Kubes.Controller.Status;
 using Kubes.Controller.Topology;
 using Kubes.Protos.V1;
 using Microsoft.Extensions.Logging;
@@ -45,7 +46,7 @@ public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILo
         {
             roll = await new GenerationRoll(topology, state.Assignments, desired.Number, agents.ReadAsync,
                 ExpectedHashes(topology, desired), progress, agents.PollInterval, _time).RunAsync(wait, cancellationToken);
-            if (roll.Stopped) return new UpOutcome(result, Kubes.Controller.Status.SlotStatus.For(topology, await agents.ReadAsync(cancellationToken)), roll);
+            if (roll.Stopped) return new UpOutcome(result, SlotStatus.For(topology, await agents.ReadAsync(cancellationToken)), roll);
             if (roll.Completed) await PruneAsync(state, cancellationToken);
         }
 
