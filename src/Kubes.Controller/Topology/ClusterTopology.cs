@@ -41,6 +41,9 @@ public sealed class ClusterTopology
 
     public Cidr VpcCidr => Cidr.Parse(Spec.Network.VpcCidr);
 
+    /// <summary>The VPC's first addresses, which no slot takes: its router's, its resolver's, the local API endpoint's.</summary>
+    public ReservedAddresses Reserved => ReservedAddresses.Of(VpcCidr);
+
     /// <summary>The cluster's private DNS domain: every slot is &lt;slot&gt;.&lt;domain&gt;.</summary>
     public string DnsDomain => $"{Spec.Name}.kubes.internal";
 
