@@ -172,7 +172,7 @@ public sealed class AgentRegistrar
         return new JoinResponse
         {
             AgentCredential = credential,
-            RoleConfig = (await _roleConfigs.ForAsync(instance, cancellationToken)).Sealed(),
+            RoleConfig = (await _roleConfigs.ForAsync(instance, cancellationToken)).Config.Sealed(),
         };
     }
 
@@ -203,8 +203,10 @@ public sealed class AgentRegistrar
         var record = await AuthenticateAsync(request.InstanceId, request.AgentCredential, cancellationToken);
         var instance = await _verifier.VerifyAsync(record.InstanceId, record.Role, record.Slot, peer, cancellationToken);
         _tell.Verified(instance);
-        var entitled = (await _roleConfigs.ForAsync(instance, cancellationToken)).Certificates
-            .ToDictionary(c => c.Identity, StringComparer.Ordinal);
+        // One generation, the slot's, decides what may be asked for, the key algorithm, and every name, usage and
+        // lifetime signed: the same that built the configuration the agent holds.
+        var desired = await _roleConfigs.ForAsync(instance, cancellationToken);
+        var entitled = desired.Config.Certificates.ToDictionary(c => c.Identity, StringComparer.Ordinal);
         foreach (var csr in request.Requests.Where(csr => !entitled.ContainsKey(csr.Identity)))
         {
             var allowed = entitled.Count == 0 ? "none" : string.Join(", ", entitled.Keys.Order(StringComparer.Ordinal));
@@ -217,7 +219,7 @@ public sealed class AgentRegistrar
         var response = new CertifyResponse();
         foreach (var csr in request.Requests)
         {
-            response.Certificates.Add(await IssueAsync(instance, csr, cancellationToken));
+            response.Certificates.Add(await IssueAsync(instance, desired, csr, cancellationToken));
         }
         await RecordAsync(instance, response, cancellationToken);
         _logger.LogInformation("Issued {Count} certificate(s) to {InstanceId} ({Slot}): {Identities}",
@@ -298,12 +300,14 @@ public sealed class AgentRegistrar
             $"the agent credential is not the one issued to instance {instanceId} (or the instance has not joined): " +
             "join first, with the join token from its user-data");
 
-    private async Task<Kubes.Protos.V1.IssuedCertificate> IssueAsync(VerifiedInstance instance,
+    private async Task<Kubes.Protos.V1.IssuedCertificate> IssueAsync(VerifiedInstance instance, DesiredRole desired,
         CertificateSigningRequest csr, CancellationToken cancellationToken)
     {
         try
         {
-            return await _issuer.IssueAsync(instance, csr.Identity, csr.CsrPem, cancellationToken);
+            var identity = desired.Identity(csr.Identity)
+                ?? throw new InvalidOperationException($"the configuration of {instance.Name} lists '{csr.Identity}' but its policy has no such identity");
+            return await _issuer.IssueAsync(instance, identity, csr.CsrPem, cancellationToken);
         }
         catch (Exception e) when (e is not RegistrationRefusedException and not OperationCanceledException)
         {

@@ -1,20 +1,20 @@
 using System.Collections.Concurrent;
 using Kubes.Controller.Artifacts;
 using Kubes.Controller.DesiredState;
-using Kubes.Protos.V1;
 
 namespace Kubes.Controller.Registrar;
 
 /// <summary>
-/// The role configuration of an instance under one generation of the desired state: that generation's topology and
-/// its pinned artifacts, at this coordinator's URLs. The same instance under the same generation always gets the same
-/// configuration (and config_hash), whichever coordinator process builds it.
+/// The role configuration of an instance under one generation of the desired state, and the certificates it holds under
+/// it: that generation's topology, issuance policy and pinned artifacts, at this coordinator's URLs. The same instance
+/// under the same generation always gets the same configuration (and config_hash) and the same certificate contents,
+/// whichever coordinator process builds them.
 /// </summary>
 public sealed class GenerationRoleConfigs(IArtifactUrls urls)
 {
     private readonly ConcurrentDictionary<int, TopologyRoleConfigSource> _sources = new();
 
-    public RoleConfig For(SpecGeneration generation, VerifiedInstance instance)
+    public DesiredRole For(SpecGeneration generation, VerifiedInstance instance)
     {
         var source = _sources.GetOrAdd(generation.Number, _ => new TopologyRoleConfigSource(generation.Topology,
             new RoleArtifacts(generation.Artifacts, urls, ArtifactSite.Of(generation.Spec)).For));

@@ -66,7 +66,7 @@ public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILo
             try
             {
                 var instance = await verifier.VerifyAsync(status.InstanceId, role, status.Slot, peer: null, cancellationToken);
-                return configs.For(desired, instance).ComputeConfigHash();
+                return configs.For(desired, instance).Config.ComputeConfigHash();
             }
             catch (RegistrationRefusedException)
             {
