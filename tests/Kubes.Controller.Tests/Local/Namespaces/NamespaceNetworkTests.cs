@@ -58,10 +58,11 @@ public sealed class NamespaceNetworkTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_vpc_another_local_clusters_bridge_holds_is_refused_before_anything_is_made()
+    public async Task A_vpc_a_running_local_clusters_bridge_holds_is_refused_before_anything_is_made()
     {
         var first = Network();
         await first.EnsureAsync(CancellationToken.None);
+        using var running = await LiveInstance.StartAsync(first, "i-00000000000000001", _vpc.AddressAt(10));
         var second = Network(LocalClusterHarness.NewName());
 
         var refused = await Assert.ThrowsAsync<LocalNetworkConflictException>(() => second.EnsureAsync(CancellationToken.None));
@@ -70,54 +71,57 @@ public sealed class NamespaceNetworkTests : IAsyncLifetime
         Assert.Contains($"overlaps VPC {_vpc}", refused.Message);
         Assert.Contains("set spec.network.vpcCidr", refused.Message);
         Assert.False((await second.ReadAsync(CancellationToken.None)).Exists);
+        Assert.True((await first.ReadAsync(CancellationToken.None)).BridgeExists);
+        Assert.False(running.HasExited);
     }
 
     [Fact]
-    public async Task A_route_of_any_other_interface_into_the_vpc_is_refused_and_named()
+    public async Task A_bridge_in_the_vpc_whose_namespaces_run_nothing_is_reclaimed_and_named()
     {
-        // A VPN's or a second network card's route into part of the VPC, on an interface that sends nothing anywhere.
-        // A veth whose peer is down: the route is there, and nothing can be sent through it.
-        var dummy = $"kt{Guid.NewGuid():N}"[..12];
-        var routed = _vpc.Subnet(8, 200);
-        await NetworkTraces.IpAsync("link", "add", dummy, "type", "veth", "peer", "name", dummy + "p");
-        try
-        {
-            await NetworkTraces.IpAsync("link", "set", dummy, "up");
-            await NetworkTraces.IpAsync("route", "add", routed.ToString(), "dev", dummy);
-            var network = Network();
+        var left = Network();
+        await left.EnsureAsync(CancellationToken.None);
+        await left.AddAsync("i-00000000000000001", _vpc.AddressAt(10), CancellationToken.None);
+        var second = Network(LocalClusterHarness.NewName());
 
-            var refused = await Assert.ThrowsAsync<LocalNetworkConflictException>(() => network.EnsureAsync(CancellationToken.None));
+        var reclaimed = await second.EnsureAsync(CancellationToken.None);
 
-            Assert.StartsWith($"This machine already routes {routed} (dev {dummy}), which overlaps VPC {_vpc}", refused.Message);
-            Assert.False((await network.ReadAsync(CancellationToken.None)).Exists);
-        }
-        finally
-        {
-            await NetworkTraces.IpAsync("link", "del", dummy);
-        }
+        Assert.Equal(
+            [$"abandoned network {left.Bridge} (cluster {_cluster}, state folder {_state.Path}: nothing ran in its 1 namespace(s))"],
+            reclaimed);
+        Assert.False((await left.ReadAsync(CancellationToken.None)).Exists);
+        Assert.DoesNotContain(await NetworkTraces.OfAsync(_cluster, _state.Path, _vpc),
+            t => t.Contains(left.Bridge, StringComparison.Ordinal) || t.Contains(left.NamespacePrefix, StringComparison.Ordinal)
+                 || t.Contains(left.VethPrefix, StringComparison.Ordinal));
+        Assert.True((await second.ReadAsync(CancellationToken.None)).BridgeExists);
     }
 
     [Fact]
-    public async Task A_stray_namespace_and_route_are_removed_and_a_live_instances_are_kept()
+    public async Task A_bridge_in_the_vpc_whose_state_folder_is_gone_is_reclaimed_with_what_still_runs_in_it()
     {
-        var network = Network();
-        await network.EnsureAsync(CancellationToken.None);
-        const string live = "i-00000000000000001", stray = "i-00000000000000002";
-        await network.AddAsync(live, _vpc.AddressAt(10), CancellationToken.None);
-        await network.AddAsync(stray, _vpc.AddressAt(11), CancellationToken.None);
+        using var gone = new TempFolder();
+        var left = new NamespaceNetwork(_cluster, gone.Path, _vpc, [_vpc.AddressAt(1)]);
+        _made.Add(left);
+        await left.EnsureAsync(CancellationToken.None);
+        using var running = await LiveInstance.StartAsync(left, "i-00000000000000001", _vpc.AddressAt(10));
+        gone.Dispose();
 
-        var removed = await network.RemoveStrayAsync(
-            _ => Task.FromResult<IReadOnlyDictionary<string, IPAddress>>(new Dictionary<string, IPAddress> { [live] = _vpc.AddressAt(10) }),
-            CancellationToken.None);
+        var reclaimed = await Network(LocalClusterHarness.NewName()).EnsureAsync(CancellationToken.None);
 
-        Assert.Equal([$"namespace {network.NamespaceOf(stray)}", $"route {_vpc.AddressAt(11)}"], removed);
-        var traces = await NetworkTraces.OfAsync(_cluster, _state.Path, _vpc);
-        Assert.Contains($"namespace {network.NamespaceOf(live)}", traces);
-        Assert.Contains($"link {network.VethOf(live)}", traces);
-        Assert.Contains($"route unicast {_vpc.AddressAt(10)} dev {network.Bridge}", traces);
-        Assert.DoesNotContain(traces, t => t.Contains(network.NamespaceOf(stray), StringComparison.Ordinal)
-                                           || t.Contains(network.VethOf(stray), StringComparison.Ordinal)
-                                           || t.Contains($" {_vpc.AddressAt(11)} ", StringComparison.Ordinal));
+        Assert.Equal([$"abandoned network {left.Bridge} (cluster {_cluster}, state folder {gone.Path}: its state folder is gone)"], reclaimed);
+        Assert.False((await left.ReadAsync(CancellationToken.None)).Exists);
+        await running.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+    }
+
+    [Fact]
+    public async Task A_bridge_outside_the_vpc_is_left_alone_however_abandoned()
+    {
+        var elsewhere = Cidr.Parse("10.201.0.0/16");
+        var other = new NamespaceNetwork(LocalClusterHarness.NewName(), _state.Path, elsewhere, [elsewhere.AddressAt(1)]);
+        _made.Add(other);
+        await other.EnsureAsync(CancellationToken.None);
+
+        Assert.Empty(await Network().EnsureAsync(CancellationToken.None));
+        Assert.True((await other.ReadAsync(CancellationToken.None)).BridgeExists);
     }
 
     [Theory]
