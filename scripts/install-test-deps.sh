@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real things the tests run against, when missing: etcd (server and client), openssl, iproute2
-# for network namespaces, curl for the user-data script, losetup and mkfs.ext4 for the data-volume tests, kubectl
-# (Debian's kubernetes-client when no kubectl is there) to read the kubeconfigs the agent renders.
+# for network namespaces, ebtables (Debian's iptables package) for their ports' anti-spoofing filters, curl for the
+# user-data script, losetup and mkfs.ext4 for the data-volume tests, kubectl (Debian's kubernetes-client when no
+# kubectl is there) to read the kubeconfigs the agent renders.
 # moto_server ships with the machine image. Idempotent and quick when everything is there.
 set -euo pipefail
 need=()
@@ -9,6 +10,7 @@ command -v etcd >/dev/null || need+=(etcd-server)
 command -v etcdctl >/dev/null || need+=(etcd-client)
 command -v openssl >/dev/null || need+=(openssl)
 command -v ip >/dev/null || need+=(iproute2)
+command -v ebtables >/dev/null || need+=(iptables)
 command -v curl >/dev/null || need+=(curl)
 command -v losetup >/dev/null || need+=(mount)
 command -v mkfs.ext4 >/dev/null || need+=(e2fsprogs)

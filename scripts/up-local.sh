@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: installs this machine's etcd if it is missing (the local provider's
-# instances run it) and iproute2 (each instance runs in a network namespace of its own), then brings up the
-# embedded default cluster with the local provider. Needs root. Extra arguments go to 'kubes up', e.g. --wait-minutes 5.
+# instances run it), iproute2 (each instance runs in a network namespace of its own) and ebtables (Debian's iptables
+# package: each instance's port on the bridge sends only as that instance), then brings up the embedded default
+# cluster with the local provider. Needs root. Extra arguments go to 'kubes up', e.g. --wait-minutes 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -ne 0 ]; then
@@ -12,6 +13,7 @@ need=()
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v etcdctl >/dev/null || need+=(etcd-client)
 command -v ip >/dev/null || need+=(iproute2)
+command -v ebtables >/dev/null || need+=(iptables)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
