@@ -10,9 +10,9 @@ using Kubes.Controller.Tests.State;
 namespace Kubes.Controller.Tests.Local.Namespaces;
 
 /// <summary>
-/// From the attacker's side: root in its own instance's namespace, it sends UDP to the host's address on the bridge as
-/// another instance (that instance's address as the source, the route and neighbour set by hand so no ARP is needed) and
-/// with another MAC, then as itself. Only the datagram it sent as itself arrives.
+/// From the attacker's side: root in its own instance's namespace, it sends UDP to the host's address on the bridge, or
+/// to another instance, as someone else (their address as its source, the route and neighbour set by hand so no ARP is
+/// needed) or from another MAC, then as itself. Only the datagram it sent as itself arrives.
 /// </summary>
 [Collection(LocalTestCollection.Name)]
 [SupportedOSPlatform("linux")]
@@ -65,12 +65,37 @@ public sealed class PortSourceFilterTests : IAsyncLifetime
         await NetworkTraces.IpAsync("-n", ns, "link", "set", "eth0", "address", NamespaceNetwork.MacOf(Attacker));
         await SendAsync(ns, bridge, port, "as-itself");
 
+        await AssertOnlyAsync(host, "as-itself", AttackerAddress);
+    }
+
+    /// <summary>The first datagram to arrive is <paramref name="payload"/> from <paramref name="source"/> (the forged ones
+    /// were sent before it), and nothing else arrives after it either.</summary>
+    private static async Task AssertOnlyAsync(UdpClient receiver, string payload, IPAddress source)
+    {
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var first = await host.ReceiveAsync(wait.Token);
-        Assert.Equal(("as-itself", AttackerAddress), (Encoding.ASCII.GetString(first.Buffer), first.RemoteEndPoint.Address));
-        // The forged ones were sent first; nothing else arrives later either.
+        var first = await receiver.ReceiveAsync(wait.Token);
+        Assert.Equal((payload, source), (Encoding.ASCII.GetString(first.Buffer), first.RemoteEndPoint.Address));
         using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await host.ReceiveAsync(quiet.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await receiver.ReceiveAsync(quiet.Token));
+    }
+
+    [Fact]
+    public async Task An_instance_passing_for_the_host_to_another_instance_is_dropped_and_as_itself_passes()
+    {
+        using var victim = NamespaceSockets.BindUdp(_network.NamespaceOf(Victim), new IPEndPoint(VictimAddress, 0));
+        var port = ((IPEndPoint)victim.Client.LocalEndPoint!).Port;
+        var ns = _network.NamespaceOf(Attacker);
+        await NetworkTraces.IpAsync("-n", ns, "neigh", "replace", $"{VictimAddress}", "lladdr", NamespaceNetwork.MacOf(Victim),
+            "dev", "eth0", "nud", "permanent");
+
+        // As the host (the bridge's .1, where the registrar and the metadata service answer).
+        await NetworkTraces.IpAsync("-n", ns, "addr", "add", $"{_network.BridgeAddress}/32", "dev", "eth0");
+        await NetworkTraces.IpAsync("-n", ns, "route", "replace", $"{VictimAddress}/32", "dev", "eth0", "src", $"{_network.BridgeAddress}");
+        await SendAsync(ns, VictimAddress, port, "as-the-host");
+        await NetworkTraces.IpAsync("-n", ns, "route", "replace", $"{VictimAddress}/32", "dev", "eth0", "src", $"{AttackerAddress}");
+        await SendAsync(ns, VictimAddress, port, "as-itself");
+
+        await AssertOnlyAsync(victim, "as-itself", AttackerAddress);
     }
 
     [Fact]
