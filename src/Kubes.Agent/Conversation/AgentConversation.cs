@@ -25,6 +25,7 @@ public sealed class AgentConversation(
     IRegistrarChannel channel,
     AgentStateStore state,
     CertificateEnrollment enrollment,
+    AgentSession session,
     RoleInstaller installer,
     RoleConfigRefresh refresh,
     ReportPublisher reports,
@@ -98,6 +99,7 @@ public sealed class AgentConversation(
 
         CheckRoleConfigIsFor(identity, joined.RoleConfig!);
         reports.Activate(identity.InstanceId, joined.AgentCredential);
+        session.Joined(identity.InstanceId, joined.AgentCredential);
         var roleConfig = joined.RoleConfig!;
         for (var refreshed = false; ; refreshed = true)
         {

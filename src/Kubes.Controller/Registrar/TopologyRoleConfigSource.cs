@@ -17,14 +17,19 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
     private readonly ClusterTopology _topology;
     private readonly IssuancePolicy _policy;
     private readonly Func<InstanceRole, IEnumerable<Artifact>> _artifacts;
+    private readonly Func<ClusterMaterial> _material;
 
     /// <param name="artifacts">The artifacts offered to each role (URLs and SHA-256), asked afresh for every join so that
     /// presigned URLs are new; the role gets those its components name.</param>
-    public TopologyRoleConfigSource(ClusterTopology topology, Func<InstanceRole, IEnumerable<Artifact>>? artifacts = null)
+    /// <param name="material">What the coordinator keeps for the components, asked for every configuration built (a
+    /// revocation list changes while a coordinator runs); none gives <see cref="ClusterMaterial.None"/>.</param>
+    public TopologyRoleConfigSource(ClusterTopology topology, Func<InstanceRole, IEnumerable<Artifact>>? artifacts = null,
+        Func<ClusterMaterial>? material = null)
     {
         _topology = topology;
         _policy = new IssuancePolicy(topology);
         _artifacts = artifacts ?? (_ => []);
+        _material = material ?? (() => ClusterMaterial.None);
     }
 
     public static string KeyAlgorithmName(KeyAlgorithm algorithm) => algorithm switch
@@ -61,7 +66,8 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
             KeyAlgorithm = algorithm,
             FileStem = identity.FileStem,
         }));
-        foreach (var component in components) component.Configure(config, slot, instance, _topology);
+        var material = _material();
+        foreach (var component in components) component.Configure(config, slot, instance, _topology, material);
         return config;
     }
 }

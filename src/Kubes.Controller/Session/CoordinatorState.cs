@@ -32,7 +32,8 @@ public sealed class CoordinatorState : IDisposable
         _artifacts = artifacts;
     }
 
-    public sealed record Loaded(ClusterPki Pki, IssuancePolicy Policy, MirroredArtifact Agent, PinnedArtifacts Artifacts);
+    public sealed record Loaded(ClusterPki Pki, IssuancePolicy Policy, MirroredArtifact Agent, PinnedArtifacts Artifacts,
+        ClusterMaterialSource Material);
 
     public async Task<Loaded> GetAsync(CancellationToken cancellationToken)
     {
@@ -46,7 +47,8 @@ public sealed class CoordinatorState : IDisposable
             var spec = _topology.Spec;
             var artifacts = await _artifacts.PinAsync(spec.KubernetesVersion, CpuArchitecture.OfCluster(spec),
                 RoleArtifacts.NamesFor(_topology), cancellationToken);
-            return _loaded = new Loaded(pki, new IssuancePolicy(_topology), agent, artifacts);
+            var material = await ClusterMaterialSource.LoadAsync(_store, pki, cancellationToken);
+            return _loaded = new Loaded(pki, new IssuancePolicy(_topology), agent, artifacts, material);
         }
         finally
         {
@@ -69,7 +71,9 @@ public sealed class CoordinatorState : IDisposable
         var loaded = await GetAsync(cancellationToken);
         return new RegistrarHostOptions(_topology, _store, directory, new PolicyCertificateIssuer(loaded.Pki, loaded.Policy))
         {
-            RoleConfigs = new TopologyRoleConfigSource(_topology, new RoleArtifacts(loaded.Artifacts, urls, ArtifactSite.Of(_topology.Spec)).For),
+            RoleConfigs = new TopologyRoleConfigSource(_topology,
+                new RoleArtifacts(loaded.Artifacts, urls, ArtifactSite.Of(_topology.Spec)).For, () => loaded.Material.Current),
+            SshHostCertificates = new SshHostCertificateIssuer(loaded.Pki.SshHost, _topology.Spec.Ssh.HostCertificateLifetime),
             CallerIdentity = callerIdentity,
             Loggers = loggers,
         };

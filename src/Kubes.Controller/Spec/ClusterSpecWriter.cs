@@ -58,6 +58,14 @@ public static class ClusterSpecWriter
 
         yaml.Field(1, "cni", spec.Cni.ToSpecName(), $"pod network: {SpecEnumNames.Cni.Alternatives}");
         Group(yaml, "bastion", spec.Bastion, "the SSH jump host and VPN server, in a public subnet", "0 or 1");
+        var vpn = spec.Bastion.Vpn;
+        yaml.Section(2, "vpn", "OpenVPN into the VPC; profiles from 'kubes vpn profile NAME' (docs/bastion.md)");
+        yaml.Field(3, "splitTunnel", YamlScalar.Of(vpn.SplitTunnel),
+            "false: all of a client's traffic through the bastion; true: only the VPC's");
+        yaml.Field(3, "clientCidr", YamlScalar.Of(vpn.ClientCidr),
+            $"clients' addresses, /{AccessValidator.MinClientPrefix} to /{AccessValidator.MaxClientPrefix}, outside the VPC, pods and services");
+        yaml.Field(3, "profileLifetime", SpecDuration.Format(vpn.ProfileLifetime),
+            $"a profile's certificate: {SpecDuration.Format(AccessValidator.MinProfileLifetime)} to the CA's lifetime (like 90d, 8h)");
         Group(yaml, "etcd", spec.Etcd, "the etcd members, one per zone in turn, at fixed addresses",
             $"{SpecValidator.Alternatives(SpecLimits.EtcdCounts)}: odd, for quorum");
         Group(yaml, "controllers", spec.Controllers, "kube-apiserver, controller-manager and scheduler, behind a load balancer",
@@ -82,6 +90,14 @@ public static class ClusterSpecWriter
         yaml.Field(2, "keyAlgorithm", spec.Pki.KeyAlgorithm.ToSpecName(), SpecEnumNames.KeyAlgorithm.Alternatives);
         yaml.Field(2, "caLifetimeDays", YamlScalar.Of(spec.Pki.CaLifetimeDays), $"1 to {SpecLimits.MaxCaLifetimeDays}");
         yaml.Field(2, "certificateLifetimeDays", YamlScalar.Of(spec.Pki.CertificateLifetimeDays), "1 to caLifetimeDays");
+
+        yaml.Section(1, "ssh", "SSH with certificates only: 'kubes ssh SLOT', 'kubes ssh-config'");
+        yaml.Field(2, "hostCertificateLifetime", SpecDuration.Format(spec.Ssh.HostCertificateLifetime),
+            $"each instance's host certificate, renewed by its agent: {SpecDuration.Format(AccessValidator.MinHostCertificateLifetime)} "
+            + $"to {SpecDuration.Format(AccessValidator.MaxHostCertificateLifetime)}");
+        yaml.Field(2, "userCertificateLifetime", SpecDuration.Format(spec.Ssh.UserCertificateLifetime),
+            $"an operator's certificate: {SpecDuration.Format(AccessValidator.MinUserCertificateLifetime)} to "
+            + $"{SpecDuration.Format(AccessValidator.MaxUserCertificateLifetime)}");
 
         yaml.Section(1, "addons", "installed once the control plane is up; true or false each");
         yaml.Field(2, "coreDns", YamlScalar.Of(spec.Addons.CoreDns), "cluster DNS");

@@ -85,6 +85,17 @@ internal sealed class SpecMappingReader
         return null;
     }
 
+    /// <summary>A whole number of days, hours or minutes: <c>90d</c>, <c>8h</c>, <c>30m</c> (<see cref="SpecDuration"/>).</summary>
+    public TimeSpan? Duration(string key)
+    {
+        if (Take(key) is not { } node) return null;
+        var path = Join(Path, key);
+        if (ScalarText(node, path, "a duration like 90d, 8h or 30m") is not { } text) return null;
+        if (SpecDuration.TryParse(text, out var value)) return value;
+        Problem(path, node.Start, $"expected a duration like 90d, 8h or 30m (a whole number and d, h or m), got '{text}'");
+        return null;
+    }
+
     public bool? Bool(string key)
     {
         if (Take(key) is not { } node) return null;

@@ -41,6 +41,12 @@ public sealed class ClusterTopology
 
     public Cidr VpcCidr => Cidr.Parse(Spec.Network.VpcCidr);
 
+    /// <summary>
+    /// The VPC's DNS resolver, which AWS answers at the VPC's base address plus two; null for the local provider, whose
+    /// VPC has none.
+    /// </summary>
+    public IPAddress? VpcResolver => Spec.Provider == ProviderKind.Aws ? VpcCidr.AddressAt(2) : null;
+
     /// <summary>The cluster's private DNS domain: every slot is &lt;slot&gt;.&lt;domain&gt;.</summary>
     public string DnsDomain => $"{Spec.Name}.kubes.internal";
 

@@ -71,6 +71,30 @@ internal static class ClusterSpecGen
             .SelectMany((algorithm, ca) => Gen.Int[1, ca].Select(certificate =>
                 new PkiSpec { KeyAlgorithm = algorithm, CaLifetimeDays = ca, CertificateLifetimeDays = certificate }));
 
+    /// <summary>Durations as the spec writes them, in whole minutes, hours or days between the bounds.</summary>
+    private static Gen<TimeSpan> Lifetime(TimeSpan min, TimeSpan max) =>
+        Gen.Select(Gen.Int[0, 2], Gen.Long[min.Ticks, max.Ticks]).Select((unit, ticks) =>
+        {
+            var step = unit switch { 0 => TimeSpan.TicksPerMinute, 1 => TimeSpan.TicksPerHour, _ => TimeSpan.TicksPerDay };
+            var rounded = ticks / step * step;
+            return TimeSpan.FromTicks(rounded < min.Ticks ? rounded + step : rounded);
+        }).Where(t => t >= min && t <= max);
+
+    private static readonly Gen<VpnSpec> Vpn =
+        Gen.Select(Gen.Bool, Gen.Int[0, 255], Gen.Int[AccessValidator.MinClientPrefix + 8, AccessValidator.MaxClientPrefix],
+                Lifetime(AccessValidator.MinProfileLifetime, TimeSpan.FromDays(365)))
+            .Select((split, octet, prefix, lifetime) => new VpnSpec
+            {
+                SplitTunnel = split,
+                ClientCidr = Cidr.Parse($"198.18.{octet}.0/24").Subnet(prefix - 24, 0).ToString(),
+                ProfileLifetime = lifetime,
+            });
+
+    private static readonly Gen<SshSpec> Ssh =
+        Gen.Select(Lifetime(AccessValidator.MinHostCertificateLifetime, AccessValidator.MaxHostCertificateLifetime),
+                Lifetime(AccessValidator.MinUserCertificateLifetime, AccessValidator.MaxUserCertificateLifetime))
+            .Select((host, user) => new SshSpec { HostCertificateLifetime = host, UserCertificateLifetime = user });
+
     private static readonly Gen<AddonsSpec> Addons =
         Gen.Select(Gen.Bool, Gen.Bool, Gen.Bool, Gen.Bool)
             .Select((dns, ebs, dashboard, monitoring) =>
@@ -132,8 +156,8 @@ internal static class ClusterSpecGen
                         nodeGroups,
                         provider == ProviderKind.Local ? LocalFolder : Gen.OneOf(Gen.Const(""), S3Store),
                         Pki,
-                        Addons)
-                    .Select((networkAndVersion, choices, counts, groups, nodes, store, pki, addons) => new ClusterSpec
+                        Gen.Select(Addons, Vpn, Ssh))
+                    .Select((networkAndVersion, choices, counts, groups, nodes, store, pki, access) => new ClusterSpec
                     {
                         Name = name,
                         Provider = provider,
@@ -144,13 +168,26 @@ internal static class ClusterSpecGen
                         Cni = choices.Item1,
                         // gRPC needs an address agents can dial, which only the local provider has.
                         AgentChannel = provider == ProviderKind.Local ? choices.Item2 : AgentChannel.S3,
-                        Bastion = groups.Item1 with { Count = counts.Item1 },
+                        Bastion = new BastionSpec
+                        {
+                            Count = counts.Item1,
+                            InstanceType = groups.Item1.InstanceType,
+                            RootVolumeSizeGiB = groups.Item1.RootVolumeSizeGiB,
+                            VolumeSizeGiB = groups.Item1.VolumeSizeGiB,
+                            // A profile never outlives the VPN CA.
+                            Vpn = access.Item2 with
+                            {
+                                ProfileLifetime = TimeSpan.FromTicks(Math.Min(access.Item2.ProfileLifetime.Ticks,
+                                    TimeSpan.FromDays(pki.CaLifetimeDays).Ticks)),
+                            },
+                        },
                         Etcd = groups.Item2 with { Count = counts.Item2 },
                         Controllers = groups.Item3 with { Count = counts.Item3 },
                         Nodes = nodes,
                         StateStore = store,
                         Pki = pki,
-                        Addons = addons,
+                        Ssh = access.Item3,
+                        Addons = access.Item1,
                     });
             })
             .SelectMany(WithComponents);

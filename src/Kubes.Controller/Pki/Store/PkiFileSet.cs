@@ -1,12 +1,14 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Kubes.Controller.Pki.Ssh;
+using Kubes.Protos.Ssh;
 
 namespace Kubes.Controller.Pki.Store;
 
 /// <summary>
-/// A <see cref="ClusterPki"/> as named PEM texts, the form every <see cref="ICaKeyStore"/> stores: certificates and
-/// the service-account public key in the clear, every private key as encrypted PKCS#8 (PBES2, PBKDF2-HMAC-SHA256,
-/// AES-256-CBC) under the operator's passphrase.
+/// A <see cref="ClusterPki"/> as named texts, the form every <see cref="ICaKeyStore"/> stores: certificates, the
+/// service-account public key (PEM) and the SSH CA's public keys (OpenSSH lines) in the clear, every private key as
+/// encrypted PKCS#8 (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC) under the operator's passphrase.
 /// </summary>
 public static class PkiFileSet
 {
@@ -17,11 +19,24 @@ public static class PkiFileSet
 
     public static string PrivateKeyFile(CertificateAuthorityKind kind) => $"{kind.Slug()}-ca.key";
 
+    public static string PublicKeyFile(SshCertificateAuthorityKind kind) => $"{kind.Slug()}-ca.pub";
+
+    public static string PrivateKeyFile(SshCertificateAuthorityKind kind) => $"{kind.Slug()}-ca.key";
+
     public static IReadOnlyList<string> FileNames { get; } =
     [
         .. Enum.GetValues<CertificateAuthorityKind>().SelectMany(k => new[] { CertificateFile(k), PrivateKeyFile(k) }),
         ServiceAccountPublicKeyFile,
         ServiceAccountPrivateKeyFile,
+        .. Enum.GetValues<SshCertificateAuthorityKind>().SelectMany(k => new[] { PublicKeyFile(k), PrivateKeyFile(k) }),
+    ];
+
+    /// <summary>The parts a PKI may lack because it was made before they existed (the VPN CA, the SSH CA's two keys): the
+    /// file of each part's public half and of its encrypted private key.</summary>
+    public static IReadOnlyList<(string PublicFile, string PrivateFile)> AddedParts { get; } =
+    [
+        (CertificateFile(CertificateAuthorityKind.Vpn), PrivateKeyFile(CertificateAuthorityKind.Vpn)),
+        .. Enum.GetValues<SshCertificateAuthorityKind>().Select(k => (PublicKeyFile(k), PrivateKeyFile(k))),
     ];
 
     public static bool IsPrivateKeyFile(string name) => name.EndsWith(".key", StringComparison.Ordinal);
@@ -36,6 +51,11 @@ public static class PkiFileSet
         }
         files[ServiceAccountPublicKeyFile] = pki.ServiceAccount.PublicKeyPem;
         files[ServiceAccountPrivateKeyFile] = pki.ServiceAccount.Key.ExportEncryptedPem(passphrase);
+        foreach (var ca in pki.SshAuthorities)
+        {
+            files[PublicKeyFile(ca.Kind)] = ca.PublicKey.ToLine() + "\n";
+            files[PrivateKeyFile(ca.Kind)] = ca.Key.ExportEncryptedPem(passphrase);
+        }
         return files;
     }
 
@@ -77,9 +97,20 @@ public static class PkiFileSet
             var serviceAccountKey = Decrypt(await Read(ServiceAccountPrivateKeyFile), passphrase,
                 serviceAccountPublicKey, location, ServiceAccountPrivateKeyFile, ServiceAccountPublicKeyFile);
             parts.Add(serviceAccountKey);
+
+            var ssh = new Dictionary<SshCertificateAuthorityKind, SshCertificateAuthority>();
+            foreach (var kind in Enum.GetValues<SshCertificateAuthorityKind>())
+            {
+                var publicKey = ParseSshPublicKey(await Read(PublicKeyFile(kind)), location, PublicKeyFile(kind));
+                var key = Decrypt(await Read(PrivateKeyFile(kind)), passphrase, publicKey.Ecdsa, location,
+                    PrivateKeyFile(kind), PublicKeyFile(kind));
+                parts.Add(key);
+                ssh[kind] = SshCertificateAuthority.Restore(kind, publicKey.Line, key);
+            }
             return new ClusterPki(authorities[CertificateAuthorityKind.Etcd],
                 authorities[CertificateAuthorityKind.Kubernetes], authorities[CertificateAuthorityKind.FrontProxy],
-                new ServiceAccountKeyPair(serviceAccountKey));
+                authorities[CertificateAuthorityKind.Vpn], new ServiceAccountKeyPair(serviceAccountKey),
+                ssh[SshCertificateAuthorityKind.Host], ssh[SshCertificateAuthorityKind.User]);
         }
         catch
         {
@@ -98,6 +129,21 @@ public static class PkiFileSet
         {
             throw new PkiStoreException(
                 $"{Path.Combine(location, name)} is not a PEM certificate ({e.Message}); restore it from your backup.", e);
+        }
+    }
+
+    private static (SshPublicKey Line, PublicKey Ecdsa) ParseSshPublicKey(string text, string location, string name)
+    {
+        try
+        {
+            var line = SshPublicKey.Parse(text);
+            using var ecdsa = line.ToEcdsa();
+            return (line, new PublicKey(ecdsa));
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or CryptographicException)
+        {
+            throw new PkiStoreException(
+                $"{Path.Combine(location, name)} is not an ecdsa-sha2-nistp256 public key ({e.Message}); restore it from your backup.", e);
         }
     }
 

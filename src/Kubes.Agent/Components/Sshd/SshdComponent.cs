@@ -1,0 +1,49 @@
+using Kubes.Agent.Channels;
+using Kubes.Agent.Configuration;
+using Kubes.Agent.Conversation;
+using Kubes.Agent.Processes;
+using Kubes.Agent.FileSystem;
+using Kubes.Agent.Steps;
+using Kubes.Protos.Contract;
+using Kubes.Protos.V1;
+
+namespace Kubes.Agent.Components.Sshd;
+
+/// <summary>
+/// The instance's SSH server: OpenSSH installed → (AWS) the image's own SSH server stopped → the login user → the ed25519
+/// host key made here → its host certificate from the coordinator → sshd's configuration, the user CA and the principals
+/// file → its unit, started and restarted when any of them changes → health.
+/// </summary>
+public sealed class SshdComponent(
+    AgentPaths paths,
+    StepFactory steps,
+    CommandRunner commands,
+    IRegistrarChannel channel,
+    AgentSession session,
+    TimeProvider time,
+    SshdHealthCheck health) : IComponent
+{
+    public string Name => ComponentNames.Sshd;
+
+    public IReadOnlyList<IInstallStep> PlanSteps(RoleConfig config)
+    {
+        var layout = new SshdLayout(config, paths, steps);
+        var fromDistribution = layout.Artifact.DistributionPackages.Count > 0;
+        return
+        [
+            .. steps.Programs("install-openssh", layout.Artifact, SshdLayout.Programs),
+            .. fromDistribution ? [new DistributionSshStep(commands)] : Array.Empty<IInstallStep>(),
+            new LoginUserStep(layout.Sshd.LoginUser, commands),
+            new SshHostKeyStep(layout, commands),
+            new SshHostCertificateStep(layout, channel, session, time),
+            steps.RenderFile("configure-sshd-config", layout.ConfigFile, SshdConfigFile.Render(layout), AtomicFile.OwnerOnly),
+            steps.RenderFile("configure-sshd-user-ca", layout.UserCaFile, layout.UserCa.ToLine() + "\n", AtomicFile.Readable),
+            steps.RenderFile("configure-sshd-principals", layout.PrincipalsFile, SshdConfigFile.Principals(layout), AtomicFile.Readable),
+            .. steps.Service(SshdUnit.Build(layout),
+                [layout.ConfigFile, layout.UserCaFile, layout.PrincipalsFile, layout.HostKeyFile, layout.HostCertificateFile]),
+        ];
+    }
+
+    public Task<ComponentHealth> CheckHealthAsync(RoleConfig config, CancellationToken cancellationToken) =>
+        health.CheckAsync(new SshdLayout(config, paths, steps), cancellationToken);
+}
