@@ -42,6 +42,19 @@ public sealed class ClusterPkiRepository(IStateStore store, Func<string, string?
     }
 
     /// <summary>
+    /// The cluster's PKI for a command that works on a cluster <c>kubes up</c> made (VPN profiles, SSH certificates): never
+    /// a new one.
+    /// </summary>
+    /// <exception cref="PkiStoreException">The state store holds no PKI.</exception>
+    public async Task<ClusterPki> LoadExistingAsync(ClusterSpec spec, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(Prefix + PkiFileSet.CertificateFile(CertificateAuthorityKind.Kubernetes), cancellationToken) is null)
+            throw new PkiStoreException(
+                $"{store.Location} holds no PKI of cluster {spec.Name}: create the cluster with 'kubes up' first (same -f or --local)");
+        return await LoadOrCreateAsync(spec, cancellationToken);
+    }
+
+    /// <summary>
     /// A PKI made before the VPN CA and the SSH CA existed gets them: each private key is written first, then its public
     /// half, both only where absent; a run that stopped in between leaves a key without its public half, which the load
     /// then names.
