@@ -5,7 +5,6 @@ using Kubes.Agent.Services;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 using Serilog.Events;
-using Serilog.Formatting.Compact;
 
 if (args is ["--version"])
 {
@@ -13,12 +12,11 @@ if (args is ["--version"])
     return 0;
 }
 
-Log.Logger = new LoggerConfiguration()
+Log.Logger = AgentLog.WriteTo(new LoggerConfiguration()
     .MinimumLevel.Information()
     .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
     .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
-    .Enrich.FromLogContext()
-    .WriteTo.Console(new CompactJsonFormatter())
+    .Enrich.FromLogContext())
     .CreateLogger();
 
 try

@@ -18,10 +18,13 @@ public static class AgentScenario
 {
     public static readonly TimeSpan IdleFor = TimeSpan.FromSeconds(10);
 
-    public static async Task RunAsync(IReadOnlyList<string> agents, int runs, TextWriter output)
+    /// <returns>How many of the agents were there to measure.</returns>
+    public static async Task<int> RunAsync(IReadOnlyList<string> agents, int runs, TextWriter output, TimeSpan? idleFor = null)
     {
+        var idleTime = idleFor ?? IdleFor;
+        var measured = 0;
         var table = new MarkdownTable("agent", "kind", "size (bytes)", "--version median (ms)", "--version min–max (ms)",
-            "first log line median (ms)", "first log line min–max (ms)", $"VmRSS after {IdleFor.TotalSeconds:0} s idle (MB)");
+            "first log line median (ms)", "first log line min–max (ms)", $"VmRSS after {idleTime.TotalSeconds:0} s idle (MB)");
         foreach (var agent in agents)
         {
             var path = Path.GetFullPath(agent);
@@ -38,7 +41,8 @@ public static class AgentScenario
                 version.Add(await VersionAsync(path));
                 firstLine.Add((await IdleAgent.StartAsync(path, TimeSpan.Zero)).FirstLogLine.TotalMilliseconds);
             }
-            var idle = await IdleAgent.StartAsync(path, IdleFor);
+            var idle = await IdleAgent.StartAsync(path, idleTime);
+            measured++;
             var inspected = AgentExecutable.Inspect(path);
             table.Add(path, inspected.RunsWithoutDotNet ? "runs without .NET" : "needs .NET", new FileInfo(path).Length.ToString("N0", CultureInfo.InvariantCulture),
                 Median(version), $"{version.Min():0.0}–{version.Max():0.0}", Median(firstLine), $"{firstLine.Min():0.0}–{firstLine.Max():0.0}",
@@ -47,6 +51,7 @@ public static class AgentScenario
         await output.WriteLineAsync($"{runs} measured run(s) per agent after one warm-up.");
         await output.WriteLineAsync();
         await output.WriteLineAsync(table.ToString());
+        return measured;
     }
 
     private static string Median(List<double> values) => $"{values.Order().ElementAt(values.Count / 2):0.0}";

@@ -11,10 +11,6 @@ public sealed class CallLatencies
     private long _firstStart = long.MaxValue;
     private long _lastEnd = long.MinValue;
 
-    public int Count => _milliseconds.Count;
-    public int Errors => _errors.Count;
-    public IEnumerable<string> ErrorMessages => _errors;
-
     /// <summary>Times one call; a failed call counts as an error, not as a latency.</summary>
     public async Task<T?> TimeAsync<T>(Func<Task<T>> call) where T : class
     {
@@ -36,20 +32,8 @@ public sealed class CallLatencies
     }
 
     /// <summary>From the first call's start to the last successful call's end.</summary>
-    public TimeSpan Window => Count == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_firstStart, _lastEnd);
-
-    public double PerSecond(int items) => Window == TimeSpan.Zero ? 0 : items / Window.TotalSeconds;
-
-    /// <summary>Nearest-rank percentile in milliseconds.</summary>
-    public double Percentile(double p)
-    {
-        var sorted = _milliseconds.Order().ToArray();
-        if (sorted.Length == 0) return double.NaN;
-        var rank = (int)Math.Ceiling(p / 100 * sorted.Length);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
-    }
-
-    public double Max() => _milliseconds.IsEmpty ? double.NaN : _milliseconds.Max();
+    public CallResult Result() => new([.. _milliseconds], [.. _errors],
+        _milliseconds.IsEmpty ? 0 : Stopwatch.GetElapsedTime(_firstStart, _lastEnd).TotalSeconds);
 
     private static void Min(ref long target, long value)
     {

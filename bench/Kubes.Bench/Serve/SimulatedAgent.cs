@@ -5,8 +5,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Kubes.Controller.Registrar;
-using Kubes.Controller.Topology;
 using Kubes.Protos.V1;
 
 namespace Kubes.Bench.Serve;
@@ -20,21 +18,14 @@ public sealed class SimulatedAgent : IDisposable
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly string _cluster;
-    private readonly string _instanceId;
-    private readonly InstanceSlot _slot;
-    private readonly string _joinToken;
+    private readonly CrowdAgent _agent;
     private readonly GrpcChannel _channel;
     private readonly Kubes.Protos.V1.Registrar.RegistrarClient _client;
 
-    public SimulatedAgent(string cluster, string instanceId, InstanceSlot slot, string joinToken, Uri coordinator,
-        X509Certificate2 coordinatorCa)
+    public SimulatedAgent(CrowdAgent agent, Uri coordinator, X509Certificate2 coordinatorCa)
     {
-        _cluster = cluster;
-        _instanceId = instanceId;
-        _slot = slot;
-        _joinToken = joinToken;
-        var source = slot.PrivateIp!;
+        _agent = agent;
+        var source = IPAddress.Parse(agent.PrivateIp);
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = (context, cancellationToken) => ConnectFromAsync(source, context.DnsEndPoint, cancellationToken),
@@ -51,13 +42,13 @@ public sealed class SimulatedAgent : IDisposable
             AgentVersion = "kubes-bench",
             Identity = new InstanceIdentity
             {
-                Cluster = _cluster,
-                InstanceId = _instanceId,
-                PrivateIp = _slot.PrivateIp!.ToString(),
-                AvailabilityZone = _slot.Zone.Zone,
-                Role = _slot.Role.ToProto(),
-                Slot = _slot.Index,
-                JoinToken = _joinToken,
+                Cluster = _agent.Cluster,
+                InstanceId = _agent.InstanceId,
+                PrivateIp = _agent.PrivateIp,
+                AvailabilityZone = _agent.Zone,
+                Role = (Role)_agent.Role,
+                Slot = _agent.Slot,
+                JoinToken = _agent.JoinToken,
             },
         }, Deadline()).ResponseAsync);
         if (joined is null) return;
@@ -65,7 +56,7 @@ public sealed class SimulatedAgent : IDisposable
         var certificates = joined.RoleConfig.Certificates;
         if (certificates.Count > 0)
         {
-            var certify = new CertifyRequest { InstanceId = _instanceId, AgentCredential = joined.AgentCredential };
+            var certify = new CertifyRequest { InstanceId = _agent.InstanceId, AgentCredential = joined.AgentCredential };
             var keys = new List<IDisposable>();
             foreach (var wanted in certificates)
             {
@@ -81,7 +72,7 @@ public sealed class SimulatedAgent : IDisposable
 
         await latencies.Report.TimeAsync(() => _client.ReportAsync(new ReportRequest
         {
-            InstanceId = _instanceId,
+            InstanceId = _agent.InstanceId,
             AgentCredential = joined.AgentCredential,
             Report = new AgentReport { Phase = Phase.Ready, Step = "bench" },
         }, Deadline()).ResponseAsync);

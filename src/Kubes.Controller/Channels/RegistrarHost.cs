@@ -4,6 +4,7 @@ using Kubes.Controller.Channels.Grpc;
 using Kubes.Controller.Channels.Mailbox;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Registrar.CallerIdentity;
+using Kubes.Controller.Spec;
 using Kubes.Controller.State;
 using Kubes.Controller.Status;
 using Kubes.Controller.Topology;
@@ -28,7 +29,7 @@ public sealed record RegistrarHostOptions(
     /// <summary>Required with <see cref="GrpcListen"/>: the Kubernetes CA, whose admin certificates may watch agent status.</summary>
     public X509Certificate2? WatcherCa { get; init; }
 
-    /// <summary>How often the mailbox is answered and other processes' status changes are picked up.</summary>
+    /// <summary>How often the mailbox (of a cluster whose agents use it) is answered and other processes' status changes are picked up.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Role configurations; null gives the topology's own without artifacts.</summary>
@@ -45,8 +46,10 @@ public sealed record RegistrarHostOptions(
 }
 
 /// <summary>
-/// The registrar on both channels in one process: the gRPC server (when asked for), the mailbox
-/// answerer and the status refresh, until disposed. Used by <c>kubes serve</c> and <c>kubes up</c>.
+/// The registrar in one process: the gRPC server (when asked for: it answers agents only when the cluster's agents use
+/// gRPC, and serves status watchers either way), the mailbox answerer (only when the cluster's agents use the S3
+/// mailbox: a mailbox no agent of the cluster writes to is an opening for nobody but an attacker) and the status
+/// refresh, until disposed. Used by <c>kubes serve</c> and <c>kubes up</c>.
 /// </summary>
 public sealed class RegistrarHost : IAsyncDisposable
 {
@@ -70,8 +73,17 @@ public sealed class RegistrarHost : IAsyncDisposable
     /// <summary>The gRPC address agents dial, or null when only the mailbox is served.</summary>
     public Uri? GrpcAddress => _server?.Address;
 
+    /// <summary>
+    /// Threads the pool starts at once. Every state write blocks a thread in fsync until it is durable (a few ms, far
+    /// more while the disk is busy); with the pool's default of one per core, a crowd of agents queues behind a
+    /// couple of fsyncs while the pool adds threads at a trickle.
+    /// </summary>
+    public const int MinimumThreads = 64;
+
     public static async Task<RegistrarHost> StartAsync(RegistrarHostOptions options, CancellationToken cancellationToken = default)
     {
+        ThreadPool.GetMinThreads(out var workers, out var completions);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinimumThreads), Math.Max(completions, MinimumThreads));
         var status = await StatusHub.LoadAsync(new AgentStatusStore(options.Store), cancellationToken);
         var registrar = AgentRegistrar.Create(options.Topology, options.Store, options.Directory, options.Issuer, status,
             options.Loggers, options.Time, options.RoleConfigs, options.CallerIdentity, options.SshHostCertificates);
@@ -86,11 +98,13 @@ public sealed class RegistrarHost : IAsyncDisposable
                 options.Loggers, cancellationToken);
         }
         var stopping = new CancellationTokenSource();
-        var answerer = new MailboxAnswerer(options.Store, registrar, options.Loggers.CreateLogger<MailboxAnswerer>(), options.Time);
-        var loops = Task.WhenAll(
-            answerer.RunAsync(options.PollInterval, stopping.Token),
-            RefreshAsync(status, options, stopping.Token));
-        return new RegistrarHost(registrar, status, server, stopping, loops);
+        var loops = new List<Task> { RefreshAsync(status, options, stopping.Token) };
+        if (options.Topology.Spec.AgentChannel == AgentChannel.S3)
+        {
+            var answerer = new MailboxAnswerer(options.Store, registrar, options.Loggers.CreateLogger<MailboxAnswerer>(), options.Time);
+            loops.Add(answerer.RunAsync(options.PollInterval, stopping.Token));
+        }
+        return new RegistrarHost(registrar, status, server, stopping, Task.WhenAll(loops));
     }
 
     public async ValueTask DisposeAsync()

@@ -19,7 +19,7 @@ public static class CommonOptions
         DefaultValueFactory = _ => DefaultSpecFile,
     };
 
-    /// <summary><c>-o/--output</c>: table (default), json or yaml; <paramref name="allowed"/> narrows it for a command.</summary>
+    /// <summary><c>-o/--output</c>: table (default), json, yaml or wide; <paramref name="allowed"/> narrows it for a command.</summary>
     public static Option<OutputFormat> Output(params OutputFormat[] allowed)
     {
         var formats = allowed.Length > 0 ? allowed : Enum.GetValues<OutputFormat>();
@@ -65,5 +65,5 @@ public static class CommonOptions
     }
 }
 
-/// <summary>What <c>-o</c> asks for: a table for people, JSON or YAML for programs.</summary>
-public enum OutputFormat { Table = 0, Json, Yaml }
+/// <summary>What <c>-o</c> asks for: a table for people (wide: every column, nothing cut), JSON or YAML for programs.</summary>
+public enum OutputFormat { Table = 0, Json, Yaml, Wide }

@@ -13,7 +13,11 @@ namespace Kubes.Controller.Local;
 public sealed class LocalServeDaemon(string stateFolder)
 {
     public string PidFile => Path.Join(stateFolder, "local", "serve.pid");
+    /// <summary>The coordinator's log, rolled over by size (serve_001.log, ...).</summary>
     public string LogFile => Path.Join(stateFolder, "local", "serve.log");
+
+    /// <summary>What the process writes outside its log: its start line, a fatal error.</summary>
+    public string OutputFile => Path.Join(stateFolder, "local", "serve.out");
 
     /// <summary>The coordinator address of a local cluster: the VPC's first host address (AWS keeps .1 for its router too).</summary>
     public static IPEndPoint ListenFor(Topology.ClusterTopology topology) => new(topology.VpcCidr.AddressAt(1), Ports.Coordinator);
@@ -41,9 +45,9 @@ public sealed class LocalServeDaemon(string stateFolder)
         var start = new ProcessStartInfo("setsid") { WorkingDirectory = Environment.CurrentDirectory, UseShellExecute = false };
         // A shell only to redirect into the log and detach stdin; the arguments go through as "$@".
         foreach (var argument in (string[])["bash", "-c", "exec \"$@\" >>\"$KUBES_SERVE_LOG\" 2>&1 </dev/null", "kubes-serve", program,
-                     .. prefix, "serve", .. specArguments, "--listen", listen.ToString()])
+                     .. prefix, "serve", .. specArguments, "--listen", listen.ToString(), "--log-file", LogFile])
             start.ArgumentList.Add(argument);
-        start.Environment["KUBES_SERVE_LOG"] = LogFile;
+        start.Environment["KUBES_SERVE_LOG"] = OutputFile;
         using var process = Process.Start(start) ?? throw new LocalProviderException("could not start 'kubes serve'");
         await File.WriteAllTextAsync(PidFile, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         var waited = Stopwatch.StartNew();
@@ -51,7 +55,8 @@ public sealed class LocalServeDaemon(string stateFolder)
         {
             if (process.HasExited || waited.Elapsed > TimeSpan.FromSeconds(60))
                 throw new LocalProviderException(
-                    $"'kubes serve' did not start listening on {listen}; its log {LogFile} ends with:\n{Tail(LogFile)}");
+                    $"'kubes serve' did not start listening on {listen}; {OutputFile} and its log {LogFile} end with:\n" +
+                    $"{Tail(OutputFile)}\n{Tail(LogFile)}");
             await Task.Delay(200, cancellationToken);
         }
         return $"Coordinator serving on {listen} (pid {process.Id}, log {LogFile}).";

@@ -52,13 +52,8 @@ public static class CsrSigner
             request.CertificateExtensions.Add(names.Build());
         }
 
-        X509Certificate2 created;
-        lock (ca.Key.SigningLock)
-        {
-            created = request.Create(ca.Certificate.SubjectName, ca.Key.SignatureGenerator(),
-                now - CertificateAuthority.ClockSkewAllowance, notAfter, SerialNumber.NewRandom());
-        }
-        using var certificate = created;
+        using var certificate = request.Create(ca.Certificate.SubjectName, ca.Key.SignatureGenerator(),
+            now - CertificateAuthority.ClockSkewAllowance, notAfter, SerialNumber.NewRandom());
         return new IssuedCertificate(identity.Name, certificate.ExportCertificatePem(), ca.CertificatePem,
             new DateTimeOffset(certificate.NotAfter.ToUniversalTime()));
     }
@@ -88,30 +83,31 @@ public static class CsrSigner
             throw new CsrRejectedException(
                 $"the request is {csrPem.Length} characters long, more than the {MaxCsrPemLength} accepted");
 
-        // First parse without checking the signature, only to give a precise reason for an unacceptable key.
+        // Default options verify the request's self-signature: proof that the requester holds the private key. Only when
+        // that fails is the request parsed again without it, to tell an unacceptable key from a bad signature.
         CertificateRequest parsed;
         try
         {
-            parsed = CertificateRequest.LoadSigningRequestPem(csrPem, SigningKey.HashAlgorithm,
-                CertificateRequestLoadOptions.SkipSignatureValidation);
+            parsed = CertificateRequest.LoadSigningRequestPem(csrPem, SigningKey.HashAlgorithm);
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException or NotSupportedException)
         {
-            throw new CsrRejectedException($"the request is not a PEM-encoded PKCS#10 CERTIFICATE REQUEST ({e.Message})");
-        }
-        var rsa = CheckKey(parsed.PublicKey);
-
-        try
-        {
-            // Default options verify the request's self-signature: proof that the requester holds the private key.
-            CertificateRequest.LoadSigningRequestPem(csrPem, SigningKey.HashAlgorithm);
-        }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
-        {
+            CertificateRequest unverified;
+            try
+            {
+                unverified = CertificateRequest.LoadSigningRequestPem(csrPem, SigningKey.HashAlgorithm,
+                    CertificateRequestLoadOptions.SkipSignatureValidation);
+            }
+            catch (Exception malformed) when (malformed is CryptographicException or ArgumentException)
+            {
+                throw new CsrRejectedException($"the request is not a PEM-encoded PKCS#10 CERTIFICATE REQUEST ({malformed.Message})");
+            }
+            CheckKey(unverified.PublicKey);
             throw new CsrRejectedException(
                 "the request's signature does not verify with its own public key: it was altered, or not signed by "
                 + "the key it carries");
         }
+        var rsa = CheckKey(parsed.PublicKey);
         return (parsed.PublicKey, rsa);
     }
 

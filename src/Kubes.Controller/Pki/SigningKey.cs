@@ -8,9 +8,24 @@ namespace Kubes.Controller.Pki;
 /// <summary>A private key the coordinator signs with: a CA key or the service-account key.</summary>
 internal sealed class SigningKey : IDisposable
 {
-    private SigningKey(AsymmetricAlgorithm key) => Key = key;
+    private readonly Lazy<AsymmetricAlgorithm> _key;
+    private readonly PublicKey? _publicKey;
 
-    public AsymmetricAlgorithm Key { get; }
+    private SigningKey(AsymmetricAlgorithm key) => _key = new Lazy<AsymmetricAlgorithm>(key);
+
+    private SigningKey(Func<AsymmetricAlgorithm> decrypt, PublicKey publicKey)
+    {
+        _key = new Lazy<AsymmetricAlgorithm>(decrypt, LazyThreadSafetyMode.ExecutionAndPublication);
+        _publicKey = publicKey;
+    }
+
+    /// <summary>
+    /// A key decrypted when first used for signing or export: its public half (from the certificate beside it) is known
+    /// at once; the decryption checks that the private half belongs to it.
+    /// </summary>
+    public static SigningKey Deferred(Func<AsymmetricAlgorithm> decrypt, PublicKey publicKey) => new(decrypt, publicKey);
+
+    public AsymmetricAlgorithm Key => _key.Value;
 
     /// <summary>
     /// Held while signing: the registrar signs concurrently, and .NET does not promise that one key object may be
@@ -18,9 +33,9 @@ internal sealed class SigningKey : IDisposable
     /// </summary>
     public Lock SigningLock { get; } = new();
 
-    public bool IsRsa => Key is RSA;
+    public bool IsRsa => _publicKey is { } known ? known.Oid.Value == KeyOids.Rsa : Key is RSA;
 
-    public PublicKey PublicKey => Key switch
+    public PublicKey PublicKey => _publicKey ?? Key switch
     {
         ECDsa ecdsa => new PublicKey(ecdsa),
         RSA rsa => new PublicKey(rsa),
@@ -28,7 +43,17 @@ internal sealed class SigningKey : IDisposable
     };
 
     /// <summary>Short description for listings: "ECDSA P-256", "RSA 4096".</summary>
-    public string Description => Key is RSA ? $"RSA {Key.KeySize}" : $"ECDSA P-{Key.KeySize}";
+    public string Description => IsRsa ? $"RSA {KeySize}" : $"ECDSA P-{KeySize}";
+
+    private int KeySize
+    {
+        get
+        {
+            if (_publicKey is null) return Key.KeySize;
+            using AsymmetricAlgorithm? key = IsRsa ? _publicKey.GetRSAPublicKey() : _publicKey.GetECDsaPublicKey();
+            return key?.KeySize ?? 0;
+        }
+    }
 
     public static SigningKey Generate(KeyAlgorithm algorithm) => new(algorithm switch
     {
@@ -39,18 +64,35 @@ internal sealed class SigningKey : IDisposable
     });
 
     /// <summary>SHA-256 everywhere; RSA signatures use PKCS#1 v1.5, which every TLS stack verifies.</summary>
-    public X509SignatureGenerator SignatureGenerator() => Key switch
+    /// <remarks>Only the signature itself is made under <see cref="SigningLock"/>: building and encoding the certificate
+    /// around it runs in parallel.</remarks>
+    public X509SignatureGenerator SignatureGenerator() => new LockedSignatureGenerator(Key switch
     {
         ECDsa ecdsa => X509SignatureGenerator.CreateForECDsa(ecdsa),
         RSA rsa => X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1),
         _ => throw new InvalidOperationException($"unsupported key type {Key.GetType().Name}"),
-    };
+    }, SigningLock);
+
+    private sealed class LockedSignatureGenerator(X509SignatureGenerator inner, Lock signing) : X509SignatureGenerator
+    {
+        public override byte[] GetSignatureAlgorithmIdentifier(HashAlgorithmName hashAlgorithm) =>
+            inner.GetSignatureAlgorithmIdentifier(hashAlgorithm);
+
+        public override byte[] SignData(byte[] data, HashAlgorithmName hashAlgorithm)
+        {
+            lock (signing) return inner.SignData(data, hashAlgorithm);
+        }
+
+        protected override PublicKey BuildPublicKey() => inner.PublicKey;
+    }
 
     public static HashAlgorithmName HashAlgorithm => HashAlgorithmName.SHA256;
 
     public string ExportPrivateKeyPem() => Key.ExportPkcs8PrivateKeyPem();
 
-    public string ExportPublicKeyPem() => Key.ExportSubjectPublicKeyInfoPem();
+    public string ExportPublicKeyPem() => _publicKey is { } known
+        ? PemEncoding.WriteString("PUBLIC KEY", known.ExportSubjectPublicKeyInfo())
+        : Key.ExportSubjectPublicKeyInfoPem();
 
     public string ExportEncryptedPem(CaPassphrase passphrase) =>
         Key.ExportEncryptedPkcs8PrivateKeyPem(passphrase.Value, CaPassphrase.EncryptionParameters);
@@ -90,7 +132,10 @@ internal sealed class SigningKey : IDisposable
         }
     }
 
-    public void Dispose() => Key.Dispose();
+    public void Dispose()
+    {
+        if (_key.IsValueCreated) _key.Value.Dispose();
+    }
 }
 
 /// <summary>The SubjectPublicKeyInfo algorithm identifiers the PKI accepts.</summary>

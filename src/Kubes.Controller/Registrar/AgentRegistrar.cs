@@ -33,6 +33,7 @@ public sealed class AgentRegistrar
     private readonly StatusHub _status;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RefusalLog _refusals;
 
     public AgentRegistrar(
         ClusterTopology topology,
@@ -58,6 +59,7 @@ public sealed class AgentRegistrar
         _status = status;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<AgentRegistrar>.Instance;
+        _refusals = new RefusalLog(_logger, _time);
     }
 
     /// <summary>The registrar with its stores in <paramref name="store"/> and etcd-ready role configs.</summary>
@@ -74,6 +76,9 @@ public sealed class AgentRegistrar
             issuer, status,
             (loggers ?? NullLoggerFactory.Instance).CreateLogger<AgentRegistrar>(),
             time, callerIdentity, sshHosts);
+
+    /// <summary>The cluster this registrar answers for.</summary>
+    public ClusterTopology Topology => _topology;
 
     private string Cluster => _topology.Spec.Name;
 
@@ -149,12 +154,15 @@ public sealed class AgentRegistrar
             }, cancellationToken);
         }
 
-        await _status.PublishAsync(StatusOf(instance, new AgentReport
+        var joined = StatusOf(instance, new AgentReport
         {
             Phase = Phase.Joining,
             Step = "joined",
             At = Timestamp.FromDateTimeOffset(_time.GetUtcNow()),
-        }), cancellationToken);
+        });
+        // A first join takes the slot over from the instance it replaces; a re-join must still hold it.
+        if (!AgentCredentialStore.HasCredentialShape(proof)) await _status.PublishJoinAsync(joined, cancellationToken);
+        else if (!await _status.PublishReportAsync(joined, cancellationToken)) throw Replaced(instance.InstanceId, instance.Name);
         return new JoinResponse
         {
             AgentCredential = credential,
@@ -262,7 +270,7 @@ public sealed class AgentRegistrar
             throw new RegistrationRefusedException(StatusCode.PermissionDenied,
                 $"the report for instance {record.InstanceId} came from {peer.Address}, not from its private address {record.PrivateIp}");
         }
-        await _status.PublishAsync(new AgentStatus
+        var published = await _status.PublishReportAsync(new AgentStatus
         {
             InstanceId = record.InstanceId,
             Role = record.Role.ToProto(),
@@ -272,6 +280,7 @@ public sealed class AgentRegistrar
             PrivateIp = record.PrivateIp,
             LastReport = report.Clone(),
         }, cancellationToken);
+        if (!published) throw Replaced(record.InstanceId, record.Name);
         return new ReportResponse();
     }
 
@@ -354,15 +363,26 @@ public sealed class AgentRegistrar
 
     private static string KeyAlgorithmOf(PublicKey key)
     {
-        using var ec = key.GetECDsaPublicKey();
-        if (ec is not null)
+        if (key.Oid.Value == EcPublicKeyOid)
         {
-            var curve = ec.ExportParameters(false).Curve.Oid;
-            return curve.Value == "1.2.840.10045.3.1.7" ? KeyAlgorithms.EcdsaP256 : $"ecdsa-{curve.FriendlyName ?? curve.Value}";
+            // The curve's OID is the key's algorithm parameter: read it without building a key object.
+            try
+            {
+                var curve = new System.Formats.Asn1.AsnReader(key.EncodedParameters?.RawData ?? [], System.Formats.Asn1.AsnEncodingRules.DER)
+                    .ReadObjectIdentifier();
+                return curve == P256Oid ? KeyAlgorithms.EcdsaP256 : $"ecdsa-{new Oid(curve).FriendlyName ?? curve}";
+            }
+            catch (System.Formats.Asn1.AsnContentException)
+            {
+                return "ecdsa with unreadable parameters";
+            }
         }
         using var rsa = key.GetRSAPublicKey();
         return rsa is not null ? $"rsa-{rsa.KeySize}" : key.Oid.FriendlyName ?? key.Oid.Value ?? "unknown";
     }
+
+    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
+    private const string P256Oid = "1.2.840.10045.3.1.7";
 
     private AgentStatus StatusOf(VerifiedInstance instance, AgentReport report) => new()
     {
@@ -383,12 +403,16 @@ public sealed class AgentRegistrar
         }
         catch (RegistrationRefusedException refusal)
         {
-            _logger.LogWarning("Refused {Operation} for instance {InstanceId} from {Peer}: {Code}: {Reason}",
-                operation, string.IsNullOrEmpty(instanceId) ? "(none)" : instanceId,
-                peer?.Address.ToString() ?? "the mailbox", refusal.Code, refusal.Message);
+            var instance = string.IsNullOrEmpty(instanceId) ? "(none)" : Truncate(instanceId);
+            _refusals.Refused(peer?.Address.ToString() ?? $"the mailbox of {instance}", $"{operation} for instance {instance}",
+                refusal.Code, refusal.Message);
             throw;
         }
     }
+
+    private RegistrationRefusedException Replaced(string instanceId, string slot) => new(StatusCode.FailedPrecondition,
+        $"instance {instanceId} was replaced in slot {slot} by instance {_status.HolderOf(slot)}, which joined after it; " +
+        "it is no longer answered for that slot");
 
     private static StatusCode CodeOf(JoinTokenRefusal refusal) => refusal switch
     {

@@ -91,13 +91,6 @@ public sealed class JoinTokenStore
         var record = JsonSerializer.Deserialize<TokenRecord>(stored.Content, Json)
             ?? throw new StateStoreException($"The join token record {RecordKey(hash)} in {_store.Location} is empty.");
 
-        var used = await _store.GetAsync(UsedKey(hash), cancellationToken);
-        if (used is not null)
-        {
-            var marker = JsonSerializer.Deserialize<UsedMarker>(used.Content, Json);
-            return JoinTokenRedemption.Refuse(JoinTokenRefusal.AlreadyUsed,
-                $"the join token was already used (by {marker?.InstanceId} at {marker?.At:u})");
-        }
         var now = _time.GetUtcNow();
         if (now >= record.ExpiresAt)
         {
@@ -121,11 +114,15 @@ public sealed class JoinTokenStore
                 $"the join token belongs to slot {bound}, not {claimed}");
         }
 
+        // The burn itself says whether it was used: put-if-absent lets exactly one redemption through, however many
+        // run at once; the marker is read only to say who used it.
         var burn = JsonSerializer.SerializeToUtf8Bytes(new UsedMarker(instanceId, now), Json);
         if (!await _store.PutIfAbsentAsync(UsedKey(hash), burn, cancellationToken))
         {
+            var used = await _store.GetAsync(UsedKey(hash), cancellationToken);
+            var marker = used is null ? null : JsonSerializer.Deserialize<UsedMarker>(used.Content, Json);
             return JoinTokenRedemption.Refuse(JoinTokenRefusal.AlreadyUsed,
-                "the join token was used by a concurrent request");
+                $"the join token was already used (by {marker?.InstanceId} at {marker?.At:u})");
         }
         return JoinTokenRedemption.Accept($"join token for {bound} redeemed by {instanceId}");
     }

@@ -1,21 +1,28 @@
 using System.Security.Cryptography;
+using Kubes.Controller.State.Folder;
+using Microsoft.Win32.SafeHandles;
 
 namespace Kubes.Controller.State;
 
 /// <summary>
-/// The state store as a folder (the local provider's default). Each write goes to a temporary file
-/// in the target's folder and is renamed over it, so readers see the old or the new object, never a
-/// part. Conditional writes (put-if-absent, put-if-version) take an exclusive lock on
-/// <c>&lt;root&gt;/.lock</c>, which serialises them across threads and processes on this machine.
-/// Files are 0600 and folders 0700: the store holds hashes of secrets and the mailbox.
+/// The state store as a folder (the local provider's default). Each write goes to a temporary file in the target's
+/// folder, flushed, then renamed over it (put-if-absent: hard-linked, which fails if the name exists), and the write
+/// returns once the folder is flushed too: readers see the old or the new object, never a part, and nothing is
+/// acknowledged before it is on disk. Put-if-version takes an exclusive lock on <c>&lt;root&gt;/.lock</c>, which
+/// serialises it across threads and processes on this machine.
+/// Every name is opened relative to its folder without following a link, and only regular files are read: a link,
+/// a named pipe, a socket or a device found in the store is removed, never followed or opened (see
+/// <see cref="FolderHandle"/>). Files are 0600 and folders 0700: the store holds hashes of secrets and the mailbox.
 /// </summary>
 public sealed class FolderStateStore : IStateStore
 {
-    private const UnixFileMode FolderPermissions = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode FilePermissions = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const string LockName = ".lock";
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _root;
+    private readonly GroupedFolderSync _flushes = new();
+    private readonly SemaphoreSlim _versionedWrites = new(1, 1);
 
     public FolderStateStore(string root)
     {
@@ -33,111 +40,272 @@ public sealed class FolderStateStore : IStateStore
 
     public string Location => _root;
 
-    public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default)
-    {
-        StateKey.Check(key);
-        try
-        {
-            var content = await File.ReadAllBytesAsync(PathOf(key), cancellationToken);
-            return new StoredObject(content, VersionOf(content));
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
+    public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Read(key, maxBytes: null));
 
-    public async Task<StoredObject?> GetAsync(string key, int maxBytes, CancellationToken cancellationToken = default)
-    {
-        StateKey.Check(key);
-        try
-        {
-            await using var stream = new FileStream(PathOf(key), System.IO.FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            if (stream.Length > maxBytes) throw new StateObjectTooLargeException(key, Location, stream.Length, maxBytes);
-            var content = await BoundedRead.ReadAsync(stream, maxBytes, cancellationToken)
-                ?? throw new StateObjectTooLargeException(key, Location, maxBytes + 1L, maxBytes);
-            return new StoredObject(content, VersionOf(content));
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
+    public Task<StoredObject?> GetAsync(string key, int maxBytes, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Read(key, maxBytes));
 
     public async Task<string> PutAsync(string key, ReadOnlyMemory<byte> content, string? expectedVersion = null,
         CancellationToken cancellationToken = default)
     {
-        StateKey.Check(key);
-        var path = PathOf(key);
-        var temporary = await WriteTemporaryAsync(path, content, cancellationToken);
+        var (folders, name) = Split(key);
+        using var folder = OpenFolders(folders, create: true)!;
+        var temporary = WriteTemporary(folder, name, content.Span);
         try
         {
             if (expectedVersion is null)
             {
-                File.Move(temporary, path, overwrite: true);
+                folder.Rename(temporary, name);
             }
             else
             {
                 using var _ = await LockAsync(cancellationToken);
-                var current = await GetAsync(key, cancellationToken);
+                var current = ReadIn(folder, key, name, maxBytes: null);
                 if (current is null || current.Version != expectedVersion) throw new StateConflictException(key, Location);
-                File.Move(temporary, path, overwrite: true);
+                folder.Rename(temporary, name);
             }
         }
         finally
         {
-            File.Delete(temporary);
+            folder.Remove(temporary);
         }
+        await _flushes.FlushAsync(folder.Path, folder.Sync);
         return VersionOf(content.Span);
     }
 
     public async Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> content,
         CancellationToken cancellationToken = default)
     {
-        StateKey.Check(key);
-        var path = PathOf(key);
-        var temporary = await WriteTemporaryAsync(path, content, cancellationToken);
+        var (folders, name) = Split(key);
+        using var folder = OpenFolders(folders, create: true)!;
+        var temporary = WriteTemporary(folder, name, content.Span);
+        bool linked;
         try
         {
-            using var _ = await LockAsync(cancellationToken);
-            if (File.Exists(path)) return false;
-            File.Move(temporary, path, overwrite: false);
-            return true;
+            // A name that is something else than a file (a planted link) does not count as present: it is removed.
+            linked = folder.TryLink(temporary, name)
+                     || (RemoveUnservable(folder, name, EntryKind.RegularFile) && folder.TryLink(temporary, name));
         }
         finally
         {
-            File.Delete(temporary);
+            folder.Remove(temporary);
         }
+        if (linked) await _flushes.FlushAsync(folder.Path, folder.Sync);
+        return linked;
     }
 
-    public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+        [.. (await ListEntriesAsync(prefix, cancellationToken)).Select(entry => entry.Key)];
+
+    public Task<IReadOnlyList<StoredEntry>> ListEntriesAsync(string prefix, CancellationToken cancellationToken = default)
     {
         StateKey.CheckPrefix(prefix);
         var lastSlash = prefix.LastIndexOf('/');
-        var folder = lastSlash < 0 ? _root : Path.Combine(_root, prefix[..lastSlash]);
-        if (!Directory.Exists(folder)) return Task.FromResult<IReadOnlyList<string>>([]);
-
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = 0 };
-        var keys = Directory.EnumerateFiles(folder, "*", options)
-            .Select(file => Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(key => key.StartsWith(prefix, StringComparison.Ordinal) && StateKey.IsValid(key))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        return Task.FromResult<IReadOnlyList<string>>(keys);
+        var start = lastSlash < 0 ? "" : prefix[..lastSlash];
+        var keys = new List<StoredEntry>();
+        FolderHandle? folder;
+        try
+        {
+            folder = OpenFolders(start.Length == 0 ? [] : start.Split('/'), create: false);
+        }
+        catch (UnservableEntryException)
+        {
+            return Task.FromResult<IReadOnlyList<StoredEntry>>([]);
+        }
+        if (folder is null) return Task.FromResult<IReadOnlyList<StoredEntry>>([]);
+        using (folder) Collect(folder, start, prefix, keys);
+        keys.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return Task.FromResult<IReadOnlyList<StoredEntry>>(keys);
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
-        StateKey.Check(key);
+        var (folders, name) = Split(key);
+        FolderHandle? folder;
         try
         {
-            File.Delete(PathOf(key));
+            folder = OpenFolders(folders, create: false);
         }
-        catch (DirectoryNotFoundException)
+        catch (UnservableEntryException)
         {
-            // Nothing to delete.
+            return Task.CompletedTask; // the link in the way is gone, and nothing of the store was under it
         }
+        using (folder) folder?.Remove(name);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Every valid key under <paramref name="folderKey"/> that starts with <paramref name="prefix"/>; unservable names are removed.</summary>
+    private static void Collect(FolderHandle folder, string folderKey, string prefix, List<StoredEntry> keys)
+    {
+        foreach (var name in folder.Names())
+        {
+            if (!StateKey.IsValidSegment(name)) continue; // temporary files and foreign names: not keys
+            var key = folderKey.Length == 0 ? name : $"{folderKey}/{name}";
+            if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var entry = folder.Inspect(name);
+            switch (entry.Kind)
+            {
+                case EntryKind.RegularFile:
+                    if (StateKey.IsValid(key)) keys.Add(new StoredEntry(key, entry.Tag, entry.ModifiedAt));
+                    break;
+                case EntryKind.Directory:
+                    FolderHandle? child;
+                    try
+                    {
+                        child = folder.OpenFolder(name);
+                    }
+                    catch (UnservableEntryException)
+                    {
+                        RemoveUnservable(folder, name, EntryKind.Directory); // swapped for a link since it was looked at
+                        break;
+                    }
+                    using (child)
+                    {
+                        if (child is not null) Collect(child, key, prefix, keys);
+                    }
+                    break;
+                case EntryKind.Missing:
+                    break;
+                default:
+                    folder.Remove(name);
+                    break;
+            }
+        }
+    }
+
+    private StoredObject? Read(string key, int? maxBytes)
+    {
+        var (folders, name) = Split(key);
+        using var folder = OpenFolders(folders, create: false);
+        return folder is null ? null : ReadIn(folder, key, name, maxBytes);
+    }
+
+    private StoredObject? ReadIn(FolderHandle folder, string key, string name, int? maxBytes)
+    {
+        SafeFileHandle? file;
+        try
+        {
+            file = folder.OpenFile(name);
+        }
+        catch (UnservableEntryException unservable)
+        {
+            RemoveUnservable(folder, name, EntryKind.RegularFile);
+            throw new UnservableEntryException(unservable.Path, unservable.Kind, unservable.Expected, removed: true);
+        }
+        if (file is null) return null;
+        using (file)
+        {
+            var length = RandomAccess.GetLength(file);
+            var limit = maxBytes ?? int.MaxValue;
+            if (length > limit) throw new StateObjectTooLargeException(key, Location, length, limit);
+            var content = ReadAll(file, (int)length, limit)
+                          ?? throw new StateObjectTooLargeException(key, Location, limit + 1L, limit);
+            return new StoredObject(content, VersionOf(content));
+        }
+    }
+
+    /// <summary>The file's bytes, or null when it grew past <paramref name="limit"/> while it was read.</summary>
+    private static byte[]? ReadAll(SafeFileHandle file, int expected, int limit)
+    {
+        var buffer = new byte[Math.Min((long)expected + 1, (long)limit + 1)];
+        var filled = 0;
+        while (true)
+        {
+            if (filled == buffer.Length)
+            {
+                if (buffer.Length > limit) return null;
+                Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, limit + 1L));
+            }
+            var read = RandomAccess.Read(file, buffer.AsSpan(filled), filled);
+            if (read == 0) return buffer[..filled];
+            filled += read;
+        }
+    }
+
+    /// <summary>
+    /// Opens the key's folders from the root, one name at a time; with <paramref name="create"/> missing folders are
+    /// made (0700) and a link in the way is removed and replaced by a folder. Null when a folder is missing.
+    /// </summary>
+    private FolderHandle? OpenFolders(IReadOnlyList<string> folders, bool create)
+    {
+        var current = FolderHandle.OpenRoot(_root);
+        try
+        {
+            foreach (var name in folders)
+            {
+                FolderHandle? next;
+                if (!create)
+                {
+                    try
+                    {
+                        next = current.OpenFolder(name);
+                    }
+                    catch (UnservableEntryException unservable)
+                    {
+                        RemoveUnservable(current, name, EntryKind.Directory);
+                        throw new UnservableEntryException(unservable.Path, unservable.Kind, unservable.Expected, removed: true);
+                    }
+                    if (next is null)
+                    {
+                        current.Dispose();
+                        return null;
+                    }
+                }
+                else
+                {
+                    next = OpenOrCreate(current, name);
+                }
+                current.Dispose();
+                current = next;
+            }
+            return current;
+        }
+        catch
+        {
+            current.Dispose();
+            throw;
+        }
+    }
+
+    private FolderHandle OpenOrCreate(FolderHandle parent, string name)
+    {
+        FolderHandle folder;
+        bool created;
+        try
+        {
+            folder = parent.OpenOrCreateFolder(name, out created);
+        }
+        catch (UnservableEntryException)
+        {
+            RemoveUnservable(parent, name, EntryKind.Directory);
+            folder = parent.OpenOrCreateFolder(name, out created);
+        }
+        // A new folder's own name must be on disk before anything written into it is acknowledged.
+        if (created) parent.Sync();
+        return folder;
+    }
+
+    /// <summary>Removes the name when it is neither a regular file nor a folder; true when it did.</summary>
+    private static bool RemoveUnservable(FolderHandle folder, string name, EntryKind expected)
+    {
+        var kind = folder.KindOf(name);
+        if (kind is EntryKind.Missing || kind == expected) return false;
+        return kind == EntryKind.Directory ? folder.RemoveFolder(name) : folder.Remove(name);
+    }
+
+    private static string WriteTemporary(FolderHandle folder, string name, ReadOnlySpan<byte> content)
+    {
+        var temporary = $".{name}.{Guid.NewGuid():N}.tmp";
+        folder.WriteNewFile(temporary, content, FilePermissions);
+        return temporary;
+    }
+
+    private static (string[] Folders, string Name) Split(string key)
+    {
+        StateKey.Check(key);
+        var segments = key.Split('/');
+        return (segments[..^1], segments[^1]);
     }
 
     /// <summary>Creates the folder and every missing parent as 0700 (the mode overload sets only the last one).</summary>
@@ -146,67 +314,57 @@ public sealed class FolderStateStore : IStateStore
         if (Directory.Exists(path)) return;
         var parent = Path.GetDirectoryName(path);
         if (parent is not null) CreatePrivateDirectory(parent);
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
-        else Directory.CreateDirectory(path, FolderPermissions);
+        Directory.CreateDirectory(path, FilePermissions | UnixFileMode.UserExecute);
     }
-
-    private string PathOf(string key) => Path.Combine(_root, key.Replace('/', Path.DirectorySeparatorChar));
 
     private static string VersionOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
-    private static async Task<string> WriteTemporaryAsync(string path, ReadOnlyMemory<byte> content,
-        CancellationToken cancellationToken)
-    {
-        var folder = Path.GetDirectoryName(path)!;
-        CreatePrivateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions
-        {
-            Mode = System.IO.FileMode.CreateNew,
-            Access = FileAccess.Write,
-        };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = FilePermissions;
-        await using var stream = new FileStream(temporary, options);
-        await stream.WriteAsync(content, cancellationToken);
-        await stream.FlushAsync(cancellationToken);
-        stream.Flush(flushToDisk: true);
-        return temporary;
-    }
-
     /// <summary>
-    /// An exclusive lock on the store's lock file. .NET takes flock(LOCK_EX|LOCK_NB) for
-    /// FileShare.None, which conflicts between open handles even inside one process; we poll.
+    /// The store's lock for put-if-version: threads of this process queue on a semaphore, processes meet on an
+    /// exclusive <c>flock</c> of <c>&lt;root&gt;/.lock</c> (opened without following a link), polled.
     /// </summary>
     private async Task<IDisposable> LockAsync(CancellationToken cancellationToken)
     {
-        var lockPath = Path.Combine(_root, ".lock");
-        var options = new FileStreamOptions
+        if (!await _versionedWrites.WaitAsync(LockTimeout, cancellationToken)) throw Stuck(null);
+        try
         {
-            Mode = System.IO.FileMode.OpenOrCreate,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.None,
-        };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = FilePermissions;
-        var waited = TimeSpan.Zero;
-        var pause = TimeSpan.FromMilliseconds(2);
-        while (true)
-        {
-            try
+            var root = FolderHandle.OpenRoot(_root);
+            var waited = TimeSpan.Zero;
+            var pause = TimeSpan.FromMilliseconds(1);
+            while (true)
             {
-                return new FileStream(lockPath, options);
-            }
-            catch (IOException) when (waited < LockTimeout)
-            {
+                if (root.TryLock(LockName, FilePermissions) is { } taken)
+                {
+                    root.Dispose();
+                    return new Release(taken, _versionedWrites);
+                }
+                if (waited >= LockTimeout)
+                {
+                    root.Dispose();
+                    throw Stuck(Path.Join(_root, LockName));
+                }
                 await Task.Delay(pause, cancellationToken);
                 waited += pause;
-                pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 50));
+                pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 20));
             }
-            catch (IOException e)
-            {
-                throw new StateStoreException(
-                    $"The state folder {_root} stayed locked for {LockTimeout.TotalSeconds:0} s ({lockPath}). " +
-                    "Another kubes process may be stuck; stop it and retry.", e);
-            }
+        }
+        catch
+        {
+            _versionedWrites.Release();
+            throw;
+        }
+    }
+
+    private StateStoreException Stuck(string? lockPath) => new(
+        $"The state folder {_root} stayed locked for {LockTimeout.TotalSeconds:0} s{(lockPath is null ? "" : $" ({lockPath})")}. " +
+        "Another kubes process may be stuck; stop it and retry.");
+
+    private sealed class Release(IDisposable taken, SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose()
+        {
+            taken.Dispose();
+            semaphore.Release();
         }
     }
 }

@@ -35,6 +35,13 @@ public interface IStateStore
     /// <summary>Every key that starts with <paramref name="prefix"/>, in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Like <see cref="ListAsync"/>, with what tells each object's versions apart and when it was last written, from the
+    /// listing alone (S3: one ListObjectsV2 call per 1,000 keys; no object is read). A reader that remembers the tags
+    /// reads again only what changed.
+    /// </summary>
+    Task<IReadOnlyList<StoredEntry>> ListEntriesAsync(string prefix, CancellationToken cancellationToken = default);
+
     /// <summary>Removes the object; removing a missing key is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken = default);
 }
@@ -44,3 +51,7 @@ public interface IStateStore
 /// follows the content: rewriting identical bytes keeps it.
 /// </summary>
 public sealed record StoredObject(byte[] Content, string Version);
+
+/// <summary>A listed object: its key, a tag that changes whenever it is rewritten (S3's ETag; a file's inode, size
+/// and modification time), and when it was last written.</summary>
+public sealed record StoredEntry(string Key, string Tag, DateTimeOffset LastModified);

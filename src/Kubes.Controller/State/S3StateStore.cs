@@ -153,10 +153,13 @@ public sealed class S3StateStore : IStateStore
         }
     }
 
-    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken = default) =>
+        [.. (await ListEntriesAsync(prefix, cancellationToken)).Select(entry => entry.Key)];
+
+    public async Task<IReadOnlyList<StoredEntry>> ListEntriesAsync(string prefix, CancellationToken cancellationToken = default)
     {
         StateKey.CheckPrefix(prefix);
-        var keys = new List<string>();
+        var keys = new List<StoredEntry>();
         var request = new ListObjectsV2Request { BucketName = _location.Bucket, Prefix = _location.KeyOf(prefix) };
         try
         {
@@ -167,7 +170,8 @@ public sealed class S3StateStore : IStateStore
                 foreach (var item in response.S3Objects ?? [])
                 {
                     var key = item.Key[_location.Prefix.Length..];
-                    if (StateKey.IsValid(key)) keys.Add(key);
+                    if (StateKey.IsValid(key))
+                        keys.Add(new StoredEntry(key, item.ETag ?? "", item.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime()) : DateTimeOffset.MinValue));
                 }
                 request.ContinuationToken = response.NextContinuationToken;
             } while (response.IsTruncated == true);
@@ -180,7 +184,7 @@ public sealed class S3StateStore : IStateStore
         {
             throw Unreachable("list", prefix, e);
         }
-        keys.Sort(StringComparer.Ordinal);
+        keys.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         return keys;
     }
 

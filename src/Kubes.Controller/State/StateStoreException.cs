@@ -38,3 +38,23 @@ public sealed class StateObjectTooLargeException : StateStoreException
 
     public int MaxBytes { get; }
 }
+
+/// <summary>
+/// A name in the folder state store is not what the store keeps there (a link, a named pipe, a device, ...). The store
+/// never follows or opens such a name; it removes it.
+/// </summary>
+public sealed class UnservableEntryException : StateStoreException
+{
+    public UnservableEntryException(string path, Folder.EntryKind kind, Folder.EntryKind expected, bool removed = false)
+        : base($"{path} is {Folder.EntryKinds.Describe(kind)}, not {Folder.EntryKinds.Describe(expected)}: the state store does " +
+               $"not follow or open it{(removed ? "; it was removed" : "")}")
+    {
+        Path = path;
+        Kind = kind;
+        Expected = expected;
+    }
+
+    public string Path { get; }
+    public Folder.EntryKind Kind { get; }
+    public Folder.EntryKind Expected { get; }
+}

@@ -8,7 +8,9 @@ namespace Kubes.Controller.Status;
 
 /// <summary>
 /// The latest AgentStatus of every agent, one protobuf object per instance in the state store, so
-/// <c>kubes status</c> can read it without the process that received the reports.
+/// <c>kubes status</c> can read it without the process that received the reports. Listing them again reads only the
+/// objects whose tag changed since this store last read them: a coordinator that refreshes every few seconds costs
+/// one listing per refresh, not one read per agent.
 /// </summary>
 public sealed class AgentStatusStore
 {
@@ -16,6 +18,8 @@ public sealed class AgentStatusStore
     private const string Suffix = ".pb";
 
     private readonly IStateStore _store;
+    private readonly Lock _lock = new();
+    private Dictionary<string, (string Tag, AgentStatus Status)> _read = new(StringComparer.Ordinal);
 
     public AgentStatusStore(IStateStore store)
     {
@@ -34,14 +38,22 @@ public sealed class AgentStatusStore
     /// <summary>Every agent's status, ordered by instance id.</summary>
     public async Task<IReadOnlyList<AgentStatus>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var statuses = new List<AgentStatus>();
-        foreach (var key in await _store.ListAsync(Folder, cancellationToken))
+        Dictionary<string, (string Tag, AgentStatus Status)> known;
+        lock (_lock) known = _read;
+        var read = new Dictionary<string, (string Tag, AgentStatus Status)>(StringComparer.Ordinal);
+        foreach (var entry in await _store.ListEntriesAsync(Folder, cancellationToken))
         {
-            if (!key.EndsWith(Suffix, StringComparison.Ordinal)) continue;
-            var stored = await _store.GetAsync(key, cancellationToken);
-            if (stored is not null) statuses.Add(AgentStatus.Parser.ParseFrom(stored.Content));
+            if (!entry.Key.EndsWith(Suffix, StringComparison.Ordinal)) continue;
+            if (known.TryGetValue(entry.Key, out var cached) && cached.Tag == entry.Tag)
+            {
+                read[entry.Key] = cached;
+                continue;
+            }
+            var stored = await _store.GetAsync(entry.Key, cancellationToken);
+            if (stored is not null) read[entry.Key] = (entry.Tag, AgentStatus.Parser.ParseFrom(stored.Content));
         }
-        return statuses;
+        lock (_lock) _read = read;
+        return [.. read.Values.Select(r => r.Status.Clone())];
     }
 
     public Task DeleteAsync(string instanceId, CancellationToken cancellationToken = default) =>

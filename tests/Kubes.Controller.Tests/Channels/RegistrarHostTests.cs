@@ -3,6 +3,7 @@ using System.Net;
 using Google.Protobuf;
 using Kubes.Controller.Channels;
 using Kubes.Controller.Channels.Mailbox;
+using Kubes.Controller.Spec;
 using Kubes.Controller.State;
 using Kubes.Controller.Tests.Channels.Grpc;
 using Kubes.Controller.Tests.Channels.Mailbox;
@@ -17,11 +18,17 @@ public sealed class RegistrarHostTests : IDisposable
 {
     private readonly TempFolder _folder = new();
     private readonly ServingCertificate _certificate = ServingCertificate.ForLoopback();
-    private readonly RegistrarWorld _world;
+    private RegistrarWorld _world;
 
     public RegistrarHostTests()
     {
         _world = RegistrarWorld.Create(new FolderStateStore(_folder.Path));
+    }
+
+    private void UseAgentChannel(AgentChannel channel)
+    {
+        _world.Dispose();
+        _world = RegistrarWorld.Create(new FolderStateStore(_folder.Path), channel);
     }
 
     public void Dispose()
@@ -36,15 +43,17 @@ public sealed class RegistrarHostTests : IDisposable
         PollInterval = TimeSpan.FromMilliseconds(20),
     };
 
-    [Fact]
-    public async Task One_host_answers_gRPC_and_the_mailbox_and_watchers_see_both()
+    private RegistrarHostOptions WithListener() => Options() with
     {
-        await using var host = await RegistrarHost.StartAsync(Options() with
-        {
-            GrpcListen = new IPEndPoint(IPAddress.Loopback, 0),
-            ServingCertificate = _certificate.Certificate,
-            WatcherCa = _certificate.Ca,
-        });
+        GrpcListen = new IPEndPoint(IPAddress.Loopback, 0),
+        ServingCertificate = _certificate.Certificate,
+        WatcherCa = _certificate.Ca,
+    };
+
+    [Fact]
+    public async Task A_gRPC_cluster_is_answered_over_gRPC_and_its_mailbox_is_left_unanswered()
+    {
+        await using var host = await RegistrarHost.StartAsync(WithListener());
         using var watch = host.Status.Subscribe();
         await using var grpc = new GrpcAgentChannel(host.GrpcAddress!, _certificate.Ca);
         var overGrpc = await _world.LaunchAsync(InstanceRole.Etcd, 0);
@@ -53,15 +62,36 @@ public sealed class RegistrarHostTests : IDisposable
         await grpc.JoinAsync(overGrpc, overGrpc.Join());
         var request = new MailboxRequest { RequestId = "join-1", Join = overMailbox.Join() };
         await _world.Store.PutAsync(MailboxKeys.Request(overMailbox.InstanceId, "join-1"), request.ToByteArray());
+        await Task.Delay(Options().PollInterval * 10);
+
+        Assert.Null(await _world.Store.GetAsync(MailboxKeys.Response(overMailbox.InstanceId, "join-1")));
+        Assert.Equal([overGrpc.InstanceId], host.Status.Snapshot().Select(s => s.InstanceId));
+    }
+
+    [Fact]
+    public async Task A_mailbox_cluster_is_answered_through_the_mailbox_and_refuses_agents_over_gRPC()
+    {
+        UseAgentChannel(AgentChannel.S3);
+        await using var host = await RegistrarHost.StartAsync(WithListener());
+        await using var grpc = new GrpcAgentChannel(host.GrpcAddress!, _certificate.Ca);
+        var overGrpc = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var overMailbox = await _world.LaunchAsync(InstanceRole.Etcd, 1);
+
+        var refusal = await Assert.ThrowsAsync<ChannelRefusedException>(() => grpc.JoinAsync(overGrpc, overGrpc.Join()));
+        Assert.Equal(global::Grpc.Core.StatusCode.FailedPrecondition, refusal.Code);
+        Assert.Contains("agentChannel: s3", refusal.Detail);
+        var request = new MailboxRequest { RequestId = "join-1", Join = overMailbox.Join() };
+        await _world.Store.PutAsync(MailboxKeys.Request(overMailbox.InstanceId, "join-1"), request.ToByteArray());
         var response = await MailboxAgentChannel.AwaitResponseAsync(_world.Store, overMailbox.InstanceId, "join-1");
 
         Assert.Equal(MailboxResponse.BodyOneofCase.Join, response.BodyCase);
-        Assert.Equal(new[] { overGrpc.InstanceId, overMailbox.InstanceId }.Order(), host.Status.Snapshot().Select(s => s.InstanceId).Order());
+        Assert.Equal([overMailbox.InstanceId], host.Status.Snapshot().Select(s => s.InstanceId));
     }
 
     [Fact]
     public async Task Without_a_listener_the_host_serves_the_mailbox_only()
     {
+        UseAgentChannel(AgentChannel.S3);
         await using var host = await RegistrarHost.StartAsync(Options());
         Assert.Null(host.GrpcAddress);
         var agent = await _world.LaunchAsync(InstanceRole.Etcd, 2);

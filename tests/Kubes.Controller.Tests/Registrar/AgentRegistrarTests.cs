@@ -154,4 +154,57 @@ public sealed class AgentRegistrarTests : IDisposable
             CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("the HSM is unplugged");
     }
+
+    [Fact]
+    public async Task Of_many_concurrent_joins_with_one_token_exactly_one_succeeds()
+    {
+        var rightful = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        // Other instances tagged for the same slot, presenting the same token, and the rightful one sending it again.
+        var others = new List<TestAgent>();
+        for (var i = 0; i < 20; i++) others.Add(await _world.LaunchAsync(InstanceRole.Etcd, 0));
+        var attempts = others.Select(other => other.Join(proof: rightful.JoinToken))
+            .Concat(Enumerable.Range(0, 20).Select(_ => rightful.Join()))
+            .ToList();
+        using var start = new ManualResetEventSlim();
+
+        var running = attempts.Select(join => Task.Run(async () =>
+        {
+            start.Wait();
+            try
+            {
+                return (Joined: (JoinResponse?)await _world.Registrar.JoinAsync(join, peer: null), Refused: (StatusCode?)null);
+            }
+            catch (RegistrationRefusedException refusal)
+            {
+                return (Joined: (JoinResponse?)null, Refused: (StatusCode?)refusal.Code);
+            }
+        })).ToList();
+        start.Set();
+        var outcomes = await Task.WhenAll(running);
+
+        Assert.Single(outcomes, outcome => outcome.Joined is not null);
+        Assert.All(outcomes.Where(o => o.Joined is null), o => Assert.Contains(o.Refused, new StatusCode?[]
+        {
+            StatusCode.Unauthenticated, StatusCode.FailedPrecondition,
+        }));
+        Assert.Single(_world.Status.Snapshot());
+    }
+
+    [Fact]
+    public async Task An_instance_replaced_in_its_slot_can_neither_report_nor_rejoin()
+    {
+        var replaced = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var credential = (await _world.Registrar.JoinAsync(replaced.Join(), peer: null)).AgentCredential;
+        var replacement = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        await _world.Registrar.JoinAsync(replacement.Join(), peer: null);
+
+        var report = await Assert.ThrowsAsync<RegistrationRefusedException>(() =>
+            _world.Registrar.ReportAsync(replaced.Report(credential, Phase.Ready), peer: null));
+        var rejoin = await Assert.ThrowsAsync<RegistrationRefusedException>(() =>
+            _world.Registrar.JoinAsync(replaced.Join(proof: credential), peer: null));
+
+        Assert.Equal((StatusCode.FailedPrecondition, StatusCode.FailedPrecondition), (report.Code, rejoin.Code));
+        Assert.Contains($"replaced in slot etcd-0 by instance {replacement.InstanceId}", report.Message);
+        Assert.Equal([replacement.InstanceId], _world.Status.Snapshot().Select(s => s.InstanceId));
+    }
 }

@@ -102,4 +102,111 @@ public sealed class FolderStateStoreTests : StateStoreContractTests, IDisposable
         start.Set();
         Assert.Single(await Task.WhenAll(attempts), won => won);
     }
+
+    // From the attacker's side: someone who can write into the store's folders (a local instance's process tree)
+    // plants links and named pipes where the coordinator reads and writes.
+
+    [Fact]
+    public async Task A_folder_linked_to_elsewhere_is_not_listed_read_or_deleted_from_and_the_link_is_removed()
+    {
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_folder.Path, "elsewhere")).FullName;
+        File.WriteAllText(Path.Combine(elsewhere, "r.pb"), "outside");
+        await Store.PutAsync("mailbox/requests/i-1/a.pb", Bytes("inside"));
+        Directory.CreateSymbolicLink(Path.Combine(Root, "mailbox", "requests", "i-2"), elsewhere);
+
+        Assert.Equal(["mailbox/requests/i-1/a.pb"], await Store.ListAsync("mailbox/requests/"));
+        Assert.False(Path.Exists(Path.Combine(Root, "mailbox", "requests", "i-2")));
+        await Store.DeleteAsync("mailbox/requests/i-2/r.pb");
+        Assert.Equal("outside", File.ReadAllText(Path.Combine(elsewhere, "r.pb")));
+    }
+
+    [Fact]
+    public async Task A_read_through_a_linked_folder_is_refused_and_the_link_removed()
+    {
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_folder.Path, "elsewhere")).FullName;
+        File.WriteAllText(Path.Combine(elsewhere, "r.pb"), "outside");
+        Directory.CreateDirectory(Path.Combine(Root, "mailbox", "requests"));
+        Directory.CreateSymbolicLink(Path.Combine(Root, "mailbox", "requests", "i-2"), elsewhere);
+
+        var refused = await Assert.ThrowsAsync<UnservableEntryException>(() => Store.GetAsync("mailbox/requests/i-2/r.pb"));
+        Assert.Equal(Kubes.Controller.State.Folder.EntryKind.SymbolicLink, refused.Kind);
+        Assert.False(Path.Exists(Path.Combine(Root, "mailbox", "requests", "i-2")));
+        Assert.True(File.Exists(Path.Combine(elsewhere, "r.pb")));
+    }
+
+    [Fact]
+    public async Task A_write_through_a_linked_folder_lands_in_the_store_not_outside()
+    {
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_folder.Path, "elsewhere")).FullName;
+        Directory.CreateDirectory(Path.Combine(Root, "mailbox", "responses"));
+        Directory.CreateSymbolicLink(Path.Combine(Root, "mailbox", "responses", "i-1"), elsewhere);
+
+        await Store.PutAsync("mailbox/responses/i-1/a.pb", Bytes("answer"));
+        Assert.True(await Store.PutIfAbsentAsync("mailbox/responses/i-1/b.pb", Bytes("answer")));
+
+        Assert.Empty(Directory.GetFileSystemEntries(elsewhere));
+        var folder = new DirectoryInfo(Path.Combine(Root, "mailbox", "responses", "i-1"));
+        Assert.Null(folder.LinkTarget);
+        Assert.Equal(["a.pb", "b.pb"], folder.GetFiles().Select(f => f.Name).Order());
+    }
+
+    [Fact]
+    public async Task A_file_linked_to_elsewhere_is_neither_read_nor_overwritten_through()
+    {
+        var secret = Path.Combine(_folder.Path, "secret");
+        File.WriteAllText(secret, "keep me");
+        Directory.CreateDirectory(Path.Combine(Root, "a"));
+        File.CreateSymbolicLink(Path.Combine(Root, "a", "read"), secret);
+        File.CreateSymbolicLink(Path.Combine(Root, "a", "put"), secret);
+        File.CreateSymbolicLink(Path.Combine(Root, "a", "absent"), secret);
+
+        await Assert.ThrowsAsync<UnservableEntryException>(() => Store.GetAsync("a/read"));
+        await Store.PutAsync("a/put", Bytes("new"));
+        Assert.True(await Store.PutIfAbsentAsync("a/absent", Bytes("new")));
+
+        Assert.Equal("keep me", File.ReadAllText(secret));
+        Assert.False(Path.Exists(Path.Combine(Root, "a", "read")));
+        Assert.Equal("new", Encoding.UTF8.GetString((await Store.GetAsync("a/put"))!.Content));
+        Assert.Equal("new", Encoding.UTF8.GetString((await Store.GetAsync("a/absent"))!.Content));
+    }
+
+    [Fact]
+    public async Task A_named_pipe_is_refused_without_blocking_and_removed()
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "mailbox", "requests", "i-1"));
+        var pipe = Path.Combine(Root, "mailbox", "requests", "i-1", "p.pb");
+        MakeFifo(pipe);
+
+        // Opening a pipe for reading would wait for a writer forever: the read must come back at once.
+        var read = Task.Run(() => Store.GetAsync("mailbox/requests/i-1/p.pb", 1024));
+        Assert.Same(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(20))));
+        var refused = await Assert.ThrowsAsync<UnservableEntryException>(() => read);
+        Assert.Equal(Kubes.Controller.State.Folder.EntryKind.NamedPipe, refused.Kind);
+        Assert.False(Path.Exists(pipe));
+
+        MakeFifo(pipe);
+        Assert.Empty(await Store.ListAsync("mailbox/"));
+        Assert.False(Path.Exists(pipe));
+    }
+
+    [Fact]
+    public async Task A_linked_lock_file_is_replaced_not_followed()
+    {
+        var target = Path.Combine(_folder.Path, "target");
+        File.WriteAllText(target, "keep me");
+        var version = await Store.PutAsync("v", Bytes("1"));
+        File.CreateSymbolicLink(Path.Combine(Root, ".lock"), target);
+
+        await Store.PutAsync("v", Bytes("2"), version);
+
+        Assert.Equal("keep me", File.ReadAllText(target));
+        Assert.Null(new FileInfo(Path.Combine(Root, ".lock")).LinkTarget);
+    }
+
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
 }

@@ -19,11 +19,12 @@ public sealed class StatusHubTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static AgentStatus Agent(string id, Phase phase) => new()
+    /// <summary>A status of instance <paramref name="id"/>, in a slot of its own unless <paramref name="slot"/> names one.</summary>
+    private static AgentStatus Agent(string id, Phase phase, string? slot = null) => new()
     {
         InstanceId = id,
         Role = Role.Node,
-        Name = "node-0",
+        Name = slot ?? $"node-{id}",
         LastReport = new AgentReport { Phase = phase },
     };
 
@@ -122,5 +123,58 @@ public sealed class StatusHubTests : IDisposable
         Assert.Equal(4, Drain(stalled).Count);
         var dropped = await Assert.ThrowsAsync<WatcherFellBehindException>(() => stalled.Events.Completion);
         Assert.Contains("watch again", dropped.Message);
+    }
+
+    [Fact]
+    public async Task An_instance_joining_a_slot_replaces_the_one_that_held_it()
+    {
+        await _hub.PublishAsync(Agent("i-old", Phase.Ready, slot: "etcd-0"));
+        await _hub.PublishAsync(Agent("i-other", Phase.Ready, slot: "etcd-1"));
+        using var watch = _hub.Subscribe();
+
+        await _hub.PublishJoinAsync(Agent("i-new", Phase.Joining, slot: "etcd-0"));
+
+        Assert.Equal(["i-new", "i-other"], _hub.Snapshot().Select(s => s.InstanceId));
+        Assert.Equal(["i-new", "i-other"], (await _store.ListAsync()).Select(s => s.InstanceId));
+        Assert.Contains(Drain(watch), e => e.DeletedInstanceId == "i-old");
+        Assert.Equal("i-new", _hub.HolderOf("etcd-0"));
+    }
+
+    [Fact]
+    public async Task A_replaced_instance_cannot_report_its_way_back()
+    {
+        await _hub.PublishJoinAsync(Agent("i-old", Phase.Joining, slot: "etcd-0"));
+        await _hub.PublishJoinAsync(Agent("i-new", Phase.Joining, slot: "etcd-0"));
+
+        Assert.False(await _hub.PublishReportAsync(Agent("i-old", Phase.Ready, slot: "etcd-0")));
+        Assert.True(await _hub.PublishReportAsync(Agent("i-new", Phase.Ready, slot: "etcd-0")));
+        Assert.Equal(["i-new"], _hub.Snapshot().Select(s => s.InstanceId));
+    }
+
+    [Fact]
+    public async Task Reports_of_many_slots_at_once_are_all_stored()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => _hub.PublishReportAsync(Agent($"i-{i}", Phase.Ready)))));
+
+        Assert.Equal(200, _hub.Snapshot().Count);
+        Assert.Equal(200, (await _store.ListAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_refresh_running_alongside_reports_never_leaves_an_older_status_in_place()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var ids = Enumerable.Range(0, 20).Select(i => $"i-{round}-{i}").ToList();
+            await Task.WhenAll(ids.Select(id => _hub.PublishReportAsync(Agent(id, Phase.Installing))));
+            var refreshing = Task.Run(async () =>
+            {
+                for (var i = 0; i < 5; i++) await _hub.RefreshAsync();
+            });
+            await Task.WhenAll(ids.Select(id => Task.Run(() => _hub.PublishReportAsync(Agent(id, Phase.Ready)))));
+            await refreshing;
+
+            Assert.All(ids, id => Assert.Equal(Phase.Ready, _hub.Snapshot().Single(s => s.InstanceId == id).LastReport.Phase));
+        }
     }
 }

@@ -3,56 +3,46 @@ using Kubes.Controller.Registrar;
 using Kubes.Controller.Status;
 using Kubes.Protos.V1;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using RegistrarContract = Kubes.Protos.V1.Registrar;
 
 namespace Kubes.Controller.Channels.Grpc;
 
 /// <summary>
-/// The registrar over gRPC. The peer address comes from the TCP connection, never from the
-/// message; refusals become the call's status with the registrar's message.
+/// The registrar over gRPC (its methods bound by <see cref="RegistrarMethods"/>). The peer address comes from the TCP
+/// connection, never from the message; refusals become the call's status with the registrar's message. Agents are
+/// answered only when the cluster's agents use gRPC; Watch is served either way.
 /// </summary>
-internal sealed class RegistrarGrpcService : RegistrarContract.RegistrarBase
+internal sealed class RegistrarGrpcService
 {
     private readonly AgentRegistrar _registrar;
     private readonly StatusHub _status;
     private readonly WatchAuthorization _watchers;
+    private readonly GrpcAgentCalls _agentCalls;
     private readonly IHostApplicationLifetime _lifetime;
-    private readonly ILogger _logger;
 
-    public RegistrarGrpcService(AgentRegistrar registrar, StatusHub status, WatchAuthorization watchers,
-        IHostApplicationLifetime lifetime, ILogger<RegistrarGrpcService> logger)
+    public RegistrarGrpcService(AgentRegistrar registrar, StatusHub status, WatchAuthorization watchers, GrpcAgentCalls agentCalls,
+        IHostApplicationLifetime lifetime)
     {
         _registrar = registrar;
         _status = status;
         _watchers = watchers;
+        _agentCalls = agentCalls;
         _lifetime = lifetime;
-        _logger = logger;
     }
 
-    public override Task<JoinResponse> Join(JoinRequest request, ServerCallContext context) =>
-        Answer(() => _registrar.JoinAsync(request, PeerOf(context), context.CancellationToken));
+    public Task<JoinResponse> Join(JoinRequest request, ServerCallContext context) =>
+        Answer(context, () => _registrar.JoinAsync(request, PeerOf(context), context.CancellationToken));
 
-    public override Task<CertifyResponse> Certify(CertifyRequest request, ServerCallContext context) =>
-        Answer(() => _registrar.CertifyAsync(request, PeerOf(context), context.CancellationToken));
+    public Task<CertifyResponse> Certify(CertifyRequest request, ServerCallContext context) =>
+        Answer(context, () => _registrar.CertifyAsync(request, PeerOf(context), context.CancellationToken));
 
-    public override Task<ReportResponse> Report(ReportRequest request, ServerCallContext context) =>
-        Answer(() => _registrar.ReportAsync(request, PeerOf(context), context.CancellationToken));
+    public Task<ReportResponse> Report(ReportRequest request, ServerCallContext context) =>
+        Answer(context, () => _registrar.ReportAsync(request, PeerOf(context), context.CancellationToken));
 
-    public override async Task Watch(WatchRequest request, IServerStreamWriter<WatchEvent> responseStream,
+    public async Task Watch(WatchRequest request, IServerStreamWriter<WatchEvent> responseStream,
         ServerCallContext context)
     {
         var connection = context.GetHttpContext().Connection;
-        try
-        {
-            _watchers.Check(connection.ClientCertificate);
-        }
-        catch (RpcException refusal)
-        {
-            _logger.LogWarning("Refused a watch from {Peer}: {Code}: {Reason}",
-                connection.RemoteIpAddress, refusal.StatusCode, refusal.Status.Detail);
-            throw;
-        }
+        _watchers.Check(connection.ClientCertificate);
 
         // A watch lasts until the watcher leaves, falls behind, or the server stops; stopping ends it cleanly.
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(
@@ -71,7 +61,6 @@ internal sealed class RegistrarGrpcService : RegistrarContract.RegistrarBase
         }
         catch (Exception e) when (FellBehind(e) is { } behind)
         {
-            _logger.LogWarning("Dropped the watch of {Peer}: {Reason}", connection.RemoteIpAddress, behind.Message);
             throw new RpcException(new global::Grpc.Core.Status(StatusCode.ResourceExhausted, behind.Message));
         }
     }
@@ -89,14 +78,16 @@ internal sealed class RegistrarGrpcService : RegistrarContract.RegistrarBase
             : throw new RpcException(new global::Grpc.Core.Status(StatusCode.PermissionDenied,
                 "the coordinator cannot tell which address this request came from, so it cannot check the instance"));
 
-    private static async Task<T> Answer<T>(Func<Task<T>> call)
+    private async Task<T> Answer<T>(ServerCallContext context, Func<Task<T>> call)
     {
+        if (_agentCalls.Refusal is { } refused) throw new RpcException(new global::Grpc.Core.Status(StatusCode.FailedPrecondition, refused));
         try
         {
             return await call();
         }
         catch (RegistrationRefusedException refusal)
         {
+            context.GetHttpContext().Items[RefusalLogging.LoggedItem] = true; // the registrar logged it
             throw new RpcException(new global::Grpc.Core.Status(refusal.Code, refusal.Message));
         }
     }

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Grpc.AspNetCore.Server.Model;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Status;
 using Microsoft.AspNetCore.Builder;
@@ -19,6 +21,8 @@ namespace Kubes.Controller.Channels.Grpc;
 /// The registrar's gRPC endpoint: Kestrel, HTTP/2 over TLS with the coordinator's serving
 /// certificate, hostable in-process (by <c>kubes serve</c>, <c>kubes up --local</c> and tests).
 /// Clients may present a certificate (agents do not); only Watch asks for one, see <see cref="WatchAuthorization"/>.
+/// A call that ends refused is logged once, briefly and rate-limited (<see cref="RefusalLogging"/>); gRPC's own log
+/// lines for it (Information, with stack traces) are left to the logger's configuration to drop.
 /// </summary>
 public sealed class RegistrarServer : IAsyncDisposable
 {
@@ -54,6 +58,10 @@ public sealed class RegistrarServer : IAsyncDisposable
                 $"The serving certificate {servingCertificate.Subject} has no private key; the coordinator cannot serve TLS with it.",
                 nameof(servingCertificate));
         }
+        // Asking for a client certificate makes the server name the CAs it accepts; by default that is every CA of the
+        // machine's trust store, looked up and sent in every handshake. Only the Kubernetes CA issues watchers.
+        var certificateContext = SslStreamCertificateContext.Create(servingCertificate, additionalCertificates: null, offline: true,
+            SslCertificateTrust.CreateForX509Collection([watcherCa], sendTrustInHandshake: true));
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers ?? NullLoggerFactory.Instance);
         builder.Services.AddLogging();
@@ -71,6 +79,7 @@ public sealed class RegistrarServer : IAsyncDisposable
                     // WatchAuthorization; Join, Certify and Report identify the agent otherwise.
                     ClientCertificateMode = ClientCertificateMode.AllowCertificate,
                     ClientCertificateValidation = (_, _, _) => true,
+                    OnAuthenticate = (_, ssl) => ssl.ServerCertificateContext = certificateContext,
                 });
             });
         });
@@ -83,8 +92,12 @@ public sealed class RegistrarServer : IAsyncDisposable
         builder.Services.AddSingleton(registrar);
         builder.Services.AddSingleton(status);
         builder.Services.AddSingleton(new WatchAuthorization(watcherCa));
+        builder.Services.AddSingleton(new GrpcAgentCalls(registrar.Topology.Spec.AgentChannel));
+        builder.Services.AddSingleton(new RefusalLog((loggers ?? NullLoggerFactory.Instance).CreateLogger<RegistrarServer>()));
+        builder.Services.AddSingleton<IServiceMethodProvider<RegistrarGrpcService>, RegistrarMethods>();
 
         var app = builder.Build();
+        app.UseMiddleware<RefusalLogging>();
         app.MapGrpcService<RegistrarGrpcService>();
         try
         {

@@ -38,9 +38,11 @@ public sealed class MailboxAnswerer
     private readonly IStateStore _store;
     private readonly AgentRegistrar _registrar;
     private readonly ILogger _logger;
+    private readonly RefusalLog _refusals;
     private readonly TimeProvider _time;
     private readonly string _owner;
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
+    private Dictionary<string, (string Tag, DateTimeOffset? AnsweredAt)> _answerTimes = new(StringComparer.Ordinal);
 
     public MailboxAnswerer(IStateStore store, AgentRegistrar registrar, ILogger<MailboxAnswerer>? logger = null,
         TimeProvider? time = null)
@@ -49,6 +51,7 @@ public sealed class MailboxAnswerer
         _registrar = registrar;
         _logger = logger ?? NullLogger<MailboxAnswerer>.Instance;
         _time = time ?? TimeProvider.System;
+        _refusals = new RefusalLog(_logger, _time);
         _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     }
 
@@ -58,14 +61,19 @@ public sealed class MailboxAnswerer
     /// </summary>
     public async Task<int> AnswerPendingAsync(CancellationToken cancellationToken = default)
     {
-        await RemoveUnreadAnswersAsync(cancellationToken);
         var keys = await _store.ListAsync(MailboxKeys.RequestsFolder, cancellationToken);
+        // One listing of the answers serves the whole pass: a request already answered is only cleaned up.
+        var answers = keys.Count > 0 || _time.GetUtcNow() >= _nextSweep
+            ? await _store.ListEntriesAsync(MailboxKeys.ResponsesFolder, cancellationToken)
+            : [];
+        await RemoveUnreadAnswersAsync(answers, cancellationToken);
+        var answeredKeys = answers.Select(entry => entry.Key).ToHashSet(StringComparer.Ordinal);
         var answered = 0;
         await Parallel.ForEachAsync(keys,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (key, ct) =>
             {
-                if (await AnswerOneAsync(key, ct)) Interlocked.Increment(ref answered);
+                if (await AnswerOneAsync(key, answeredKeys, ct)) Interlocked.Increment(ref answered);
             });
         return answered;
     }
@@ -100,27 +108,38 @@ public sealed class MailboxAnswerer
         }
     }
 
-    private async Task RemoveUnreadAnswersAsync(CancellationToken cancellationToken)
+    private async Task RemoveUnreadAnswersAsync(IReadOnlyList<StoredEntry> listed, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         if (now < _nextSweep) return;
         _nextSweep = now + UnreadAnswerSweep;
-        foreach (var key in await _store.ListAsync(MailboxKeys.ResponsesFolder, cancellationToken))
+        var seen = new Dictionary<string, (string Tag, DateTimeOffset? AnsweredAt)>(StringComparer.Ordinal);
+        foreach (var entry in listed)
         {
-            StoredObject? stored;
-            try
-            {
-                stored = await _store.GetAsync(key, RegistrarLimits.MaxRequestBytes, cancellationToken);
-            }
-            catch (StateObjectTooLargeException)
-            {
-                continue; // No coordinator wrote it; it must not stop the mailbox from being answered.
-            }
+            // Each answer is read once to learn its time (the listing has the store's clock, not this process's).
+            var answeredAt = _answerTimes.TryGetValue(entry.Key, out var known) && known.Tag == entry.Tag
+                ? known.AnsweredAt
+                : await AnsweredAtAsync(entry.Key, cancellationToken);
+            seen[entry.Key] = (entry.Tag, answeredAt);
             // An answer without a time (an older coordinator's) is kept: its request may still be waiting on it.
-            if (stored is null || TryParseResponse(stored.Content)?.AnsweredAt?.ToDateTimeOffset() is not { } answeredAt) continue;
-            if (now - answeredAt < UnreadAnswerLifetime) continue;
-            _logger.LogInformation("Removing mailbox answer {Key}: unread since {At:u}", key, answeredAt);
-            await _store.DeleteAsync(key, cancellationToken);
+            if (answeredAt is not { } at || now - at < UnreadAnswerLifetime) continue;
+            _logger.LogInformation("Removing mailbox answer {Key}: unread since {At:u}", entry.Key, at);
+            await _store.DeleteAsync(entry.Key, cancellationToken);
+            seen.Remove(entry.Key);
+        }
+        _answerTimes = seen;
+    }
+
+    private async Task<DateTimeOffset?> AnsweredAtAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = await _store.GetAsync(key, RegistrarLimits.MaxRequestBytes, cancellationToken);
+            return stored is null ? null : TryParseResponse(stored.Content)?.AnsweredAt?.ToDateTimeOffset();
+        }
+        catch (Exception e) when (e is StateObjectTooLargeException or UnservableEntryException)
+        {
+            return null; // No coordinator wrote it; it must not stop the mailbox from being answered.
         }
     }
 
@@ -136,22 +155,26 @@ public sealed class MailboxAnswerer
         }
     }
 
-    private async Task<bool> AnswerOneAsync(string key, CancellationToken cancellationToken)
+    /// <param name="answeredKeys">The answers listed at the start of this pass.</param>
+    private async Task<bool> AnswerOneAsync(string key, IReadOnlySet<string> answeredKeys, CancellationToken cancellationToken)
     {
         if (!MailboxKeys.TryParseRequest(key, out var instanceId, out var requestId))
         {
-            _logger.LogWarning("Deleting {Key} from the mailbox: not a request (mailbox/requests/<instance-id>/<request-id>.pb)", key);
+            _refusals.Refused("the mailbox", key, StatusCode.InvalidArgument,
+                "not a request (mailbox/requests/<instance-id>/<request-id>.pb); deleted");
             await _store.DeleteAsync(key, cancellationToken);
             return false;
         }
         var responseKey = MailboxKeys.Response(instanceId, requestId);
         var claimKey = MailboxKeys.Claim(instanceId, requestId);
-        if (await _store.GetAsync(responseKey, cancellationToken) is not null)
+        if (answeredKeys.Contains(responseKey))
         {
             await CleanUpAsync(key, claimKey, cancellationToken);
             return false;
         }
         if (!await TryClaimAsync(claimKey, cancellationToken)) return false;
+        // Answered since the listing? Then by a process that deleted the request before releasing its claim, so the read
+        // below finds nothing. A claim taken over is at least a lease old: an answer its holder wrote was listed.
 
         try
         {
@@ -188,6 +211,12 @@ public sealed class MailboxAnswerer
         {
             return Refused(instanceId, requestId, new RegistrationRefusedException(StatusCode.InvalidArgument,
                 $"the mailbox request is {tooLarge.Size} bytes (not read); at most {tooLarge.MaxBytes} are accepted"));
+        }
+        catch (UnservableEntryException unservable)
+        {
+            // A link or a named pipe where a request should be: the store removed it unopened; nobody is waiting on it.
+            _refusals.Refused($"the mailbox of {instanceId}", $"mailbox request {requestId}", StatusCode.InvalidArgument, unservable.Message);
+            return null;
         }
         return request is null ? null : await AnswerAsync(request.Content, instanceId, requestId, cancellationToken);
     }
@@ -231,8 +260,7 @@ public sealed class MailboxAnswerer
 
     private MailboxResponse Refused(string instanceId, string requestId, RegistrationRefusedException refusal)
     {
-        _logger.LogWarning("Refused mailbox request {InstanceId}/{RequestId}: {Code}: {Reason}",
-            instanceId, requestId, refusal.Code, refusal.Message);
+        _refusals.Refused($"the mailbox of {instanceId}", $"mailbox request {requestId}", refusal.Code, refusal.Message);
         return new MailboxResponse { RequestId = requestId, Error = ErrorOf(refusal) };
     }
 

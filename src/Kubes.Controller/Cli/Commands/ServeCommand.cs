@@ -3,12 +3,7 @@ using System.Net;
 using Kubes.Controller.Operations.Serve;
 using Kubes.Controller.Providers;
 using Kubes.Controller.Spec;
-using Serilog;
-using Serilog.Core;
-using Serilog.Events;
-using Serilog.Extensions.Logging;
-using Serilog.Formatting;
-using Serilog.Formatting.Display;
+using Microsoft.Extensions.Logging;
 
 namespace Kubes.Controller.Cli.Commands;
 
@@ -27,6 +22,10 @@ public static class ServeCommand
         {
             Description = "Address:port of the gRPC channel [default: the VPC's first address:7443 for the local provider, 127.0.0.1:7443 on AWS]",
         };
+        var logFile = new Option<string?>("--log-file")
+        {
+            Description = "Write the log to this file, rolled over at 16 MiB, 4 files kept [default: standard error]",
+        };
         var pollSeconds = new Option<double>("--poll-seconds")
         {
             Description = "How often the mailbox is answered",
@@ -34,7 +33,7 @@ public static class ServeCommand
         };
         var command = new Command("serve", "Run the coordinator: agents join, get certificates and report, over gRPC and the mailbox.")
         {
-            file, local, listen, pollSeconds,
+            file, local, listen, pollSeconds, logFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -55,7 +54,8 @@ public static class ServeCommand
             }
             try
             {
-                return await RunAsync(spec, endpoint, TimeSpan.FromSeconds(seconds), stdout, stderr, cancellationToken);
+                using var loggers = ServeLog.Create(parse.GetValue(logFile), stderr);
+                return await RunAsync(spec, endpoint, TimeSpan.FromSeconds(seconds), loggers, stdout, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -65,15 +65,9 @@ public static class ServeCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(ClusterSpec spec, IPEndPoint? listen, TimeSpan poll, TextWriter stdout, TextWriter stderr,
+    private static async Task<int> RunAsync(ClusterSpec spec, IPEndPoint? listen, TimeSpan poll, ILoggerFactory loggers, TextWriter stdout,
         CancellationToken cancellationToken)
     {
-        using var serilog = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .WriteTo.Sink(new TextWriterSink(stderr))
-            .CreateLogger();
-        using var loggers = new SerilogLoggerFactory(serilog);
         using var session = await ClusterProviders.OpenAsync(spec, null, cancellationToken);
         await new CoordinatorService(session, loggers).RunAsync(listen, poll, new ConsoleServeProgress(stdout), cancellationToken);
         await stdout.WriteLineAsync("Coordinator stopped.");
@@ -91,22 +85,5 @@ public static class ServeCommand
         }
 
         public Task NoteAsync(string line) => stdout.WriteLineAsync(line);
-    }
-
-    /// <summary>Serilog lines to the command's error writer, so tests and callers see the log.</summary>
-    private sealed class TextWriterSink(TextWriter writer) : ILogEventSink
-    {
-        private readonly ITextFormatter _format =
-            new MessageTemplateTextFormatter("{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}");
-        private readonly Lock _lock = new();
-
-        public void Emit(LogEvent logEvent)
-        {
-            lock (_lock)
-            {
-                _format.Format(logEvent, writer);
-                writer.Flush();
-            }
-        }
     }
 }

@@ -73,7 +73,7 @@ public static class UpCommand
             return ExitCodes.Failure;
         }
         await stdout.WriteLineAsync();
-        PlanCommand.ConsoleFor(stdout).Write(StatusRenderer.Table(slots, DateTimeOffset.UtcNow));
+        await StatusLines.WriteAsync(stdout, slots, DateTimeOffset.UtcNow);
         var etcd = slots.Where(s => s.Role == "etcd").ToList();
         var pendingRoles = slots.Where(s => s.IsRoleNotInstallable).Select(s => s.Role).Distinct().ToList();
         if (etcd.Count > 0 && etcd.All(s => s.IsReady))

@@ -7,7 +7,7 @@ public static class AgentStatusViews
 {
     public static IAgentStatusView For(TextWriter output) =>
         IsInteractiveTerminal(output)
-            ? new LiveTableStatusView(output, Math.Max(Console.WindowWidth, 80))
+            ? new LiveTableStatusView(output, Math.Max(Console.WindowWidth, 40), Math.Max(Console.WindowHeight, 5))
             : new ChangedLinesStatusView(output);
 
     private static bool IsInteractiveTerminal(TextWriter output) =>

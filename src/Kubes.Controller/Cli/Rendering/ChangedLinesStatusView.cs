@@ -5,7 +5,7 @@ namespace Kubes.Controller.Cli.Rendering;
 
 /// <summary>
 /// Progress for logs and pipes: one line each time a slot's phase, step or error changes, nothing otherwise,
-/// so a CI log reads as a history.
+/// so a CI log reads as a history. An error of several lines is written on one.
 /// </summary>
 public sealed class ChangedLinesStatusView(TextWriter output) : IAgentStatusView
 {
@@ -15,7 +15,8 @@ public sealed class ChangedLinesStatusView(TextWriter output) : IAgentStatusView
     {
         foreach (var row in rows)
         {
-            var line = $"{row.Phase}{(row.Step is null ? "" : $" ({row.Step})")}{(row.Error is null ? "" : $": {row.Error}")}";
+            var reason = StatusLines.Reason(row);
+            var line = $"{row.Phase}{(row.Step is null ? "" : $" ({row.Step})")}{(reason.Length == 0 ? "" : $": {reason}")}";
             if (_shown.GetValueOrDefault(row.Slot) == line) continue;
             _shown[row.Slot] = line;
             await output.WriteLineAsync($"  {row.Slot,-14} {line}");

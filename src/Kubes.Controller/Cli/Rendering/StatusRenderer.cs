@@ -5,9 +5,13 @@ using Spectre.Console.Rendering;
 
 namespace Kubes.Controller.Cli.Rendering;
 
-/// <summary><c>kubes status</c> as a table for people or JSON for programs.</summary>
+/// <summary>
+/// <c>kubes status</c> for people (one line per slot: <see cref="StatusLines"/>; every column and the full error:
+/// <see cref="Table"/>, <c>-o wide</c>; one slot in full: <see cref="Detail"/>) or JSON for programs.
+/// </summary>
 public static class StatusRenderer
 {
+    /// <summary>Every column, the error in full (wrapped by the table): <c>kubes status -o wide</c>.</summary>
     public static Table Table(IReadOnlyList<SlotStatus> rows, DateTimeOffset now)
     {
         var table = new Table().Border(TableBorder.Simple)
@@ -20,6 +24,21 @@ public static class StatusRenderer
         }
         return table;
     }
+
+    /// <summary>One slot, a field per line, nothing cut: <c>kubes status SLOT</c>.</summary>
+    public static IReadOnlyList<string> Detail(SlotStatus row, DateTimeOffset now) =>
+    [
+        $"Slot:        {row.Slot}",
+        $"Role:        {row.Role}",
+        $"Instance:    {row.InstanceId ?? "-"}",
+        $"Zone:        {row.Zone}",
+        $"IP:          {row.PrivateIp ?? "-"}",
+        $"Phase:       {row.Phase}",
+        $"Step:        {row.Step ?? "-"}",
+        $"Health:      {row.Health}",
+        $"Last report: {(row.LastReport is { } at ? $"{Age(now - at)} ({at:u})" : "-")}",
+        $"Error:       {row.Error ?? "-"}",
+    ];
 
     public static string Json(IReadOnlyList<SlotStatus> rows) => JsonSerializer.Serialize(rows, PlanView.Json);
 

@@ -52,10 +52,14 @@ public sealed class SshCertificateAuthority : IDisposable
         return new SshCertificateAuthority(kind, SshPublicKey.FromEcdsa((ECDsa)key.Key, CommentFor(clusterName, kind)), key);
     }
 
-    /// <summary>Rebuilds a CA from its stored public key line and decrypted key; checks that they belong together.</summary>
+    /// <summary>
+    /// Rebuilds a CA from its stored public key line and its key (decrypted now or on first use); checks that they belong
+    /// together by the key's public half, which a key decrypted on first use knows without decrypting.
+    /// </summary>
     internal static SshCertificateAuthority Restore(SshCertificateAuthorityKind kind, SshPublicKey publicKey, SigningKey key)
     {
-        if (key.Key is not ECDsa ecdsa || !SshPublicKey.FromEcdsa(ecdsa).SameKeyAs(publicKey))
+        using var expected = publicKey.ToEcdsa();
+        if (!key.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(expected.ExportSubjectPublicKeyInfo()))
             throw new CryptographicException($"the {kind.Slug()} CA key does not belong to its public key");
         return new SshCertificateAuthority(kind, publicKey, key);
     }

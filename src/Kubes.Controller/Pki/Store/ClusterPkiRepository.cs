@@ -79,7 +79,7 @@ public sealed class ClusterPkiRepository(IStateStore store, Func<string, string?
     private Task<ClusterPki> LoadAsync(CaPassphrase passphrase, CancellationToken cancellationToken) =>
         PkiFileSet.ImportAsync(async (name, ct) =>
             await store.GetAsync(Prefix + name, ct) is { } stored ? Encoding.UTF8.GetString(stored.Content) : null,
-            passphrase, $"{store.Location}/{Prefix.TrimEnd('/')}", cancellationToken);
+            passphrase, $"{store.Location}/{Prefix.TrimEnd('/')}", cancellationToken, PkiFileSet.KeyDecryption.OnFirstUse);
 
     private async Task<CaPassphrase> PassphraseAsync(CancellationToken cancellationToken)
     {

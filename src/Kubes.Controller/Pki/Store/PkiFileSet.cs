@@ -12,6 +12,9 @@ namespace Kubes.Controller.Pki.Store;
 /// </summary>
 public static class PkiFileSet
 {
+    /// <summary>When <see cref="ImportAsync"/> decrypts the private keys.</summary>
+    public enum KeyDecryption { Now, OnFirstUse }
+
     public const string ServiceAccountPublicKeyFile = "sa.pub";
     public const string ServiceAccountPrivateKeyFile = "sa.key";
 
@@ -43,26 +46,40 @@ public static class PkiFileSet
 
     public static IReadOnlyDictionary<string, string> Export(ClusterPki pki, CaPassphrase passphrase)
     {
+        // The key derivation of each encryption dominates and is independent per key: one per core.
+        var encrypting = pki.Authorities.Select(ca => (Name: PrivateKeyFile(ca.Kind), ca.Key))
+            .Append((Name: ServiceAccountPrivateKeyFile, pki.ServiceAccount.Key))
+            .Concat(pki.SshAuthorities.Select(ca => (Name: PrivateKeyFile(ca.Kind), ca.Key)))
+            .Select(key => (key.Name, Pem: Task.Run(() => key.Key.ExportEncryptedPem(passphrase))))
+            .ToList();
+        var encrypted = encrypting.ToDictionary(key => key.Name, key => key.Pem.GetAwaiter().GetResult());
         var files = new Dictionary<string, string>();
         foreach (var ca in pki.Authorities)
         {
             files[CertificateFile(ca.Kind)] = ca.CertificatePem;
-            files[PrivateKeyFile(ca.Kind)] = ca.Key.ExportEncryptedPem(passphrase);
+            files[PrivateKeyFile(ca.Kind)] = encrypted[PrivateKeyFile(ca.Kind)];
         }
         files[ServiceAccountPublicKeyFile] = pki.ServiceAccount.PublicKeyPem;
-        files[ServiceAccountPrivateKeyFile] = pki.ServiceAccount.Key.ExportEncryptedPem(passphrase);
+        files[ServiceAccountPrivateKeyFile] = encrypted[ServiceAccountPrivateKeyFile];
         foreach (var ca in pki.SshAuthorities)
         {
             files[PublicKeyFile(ca.Kind)] = ca.PublicKey.ToLine() + "\n";
-            files[PrivateKeyFile(ca.Kind)] = ca.Key.ExportEncryptedPem(passphrase);
+            files[PrivateKeyFile(ca.Kind)] = encrypted[PrivateKeyFile(ca.Kind)];
         }
         return files;
     }
 
     /// <param name="read">Returns a file's text, or null when it is missing.</param>
     /// <param name="location">Where the files are, for error messages: a folder, an S3 prefix.</param>
+    /// <param name="decryption">
+    /// When the private keys are decrypted (PBKDF2 with <see cref="CaPassphrase.Pbkdf2Iterations"/> iterations, about half
+    /// a second each): <see cref="KeyDecryption.Now"/>, so a wrong passphrase fails the import, or
+    /// <see cref="KeyDecryption.OnFirstUse"/>, so a command that signs nothing (a no-op <c>kubes up</c>) never pays it, each
+    /// key is decrypted once, when it first signs, and a wrong passphrase fails that signature.
+    /// </param>
     public static async Task<ClusterPki> ImportAsync(Func<string, CancellationToken, Task<string?>> read,
-        CaPassphrase passphrase, string location, CancellationToken cancellationToken = default)
+        CaPassphrase passphrase, string location, CancellationToken cancellationToken = default,
+        KeyDecryption decryption = KeyDecryption.Now)
     {
         async Task<string> Read(string name) =>
             await read(name, cancellationToken)
@@ -70,20 +87,47 @@ public static class PkiFileSet
                 $"{Path.Combine(location, name)} is missing: {location} does not hold a complete Kubes PKI. Point at "
                 + "the folder 'kubes pki init --out' wrote, or restore the file from your backup.");
 
-        var parts = new List<IDisposable>();
+        var kinds = Enum.GetValues<CertificateAuthorityKind>();
+        var sshKinds = Enum.GetValues<SshCertificateAuthorityKind>();
+        var certificates = new List<X509Certificate2>();
+        var keys = new List<SigningKey>();
         try
         {
-            var authorities = new Dictionary<CertificateAuthorityKind, CertificateAuthority>();
-            foreach (var kind in Enum.GetValues<CertificateAuthorityKind>())
+            var encrypted = new List<EncryptedKey>();
+            foreach (var kind in kinds)
             {
                 var certificate = ParseCertificate(await Read(CertificateFile(kind)), location, CertificateFile(kind));
-                parts.Add(certificate);
-                var key = Decrypt(await Read(PrivateKeyFile(kind)), passphrase, certificate.PublicKey, location,
-                    PrivateKeyFile(kind), CertificateFile(kind));
-                parts.Add(key);
+                certificates.Add(certificate);
+                encrypted.Add(new EncryptedKey(await Read(PrivateKeyFile(kind)), certificate.PublicKey, PrivateKeyFile(kind),
+                    CertificateFile(kind)));
+            }
+            var serviceAccountPublicKey = ParsePublicKey(await Read(ServiceAccountPublicKeyFile), location);
+            encrypted.Add(new EncryptedKey(await Read(ServiceAccountPrivateKeyFile), serviceAccountPublicKey,
+                ServiceAccountPrivateKeyFile, ServiceAccountPublicKeyFile));
+            var sshPublicKeys = new List<SshPublicKey>();
+            foreach (var kind in sshKinds)
+            {
+                var (line, spki) = ParseSshPublicKey(await Read(PublicKeyFile(kind)), location, PublicKeyFile(kind));
+                sshPublicKeys.Add(line);
+                encrypted.Add(new EncryptedKey(await Read(PrivateKeyFile(kind)), spki, PrivateKeyFile(kind), PublicKeyFile(kind)));
+            }
+
+            if (decryption == KeyDecryption.Now)
+            {
+                keys.AddRange(DecryptAll(encrypted, passphrase, location));
+            }
+            else
+            {
+                keys.AddRange(encrypted.Select(key => SigningKey.Deferred(
+                    () => Decrypt(key.Pem, passphrase, key.Expected, location, key.Name, key.PublicPart).Key, key.Expected)));
+            }
+
+            var authorities = new Dictionary<CertificateAuthorityKind, CertificateAuthority>();
+            foreach (var (kind, i) in kinds.Select((kind, i) => (kind, i)))
+            {
                 try
                 {
-                    authorities[kind] = CertificateAuthority.Restore(kind, certificate, key);
+                    authorities[kind] = CertificateAuthority.Restore(kind, certificates[i], keys[i]);
                 }
                 catch (CryptographicException e)
                 {
@@ -92,30 +136,36 @@ public static class PkiFileSet
                         + "restore it from your backup.", e);
                 }
             }
-
-            var serviceAccountPublicKey = ParsePublicKey(await Read(ServiceAccountPublicKeyFile), location);
-            var serviceAccountKey = Decrypt(await Read(ServiceAccountPrivateKeyFile), passphrase,
-                serviceAccountPublicKey, location, ServiceAccountPrivateKeyFile, ServiceAccountPublicKeyFile);
-            parts.Add(serviceAccountKey);
-
-            var ssh = new Dictionary<SshCertificateAuthorityKind, SshCertificateAuthority>();
-            foreach (var kind in Enum.GetValues<SshCertificateAuthorityKind>())
-            {
-                var publicKey = ParseSshPublicKey(await Read(PublicKeyFile(kind)), location, PublicKeyFile(kind));
-                var key = Decrypt(await Read(PrivateKeyFile(kind)), passphrase, publicKey.Ecdsa, location,
-                    PrivateKeyFile(kind), PublicKeyFile(kind));
-                parts.Add(key);
-                ssh[kind] = SshCertificateAuthority.Restore(kind, publicKey.Line, key);
-            }
+            // The keys in the order they were read: the CAs', the service account's, the SSH CA's.
+            var ssh = sshKinds.Select((kind, i) =>
+                SshCertificateAuthority.Restore(kind, sshPublicKeys[i], keys[kinds.Length + 1 + i])).ToList();
             return new ClusterPki(authorities[CertificateAuthorityKind.Etcd],
                 authorities[CertificateAuthorityKind.Kubernetes], authorities[CertificateAuthorityKind.FrontProxy],
-                authorities[CertificateAuthorityKind.Vpn], new ServiceAccountKeyPair(serviceAccountKey),
-                ssh[SshCertificateAuthorityKind.Host], ssh[SshCertificateAuthorityKind.User]);
+                authorities[CertificateAuthorityKind.Vpn], new ServiceAccountKeyPair(keys[kinds.Length]), ssh[0], ssh[1]);
         }
         catch
         {
-            foreach (var part in parts) part.Dispose();
+            foreach (var part in certificates.Cast<IDisposable>().Concat(keys)) part.Dispose();
             throw;
+        }
+    }
+
+    private sealed record EncryptedKey(string Pem, PublicKey Expected, string Name, string PublicPart);
+
+    /// <summary>Every key at once, one per core: the key derivation dominates and is independent per key.</summary>
+    private static SigningKey[] DecryptAll(IReadOnlyList<EncryptedKey> keys, CaPassphrase passphrase, string location)
+    {
+        var decrypting = keys.Select(key => Task.Run(() => Decrypt(key.Pem, passphrase, key.Expected, location, key.Name, key.PublicPart)))
+            .ToArray();
+        try
+        {
+            Task.WaitAll(decrypting);
+            return [.. decrypting.Select(task => task.Result)];
+        }
+        catch (AggregateException e)
+        {
+            foreach (var done in decrypting.Where(task => task.IsCompletedSuccessfully)) done.Result.Dispose();
+            throw e.InnerExceptions.OfType<PkiStoreException>().FirstOrDefault() ?? e.InnerExceptions[0];
         }
     }
 
@@ -132,7 +182,7 @@ public static class PkiFileSet
         }
     }
 
-    private static (SshPublicKey Line, PublicKey Ecdsa) ParseSshPublicKey(string text, string location, string name)
+    private static (SshPublicKey Line, PublicKey Spki) ParseSshPublicKey(string text, string location, string name)
     {
         try
         {

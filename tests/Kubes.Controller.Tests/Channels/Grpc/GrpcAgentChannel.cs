@@ -30,6 +30,9 @@ public sealed class GrpcAgentChannel : IAgentChannel
     public RegistrarContract.RegistrarClient ClientFrom(IPAddress source) =>
         new(_channels.GetOrAdd(source, Open));
 
+    /// <summary>For calls the generated client cannot make: raw bytes as a method's request.</summary>
+    public CallInvoker InvokerFrom(IPAddress source) => _channels.GetOrAdd(source, Open).CreateCallInvoker();
+
     public Task<JoinResponse> JoinAsync(TestAgent agent, JoinRequest request) =>
         Call(() => ClientFrom(agent.Address).JoinAsync(request).ResponseAsync);
 

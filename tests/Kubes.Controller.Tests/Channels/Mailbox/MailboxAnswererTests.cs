@@ -248,4 +248,49 @@ public sealed class MailboxAnswererTests : IDisposable
         public Task<IReadOnlyList<string>> FindDataVolumesAsync(string cluster, string slotName,
             CancellationToken cancellationToken = default) => inner.FindDataVolumesAsync(cluster, slotName, cancellationToken);
     }
+
+    // A link and a named pipe planted in a folder mailbox (by something that can write there): neither is followed
+    // or opened, both are removed, and the real request beside them is answered in the same pass.
+
+    [Fact]
+    public async Task A_linked_request_folder_is_not_answered_and_the_next_request_is()
+    {
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_folder.Path, "..", $"elsewhere-{Guid.NewGuid():N}")).FullName;
+        try
+        {
+            var stranger = await _world.LaunchAsync(InstanceRole.Etcd, 1);
+            await File.WriteAllBytesAsync(Path.Combine(elsewhere, "r1.pb"), JoinRequestBytes(stranger, "r1"));
+            Directory.CreateDirectory(Path.Combine(_folder.Path, "mailbox", "requests"));
+            Directory.CreateSymbolicLink(Path.Combine(_folder.Path, "mailbox", "requests", stranger.InstanceId), elsewhere);
+            var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+            await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "r1"), JoinRequestBytes(agent, "r1"));
+
+            Assert.Equal(1, await _answerer.AnswerPendingAsync());
+
+            Assert.NotNull(await _world.Store.GetAsync(MailboxKeys.Response(agent.InstanceId, "r1")));
+            Assert.Null(await _world.Store.GetAsync(MailboxKeys.Response(stranger.InstanceId, "r1")));
+            Assert.True(File.Exists(Path.Combine(elsewhere, "r1.pb")), "a file outside the mailbox was deleted");
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_named_pipe_as_a_request_is_refused_without_blocking_the_next_request()
+    {
+        var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
+        var folder = Directory.CreateDirectory(Path.Combine(_folder.Path, "mailbox", "requests", agent.InstanceId)).FullName;
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(folder, "a-pipe.pb")])) await mkfifo.WaitForExitAsync();
+        await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "r2"), JoinRequestBytes(agent, "r2"));
+
+        var pass = _answerer.AnswerPendingAsync();
+        Assert.Same(pass, await Task.WhenAny(pass, Task.Delay(TimeSpan.FromSeconds(20))));
+
+        Assert.Equal(1, await pass);
+        Assert.NotNull(await _world.Store.GetAsync(MailboxKeys.Response(agent.InstanceId, "r2")));
+        Assert.False(Path.Exists(Path.Combine(folder, "a-pipe.pb")));
+        Assert.Empty(await _world.Store.ListAsync(MailboxKeys.RequestsFolder));
+    }
 }

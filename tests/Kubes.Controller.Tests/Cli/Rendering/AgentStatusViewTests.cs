@@ -32,7 +32,7 @@ public sealed class AgentStatusViewTests
     public async Task The_live_table_redraws_itself_in_place_over_exactly_the_lines_it_drew()
     {
         var output = new StringWriter { NewLine = "\n" };
-        var view = new LiveTableStatusView(output, 160);
+        var view = new LiveTableStatusView(output, 160, 50);
 
         await view.ShowAsync([Row("etcd-0", "Joining"), Row("etcd-1", "Pending")], Now);
         var first = output.ToString();

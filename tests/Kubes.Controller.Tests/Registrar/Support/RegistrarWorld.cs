@@ -18,13 +18,14 @@ public sealed class RegistrarWorld : IDisposable
     public const string ClusterName = "prod";
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
 
-    private RegistrarWorld(IStateStore store)
+    private RegistrarWorld(IStateStore store, AgentChannel channel)
     {
         Store = store;
         Spec = new ClusterSpec
         {
             Name = ClusterName,
             Provider = ProviderKind.Local,
+            AgentChannel = channel,
             Network = new NetworkSpec { VpcCidr = "127.0.0.0/16" },
         };
         Topology = ClusterTopology.From(Spec);
@@ -45,7 +46,8 @@ public sealed class RegistrarWorld : IDisposable
     public StatusHub Status { get; }
     public AgentRegistrar Registrar { get; }
 
-    public static RegistrarWorld Create(IStateStore store) => new(store);
+    /// <param name="channel">How the cluster's agents talk: a registrar host answers them only there.</param>
+    public static RegistrarWorld Create(IStateStore store, AgentChannel channel = AgentChannel.Grpc) => new(store, channel);
 
     /// <summary>
     /// Puts a running instance, tagged for the slot, at the slot's address, and issues its join
