@@ -46,7 +46,11 @@ public sealed class OpenVpnLayout
         CertificateFile = pki.CertificatePath(CertificateStem);
         KeyFile = pki.KeyPath(CertificateStem);
         CaFile = pki.CaPath(CertificateStem);
+        IsHostRoot = paths.IsHostRoot;
     }
+
+    /// <summary>The agent owns the host's root (AWS), rather than a folder of this machine (the local provider).</summary>
+    public bool IsHostRoot { get; }
 
     public RoleConfig Config { get; }
     public OpenVpnConfig OpenVpn { get; }

@@ -6,8 +6,8 @@ namespace Kubes.Agent.Components.OpenVpn;
 /// The bastion's server.conf: UDP on the instance's address, TLS 1.2 or newer with the VPN CA's server certificate,
 /// every client required to present a certificate of the same CA that is not on its revocation list (re-read for every
 /// new connection, so a revocation needs no restart), the handshake wrapped in tls-crypt, AEAD data ciphers only; the
-/// clients get addresses of their own range, the VPC's routes (or every route: full tunnel) and its resolver; the daemon
-/// drops to nobody once set up.
+/// clients get addresses of their own range, the VPC's routes (or every route: full tunnel) and its resolver; on AWS the
+/// daemon drops to nobody once set up.
 /// </summary>
 public static class OpenVpnServerConfig
 {
@@ -41,8 +41,14 @@ public static class OpenVpnServerConfig
         Line(text, "explicit-exit-notify", "1");
         Line(text, "persist-key", null);
         Line(text, "persist-tun", null);
-        Line(text, "user", "nobody");
-        Line(text, "group", "nogroup");
+        if (layout.IsHostRoot)
+        {
+            // Dropped once the tunnel is up. A local instance's root folder is root's alone (0700): there nobody could not
+            // read the revocation list again, and openvpn, which clears the list it has before reading the file, would
+            // then refuse every client.
+            Line(text, "user", "nobody");
+            Line(text, "group", "nogroup");
+        }
         Line(text, "status", $"{Quoted(layout.StatusFile)} {OpenVpnLayout.StatusInterval}");
         Line(text, "status-version", "2");
         Line(text, "verb", "3");

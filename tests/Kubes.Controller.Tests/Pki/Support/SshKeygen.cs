@@ -10,10 +10,17 @@ internal static class SshKeygen
     /// <summary>A fresh key made by ssh-keygen in <paramref name="folder"/>: its private key file and its public key.</summary>
     public static (string PrivateKeyFile, SshPublicKey PublicKey) NewKey(TempFolder folder, string type = "ed25519")
     {
+        var path = NewKeyFile(folder, type);
+        return (path, SshPublicKey.Parse(File.ReadAllText(path + ".pub")));
+    }
+
+    /// <summary>A fresh key of any type ssh-keygen makes (rsa too, which Kubes never reads); its private key file.</summary>
+    public static string NewKeyFile(TempFolder folder, string type)
+    {
         var path = folder.Combine($"key-{Guid.NewGuid():N}");
         var made = Run("-q", "-t", type, "-N", "", "-C", "test", "-f", path);
         Assert.True(made.ExitCode == 0, made.Output);
-        return (path, SshPublicKey.Parse(File.ReadAllText(path + ".pub")));
+        return path;
     }
 
     /// <summary><c>ssh-keygen -L</c> of a certificate line: OpenSSH parses it, checking the CA's signature.</summary>

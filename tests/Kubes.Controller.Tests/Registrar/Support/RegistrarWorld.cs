@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Kubes.Controller.Components;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Spec;
 using Kubes.Controller.State;
@@ -18,7 +19,7 @@ public sealed class RegistrarWorld : IDisposable
     public const string ClusterName = "prod";
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
 
-    private RegistrarWorld(IStateStore store, AgentChannel channel)
+    private RegistrarWorld(IStateStore store, AgentChannel channel, SshHostCertificateIssuer? sshHosts, ClusterMaterial? material)
     {
         Store = store;
         Spec = new ClusterSpec
@@ -32,7 +33,8 @@ public sealed class RegistrarWorld : IDisposable
         Tokens = new JoinTokenStore(store, ClusterName, Clock);
         Status = new StatusHub(new AgentStatusStore(store));
         Registrar = new AgentRegistrar(Topology, Directory, Tokens, new AgentCredentialStore(store, Clock),
-            new TopologyRoleConfigSource(Topology), Issuer, Status, Log, Clock);
+            new TopologyRoleConfigSource(Topology, material: material is null ? null : () => material), Issuer, Status, Log, Clock,
+            sshHosts: sshHosts);
     }
 
     public ClusterSpec Spec { get; }
@@ -47,7 +49,10 @@ public sealed class RegistrarWorld : IDisposable
     public AgentRegistrar Registrar { get; }
 
     /// <param name="channel">How the cluster's agents talk: a registrar host answers them only there.</param>
-    public static RegistrarWorld Create(IStateStore store, AgentChannel channel = AgentChannel.Grpc) => new(store, channel);
+    /// <param name="sshHosts">Certifies SSH host keys; none refuses them.</param>
+    /// <param name="material">What role configurations get from the coordinator's state; none gives <see cref="ClusterMaterial.None"/>.</param>
+    public static RegistrarWorld Create(IStateStore store, AgentChannel channel = AgentChannel.Grpc,
+        SshHostCertificateIssuer? sshHosts = null, ClusterMaterial? material = null) => new(store, channel, sshHosts, material);
 
     /// <summary>
     /// Puts a running instance, tagged for the slot, at the slot's address, and issues its join
