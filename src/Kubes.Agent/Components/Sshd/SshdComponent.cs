@@ -10,7 +10,8 @@ using Kubes.Protos.V1;
 namespace Kubes.Agent.Components.Sshd;
 
 /// <summary>
-/// The instance's SSH server: OpenSSH installed → (AWS) the image's own SSH server stopped → the login user → the ed25519
+/// The instance's SSH server: OpenSSH installed → (AWS) the image's own SSH server stopped → the login user, who may use
+/// sudo (the operators who hold the cluster's user certificates administer its machines) → the ed25519
 /// host key made here → its host certificate from the coordinator → sshd's configuration, the user CA and the principals
 /// file → its unit, started and restarted when any of them changes → health.
 /// </summary>
@@ -34,6 +35,8 @@ public sealed class SshdComponent(
             .. steps.Programs("install-openssh", layout.Artifact, SshdLayout.Programs),
             .. fromDistribution ? [new DistributionSshStep(commands)] : Array.Empty<IInstallStep>(),
             new LoginUserStep(layout.Sshd.LoginUser, commands),
+            steps.RenderFile("configure-login-user-sudo", layout.SudoersFile, SshdConfigFile.Sudoers(layout),
+                UnixFileMode.UserRead | UnixFileMode.GroupRead),
             new SshHostKeyStep(layout, commands),
             new SshHostCertificateStep(layout, channel, session, time),
             steps.RenderFile("configure-sshd-config", layout.ConfigFile, SshdConfigFile.Render(layout), AtomicFile.OwnerOnly),

@@ -53,6 +53,10 @@ public static class SshdConfigFile
         return text.ToString();
     }
 
+    /// <summary>The login user's sudo rule: the operators' certificates are the cluster admins', short-lived and never a password.</summary>
+    public static string Sudoers(SshdLayout layout) =>
+        $"# Written by kubes-agent; changes are overwritten.\n{layout.Sshd.LoginUser} ALL=(ALL:ALL) NOPASSWD: ALL\n";
+
     /// <summary>The principals file of the login user: one principal a line.</summary>
     public static string Principals(SshdLayout layout) => string.Concat(layout.Sshd.AuthorizedPrincipals.Select(p => p + "\n"));
 

@@ -46,6 +46,7 @@ public sealed class SshdLayout
         HostKeyFile = paths.Under("/etc/ssh/ssh_host_ed25519_key");
         ConfigDir = paths.Under("/etc/kubes/sshd");
         PidFile = paths.Under("/run/kubes-sshd.pid");
+        SudoersFile = paths.Under("/etc/sudoers.d/kubes-operators");
         IsHostRoot = paths.IsHostRoot;
     }
 
@@ -70,6 +71,8 @@ public sealed class SshdLayout
     public string PrincipalsFolder => Path.Join(ConfigDir, "principals");
     public string PrincipalsFile => Path.Join(PrincipalsFolder, Sshd.LoginUser);
     public string PidFile { get; }
+    /// <summary>sudo reads it where it runs the host (AWS); under a local root folder nothing reads it.</summary>
+    public string SudoersFile { get; }
 
     /// <summary>The programs the openssh artifact brings where it is a file: the server, and ssh-keygen for the host key.</summary>
     public static IReadOnlyList<string> Programs { get; } = ["sshd", "ssh-keygen"];

@@ -63,6 +63,15 @@ public sealed class SshdConfigTests
     }
 
     [Fact]
+    public void The_login_user_may_use_sudo_from_a_file_sudo_reads_whole()
+    {
+        // sudo skips files of sudoers.d whose name holds a dot or ends with ~.
+        Assert.Equal("/etc/sudoers.d/kubes-operators", Layout("/").SudoersFile);
+        Assert.Equal("# Written by kubes-agent; changes are overwritten.\nkubes ALL=(ALL:ALL) NOPASSWD: ALL\n",
+            SshdConfigFile.Sudoers(Layout("/")));
+    }
+
+    [Fact]
     public void Programs_come_from_the_distribution_on_an_instance_and_from_the_verified_archive_otherwise()
     {
         Assert.Equal(("/usr/sbin/sshd", "/usr/bin/ssh-keygen"), (Layout("/").Program, Layout("/").KeyGen));
@@ -77,11 +86,11 @@ public sealed class SshdConfigTests
         var component = Component(paths);
 
         Assert.Equal(
-            ["install-openssh", "stop-distribution-ssh", "ssh-login-user", "ssh-host-key", "certify-ssh-host-key", "configure-sshd-config",
+            ["install-openssh", "stop-distribution-ssh", "ssh-login-user", "configure-login-user-sudo", "ssh-host-key", "certify-ssh-host-key", "configure-sshd-config",
              "configure-sshd-user-ca", "configure-sshd-principals", "configure-kubes-sshd", "start-kubes-sshd"],
             component.PlanSteps(Config()).Select(s => s.Name));
         Assert.Equal(
-            ["download-openssh-server", "install-openssh", "ssh-login-user", "ssh-host-key", "certify-ssh-host-key", "configure-sshd-config",
+            ["download-openssh-server", "install-openssh", "ssh-login-user", "configure-login-user-sudo", "ssh-host-key", "certify-ssh-host-key", "configure-sshd-config",
              "configure-sshd-user-ca", "configure-sshd-principals", "configure-kubes-sshd", "start-kubes-sshd"],
             Component(new AgentPaths("/srv/i-1")).PlanSteps(Config(fromDistribution: false)).Select(s => s.Name));
     }
