@@ -29,11 +29,12 @@ public sealed class SshdComponent(
     public IReadOnlyList<IInstallStep> PlanSteps(RoleConfig config)
     {
         var layout = new SshdLayout(config, paths, steps);
-        var fromDistribution = layout.Artifact.DistributionPackages.Count > 0;
+        // Only an agent that owns the host's root stops the host's own SSH server (never this machine's, for a local instance).
+        var stopsDistributionSsh = layout.Artifact.DistributionPackages.Count > 0 && paths.IsHostRoot;
         return
         [
             .. steps.Programs("install-openssh", layout.Artifact, SshdLayout.Programs),
-            .. fromDistribution ? [new DistributionSshStep(commands)] : Array.Empty<IInstallStep>(),
+            .. stopsDistributionSsh ? [new DistributionSshStep(commands)] : Array.Empty<IInstallStep>(),
             new LoginUserStep(layout.Sshd.LoginUser, commands),
             steps.RenderFile("configure-login-user-sudo", layout.SudoersFile, SshdConfigFile.Sudoers(layout),
                 UnixFileMode.UserRead | UnixFileMode.GroupRead),
