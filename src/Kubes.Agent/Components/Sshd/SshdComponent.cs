@@ -12,8 +12,8 @@ namespace Kubes.Agent.Components.Sshd;
 /// <summary>
 /// The instance's SSH server: OpenSSH installed → (AWS) the image's own SSH server stopped → the login user, who may use
 /// sudo (the operators who hold the cluster's user certificates administer its machines) → the ed25519
-/// host key made here → its host certificate from the coordinator → sshd's configuration, the user CA and the principals
-/// file → its unit, started and restarted when any of them changes → health.
+/// host key made here → its host certificate from the coordinator → sshd's configuration and the user CA → its unit,
+/// started and restarted when any of them changes → health.
 /// </summary>
 public sealed class SshdComponent(
     AgentPaths paths,
@@ -42,9 +42,8 @@ public sealed class SshdComponent(
             new SshHostCertificateStep(layout, channel, session, time),
             steps.RenderFile("configure-sshd-config", layout.ConfigFile, SshdConfigFile.Render(layout), AtomicFile.OwnerOnly),
             steps.RenderFile("configure-sshd-user-ca", layout.UserCaFile, layout.UserCa.ToLine() + "\n", AtomicFile.Readable),
-            steps.RenderFile("configure-sshd-principals", layout.PrincipalsFile, SshdConfigFile.Principals(layout), AtomicFile.Readable),
             .. steps.Service(SshdUnit.Build(layout),
-                [layout.ConfigFile, layout.UserCaFile, layout.PrincipalsFile, layout.HostKeyFile, layout.HostCertificateFile]),
+                [layout.ConfigFile, layout.UserCaFile, layout.HostKeyFile, layout.HostCertificateFile]),
         ];
     }
 

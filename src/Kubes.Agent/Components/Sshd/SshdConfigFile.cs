@@ -4,9 +4,14 @@ namespace Kubes.Agent.Components.Sshd;
 
 /// <summary>
 /// sshd_config as Kubes wants every instance's SSH server: its ed25519 host key with the cluster's host certificate,
-/// logins only with a certificate of the cluster's user CA naming a principal listed for the user, no passwords, no
+/// logins only with a certificate of the cluster's user CA naming a principal mapped to the user, no passwords, no
 /// keyboard-interactive, no root, no authorized_keys files; local forwarding only (for the jump through the bastion and
 /// <c>ssh -L</c>), no agent or X11 forwarding, no tunnels.
+/// <para>
+/// Which principals may log in as the user is said here, in a <c>Match User</c> block whose AuthorizedPrincipalsCommand
+/// prints them, not in an AuthorizedPrincipalsFile: sshd opens that file as the user logging in, who cannot reach into a
+/// local instance's root folder (root's alone, 0700); the command reads nothing and runs as nobody.
+/// </para>
 /// </summary>
 public static class SshdConfigFile
 {
@@ -21,7 +26,7 @@ public static class SshdConfigFile
         Line(text, "HostCertificate", Quoted(layout.HostCertificateFile));
         Line(text, "PidFile", Quoted(layout.PidFile));
         Line(text, "TrustedUserCAKeys", Quoted(layout.UserCaFile));
-        Line(text, "AuthorizedPrincipalsFile", Quoted(Path.Join(layout.PrincipalsFolder, "%u")));
+        Line(text, "AuthorizedPrincipalsFile", "none");
         Line(text, "AuthorizedKeysFile", "none");
         Line(text, "AllowUsers", layout.Sshd.LoginUser);
         Line(text, "PubkeyAuthentication", "yes");
@@ -30,12 +35,6 @@ public static class SshdConfigFile
         Line(text, "HostbasedAuthentication", "no");
         Line(text, "PermitEmptyPasswords", "no");
         Line(text, "PermitRootLogin", "no");
-        if (!layout.IsHostRoot)
-        {
-            // A local instance's root folder (0700, root's) may sit below a folder anyone can write, like /tmp: sshd's
-            // ownership checks of every folder above the principals file would refuse it.
-            Line(text, "StrictModes", "no");
-        }
         // No PAM: sshd checks the certificate, and the login user has no password to check.
         Line(text, "UsePAM", "no");
         Line(text, "AllowTcpForwarding", "local");
@@ -50,15 +49,17 @@ public static class SshdConfigFile
         Line(text, "ClientAliveInterval", "60");
         // VERBOSE logs each login's certificate key id and serial.
         Line(text, "LogLevel", "VERBOSE");
+        // Last: a Match block runs to the end of the file.
+        text.Append("Match User ").Append(layout.Sshd.LoginUser).Append('\n');
+        // %% is sshd's escape for a %; printf writes one principal a line, as a principals file has them.
+        text.Append("    AuthorizedPrincipalsCommand /bin/printf %%s\\n ").Append(string.Join(' ', layout.Sshd.AuthorizedPrincipals)).Append('\n');
+        text.Append("    AuthorizedPrincipalsCommandUser nobody\n");
         return text.ToString();
     }
 
     /// <summary>The login user's sudo rule: the operators' certificates are the cluster admins', short-lived and never a password.</summary>
     public static string Sudoers(SshdLayout layout) =>
         $"# Written by kubes-agent; changes are overwritten.\n{layout.Sshd.LoginUser} ALL=(ALL:ALL) NOPASSWD: ALL\n";
-
-    /// <summary>The principals file of the login user: one principal a line.</summary>
-    public static string Principals(SshdLayout layout) => string.Concat(layout.Sshd.AuthorizedPrincipals.Select(p => p + "\n"));
 
     /// <summary>sshd_config takes a value with blanks (a local instance's root folder may have some) in double quotes.</summary>
     private static string Quoted(string path) => path.Any(char.IsWhiteSpace) ? $"\"{path}\"" : path;

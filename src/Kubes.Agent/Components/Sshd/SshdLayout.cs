@@ -25,8 +25,8 @@ public sealed class SshdLayout
         if (!IPAddress.TryParse(config.PrivateIp, out var address)) throw Invalid($"has private_ip '{config.PrivateIp}', which is not an address");
         if (!IsUserName(sshd.LoginUser)) throw Invalid($"names the login user '{sshd.LoginUser}', which is not a user name");
         if (sshd.LoginUser == "root") throw Invalid("names root as the login user; root logins are off");
-        if (sshd.AuthorizedPrincipals.Count == 0 || sshd.AuthorizedPrincipals.Any(p => p.Length == 0 || p.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
-            throw Invalid("names no principal for the login user, or one with blanks");
+        if (sshd.AuthorizedPrincipals.Count == 0 || sshd.AuthorizedPrincipals.Any(p => !IsPrincipal(p)))
+            throw Invalid("names no principal for the login user, or one that is not letters, digits, '.', '_', '@' and '-'");
         if (sshd.HostPrincipals.Count == 0) throw Invalid("names no principal for the host certificate");
         try
         {
@@ -47,11 +47,9 @@ public sealed class SshdLayout
         ConfigDir = paths.Under("/etc/kubes/sshd");
         PidFile = paths.Under("/run/kubes-sshd.pid");
         SudoersFile = paths.Under("/etc/sudoers.d/kubes-operators");
-        IsHostRoot = paths.IsHostRoot;
     }
 
-    /// <summary>The agent owns the host's root (AWS), rather than a folder of this machine (the local provider).</summary>
-    public bool IsHostRoot { get; }
+
 
     public RoleConfig Config { get; }
     public SshdConfig Sshd { get; }
@@ -67,15 +65,16 @@ public sealed class SshdLayout
     public string ConfigDir { get; }
     public string ConfigFile => Path.Join(ConfigDir, "sshd_config");
     public string UserCaFile => Path.Join(ConfigDir, "user-ca.pub");
-    /// <summary>One file per user (<c>%u</c>): the certificate principals that may log in as that user.</summary>
-    public string PrincipalsFolder => Path.Join(ConfigDir, "principals");
-    public string PrincipalsFile => Path.Join(PrincipalsFolder, Sshd.LoginUser);
     public string PidFile { get; }
     /// <summary>sudo reads it where it runs the host (AWS); under a local root folder nothing reads it.</summary>
     public string SudoersFile { get; }
 
     /// <summary>The programs the openssh artifact brings where it is a file: the server, and ssh-keygen for the host key.</summary>
     public static IReadOnlyList<string> Programs { get; } = ["sshd", "ssh-keygen"];
+
+    /// <summary>A principal goes into sshd_config as an argument: nothing sshd or printf could read as more than a name.</summary>
+    private static bool IsPrincipal(string principal) =>
+        principal.Length is > 0 and <= 64 && principal.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@');
 
     private static bool IsUserName(string name) =>
         name.Length is > 0 and <= 32 && (char.IsAsciiLetterLower(name[0]) || name[0] == '_')

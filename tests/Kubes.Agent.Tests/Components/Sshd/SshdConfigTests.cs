@@ -48,18 +48,23 @@ public sealed class SshdConfigTests
 
         Golden.AssertMatches("sshd_config-local-root", rendered);
         Assert.Contains("HostKey \"/srv/i 1/etc/ssh/ssh_host_ed25519_key\"", rendered);
+        Assert.DoesNotContain("StrictModes", rendered);
     }
 
     [Fact]
     public void Its_unit_is_the_golden_file() => Golden.AssertMatches("kubes-sshd.service", SshdUnit.Build(Layout("/")).Render());
 
     [Fact]
-    public void The_principals_file_lists_the_accepted_principals_for_the_login_user()
+    public void The_accepted_principals_map_to_the_login_user_in_a_last_Match_block_that_reads_no_file()
     {
-        var layout = Layout("/");
+        var config = Config();
+        config.Sshd.AuthorizedPrincipals.Add("oncall@demo");
 
-        Assert.Equal("kubes-admin\n", SshdConfigFile.Principals(layout));
-        Assert.Equal("/etc/kubes/sshd/principals/kubes", layout.PrincipalsFile);
+        var lines = SshdConfigFile.Render(Layout("/", config)).TrimEnd('\n').Split('\n');
+
+        Assert.Contains("AuthorizedPrincipalsFile none", lines);
+        Assert.Equal(["Match User kubes", "    AuthorizedPrincipalsCommand /bin/printf %%s\\n kubes-admin oncall@demo",
+            "    AuthorizedPrincipalsCommandUser nobody"], lines[^3..]);
     }
 
     [Fact]
@@ -87,11 +92,11 @@ public sealed class SshdConfigTests
 
         Assert.Equal(
             ["install-openssh", "stop-distribution-ssh", "ssh-login-user", "configure-login-user-sudo", "ssh-host-key", "certify-ssh-host-key", "configure-sshd-config",
-             "configure-sshd-user-ca", "configure-sshd-principals", "configure-kubes-sshd", "start-kubes-sshd"],
+             "configure-sshd-user-ca", "configure-kubes-sshd", "start-kubes-sshd"],
             component.PlanSteps(Config()).Select(s => s.Name));
         Assert.Equal(
             ["download-openssh-server", "install-openssh", "ssh-login-user", "configure-login-user-sudo", "ssh-host-key", "certify-ssh-host-key", "configure-sshd-config",
-             "configure-sshd-user-ca", "configure-sshd-principals", "configure-kubes-sshd", "start-kubes-sshd"],
+             "configure-sshd-user-ca", "configure-kubes-sshd", "start-kubes-sshd"],
             Component(new AgentPaths("/srv/i-1")).PlanSteps(Config(fromDistribution: false)).Select(s => s.Name));
     }
 
@@ -100,6 +105,7 @@ public sealed class SshdConfigTests
     [InlineData("names root as the login user")]
     [InlineData("is not a user name")]
     [InlineData("names no principal for the login user")]
+    [InlineData("or one that is not letters")]
     [InlineData("names no principal for the host certificate")]
     [InlineData("has no SSH user CA public key")]
     [InlineData("has no 'openssh-server' artifact")]
@@ -112,6 +118,7 @@ public sealed class SshdConfigTests
             case "names root as the login user": config.Sshd.LoginUser = "root"; break;
             case "is not a user name": config.Sshd.LoginUser = "../kubes"; break;
             case "names no principal for the login user": config.Sshd.AuthorizedPrincipals.Clear(); break;
+            case "or one that is not letters": config.Sshd.AuthorizedPrincipals.Add("admin\nMatch all"); break;
             case "names no principal for the host certificate": config.Sshd.HostPrincipals.Clear(); break;
             case "has no SSH user CA public key": config.Sshd.UserCaPublicKey = ""; break;
             case "has no 'openssh-server' artifact": config.Artifacts.Clear(); break;
