@@ -25,7 +25,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-# Debian's package may start a default etcd on 127.0.0.1:2379; the tests' members use other loopback
-# addresses, so it is left alone.
+# Debian's package may start a default etcd on 127.0.0.1:2379; the tests' members listen in network namespaces
+# of their own (or on other loopback addresses), so it is left alone.
 command -v moto_server >/dev/null || { echo "moto_server is missing from this machine image" >&2; exit 1; }
 dotnet restore Kubes.sln

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Diagnostics;
 using Google.Protobuf;
 using Kubes.Bench.Aws;
@@ -11,7 +12,6 @@ using Kubes.Controller.Spec;
 using Kubes.Controller.State;
 using Kubes.Controller.Status;
 using Kubes.Controller.Topology;
-using Kubes.Protos.Contract;
 using Kubes.Protos.V1;
 
 namespace Kubes.Bench.Mailbox;

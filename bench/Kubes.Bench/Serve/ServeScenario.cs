@@ -75,7 +75,10 @@ public static class ServeScenario
         return summary + "\n" + calls + string.Concat(errors.Distinct().Take(10).Select(e => $"\nerror: {e}"));
     }
 
-    /// <summary>The local provider's spec: every slot has a fixed loopback address an agent can bind to.</summary>
+    /// <summary>
+    /// The local provider's spec, validated, with its VPC then moved onto loopback (127.183.0.0/16): every slot has a fixed
+    /// address a simulated agent in this process can bind to without a network namespace of its own.
+    /// </summary>
     public static ClusterSpec Spec(int agents)
     {
         var spec = ClusterSpecDefaults.Local("bench") with { AgentChannel = AgentChannel.Grpc };
@@ -88,7 +91,9 @@ public static class ServeScenario
             Network = spec.Network with { PodCidr = nodes <= 256 ? spec.Network.PodCidr : $"10.128.0.0/{podPrefix}" },
         };
         var problems = SpecValidator.Validate(spec);
-        return problems.Count == 0 ? spec : throw new InvalidOperationException("the bench spec is invalid: " + string.Join("; ", problems));
+        return problems.Count == 0
+            ? spec with { Network = spec.Network with { VpcCidr = "127.183.0.0/16" } }
+            : throw new InvalidOperationException("the bench spec is invalid: " + string.Join("; ", problems));
     }
 
     private static async Task<ServeRun> RunOnceAsync(ClusterTopology topology, BenchPki pki, ServeOptions options, string stateRoot)

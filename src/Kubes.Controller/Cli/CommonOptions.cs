@@ -38,7 +38,7 @@ public static class CommonOptions
     /// <summary><c>--local</c>: use the local provider (this machine) instead of AWS.</summary>
     public static Option<bool> Local() => new("--local")
     {
-        Description = "Use the local provider: every instance a process tree on this machine with its own loopback address",
+        Description = "Use the local provider: every instance a process tree on this machine in a network namespace of its own",
     };
 
     /// <summary><c>--yes</c>: go ahead without asking; for verbs that change the world.</summary>

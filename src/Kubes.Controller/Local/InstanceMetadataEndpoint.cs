@@ -14,9 +14,8 @@ namespace Kubes.Controller.Local;
 /// An instance metadata service, IMDSv2 with tokens required: <c>PUT /latest/api/token</c> with
 /// <c>X-aws-ec2-metadata-token-ttl-seconds</c> (1..21600) returns a token; every GET must carry a valid one in
 /// <c>X-aws-ec2-metadata-token</c> or gets 401. Which instance asks is decided by the connection, never by the request:
-/// a loopback instance has a listener of its own on its own address; instances in network namespaces share one on
-/// their bridge and are told apart by source address. Tokens are per instance, so one instance's token is worthless
-/// to another.
+/// instances in network namespaces share one listener on their bridge and are told apart by source address, which
+/// their namespace fixes. Tokens are per instance, so one instance's token is worthless to another.
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
@@ -28,16 +27,11 @@ internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
         _app = app;
     }
 
-    /// <summary>The listener of one instance on its own address: whoever connects is that instance.</summary>
-    public static Task<InstanceMetadataEndpoint> StartAsync(LocalInstance instance, TimeProvider time, ILoggerFactory loggers,
-        CancellationToken cancellationToken) =>
-        StartAsync(new IPEndPoint(instance.Address, instance.MetadataEndpoint.Port), _ => instance,
-            $"instance metadata for {instance.InstanceId}", time, loggers, cancellationToken);
-
-    /// <summary>A listener for every instance <paramref name="instanceFrom"/> recognises by its source address.</summary>
+    /// <summary>A listener for every instance <paramref name="instanceFrom"/> recognises by its source address (IPv4).</summary>
     /// <param name="credentialsOf">The instance profile credentials of an instance (null: it has no profile), as EC2
     /// serves each instance its own.</param>
-    public static async Task<InstanceMetadataEndpoint> StartAsync(IPEndPoint listen, Func<IPAddress?, LocalInstance?> instanceFrom,
+    public static async Task<InstanceMetadataEndpoint> StartAsync(IPEndPoint listen,
+        Func<IPAddress, CancellationToken, ValueTask<LocalInstance?>> instanceFrom,
         string serving, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken,
         Func<LocalInstance, CancellationToken, Task<InstanceProfileCredentials?>>? credentialsOf = null)
     {
@@ -53,7 +47,8 @@ internal sealed class InstanceMetadataEndpoint : IAsyncDisposable
         var tokens = new ConcurrentDictionary<string, MetadataTokens>(StringComparer.Ordinal);
         app.Run(async context =>
         {
-            if (instanceFrom(context.Connection.RemoteIpAddress) is not { } instance)
+            if (context.Connection.RemoteIpAddress is not { } source
+                || await instanceFrom(source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source, context.RequestAborted) is not { } instance)
             {
                 await ReplyAsync(context, StatusCodes.Status403Forbidden, "");
                 return;

@@ -13,16 +13,13 @@ using Microsoft.Extensions.Logging;
 namespace Kubes.Controller.Local;
 
 /// <summary>
-/// A cluster on this machine: its state folder is its state store and its mirror (instances read it through file
-/// URLs), its instances are found in the local registry, and its own <c>kubes serve</c> — started by <c>up</c>, stopped
-/// by <c>destroy</c> — answers the agents over gRPC and serves the instances' metadata.
+/// A cluster on this machine: its VPC is a bridge with a network namespace per instance, its state folder is its state
+/// store and its mirror (instances read it through file URLs), its instances are found in the local registry, and its
+/// own <c>kubes serve</c> — started by <c>up</c>, stopped by <c>destroy</c> — answers the agents over gRPC and serves
+/// the instances' metadata, on the bridge.
 /// </summary>
 public sealed class LocalClusterSession : IClusterSession
 {
-    /// <summary>How long a booting instance waits for the coordinator process to serve its metadata.</summary>
-    private static readonly TimeSpan MetadataPatience = TimeSpan.FromSeconds(30);
-
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly string? _specFile;
     private readonly LocalServeDaemon _daemon;
 
@@ -32,7 +29,7 @@ public sealed class LocalClusterSession : IClusterSession
         Topology = topology;
         _specFile = specFile;
         StateFolder = Path.GetFullPath(topology.Spec.StateStore);
-        Cloud = new LocalCloud(topology.Spec.Name, StateFolder);
+        Cloud = new LocalCloud(topology, StateFolder);
         Store = new FolderStateStore(StateFolder);
         _daemon = new LocalServeDaemon(StateFolder);
         ArtifactUrls = new FolderArtifactUrls(StateFolder);
@@ -53,9 +50,8 @@ public sealed class LocalClusterSession : IClusterSession
 
     public IReadOnlyList<DesiredResource> DesiredResources() => LocalClusterModel.Build(Topology);
 
-    /// <summary>Launches wait until the coordinator process serves the new instance's metadata.</summary>
     public IReadOnlyList<IResourceHandler> Handlers(InstanceLaunches? launches) =>
-        [Cloud.InstanceHandler(launches?.Bootstrap ?? NoLaunchBootstrap.Instance, new RemoteMetadataPublisher(_http, MetadataPatience))];
+        Cloud.Handlers(launches?.Bootstrap ?? NoLaunchBootstrap.Instance);
 
     /// <summary>Nothing here is eventually consistent: a failure is final.</summary>
     public FailureKind Classify(Exception error) => FailureKind.Permanent;
@@ -67,16 +63,24 @@ public sealed class LocalClusterSession : IClusterSession
 
     public IPEndPoint DefaultCoordinatorListen => Provider.DefaultCoordinatorListen(Topology);
 
-    /// <summary>The coordinator process comes first: a booting instance asks it for its metadata, then joins it over gRPC.</summary>
+    /// <summary>
+    /// The network first (refused, with nothing changed, when this machine already routes into the VPC), with what a
+    /// crashed run left removed; then the coordinator process on the bridge: a booting instance asks it for its metadata,
+    /// then joins it over gRPC.
+    /// </summary>
     public async Task<InstanceLaunches> PrepareLaunchesAsync(CoordinatorState state, CancellationToken cancellationToken)
     {
+        var removed = await Cloud.PrepareNetworkAsync(cancellationToken);
         var loaded = await state.GetAsync(cancellationToken);
-        var listen = DefaultCoordinatorListen;
-        var serving = await _daemon.EnsureRunningAsync(LocalServeDaemon.SpecArguments(_specFile), listen, cancellationToken);
+        var endpoints = Cloud.Endpoints;
+        var serving = await _daemon.EnsureRunningAsync(LocalServeDaemon.SpecArguments(_specFile), endpoints.Coordinator,
+            endpoints.Metadata, cancellationToken);
         var bootstrap = new AgentBootstrap(Topology, state.Tokens, loaded.Agent, ArtifactUrls,
-            CoordinatorEndpoint.For($"https://{listen}", loaded.Pki.Kubernetes.Certificate), mailbox: null,
+            CoordinatorEndpoint.For($"https://{endpoints.Coordinator}", loaded.Pki.Kubernetes.Certificate), mailbox: null,
             AgentBootstrap.DefaultTokenLifetime);
-        return new InstanceLaunches(bootstrap, Image: "", serving);
+        var network = $"Network {Cloud.Bridge} ({Topology.VpcCidr}) ready" +
+                      (removed.Count > 0 ? $"; removed what a crashed run left: {string.Join(", ", removed)}" : "") + ".";
+        return new InstanceLaunches(bootstrap, Image: "", $"{network}\n{serving}");
     }
 
     /// <summary>This machine has no STS: every local instance has a slot and a join token.</summary>
@@ -87,21 +91,36 @@ public sealed class LocalClusterSession : IClusterSession
         Task.FromResult<IAgentStatusSource>(new StoredAgentStatus(Store,
             $"answered by the coordinator process on {DefaultCoordinatorListen}", TimeSpan.FromMilliseconds(500)));
 
-    public string InstanceServices => $"instance metadata on port {Cloud.MetadataPort}";
+    public string InstanceServices => $"instance metadata on {Cloud.Endpoints.Metadata}";
 
-    /// <summary>Every local instance's IMDSv2 endpoint, kept in step with the registry that <c>up</c> writes.</summary>
+    /// <summary>Every local instance's IMDSv2, on the bridge, answering each by its source address as the registry says.</summary>
     public async Task ServeInstancesAsync(ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        await using var metadata = new LocalMetadataService(loggers);
-        await metadata.FollowAsync(Cloud.Registry, TimeSpan.FromMilliseconds(500), cancellationToken);
+        if (!(await Cloud.Network.ReadAsync(cancellationToken)).BridgeExists)
+            throw new LocalProviderException(
+                $"The network of cluster {Topology.Spec.Name} (bridge {Cloud.Bridge}, VPC {Topology.VpcCidr}) is not on this " +
+                $"machine, so its instances' metadata cannot be served on {Cloud.Endpoints.Metadata}: 'kubes up' makes it " +
+                "(and starts the cluster's coordinator itself).");
+        await using var metadata = await LocalMetadataService.StartAsync(Cloud.Endpoints.Metadata, Cloud.Registry, loggers,
+            cancellationToken: cancellationToken);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
-    /// <summary>The coordinator process, then the state folder itself.</summary>
+    /// <summary>The coordinator process, then the state folder itself (the network went with the resources).</summary>
     public async Task RemoveLeftoversAsync(CancellationToken cancellationToken)
     {
         await _daemon.StopAsync(cancellationToken);
         if (System.IO.Directory.Exists(StateFolder)) System.IO.Directory.Delete(StateFolder, recursive: true);
     }
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>Nothing to release: what a session starts (the network, the coordinator process, the instances) outlives it.</summary>
+    public void Dispose()
+    {
+    }
 }

@@ -26,7 +26,7 @@ public sealed record LocalInstance
     /// <summary>The instance's "disk": <c>&lt;state&gt;/instances/&lt;slot&gt;</c>, its KUBES_ROOT.</summary>
     public required string RootFolder { get; init; }
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
-    /// <summary>Its own IMDSv2: <c>http://&lt;private ip&gt;:&lt;port&gt;/</c>.</summary>
+    /// <summary>Its IMDSv2, which tells instances apart by source address: <c>http://&lt;bridge address&gt;:&lt;port&gt;/</c>.</summary>
     public required Uri MetadataEndpoint { get; init; }
     public LocalInstanceState State { get; init; } = LocalInstanceState.Pending;
     /// <summary>Null until the process tree is started.</summary>

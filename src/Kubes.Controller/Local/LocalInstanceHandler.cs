@@ -10,13 +10,14 @@ using Kubes.Protos.Contract;
 namespace Kubes.Controller.Local;
 
 /// <summary>
-/// <c>local-instance</c> resources for the reconciler: found in the registry, created by booting a process tree,
-/// deleted by stopping it and removing its root folder. An instance whose init is gone is found, and planned as an
-/// update to <c>running</c>; an update replaces the instance, since a local one is cheap to boot again.
+/// <c>local-instance</c> resources for the reconciler: found in the registry, created by booting a process tree in a
+/// network namespace of its own at the slot's address, deleted by stopping it and removing its namespace and root
+/// folder. An instance whose init is gone is found, and planned as an update to <c>running</c>; an update replaces the
+/// instance, since a local one is cheap to boot again. Its metadata is answered as soon as it is registered
+/// (<see cref="LocalMetadataService"/>).
 /// </summary>
 [SupportedOSPlatform("linux")]
-internal sealed class LocalInstanceHandler(LocalCloud provider, IInstanceBootstrap bootstrap, ILocalMetadataPublisher publisher)
-    : IResourceHandler
+internal sealed class LocalInstanceHandler(LocalCloud provider, IInstanceBootstrap bootstrap) : IResourceHandler
 {
     public string Type => LocalClusterModel.InstanceType;
 
@@ -78,15 +79,20 @@ internal sealed class LocalInstanceHandler(LocalCloud provider, IInstanceBootstr
             Zone = slot.Zone.Zone,
             RootFolder = provider.RootFolderOf(slot),
             Tags = provider.TagsOf(key, slot),
-            MetadataEndpoint = provider.MetadataEndpointOf(address),
+            MetadataEndpoint = provider.Endpoints.MetadataUrl,
             LaunchTime = provider.Time.GetUtcNow(),
         };
+        // Registered first: a crashed launch leaves a registered instance, which the next up replaces, never a namespace
+        // nobody knows of.
         await provider.Registry.AddAsync(instance, cancellationToken);
         try
         {
+            // A fresh disk: the slot is now this instance's alone, and whatever an instance the registry lost left in
+            // the folder must not mislead it.
+            RemoveRootFolder(instance);
+            var networkNamespace = await provider.Network.AddAsync(instance.InstanceId, address, cancellationToken);
             await bootstrap.LaunchedAsync(userData, instance.InstanceId, cancellationToken);
-            await publisher.PublishAsync(instance, cancellationToken);
-            var session = await LocalProcessTrees.LaunchAsync(instance, userData, networkNamespace: null, cancellationToken);
+            var session = await LocalProcessTrees.LaunchAsync(instance, userData, networkNamespace, cancellationToken);
             return await provider.Registry.UpdateAsync(instance.InstanceId, i => i.State == LocalInstanceState.Pending
                 ? i with { Session = session, State = LocalInstanceState.Running }
                 : throw new LocalProviderException(
@@ -102,14 +108,14 @@ internal sealed class LocalInstanceHandler(LocalCloud provider, IInstanceBootstr
         }
     }
 
-    /// <summary>Stops the tree, removes the root folder, marks it terminated, stops its metadata: safe to repeat.</summary>
+    /// <summary>Stops the tree, removes its namespace and root folder, marks it terminated: safe to repeat.</summary>
     private async Task TerminateAsync(LocalInstance instance, CancellationToken cancellationToken)
     {
         await LocalProcessTrees.StopAsync(instance.InstanceId, instance.Session, provider.StopGrace, cancellationToken);
+        await provider.Network.RemoveAsync(instance.InstanceId, instance.Address, cancellationToken);
         RemoveRootFolder(instance);
         await provider.Registry.UpdateAsync(instance.InstanceId,
             i => i with { State = LocalInstanceState.Terminated, TerminatedAt = provider.Time.GetUtcNow() }, cancellationToken);
-        await publisher.WithdrawAsync(instance, cancellationToken);
     }
 
     private void RemoveRootFolder(LocalInstance instance)
@@ -122,14 +128,14 @@ internal sealed class LocalInstanceHandler(LocalCloud provider, IInstanceBootstr
         if (System.IO.Directory.Exists(root)) System.IO.Directory.Delete(root, recursive: true);
     }
 
-    private static IPAddress AddressOf(InstanceSlot slot)
+    private IPAddress AddressOf(InstanceSlot slot)
     {
         var address = slot.PrivateIp ?? throw new LocalProviderException(
             $"Slot {slot.Name} has no fixed address. A local spec gives every slot one: set provider: local in the spec.");
-        if (!IPAddress.IsLoopback(address))
+        if (!provider.Network.Vpc.Contains(address))
             throw new LocalProviderException(
-                $"Slot {slot.Name} has address {address}, which is not a loopback address: local instances live in 127.0.0.0/8. " +
-                "Set spec.network.vpcCidr to a 127.N.0.0/16, or leave it out to get the local default.");
+                $"Slot {slot.Name} has address {address}, which is not inside the cluster's VPC {provider.Network.Vpc}: " +
+                "check spec.network's subnets.");
         return address;
     }
 }

@@ -7,8 +7,8 @@ namespace Kubes.Controller.Local;
 /// Starts and stops the process tree of a local instance.
 /// <para>
 /// Launch: the user-data goes to <c>&lt;root&gt;/var/lib/cloud/user-data</c> (0600), and a small init runs it with
-/// <c>bash</c> in a new session (<c>setsid --fork</c>, so the tree is detached from kubes and outlives it), with a
-/// clean environment: PATH, KUBES_ROOT, AWS_EC2_METADATA_SERVICE_ENDPOINT, HOME and TMPDIR under the root, and the
+/// <c>bash</c> inside the instance's network namespace (<c>ip netns exec</c>) in a new session (<c>setsid --fork</c>,
+/// so the tree is detached from kubes and outlives it), with a clean environment: PATH, KUBES_ROOT, AWS_EC2_METADATA_SERVICE_ENDPOINT, HOME and TMPDIR under the root, and the
 /// marker <c>KUBES_INSTANCE_ID</c>. Everything goes to the console log. After the user-data the init stays, like
 /// an instance's OS: the instance runs while its session leader does.
 /// </para>
@@ -38,11 +38,8 @@ public static class LocalProcessTrees
     private static readonly TimeSpan KillLimit = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>
-    /// Writes the user-data and boots it; returns the new session. With <paramref name="networkNamespace"/> the tree
-    /// runs in that network namespace (<c>ip netns exec</c>).
-    /// </summary>
-    public static async Task<LocalSession> LaunchAsync(LocalInstance instance, string userData, string? networkNamespace,
+    /// <summary>Writes the user-data and boots it in <paramref name="networkNamespace"/>; returns the new session.</summary>
+    public static async Task<LocalSession> LaunchAsync(LocalInstance instance, string userData, string networkNamespace,
         CancellationToken cancellationToken)
     {
         CreateOwnerOnly(instance.RootFolder);
@@ -52,8 +49,11 @@ public static class LocalProcessTrees
         // There from the start, so a reader never races the init's first line.
         await WriteOwnerOnlyAsync(instance.ConsoleLogPath, "", cancellationToken);
 
-        string[] command = ["setsid", "--fork", "bash", "-c", Init, "kubes-init", instance.ConsoleLogPath, instance.UserDataPath];
-        if (networkNamespace is not null) command = ["ip", "netns", "exec", networkNamespace, .. command];
+        string[] command =
+        [
+            "ip", "netns", "exec", networkNamespace,
+            "setsid", "--fork", "bash", "-c", Init, "kubes-init", instance.ConsoleLogPath, instance.UserDataPath,
+        ];
         var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, WorkingDirectory = instance.RootFolder };
         foreach (var argument in command[1..]) start.ArgumentList.Add(argument);
         start.Environment.Clear();
@@ -72,7 +72,7 @@ public static class LocalProcessTrees
             if (launcher.ExitCode != 0)
                 throw new LocalProviderException(
                     $"'{string.Join(' ', command.TakeWhile(word => word != "-c"))} …' exited with {launcher.ExitCode} starting instance " +
-                    $"{instance.InstanceId}: util-linux's setsid (and iproute2's ip for a network namespace) are needed.");
+                    $"{instance.InstanceId}: iproute2's ip and util-linux's setsid are needed, and root.");
         }
 
         var waited = Stopwatch.StartNew();

@@ -7,8 +7,9 @@ using Kubes.Controller.Topology;
 namespace Kubes.Controller.Local;
 
 /// <summary>
-/// The local provider: this machine, each instance a process tree on a loopback address of the cluster's VPC, booted
-/// from the same user-data as on AWS, answered by a <c>kubes serve</c> of its own that also serves instance metadata.
+/// The local provider: this machine, the cluster's VPC a bridge, each instance a process tree in a network namespace of
+/// its own at its VPC address, booted from the same user-data as on AWS, answered by a <c>kubes serve</c> of its own on
+/// the bridge that also serves instance metadata.
 /// </summary>
 public sealed class LocalProvider : IClusterProvider
 {
@@ -20,8 +21,8 @@ public sealed class LocalProvider : IClusterProvider
 
     public ProviderKind Kind => ProviderKind.Local;
 
-    /// <summary>The VPC's first address, which the instances reach.</summary>
-    public IPEndPoint DefaultCoordinatorListen(ClusterTopology topology) => LocalServeDaemon.ListenFor(topology);
+    /// <summary>The VPC's router address on the bridge, which the instances reach.</summary>
+    public IPEndPoint DefaultCoordinatorListen(ClusterTopology topology) => LocalEndpoints.Of(topology).Coordinator;
 
     public IReadOnlyList<DesiredResource> OfflineResources(ClusterTopology topology) => LocalClusterModel.Build(topology);
 

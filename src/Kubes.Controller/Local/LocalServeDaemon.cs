@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Kubes.Protos.Contract;
 
 namespace Kubes.Controller.Local;
 
@@ -19,9 +18,6 @@ public sealed class LocalServeDaemon(string stateFolder)
     /// <summary>What the process writes outside its log: its start line, a fatal error.</summary>
     public string OutputFile => Path.Join(stateFolder, "local", "serve.out");
 
-    /// <summary>The coordinator address of a local cluster: the VPC's first host address (AWS keeps .1 for its router too).</summary>
-    public static IPEndPoint ListenFor(Topology.ClusterTopology topology) => new(topology.VpcCidr.AddressAt(1), Ports.Coordinator);
-
     public int? RunningPid()
     {
         if (!File.Exists(PidFile) || !int.TryParse(File.ReadAllText(PidFile).Trim(), out var pid)) return null;
@@ -33,12 +29,14 @@ public sealed class LocalServeDaemon(string stateFolder)
     public static IReadOnlyList<string> SpecArguments(string? specFile) => specFile is null ? ["--local"] : ["-f", specFile];
 
     /// <summary>
-    /// Starts <c>kubes serve</c> unless it already runs, and waits until it accepts connections. Says, for the
-    /// operator, where it serves.
+    /// Starts <c>kubes serve</c> unless it already runs, and waits until it accepts connections on
+    /// <paramref name="listen"/> (gRPC) and <paramref name="metadata"/> (the instances' metadata). Says, for the operator,
+    /// where it serves.
     /// </summary>
-    public async Task<string> EnsureRunningAsync(IReadOnlyList<string> specArguments, IPEndPoint listen, CancellationToken cancellationToken)
+    public async Task<string> EnsureRunningAsync(IReadOnlyList<string> specArguments, IPEndPoint listen, IPEndPoint metadata,
+        CancellationToken cancellationToken)
     {
-        if (RunningPid() is { } running && await AcceptsAsync(listen, cancellationToken))
+        if (RunningPid() is { } running && await AcceptsAsync(listen, cancellationToken) && await AcceptsAsync(metadata, cancellationToken))
             return $"Coordinator already serving on {listen} (pid {running}).";
         Directory.CreateDirectory(Path.GetDirectoryName(PidFile)!);
         var (program, prefix) = SelfCommand();
@@ -51,11 +49,11 @@ public sealed class LocalServeDaemon(string stateFolder)
         using var process = Process.Start(start) ?? throw new LocalProviderException("could not start 'kubes serve'");
         await File.WriteAllTextAsync(PidFile, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         var waited = Stopwatch.StartNew();
-        while (!await AcceptsAsync(listen, cancellationToken))
+        while (!await AcceptsAsync(listen, cancellationToken) || !await AcceptsAsync(metadata, cancellationToken))
         {
             if (process.HasExited || waited.Elapsed > TimeSpan.FromSeconds(60))
                 throw new LocalProviderException(
-                    $"'kubes serve' did not start listening on {listen}; {OutputFile} and its log {LogFile} end with:\n" +
+                    $"'kubes serve' did not start listening on {listen} and {metadata}; {OutputFile} and its log {LogFile} end with:\n" +
                     $"{Tail(OutputFile)}\n{Tail(LogFile)}");
             await Task.Delay(200, cancellationToken);
         }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Kubes.Controller.Networking;
 
 namespace Kubes.Controller.Spec;
 
@@ -21,8 +22,8 @@ public static class ClusterSpecDefaults
     };
 
     /// <summary>
-    /// The embedded local spec (<c>kubes up --local</c> without a file): instances on this machine with
-    /// loopback addresses in a /16 chosen from the name, state in <c>./.kubes/NAME</c>, agents on gRPC.
+    /// The embedded local spec (<c>kubes up --local</c> without a file): instances on this machine, each in a network
+    /// namespace at its address in a private /16 chosen from the name, state in <c>./.kubes/NAME</c>, agents on gRPC.
     /// </summary>
     public static ClusterSpec Local(string name = DefaultName) => Local(name, LocalRegion);
 
@@ -37,14 +38,21 @@ public static class ClusterSpecDefaults
     public static IReadOnlyList<string> ZonesOf(string region) => [$"{region}a", $"{region}b", $"{region}c"];
 
     /// <summary>
-    /// 127.N.0.0/16 with N in 1..254 taken from a hash of the name, so a cluster keeps its addresses
-    /// from run to run and two local clusters rarely collide. 127.0.0.0/16 is never chosen.
+    /// 10.N.0.0/16 with N in 1..254 taken from a hash of the name, so a cluster keeps its addresses from run to run and
+    /// two local clusters rarely share one (<c>up</c> refuses a VPC that another cluster's bridge already routes). N
+    /// skips the default pod and service ranges.
     /// </summary>
     public static string LocalVpcCidr(string name)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
-        var n = 1 + BinaryPrimitives.ReadUInt32BigEndian(hash) % 254;
-        return $"127.{n}.0.0/16";
+        var defaults = new NetworkSpec();
+        Cidr[] taken = [Cidr.Parse(defaults.PodCidr), Cidr.Parse(defaults.ServiceCidr)];
+        var n = BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(name))) % 254;
+        while (true)
+        {
+            var vpc = Cidr.Parse($"10.{1 + n}.0.0/16");
+            if (!taken.Any(vpc.Overlaps)) return vpc.ToString();
+            n = (n + 1) % 254;
+        }
     }
 
     public static string LocalStateStore(string name) => $"./.kubes/{name}";

@@ -25,7 +25,7 @@ public static class ClusterSpecWriter
 
         yaml.Section(0, "spec", "the desired cluster");
         yaml.Field(1, "provider", spec.Provider.ToSpecName(),
-            $"{SpecEnumNames.Provider.Alternatives}: AWS, or this machine with loopback addresses");
+            $"{SpecEnumNames.Provider.Alternatives}: AWS, or this machine with a network namespace per instance (as root)");
         yaml.Field(1, "region", YamlScalar.Of(spec.Region),
             local ? "local-N for the local provider" : "AWS region, like us-east-1 or eu-central-1");
         yaml.Field(1, "zones", YamlScalar.FlowList(spec.Zones),
@@ -41,7 +41,7 @@ public static class ClusterSpecWriter
         var vpcSizes = $"/{SpecLimits.MinVpcPrefix} to /{NetworkValidator.LargestDerivedVpcPrefix(spec)} for up to "
             + $"{Math.Max(spec.Nodes.Count, spec.Nodes.Max)} nodes";
         yaml.Field(2, "vpcCidr", YamlScalar.Of(network.VpcCidr), local
-            ? $"{vpcSizes}, inside {SpecLimits.LoopbackRange}, not overlapping {SpecLimits.ReservedLoopbackRange}"
+            ? $"{vpcSizes}, inside {string.Join(", ", SpecLimits.PrivateRanges)}, not routed by this machine"
             : $"{vpcSizes}, inside {string.Join(", ", SpecLimits.PrivateRanges)}");
         yaml.Field(2, "publicSubnets", YamlScalar.FlowList(network.PublicSubnets),
             "one per zone, inside the VPC; [] derives them from the VPC");

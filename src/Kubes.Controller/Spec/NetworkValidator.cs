@@ -41,17 +41,12 @@ internal static class NetworkValidator
     {
         if (vpc.PrefixLength is < SpecLimits.MinVpcPrefix or > SpecLimits.MaxVpcPrefix)
             problems.Add(Vpc, $"must be between /{SpecLimits.MinVpcPrefix} and /{SpecLimits.MaxVpcPrefix} (got /{vpc.PrefixLength})");
-        if (provider == ProviderKind.Aws && !SpecLimits.PrivateRanges.Any(r => Cidr.Parse(r).Contains(vpc)))
-            problems.Add(Vpc, $"must be inside a private range ({string.Join(", ", SpecLimits.PrivateRanges)}) (got {vpc})");
-        if (provider == ProviderKind.Local)
-        {
-            if (!Cidr.Parse(SpecLimits.LoopbackRange).Contains(vpc))
-                problems.Add(Vpc, $"must be inside {SpecLimits.LoopbackRange} for the local provider, so every instance gets "
-                    + $"a loopback address, like 127.42.0.0/16 (got {vpc})");
-            else if (Cidr.Parse(SpecLimits.ReservedLoopbackRange).Overlaps(vpc))
-                problems.Add(Vpc, $"must not overlap {SpecLimits.ReservedLoopbackRange}, which holds this machine's own "
-                    + $"127.0.0.1; pick 127.N.0.0/16 with N from 1 to 254 (got {vpc})");
-        }
+        if (!SpecLimits.PrivateRanges.Any(r => Cidr.Parse(r).Contains(vpc)))
+            problems.Add(Vpc, $"must be inside a private range ({string.Join(", ", SpecLimits.PrivateRanges)})"
+                + (provider == ProviderKind.Local
+                    ? ": the local provider gives each instance a network namespace at its VPC address, like 10.42.0.0/16"
+                    : "")
+                + $" (got {vpc})");
     }
 
     /// <summary>Every node gets a /24 of the pod range, so the range must hold one per node up to nodes.max.</summary>

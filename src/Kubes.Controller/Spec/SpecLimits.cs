@@ -37,9 +37,6 @@ public static class SpecLimits
     public const int MaxCaLifetimeDays = 36500;
 
     public static readonly IReadOnlyList<string> PrivateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
-    public const string LoopbackRange = "127.0.0.0/8";
-    /// <summary>Holds 127.0.0.1 and whatever else this machine already serves on loopback.</summary>
-    public const string ReservedLoopbackRange = "127.0.0.0/16";
 
     public static string SupportedKubernetesVersions =>
         string.Join(", ", KubernetesVersions.SupportedMinors.Select(m => $"{m}.x"));

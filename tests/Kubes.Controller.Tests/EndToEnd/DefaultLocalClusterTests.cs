@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kubes.Controller.Spec;
+using Kubes.Controller.Tests.Local.Support;
 using Kubes.Controller.Tests.State;
 using Kubes.Controller.Topology;
 
@@ -7,7 +8,8 @@ namespace Kubes.Controller.Tests.EndToEnd;
 
 /// <summary>
 /// The README's main job, word for word: <c>kubes up --local</c> with no spec file brings up the embedded default
-/// cluster (bastion 1, etcd 3, controller 3, node 3) in <c>./.kubes/kubes</c> of the working folder.
+/// cluster (bastion 1, etcd 3, controller 3, node 3) in <c>./.kubes/kubes</c> of the working folder, each instance in
+/// a network namespace of its own on the cluster's bridge; <c>destroy</c> leaves nothing of it.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class DefaultLocalClusterTests : IDisposable
@@ -33,8 +35,17 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.Contains("etcd tier healthy: 3 of 3 members Ready.\n" +
                         "Joined with certificates, but not installed (no installer for the role yet): bastion, controller, node.\n", up.Stdout);
 
+        // The README's addresses: the bridge holds the coordinator's (and metadata's) and the API endpoint's.
+        var bridge = Kubes.Controller.Local.Namespaces.NamespaceNetwork.BridgeOf(_topology.Spec.Name, State);
+        Assert.Equal("10.226.0.1/32 10.226.0.3/32", string.Join(' ',
+            (await NetworkTraces.IpAsync("-4", "-o", "addr", "show", "dev", bridge)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3])));
+        // Every instance in a namespace of its own: etcd-0's etcd runs in one, which is not this machine's.
+        var etcd = Assert.Single(LocalClusterTests.ProcessesUnder(Path.Join(State, "instances", "etcd-0", "usr", "local", "bin", "etcd")));
+        Assert.StartsWith("kubes-", await NetworkTraces.NamespaceOfAsync(etcd));
+
         // As the README talks to it: the API server's etcd client certificate, issued by Kubes to controller-0.
-        Assert.Equal("127.226.0.10", _topology.FindSlot(InstanceRole.Etcd, 0)!.PrivateIp!.ToString());
+        Assert.Equal("10.226.0.10", _topology.FindSlot(InstanceRole.Etcd, 0)!.PrivateIp!.ToString());
         var pki = Path.Join(State, "instances", "controller-0", "etc", "kubes", "pki");
         var health = await EtcdCtl.RunAsync($"--endpoints=https://{_topology.FindSlot(InstanceRole.Etcd, 0)!.PrivateIp}:2379",
             $"--cacert={pki}/apiserver-etcd-client-ca.crt", $"--cert={pki}/apiserver-etcd-client.crt", $"--key={pki}/apiserver-etcd-client.key",
@@ -55,5 +66,6 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.True(destroy.ExitCode == 0, destroy.ToString());
         Assert.False(Directory.Exists(State));
         Assert.Empty(LocalClusterTests.ProcessesUnder(_folder.Path));
+        Assert.Empty(await NetworkTraces.OfAsync(_topology.Spec.Name, State, _topology.VpcCidr));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kubes.Controller.Spec;
+using Kubes.Controller.Tests.Local.Support;
 using Kubes.Controller.Tests.State;
 
 namespace Kubes.Controller.Tests.EndToEnd;
@@ -84,6 +85,8 @@ public sealed class LocalClusterTests : IDisposable
         Assert.True(destroy.ExitCode == 0, destroy.ToString());
         Assert.False(Directory.Exists(Path.Join(_folder.Path, "state")));
         Assert.Empty(ProcessesUnder(_folder.Path));
+        Assert.Empty(await NetworkTraces.OfAsync(_cluster.Name, _cluster.StateStore,
+            Kubes.Controller.Networking.Cidr.Parse(_cluster.Network.VpcCidr)));
     }
 
     [Fact]

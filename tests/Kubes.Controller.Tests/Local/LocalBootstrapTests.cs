@@ -16,38 +16,36 @@ namespace Kubes.Controller.Tests.Local;
 
 /// <summary>
 /// The real userdata/bootstrap.sh, rendered as for AWS, booted by the local provider: it gets its identity from the
-/// instance's IMDSv2, installs the "agent" (a small script served on 127.0.0.1) and leaves it running under its
-/// restart loop in a session of its own, which destroy must still stop.
+/// instance's IMDSv2, installs the "agent" (a small script served on the bridge, where the instance reaches this
+/// machine) and leaves it running under its restart loop in a session of its own, which destroy must still stop.
 /// </summary>
 [Collection(LocalTestCollection.Name)]
 [SupportedOSPlatform("linux")]
-public sealed class LocalBootstrapTests : IAsyncLifetime
+public sealed class LocalBootstrapTests
 {
     private static readonly byte[] AgentPayload = Encoding.UTF8.GetBytes(
         "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$2\")/agent-started\"\nexec sleep 300\n");
 
-    private readonly int _port = LoopbackAddresses.FreePortOn(IPAddress.Loopback);
-    private WebApplication _agentServer = null!;
-
-    public async Task InitializeAsync()
+    /// <summary>Serves the agent on <paramref name="address"/>; returns the server and its agent URL.</summary>
+    private static async Task<(WebApplication Server, string AgentUrl)> ServeAgentAsync(IPAddress address)
     {
+        var port = LoopbackAddresses.FreePortOn(address);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{_port}");
-        _agentServer = builder.Build();
-        _agentServer.MapGet("/agents/kubes-agent", () => Results.Bytes(AgentPayload));
-        await _agentServer.StartAsync();
+        builder.WebHost.UseUrls($"http://{address}:{port}");
+        var server = builder.Build();
+        server.MapGet("/agents/kubes-agent", () => Results.Bytes(AgentPayload));
+        await server.StartAsync();
+        return (server, $"http://{address}:{port}/agents/kubes-agent");
     }
 
-    public async Task DisposeAsync() => await _agentServer.DisposeAsync();
-
-    private string UserData(string cluster, InstanceSlot slot) => UserDataRenderer.Render(new UserDataSettings
+    private static string UserData(string cluster, InstanceSlot slot, string agentUrl) => UserDataRenderer.Render(new UserDataSettings
     {
         Cluster = cluster,
         Role = slot.Role,
         Slot = slot.Index,
         JoinToken = "jt_local_bootstrap_test",
-        AgentUrl = $"http://127.0.0.1:{_port}/agents/kubes-agent",
+        AgentUrl = agentUrl,
         AgentSha256 = Convert.ToHexStringLower(SHA256.HashData(AgentPayload)),
         Channel = AgentChannel.S3,
         MailboxBucket = "kubes-state-test",
@@ -57,7 +55,11 @@ public sealed class LocalBootstrapTests : IAsyncLifetime
     public async Task The_bootstrap_script_runs_as_on_aws_and_destroy_stops_the_agent_it_left_in_its_own_session()
     {
         var name = LocalClusterHarness.NewName();
-        await using var cluster = new LocalClusterHarness(slot => UserData(name, slot), etcd: 1, nodes: 0, name: name);
+        string? agentUrl = null;
+        await using var cluster = await LocalClusterHarness.StartAsync(slot => UserData(name, slot, agentUrl!), etcd: 1, nodes: 0, name: name);
+        var (server, url) = await ServeAgentAsync(cluster.Topology.Reserved.Router);
+        await using var _ = server;
+        agentUrl = url;
 
         var up = await cluster.UpAsync();
 

@@ -62,7 +62,7 @@ public sealed class LocalProviderTests : IDisposable
 
         var url = session.ArtifactUrls.UrlOf(new Kubes.Controller.Artifacts.MirroredArtifact("etcd", "3.4.23", "artifacts/abc/etcd.tar.gz", "abc"));
         Assert.Equal(new Uri(Path.Join(Path.GetFullPath(_spec.StateStore), "artifacts/abc/etcd.tar.gz")).AbsoluteUri, url);
-        Assert.Equal($"instance metadata on port {LocalMetadataService.DefaultPort}", session.InstanceServices);
+        Assert.Equal($"instance metadata on {session.Topology.Reserved.Router}:{LocalMetadataService.DefaultPort}", session.InstanceServices);
     }
 
     [Fact]
@@ -78,10 +78,35 @@ public sealed class LocalProviderTests : IDisposable
     }
 
     [Fact]
-    public void The_offline_model_is_one_instance_per_slot()
+    public void The_offline_model_is_the_network_then_one_instance_per_slot_in_it()
     {
         var topology = ClusterTopology.From(_spec);
-        Assert.Equal(topology.Slots.Select(s => $"local-instance/{s.Name}"),
-            LocalProvider.Instance.OfflineResources(topology).Select(r => r.Key.ToString()));
+        var resources = LocalProvider.Instance.OfflineResources(topology);
+
+        Assert.Equal(["local-network/main", .. topology.Slots.Select(s => $"local-instance/{s.Name}")], resources.Select(r => r.Key.ToString()));
+        Assert.All(resources.Skip(1), instance => Assert.Equal([LocalClusterModel.Network], instance.DependsOn));
+        var vpc = topology.VpcCidr;
+        Assert.Equal(
+        [
+            new("vpc", vpc.ToString()),
+            new("bridge", Kubes.Controller.Local.Namespaces.NamespaceNetwork.BridgeOf("seam", _spec.StateStore)),
+            new("coordinator", $"{vpc.AddressAt(1)}:7443"),
+            new("metadata", $"{vpc.AddressAt(1)}:{LocalMetadataService.DefaultPort}"),
+            new("apiEndpoint", $"{vpc.AddressAt(3)}:6443"),
+        ], resources[0].Describe());
+    }
+
+    [Fact]
+    public void The_clusters_own_endpoints_sit_on_the_vpcs_reserved_addresses_which_no_slot_takes()
+    {
+        var topology = ClusterTopology.From(ClusterSpecDefaults.Local());
+        var endpoints = LocalEndpoints.Of(topology);
+
+        Assert.Equal(IPEndPoint.Parse("10.226.0.1:7443"), endpoints.Coordinator);
+        Assert.Equal(IPEndPoint.Parse($"10.226.0.1:{LocalMetadataService.DefaultPort}"), endpoints.Metadata);
+        Assert.Equal(IPEndPoint.Parse("10.226.0.3:6443"), endpoints.ApiServer);
+        Assert.Equal([IPAddress.Parse("10.226.0.1"), IPAddress.Parse("10.226.0.3")], endpoints.BridgeAddresses);
+        Assert.Equal(new Uri("http://10.226.0.1:16925/"), endpoints.MetadataUrl);
+        Assert.DoesNotContain(topology.Slots, slot => endpoints.BridgeAddresses.Contains(slot.PrivateIp));
     }
 }

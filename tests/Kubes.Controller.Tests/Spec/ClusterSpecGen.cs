@@ -101,11 +101,9 @@ internal static class ClusterSpecGen
                 new AddonsSpec { CoreDns = dns, EbsCsiDriver = ebs, Dashboard = dashboard, Monitoring = monitoring });
 
     /// <summary>The VPC, its subnets (listed or derived), pods and services, apart from each other.</summary>
-    private static Gen<NetworkSpec> Network(ProviderKind provider, int maxVpcPrefix, Gen<string> pods) =>
+    private static Gen<NetworkSpec> Network(int maxVpcPrefix, Gen<string> pods) =>
         Gen.Select(
-                provider == ProviderKind.Local
-                    ? Gen.Int[1, 254].Select(n => $"127.{n}")
-                    : Gen.OneOf(Gen.Int[0, 99].Select(n => $"10.{n}"), Gen.Int[16, 31].Select(n => $"172.{n}"), Gen.Const("192.168")),
+                Gen.OneOf(Gen.Int[0, 99].Select(n => $"10.{n}"), Gen.Int[16, 31].Select(n => $"172.{n}"), Gen.Const("192.168")),
                 Gen.Int[SpecLimits.MinVpcPrefix, maxVpcPrefix],
                 Gen.Bool,
                 Gen.Shuffle(Enumerable.Range(0, 8).ToArray(), 6),
@@ -149,7 +147,7 @@ internal static class ClusterSpecGen
             {
                 var region = provider == ProviderKind.Local ? $"local-{localN}" : awsRegion;
                 return Gen.Select(
-                        Gen.Select(Network(provider, maxVpcPrefix, pods), Gen.Select(Gen.Int[35, 36], Gen.Int[0, 20])),
+                        Gen.Select(Network(maxVpcPrefix, pods), Gen.Select(Gen.Int[35, 36], Gen.Int[0, 20])),
                         Gen.Select(Gen.Enum<CniKind>(), Gen.Enum<AgentChannel>()),
                         Gen.Select(Gen.Int[0, 1], Gen.OneOf(1, 3, 5, 7), Gen.Int[1, 9]),
                         Gen.Select(Volumes, Volumes, Volumes),

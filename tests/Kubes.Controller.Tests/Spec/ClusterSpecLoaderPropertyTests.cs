@@ -180,7 +180,7 @@ public sealed partial class ClusterSpecLoaderPropertyTests
         {
             var list = Pick(choice, "spec.network.publicSubnets", "spec.network.privateSubnets");
             var subnets = (YamlSequenceNode)Find(root, list)!;
-            var outside = spec.Provider == ProviderKind.Local ? "127.0.0.0/24" : "192.0.2.0/24";
+            const string outside = "192.0.2.0/24";
             if (subnets.Children.Count == 0) return Set(root, "spec.network.vpcCidr", outside);
             var index = choice % 3;
             subnets.Children[index] = new YamlScalarNode(outside);

@@ -115,10 +115,12 @@ public sealed class SpecValidatorTests
     }
 
     [Theory]
-    [InlineData("10.0.0.0/16", "must be inside 127.0.0.0/8")]
-    [InlineData("127.0.0.0/16", "must not overlap 127.0.0.0/16")]
-    [InlineData("127.5.0.0/25", "must be between /16 and /23")]
-    public void The_local_vpc_is_a_loopback_block_away_from_127_0(string vpc, string message)
+    [InlineData("127.42.0.0/16", "must be inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16): the local "
+        + "provider gives each instance a network namespace at its VPC address, like 10.42.0.0/16 (got 127.42.0.0/16)")]
+    [InlineData("100.64.0.0/16", "must be inside a private range")]
+    [InlineData("10.5.0.0/25", "must be between /16 and /23")]
+    [InlineData("10.4.0.0/15", "must be between /16 and /23")]
+    public void The_local_vpc_is_a_private_block_of_16_to_23_bits_as_on_aws(string vpc, string message)
     {
         var problems = SpecValidator.Validate(WithNetwork(Local, n => n with { VpcCidr = vpc }));
         Assert.Contains(problems, p => p.Path == "spec.network.vpcCidr" && p.Message.Contains(message));
@@ -208,7 +210,7 @@ public sealed class SpecValidatorTests
             "the subnets derived from it are /26, but the fixed addresses of up to 10 nodes (spec.nodes.max) need up to offset 103, "
             + "so /25; use a VPC of /21 or larger, or list spec.network.publicSubnets and spec.network.privateSubnets (got 10.0.0.0/22)");
         Assert.Empty(SpecValidator.Validate(WithNetwork(Aws, n => n with { VpcCidr = "10.0.0.0/21" })));
-        AssertOnly(WithNetwork(Local, n => n with { VpcCidr = "127.9.0.0/22" }), "spec.network.vpcCidr",
+        AssertOnly(WithNetwork(Local, n => n with { VpcCidr = "10.9.0.0/22" }), "spec.network.vpcCidr",
             "the fixed addresses of up to 10 nodes (spec.nodes.max) need up to offset 103, so /25; use a VPC of /21");
     }
 

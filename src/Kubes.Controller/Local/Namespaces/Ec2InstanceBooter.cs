@@ -60,15 +60,17 @@ public sealed class Ec2InstanceBooter : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         loggers ??= NullLoggerFactory.Instance;
-        var network = await NamespaceNetwork.CreateAsync(options.Cluster, options.Vpc, options.BridgeAddress ?? options.Vpc.AddressAt(1),
-            cancellationToken);
+        var network = new NamespaceNetwork(options.Cluster, options.StateFolder, options.Vpc, [options.BridgeAddress ?? options.Vpc.AddressAt(1)]);
+        // A fresh start: whatever a crashed run of the same cluster left goes first.
+        await network.DeleteAsync(cancellationToken);
+        await network.EnsureAsync(cancellationToken);
         try
         {
             var booted = new ConcurrentDictionary<IPAddress, LocalInstance>();
             var profiles = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
             var metadata = await InstanceMetadataEndpoint.StartAsync(
                 new IPEndPoint(network.BridgeAddress, options.MetadataPort),
-                source => source is not null && booted.TryGetValue(source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source, out var i) ? i : null,
+                (source, _) => ValueTask.FromResult(booted.GetValueOrDefault(source)),
                 $"instance metadata of VPC {options.Vpc}", TimeProvider.System, loggers, cancellationToken,
                 options.InstanceProfiles is { } roles
                     ? (instance, ct) => roles.ForAsync(instance.InstanceId, profiles.GetValueOrDefault(instance.InstanceId), ct)

@@ -10,14 +10,21 @@ internal static class IpCommand
         var (exitCode, output, error) = await ExecuteAsync(arguments, cancellationToken);
         if (exitCode != 0)
             throw new LocalProviderException(
-                $"'ip {string.Join(' ', arguments)}' failed with {exitCode}: {error.Trim()}. Booting instances in network " +
-                "namespaces needs iproute2 and root (CAP_NET_ADMIN).");
+                $"'ip {string.Join(' ', arguments)}' failed with {exitCode}: {error.Trim()}. Instances in network namespaces " +
+                "need iproute2 and root (CAP_NET_ADMIN).");
         return output;
     }
 
     /// <summary>For clean-up and probes: whether the command succeeded.</summary>
     public static async Task<bool> TryRunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         (await ExecuteAsync(arguments, cancellationToken)).ExitCode == 0;
+
+    /// <summary>For probes of what may not exist: the output, or null when the command failed.</summary>
+    public static async Task<string?> TryReadAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var (exitCode, output, _) = await ExecuteAsync(arguments, cancellationToken);
+        return exitCode == 0 ? output : null;
+    }
 
     private static async Task<(int ExitCode, string Output, string Error)> ExecuteAsync(IReadOnlyList<string> arguments,
         CancellationToken cancellationToken)
@@ -27,11 +34,23 @@ internal static class IpCommand
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var ip = Process.Start(start) ?? throw new LocalProviderException("ip (iproute2) could not be started.");
+        using var ip = Start(start);
         ip.StandardInput.Close();
         var output = ip.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = ip.StandardError.ReadToEndAsync(cancellationToken);
         await ip.WaitForExitAsync(cancellationToken);
         return (ip.ExitCode, await output, await error);
+    }
+
+    private static Process Start(ProcessStartInfo start)
+    {
+        try
+        {
+            return Process.Start(start) ?? throw new LocalProviderException("ip (iproute2) could not be started.");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new LocalProviderException($"ip (iproute2) could not be started ({e.Message}): install it (apt-get install iproute2).", e);
+        }
     }
 }

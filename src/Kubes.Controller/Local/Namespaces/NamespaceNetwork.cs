@@ -4,79 +4,114 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Kubes.Controller.Networking;
+using Kubes.Controller.Spec;
 
 namespace Kubes.Controller.Local.Namespaces;
 
 /// <summary>
-/// A VPC's addresses on this machine without touching its network: a bridge <c>kubes-br-&lt;hash&gt;</c> holding one
-/// address of the VPC as a /32 (by default the VPC's .1, which AWS reserves for its router), and per instance a
-/// network namespace whose <c>eth0</c> (a veth into the bridge) carries the instance's VPC address with the VPC's
-/// prefix. The instances reach each other and the bridge address, and nothing else: no namespace has a default
-/// route. The host routes only the bridge address and each booted instance's /32 into the bridge, so no other
-/// private address is ever sent anywhere. Names come from a hash of the cluster, so a rerun first removes what a
-/// crashed run of the same cluster left.
+/// A VPC's addresses on this machine without touching the rest of its network: a bridge <c>kubes-br-&lt;hash&gt;</c>
+/// holding the host's addresses of the VPC, each as a /32 (first the VPC's .1, which AWS reserves for its router), and
+/// per instance a network namespace whose <c>eth0</c> (a veth into the bridge) carries the instance's VPC address with
+/// the VPC's prefix. The instances reach each other and the bridge's addresses, and nothing else: no namespace has a
+/// default route. The host routes only each instance's /32 into the bridge, so no other address of the VPC is ever
+/// sent anywhere. Every name comes from a hash of the cluster's name and state folder, so whatever a crashed run left is
+/// found by name, and two clusters of one name in two folders are two networks (whose VPCs, alike, refuse each other).
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal sealed class NamespaceNetwork
 {
-    private static readonly Cidr[] PrivateRanges = [Cidr.Parse("10.0.0.0/8"), Cidr.Parse("172.16.0.0/12"), Cidr.Parse("192.168.0.0/16")];
-
     private readonly string _tag;
 
-    private NamespaceNetwork(string tag, Cidr vpc, IPAddress bridgeAddress)
+    /// <param name="bridgeAddresses">The host's addresses on the bridge, each a /32: the first is the source of the
+    /// host's packets to the instances.</param>
+    public NamespaceNetwork(string cluster, string stateFolder, Cidr vpc, IReadOnlyList<IPAddress> bridgeAddresses)
     {
-        _tag = tag;
+        ArgumentException.ThrowIfNullOrEmpty(cluster);
+        if (bridgeAddresses.Count == 0) throw new ArgumentException("A bridge needs an address.", nameof(bridgeAddresses));
+        _tag = TagOf(cluster, stateFolder);
         Vpc = vpc;
-        BridgeAddress = bridgeAddress;
+        BridgeAddresses = bridgeAddresses;
     }
 
     public Cidr Vpc { get; }
-    public IPAddress BridgeAddress { get; }
+    public IReadOnlyList<IPAddress> BridgeAddresses { get; }
+    public IPAddress BridgeAddress => BridgeAddresses[0];
 
     /// <summary>At most 15 characters, as Linux wants interface names.</summary>
-    public string Bridge => BridgeOf(_tag);
+    public string Bridge => $"kubes-br-{_tag}";
 
-    public string NamespaceOf(string instanceId) => $"{NamespacePrefix(_tag)}{instanceId}";
+    public string NamespaceOf(string instanceId) => $"{NamespacePrefix}{instanceId}";
 
-    public static async Task<NamespaceNetwork> CreateAsync(string cluster, Cidr vpc, IPAddress bridgeAddress,
-        CancellationToken cancellationToken)
+    /// <summary>The host end of an instance's veth, <c>kv&lt;cluster hash&gt;&lt;instance hash&gt;</c>: 15 characters.</summary>
+    public string VethOf(string instanceId) => VethPrefix + Hash(instanceId)[..7];
+
+    /// <summary>Every namespace of the cluster starts so.</summary>
+    public string NamespacePrefix => $"kubes-{_tag}-";
+
+    /// <summary>Every host end of the cluster's veths starts so.</summary>
+    public string VethPrefix => $"kv{_tag}";
+
+    /// <summary>The bridge of a cluster's VPC, named without looking at this machine.</summary>
+    public static string BridgeOf(string cluster, string stateFolder) => $"kubes-br-{TagOf(cluster, stateFolder)}";
+
+    /// <summary>What this machine has of the network now: the bridge (if any), its addresses, and the cluster's namespaces.</summary>
+    public async Task<NetworkState> ReadAsync(CancellationToken cancellationToken)
     {
-        if (!PrivateRanges.Any(range => range.Contains(vpc)))
-            throw new LocalProviderException(
-                $"VPC {vpc} is not inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16: only a private VPC is booted in network namespaces.");
-        if (!vpc.Contains(bridgeAddress))
-            throw new LocalProviderException($"The bridge address {bridgeAddress} is not inside the VPC {vpc}.");
-        var tag = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cluster)))[..6];
-        await RemoveAllAsync(tag, cancellationToken);
-        await RefuseHostRoutesIntoAsync(vpc, cancellationToken);
+        var namespaces = await NamespacesAsync(cancellationToken);
+        if (await IpCommand.TryReadAsync(["-4", "-j", "addr", "show", "dev", Bridge], cancellationToken) is not { } shown)
+            return new NetworkState(BridgeExists: false, IsUp: false, [], namespaces);
+        using var json = JsonDocument.Parse(shown);
+        var link = json.RootElement.EnumerateArray().Single();
+        var isUp = link.TryGetProperty("flags", out var flags) && flags.EnumerateArray().Any(f => f.GetString() == "UP");
+        var addresses = link.TryGetProperty("addr_info", out var info)
+            ? info.EnumerateArray().Where(a => a.GetProperty("prefixlen").GetInt32() == 32)
+                .Select(a => IPAddress.Parse(a.GetProperty("local").GetString()!)).ToList()
+            : [];
+        return new NetworkState(BridgeExists: true, isUp, addresses, namespaces);
+    }
 
-        var network = new NamespaceNetwork(tag, vpc, bridgeAddress);
-        await IpCommand.RunAsync(["link", "add", network.Bridge, "type", "bridge"], cancellationToken);
+    /// <summary>
+    /// Creates the bridge, or completes one that is there: its fixed MAC, its addresses, up. Refused, before anything is
+    /// changed, when the VPC is not private or this machine already routes part of it some other way
+    /// (<see cref="LocalNetworkConflictException"/>). Leaves the namespaces alone.
+    /// </summary>
+    public async Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        if (!SpecLimits.PrivateRanges.Any(range => Cidr.Parse(range).Contains(Vpc)))
+            throw new LocalProviderException(
+                $"VPC {Vpc} is not inside {string.Join(", ", SpecLimits.PrivateRanges)}: only a private VPC is brought onto this machine.");
+        if (BridgeAddresses.FirstOrDefault(a => !Vpc.Contains(a)) is { } outside)
+            throw new LocalProviderException($"The bridge address {outside} is not inside the VPC {Vpc}.");
+        await HostRoutes.RefuseRoutesIntoAsync(Vpc, Bridge, cancellationToken);
+
+        var created = !await IpCommand.TryRunAsync(["link", "show", "dev", Bridge], cancellationToken);
+        if (created) await IpCommand.RunAsync(["link", "add", Bridge, "type", "bridge"], cancellationToken);
         try
         {
             // A bridge takes the lowest MAC of its ports unless given one: each new veth could change it under the
-            // instances' ARP caches, and their packets to the bridge address would go to another instance instead.
-            var mac = $"02:6b:{tag[..2]}:{tag[2..4]}:{tag[4..6]}:01";
-            await IpCommand.RunAsync(["link", "set", "dev", network.Bridge, "address", mac], cancellationToken);
-            await IpCommand.RunAsync(["addr", "add", $"{bridgeAddress}/32", "dev", network.Bridge], cancellationToken);
-            await IpCommand.RunAsync(["link", "set", network.Bridge, "up"], cancellationToken);
+            // instances' ARP caches, and their packets to the bridge's addresses would go to another instance instead.
+            var mac = $"02:6b:{_tag[..2]}:{_tag[2..4]}:{_tag[4..6]}:01";
+            await IpCommand.RunAsync(["link", "set", "dev", Bridge, "address", mac], cancellationToken);
+            foreach (var address in BridgeAddresses)
+                await IpCommand.RunAsync(["addr", "replace", $"{address}/32", "dev", Bridge], cancellationToken);
+            await IpCommand.RunAsync(["link", "set", Bridge, "up"], cancellationToken);
         }
-        catch
+        catch when (created)
         {
-            await RemoveAllAsync(tag, CancellationToken.None);
+            await IpCommand.TryRunAsync(["link", "del", Bridge], CancellationToken.None);
             throw;
         }
-        return network;
     }
 
     /// <summary>A namespace for the instance, on the bridge at <paramref name="address"/>; returns the namespace's name.</summary>
     public async Task<string> AddAsync(string instanceId, IPAddress address, CancellationToken cancellationToken)
     {
-        if (!Vpc.Contains(address) || address.Equals(BridgeAddress))
+        if (!Vpc.Contains(address) || address.Equals(Vpc.AddressAt(0)) || BridgeAddresses.Contains(address))
             throw new LocalProviderException(
-                $"Instance {instanceId} has address {address}, which is not a free address of VPC {Vpc} (the bridge holds {BridgeAddress}).");
+                $"Instance {instanceId} has address {address}, which is not a free address of VPC {Vpc} (the bridge holds " +
+                $"{string.Join(", ", BridgeAddresses)}).");
         var name = NamespaceOf(instanceId);
-        var veth = VethOf(name);
+        var veth = VethOf(instanceId);
         await IpCommand.RunAsync(["netns", "add", name], cancellationToken);
         try
         {
@@ -85,7 +120,7 @@ internal sealed class NamespaceNetwork
             await IpCommand.RunAsync(["-n", name, "addr", "add", $"{address}/{Vpc.PrefixLength}", "dev", "eth0"], cancellationToken);
             await IpCommand.RunAsync(["-n", name, "link", "set", "eth0", "up"], cancellationToken);
             await IpCommand.RunAsync(["-n", name, "link", "set", "lo", "up"], cancellationToken);
-            await IpCommand.RunAsync(["route", "add", $"{address}/32", "dev", Bridge, "src", BridgeAddress.ToString()], cancellationToken);
+            await IpCommand.RunAsync(["route", "replace", $"{address}/32", "dev", Bridge, "src", BridgeAddress.ToString()], cancellationToken);
         }
         catch
         {
@@ -95,65 +130,106 @@ internal sealed class NamespaceNetwork
         return name;
     }
 
-    /// <summary>Kills whatever still runs in the instance's namespace, then removes its route, veth and namespace.</summary>
+    /// <summary>Kills whatever still runs in the instance's namespace, then removes its route, veth and namespace; safe to repeat.</summary>
     public async Task RemoveAsync(string instanceId, IPAddress address, CancellationToken cancellationToken)
     {
-        await IpCommand.TryRunAsync(["route", "del", $"{address}/32", "dev", Bridge], cancellationToken);
-        await RemoveNamespaceAsync(NamespaceOf(instanceId), cancellationToken);
+        await RemoveRouteAsync(address, cancellationToken);
+        await RemoveNamespaceAsync(instanceId, cancellationToken);
     }
-
-    /// <summary>Removes every namespace of the cluster and the bridge (with its routes).</summary>
-    public Task DeleteAsync(CancellationToken cancellationToken) => RemoveAllAsync(_tag, cancellationToken);
-
-    private static string BridgeOf(string tag) => $"kubes-br-{tag}";
-
-    private static string NamespacePrefix(string tag) => $"kubes-{tag}-";
-
-    private static async Task RemoveAllAsync(string tag, CancellationToken cancellationToken)
-    {
-        var listing = await IpCommand.RunAsync(["netns", "list"], cancellationToken);
-        foreach (var line in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var name = line.Split(' ')[0];
-            if (name.StartsWith(NamespacePrefix(tag), StringComparison.Ordinal)) await RemoveNamespaceAsync(name, cancellationToken);
-        }
-        if (await IpCommand.TryRunAsync(["link", "show", "dev", BridgeOf(tag)], cancellationToken))
-            await IpCommand.RunAsync(["link", "del", BridgeOf(tag)], cancellationToken);
-    }
-
-    /// <summary>The host end of a namespace's veth: at most 15 characters.</summary>
-    private static string VethOf(string namespaceName) =>
-        "kv" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(namespaceName)))[..13];
 
     /// <summary>
-    /// Deleting the namespace would destroy the veth only once the kernel gets round to the namespace (which can take
-    /// a while): deleting the host end first removes both ends at once.
+    /// Removes what a crashed run left of the cluster: every namespace (with whatever still runs in it) and every host
+    /// route into the bridge that belongs to no instance <paramref name="live"/> names (instance id → address). Both are
+    /// listed before <paramref name="live"/> is asked, so an instance another process launches meanwhile, registered
+    /// before its namespace and route are made, is never taken for a leftover. Returns what it removed.
     /// </summary>
-    private static async Task RemoveNamespaceAsync(string name, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> RemoveStrayAsync(
+        Func<CancellationToken, Task<IReadOnlyDictionary<string, IPAddress>>> live, CancellationToken cancellationToken)
     {
-        var pids = await IpCommand.RunAsync(["netns", "pids", name], cancellationToken);
-        foreach (var pid in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var namespaces = await NamespacesAsync(cancellationToken);
+        var routes = await RoutesAsync(cancellationToken);
+        var instances = await live(cancellationToken);
+        var removed = new List<string>();
+        foreach (var name in namespaces.Where(n => !instances.ContainsKey(n[NamespacePrefix.Length..])))
         {
-            if (int.TryParse(pid, out var id)) ProcessTable.Signal(id, ProcessTable.SigKill);
+            await RemoveNamespaceAsync(name[NamespacePrefix.Length..], cancellationToken);
+            removed.Add($"namespace {name}");
         }
-        if (await IpCommand.TryRunAsync(["link", "show", "dev", VethOf(name)], cancellationToken))
-            await IpCommand.RunAsync(["link", "del", VethOf(name)], cancellationToken);
-        await IpCommand.RunAsync(["netns", "del", name], cancellationToken);
+        var addresses = instances.Values.ToHashSet();
+        foreach (var route in routes.Where(r => !addresses.Contains(r)))
+        {
+            await RemoveRouteAsync(route, cancellationToken);
+            removed.Add($"route {route}");
+        }
+        return removed;
     }
 
-    /// <summary>The host must not already reach any part of the VPC some other way: our /32s would hide it.</summary>
-    private static async Task RefuseHostRoutesIntoAsync(Cidr vpc, CancellationToken cancellationToken)
+    /// <summary>Removes every namespace of the cluster (with whatever runs in it) and the bridge, with its routes.</summary>
+    public async Task DeleteAsync(CancellationToken cancellationToken)
     {
-        using var routes = JsonDocument.Parse(await IpCommand.RunAsync(["-4", "-j", "route", "show", "table", "all"], cancellationToken));
-        foreach (var route in routes.RootElement.EnumerateArray())
-        {
-            var destination = route.TryGetProperty("dst", out var dst) ? dst.GetString() : null;
-            if (destination is null or "default") continue;
-            var text = destination.Contains('/') ? destination : destination + "/32";
-            if (Cidr.TryParse(text, out var reached, out _) && reached.Overlaps(vpc))
-                throw new LocalProviderException(
-                    $"This machine already routes {destination} (dev {(route.TryGetProperty("dev", out var dev) ? dev.GetString() : "?")}), " +
-                    $"which overlaps VPC {vpc}: booting its instances here would hide those addresses. Use another VPC CIDR.");
-        }
+        foreach (var name in await NamespacesAsync(cancellationToken))
+            await RemoveNamespaceAsync(name[NamespacePrefix.Length..], cancellationToken);
+        if (await IpCommand.TryRunAsync(["link", "show", "dev", Bridge], cancellationToken))
+            await IpCommand.RunAsync(["link", "del", Bridge], cancellationToken);
     }
+
+    private static string TagOf(string cluster, string stateFolder) => Hash($"{cluster}\n{Path.GetFullPath(stateFolder)}")[..6];
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private async Task<IReadOnlyList<string>> NamespacesAsync(CancellationToken cancellationToken)
+    {
+        var listing = await IpCommand.RunAsync(["netns", "list"], cancellationToken);
+        return
+        [
+            .. listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(line => line.Split(' ')[0])
+                .Where(name => name.StartsWith(NamespacePrefix, StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal),
+        ];
+    }
+
+    /// <summary>The instances' host routes: every /32 the main table sends into the bridge.</summary>
+    private async Task<IReadOnlyList<IPAddress>> RoutesAsync(CancellationToken cancellationToken)
+    {
+        if (await IpCommand.TryReadAsync(["-4", "-j", "route", "show", "dev", Bridge], cancellationToken) is not { } shown) return [];
+        using var json = JsonDocument.Parse(shown);
+        return
+        [
+            .. json.RootElement.EnumerateArray()
+                .Select(route => route.TryGetProperty("dst", out var dst) ? dst.GetString() : null)
+                .Select(destination => IPAddress.TryParse(destination, out var address) ? address : null)
+                .OfType<IPAddress>(),
+        ];
+    }
+
+    private async Task RemoveRouteAsync(IPAddress address, CancellationToken cancellationToken) =>
+        await IpCommand.TryRunAsync(["route", "del", $"{address}/32", "dev", Bridge], cancellationToken);
+
+    /// <summary>
+    /// SIGKILL to whatever runs in the namespace, then the host end of its veth (deleting the namespace would remove the
+    /// veth only once the kernel gets round to the namespace, which can take a while), then the namespace itself.
+    /// </summary>
+    private async Task RemoveNamespaceAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var name = NamespaceOf(instanceId);
+        if (await IpCommand.TryReadAsync(["netns", "pids", name], cancellationToken) is { } pids)
+        {
+            foreach (var pid in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (int.TryParse(pid, out var id)) ProcessTable.Signal(id, ProcessTable.SigKill);
+            }
+        }
+        if (await IpCommand.TryRunAsync(["link", "show", "dev", VethOf(instanceId)], cancellationToken))
+            await IpCommand.RunAsync(["link", "del", VethOf(instanceId)], cancellationToken);
+        if ((await NamespacesAsync(cancellationToken)).Contains(name))
+            await IpCommand.RunAsync(["netns", "del", name], cancellationToken);
+    }
+}
+
+/// <summary>What this machine has of a cluster's network.</summary>
+internal sealed record NetworkState(bool BridgeExists, bool IsUp, IReadOnlyList<IPAddress> BridgeAddresses, IReadOnlyList<string> Namespaces)
+{
+    /// <summary>Whether anything of it is there, a leftover namespace without its bridge included.</summary>
+    public bool Exists => BridgeExists || Namespaces.Count > 0;
 }

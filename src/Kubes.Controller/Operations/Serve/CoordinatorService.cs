@@ -41,7 +41,9 @@ public sealed class CoordinatorService(IClusterSession session, ILoggerFactory l
             session.InstanceServices));
         try
         {
-            await Task.WhenAll(instances, Task.Delay(Timeout.Infinite, cancellationToken));
+            // The instances' services run until cancelled (or end at once where there are none); their failure ends serve.
+            await instances;
+            await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -52,7 +52,7 @@ public sealed class PlanCommandTests : IDisposable
         Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
         Assert.Matches(@"front-proxy\s+CN=kubes-demo-front-proxy-ca\s+ecdsa-p256\s+keyCertSign\s+3650", run.Stdout);
         Assert.Contains("Service-account token signing key pair: rsa-2048 (RS256 tokens)", run.Stdout);
-        Assert.Matches(@"coordinator/kubes-coordinator\s+kubernetes\s+CN=kubes-coordinator\s+127\.\d+\.0\.1 \(kubes serve --listen; default shown\)", run.Stdout);
+        Assert.Matches(@"coordinator/kubes-coordinator\s+kubernetes\s+CN=kubes-coordinator\s+10\.\d+\.0\.1 \(kubes serve --listen; default shown\)", run.Stdout);
     }
 
     [Fact]

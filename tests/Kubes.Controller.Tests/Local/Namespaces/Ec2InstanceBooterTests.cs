@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
@@ -47,8 +46,6 @@ public sealed class Ec2InstanceBooterTests(MotoServer moto) : IAsyncLifetime, ID
     [Fact]
     public async Task Three_instances_boot_in_namespaces_at_their_vpc_addresses_see_only_their_own_metadata_and_leave_nothing_behind()
     {
-        var linksBefore = await IpAsync("-o", "link", "show");
-        var namespacesBefore = await IpAsync("netns", "list");
         var vpc = Cidr.Parse($"10.{_octet}.0.0/16");
         var instances = await LaunchInMotoAsync(vpc);
 
@@ -57,10 +54,10 @@ public sealed class Ec2InstanceBooterTests(MotoServer moto) : IAsyncLifetime, ID
         try
         {
             Assert.Equal(IPAddress.Parse($"10.{_octet}.0.1"), booter.BridgeAddress);
-            var bridgeMac = await MacOfAsync(booter.Bridge);
+            var bridgeMac = await NetworkTraces.MacOfAsync(booter.Bridge);
             foreach (var (id, _, _) in instances) booted.Add(await booter.BootAsync(id));
             // The bridge keeps its MAC as ports join, or the instances' ARP entries for the bridge address go stale.
-            Assert.Equal(bridgeMac, await MacOfAsync(booter.Bridge));
+            Assert.Equal(bridgeMac, await NetworkTraces.MacOfAsync(booter.Bridge));
 
             foreach (var (id, address, zone) in instances)
             {
@@ -70,7 +67,7 @@ public sealed class Ec2InstanceBooterTests(MotoServer moto) : IAsyncLifetime, ID
                 Assert.Contains($" eth0    inet {address}/16 ", await File.ReadAllTextAsync(Path.Join(instance.RootFolder, "addresses")));
                 Assert.StartsWith(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Script))),
                     await File.ReadAllTextAsync(Path.Join(instance.RootFolder, "user-data.sha256")));
-                Assert.Equal(booter.NamespaceOf(id), (await IpAsync("netns", "identify", instance.Session!.Value.LeaderPid.ToString())).Trim());
+                Assert.Equal(booter.NamespaceOf(id), await NetworkTraces.NamespaceOfAsync(instance.Session!.Value.LeaderPid));
                 Assert.Equal("etcd", instance.Role);
             }
 
@@ -83,9 +80,7 @@ public sealed class Ec2InstanceBooterTests(MotoServer moto) : IAsyncLifetime, ID
             await booter.DisposeAsync();
         }
 
-        Assert.Equal(namespacesBefore, await IpAsync("netns", "list"));
-        Assert.Equal(Names(linksBefore), Names(await IpAsync("-o", "link", "show")));
-        Assert.DoesNotContain($"10.{_octet}.", await IpAsync("-4", "route", "show", "table", "all"));
+        Assert.Empty(await NetworkTraces.OfAsync("moto-boot", _state.Path, vpc));
         foreach (var instance in booted)
         {
             Assert.Empty(LocalProcessTrees.MembersOf(instance.InstanceId, instance.Session));
@@ -119,13 +114,13 @@ public sealed class Ec2InstanceBooterTests(MotoServer moto) : IAsyncLifetime, ID
     [Fact]
     public async Task A_vpc_outside_the_private_ranges_is_refused_before_anything_is_created()
     {
-        var linksBefore = await IpAsync("-o", "link", "show");
+        var vpc = Cidr.Parse("192.0.2.0/24");
 
         var error = await Assert.ThrowsAsync<LocalProviderException>(() =>
-            Ec2InstanceBooter.StartAsync(_clients.Ec2, new Ec2BootOptions("moto-boot", _state.Path, Cidr.Parse("192.0.2.0/24"))));
+            Ec2InstanceBooter.StartAsync(_clients.Ec2, new Ec2BootOptions("moto-boot", _state.Path, vpc)));
 
         Assert.Contains("192.0.2.0/24", error.Message);
-        Assert.Equal(Names(linksBefore), Names(await IpAsync("-o", "link", "show")));
+        Assert.DoesNotContain(await NetworkTraces.OfAsync("moto-boot", _state.Path, vpc), t => !t.StartsWith("route ", StringComparison.Ordinal));
     }
 
     /// <summary>One instance per zone, each in its own subnet, at the subnet's .10, with <see cref="Script"/> as user-data.</summary>
@@ -163,21 +158,5 @@ public sealed class Ec2InstanceBooterTests(MotoServer moto) : IAsyncLifetime, ID
             launched.Add((instance.InstanceId, address, zoneName));
         }
         return launched;
-    }
-
-    private static async Task<string> MacOfAsync(string link) =>
-        (await IpAsync("-br", "link", "show", "dev", link)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
-
-    private static IReadOnlyList<string> Names(string links) =>
-        [.. links.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':')[1].Trim()).Order()];
-
-    private static async Task<string> IpAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("ip", arguments) { RedirectStandardOutput = true, UseShellExecute = false };
-        using var ip = Process.Start(start)!;
-        var output = await ip.StandardOutput.ReadToEndAsync();
-        await ip.WaitForExitAsync();
-        Assert.True(ip.ExitCode == 0, $"ip {string.Join(' ', arguments)} exited with {ip.ExitCode}");
-        return output;
     }
 }

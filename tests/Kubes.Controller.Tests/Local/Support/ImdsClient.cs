@@ -1,12 +1,39 @@
 using System.Net;
+using System.Net.Sockets;
 using Kubes.Controller.Local;
 
 namespace Kubes.Controller.Tests.Local.Support;
 
-/// <summary>Raw IMDSv2 requests, so a test can send what a well-behaved client would not.</summary>
-internal sealed class ImdsClient(Uri endpoint) : IDisposable
+/// <summary>
+/// Raw IMDSv2 requests, so a test can send what a well-behaved client would not, from a chosen source address (the
+/// metadata service tells instances apart by it).
+/// </summary>
+internal sealed class ImdsClient : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http;
+
+    public ImdsClient(Uri endpoint, IPAddress? source = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    if (source is not null) socket.Bind(new IPEndPoint(source, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        _http = new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(10) };
+    }
 
     public async Task<(HttpStatusCode Status, string Body)> PutTokenAsync(string? ttl, IReadOnlyDictionary<string, string>? headers = null)
     {

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace Kubes.Controller.Tests.Local.Support;
 
-/// <summary>Loopback addresses and a port that is free on all of them, for metadata listeners.</summary>
+/// <summary>Loopback addresses to listen and connect on, and a port that is free on given addresses.</summary>
 internal static class LoopbackAddresses
 {
     /// <summary><paramref name="count"/> addresses 127.N.0.10, 127.N.16.10, … in one random 127.N.0.0/16.</summary>

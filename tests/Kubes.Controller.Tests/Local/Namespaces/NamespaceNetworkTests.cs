@@ -1,0 +1,147 @@
+using System.Net;
+using System.Runtime.Versioning;
+using Kubes.Controller.Local;
+using Kubes.Controller.Local.Namespaces;
+using Kubes.Controller.Networking;
+using Kubes.Controller.Tests.Local.Support;
+using Kubes.Controller.Tests.State;
+
+namespace Kubes.Controller.Tests.Local.Namespaces;
+
+/// <summary>A cluster's VPC on this machine: the bridge, a namespace per instance, host routes, and what is refused.</summary>
+[Collection(LocalTestCollection.Name)]
+[SupportedOSPlatform("linux")]
+public sealed class NamespaceNetworkTests : IAsyncLifetime
+{
+    private readonly string _cluster = LocalClusterHarness.NewName();
+    private readonly TempFolder _state = new();
+    private readonly Cidr _vpc = Cidr.Parse($"10.{Random.Shared.Next(33, 200)}.0.0/16");
+    private readonly List<NamespaceNetwork> _made = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var network in _made) await network.DeleteAsync(CancellationToken.None);
+        _state.Dispose();
+    }
+
+    private NamespaceNetwork Network(string? cluster = null)
+    {
+        var network = new NamespaceNetwork(cluster ?? _cluster, _state.Path, _vpc, [_vpc.AddressAt(1), _vpc.AddressAt(3)]);
+        _made.Add(network);
+        return network;
+    }
+
+    [Fact]
+    public async Task Ensuring_makes_the_bridge_with_its_addresses_and_again_changes_nothing_and_delete_leaves_no_trace()
+    {
+        var network = Network();
+
+        await network.EnsureAsync(CancellationToken.None);
+        var made = await network.ReadAsync(CancellationToken.None);
+        var mac = await NetworkTraces.MacOfAsync(network.Bridge);
+        await network.EnsureAsync(CancellationToken.None);
+
+        Assert.Equal(made, await network.ReadAsync(CancellationToken.None), new NetworkStateComparer());
+        Assert.True(made is { BridgeExists: true, IsUp: true, Namespaces.Count: 0 });
+        Assert.Equal([_vpc.AddressAt(1), _vpc.AddressAt(3)], made.BridgeAddresses);
+        Assert.Equal(mac, await NetworkTraces.MacOfAsync(network.Bridge));
+        Assert.Matches("^kubes-br-[0-9a-f]{6}$", network.Bridge);
+
+        await network.AddAsync("i-0123456789abcdef0", _vpc.AddressAt(10), CancellationToken.None);
+        Assert.Equal(mac, await NetworkTraces.MacOfAsync(network.Bridge));
+        await network.DeleteAsync(CancellationToken.None);
+
+        Assert.Empty(await NetworkTraces.OfAsync(_cluster, _state.Path, _vpc));
+        Assert.False((await network.ReadAsync(CancellationToken.None)).Exists);
+    }
+
+    [Fact]
+    public async Task A_vpc_another_local_clusters_bridge_holds_is_refused_before_anything_is_made()
+    {
+        var first = Network();
+        await first.EnsureAsync(CancellationToken.None);
+        var second = Network(LocalClusterHarness.NewName());
+
+        var refused = await Assert.ThrowsAsync<LocalNetworkConflictException>(() => second.EnsureAsync(CancellationToken.None));
+
+        Assert.Contains($"(dev {first.Bridge}, the bridge of another local cluster)", refused.Message);
+        Assert.Contains($"overlaps VPC {_vpc}", refused.Message);
+        Assert.Contains("set spec.network.vpcCidr", refused.Message);
+        Assert.False((await second.ReadAsync(CancellationToken.None)).Exists);
+    }
+
+    [Fact]
+    public async Task A_route_of_any_other_interface_into_the_vpc_is_refused_and_named()
+    {
+        // A VPN's or a second network card's route into part of the VPC, on an interface that sends nothing anywhere.
+        // A veth whose peer is down: the route is there, and nothing can be sent through it.
+        var dummy = $"kt{Guid.NewGuid():N}"[..12];
+        var routed = _vpc.Subnet(8, 200);
+        await NetworkTraces.IpAsync("link", "add", dummy, "type", "veth", "peer", "name", dummy + "p");
+        try
+        {
+            await NetworkTraces.IpAsync("link", "set", dummy, "up");
+            await NetworkTraces.IpAsync("route", "add", routed.ToString(), "dev", dummy);
+            var network = Network();
+
+            var refused = await Assert.ThrowsAsync<LocalNetworkConflictException>(() => network.EnsureAsync(CancellationToken.None));
+
+            Assert.StartsWith($"This machine already routes {routed} (dev {dummy}), which overlaps VPC {_vpc}", refused.Message);
+            Assert.False((await network.ReadAsync(CancellationToken.None)).Exists);
+        }
+        finally
+        {
+            await NetworkTraces.IpAsync("link", "del", dummy);
+        }
+    }
+
+    [Fact]
+    public async Task A_stray_namespace_and_route_are_removed_and_a_live_instances_are_kept()
+    {
+        var network = Network();
+        await network.EnsureAsync(CancellationToken.None);
+        const string live = "i-00000000000000001", stray = "i-00000000000000002";
+        await network.AddAsync(live, _vpc.AddressAt(10), CancellationToken.None);
+        await network.AddAsync(stray, _vpc.AddressAt(11), CancellationToken.None);
+
+        var removed = await network.RemoveStrayAsync(
+            _ => Task.FromResult<IReadOnlyDictionary<string, IPAddress>>(new Dictionary<string, IPAddress> { [live] = _vpc.AddressAt(10) }),
+            CancellationToken.None);
+
+        Assert.Equal([$"namespace {network.NamespaceOf(stray)}", $"route {_vpc.AddressAt(11)}"], removed);
+        var traces = await NetworkTraces.OfAsync(_cluster, _state.Path, _vpc);
+        Assert.Contains($"namespace {network.NamespaceOf(live)}", traces);
+        Assert.Contains($"link {network.VethOf(live)}", traces);
+        Assert.Contains($"route unicast {_vpc.AddressAt(10)} dev {network.Bridge}", traces);
+        Assert.DoesNotContain(traces, t => t.Contains(network.NamespaceOf(stray), StringComparison.Ordinal)
+                                           || t.Contains(network.VethOf(stray), StringComparison.Ordinal)
+                                           || t.Contains($" {_vpc.AddressAt(11)} ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(1u)]
+    [InlineData(3u)]
+    [InlineData(0u)]
+    public async Task An_instance_cannot_take_the_bridges_addresses_or_the_network_address(uint offset)
+    {
+        var network = Network();
+        await network.EnsureAsync(CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<LocalProviderException>(() =>
+            network.AddAsync("i-00000000000000003", _vpc.AddressAt(offset), CancellationToken.None));
+
+        Assert.Contains("not a free address of VPC", refused.Message);
+        Assert.Empty((await network.ReadAsync(CancellationToken.None)).Namespaces);
+    }
+
+    private sealed class NetworkStateComparer : IEqualityComparer<NetworkState>
+    {
+        public bool Equals(NetworkState? x, NetworkState? y) =>
+            x is not null && y is not null && x.BridgeExists == y.BridgeExists && x.IsUp == y.IsUp
+            && x.BridgeAddresses.SequenceEqual(y.BridgeAddresses) && x.Namespaces.SequenceEqual(y.Namespaces);
+
+        public int GetHashCode(NetworkState obj) => obj.BridgeExists.GetHashCode();
+    }
+}
