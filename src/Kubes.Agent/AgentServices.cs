@@ -50,6 +50,7 @@ public static class AgentServices
         services.AddSingleton<KeyStore>();
         services.AddSingleton<CertificateEnrollment>();
         services.AddSingleton<AgentSession>();
+        services.AddSingleton<CertificateRenewal>();
         services.AddSingleton(sp => new StepJournal(paths.JournalFile, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<StepRunner>();
         services.AddSingleton<CommandRunner>();

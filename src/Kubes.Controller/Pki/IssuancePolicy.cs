@@ -30,10 +30,10 @@ public sealed class IssuancePolicy
     public IssuancePolicy(ClusterTopology topology)
     {
         this.topology = topology;
-        if (topology.Spec.Pki.CertificateLifetimeDays <= 0)
-            throw new ArgumentOutOfRangeException(nameof(topology), topology.Spec.Pki.CertificateLifetimeDays,
-                "pki.certificateLifetimeDays must be positive");
-        leaves = new LeafIdentities(topology, TimeSpan.FromDays(topology.Spec.Pki.CertificateLifetimeDays));
+        if (topology.Spec.Pki.CertificateLifetime.Minutes <= 0)
+            throw new ArgumentOutOfRangeException(nameof(topology), topology.Spec.Pki.CertificateLifetime,
+                "pki.certificateLifetime must be positive");
+        leaves = new LeafIdentities(topology, topology.Spec.Pki.CertificateLifetime.Value);
     }
 
     /// <summary>
@@ -96,7 +96,7 @@ public sealed class IssuancePolicy
         VpnProfileNames.Require(profileName);
         var identity = Identity(IdentityKind.VpnClient, profileName, CertificateAuthorityKind.Vpn, profileName, [], [], [],
             ExtendedKeyUsages.ClientAuth);
-        return identity with { Lifetime = topology.Spec.Bastion.Vpn.ProfileLifetime };
+        return identity with { Lifetime = topology.Spec.Bastion.Vpn.ProfileLifetime.Value };
     }
 
     /// <summary>The serving certificate of <c>kubes serve</c>, trusted by agents through the Kubernetes CA.</summary>

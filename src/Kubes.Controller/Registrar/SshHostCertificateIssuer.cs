@@ -16,4 +16,13 @@ public sealed class SshHostCertificateIssuer(SshCertificateAuthority hostCa, Tim
         return hostCa.Sign(hostKey, $"host {instance.Name} {instance.InstanceId} cluster {instance.Cluster}", principals, now,
             now + lifetime);
     }
+
+    /// <summary>The identity a host certificate is recorded under in the issuance record: <c>ssh-host/&lt;name&gt;</c>.</summary>
+    public static string IdentityOf(VerifiedInstance instance) => $"ssh-host/{instance.Name}";
+
+    /// <summary>What the issuance record (and <c>kubes certs</c>) keeps of a host certificate: its principals as subject.</summary>
+    public IssuedCertificateEntry RecordOf(VerifiedInstance instance, SshCertificate certificate, DateTimeOffset issuedAt) =>
+        new(instance.InstanceId, instance.Name, IdentityOf(instance), $"principals={string.Join(",", certificate.Principals)}",
+            hostCa.PublicKey.Comment, certificate.Serial.ToString("X16", System.Globalization.CultureInfo.InvariantCulture),
+            certificate.ValidAfter, certificate.ValidBefore, issuedAt);
 }

@@ -65,6 +65,7 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
             Identity = identity.Name,
             KeyAlgorithm = algorithm,
             FileStem = identity.FileStem,
+            PolicyHash = identity.PolicyHash(algorithm),
         }));
         var material = _material();
         foreach (var component in components) component.Configure(config, slot, instance, _topology, material);

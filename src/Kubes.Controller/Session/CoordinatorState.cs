@@ -73,7 +73,7 @@ public sealed class CoordinatorState : IDisposable
         {
             RoleConfigs = new TopologyRoleConfigSource(_topology,
                 new RoleArtifacts(loaded.Artifacts, urls, ArtifactSite.Of(_topology.Spec)).For, () => loaded.Material.Current),
-            SshHostCertificates = new SshHostCertificateIssuer(loaded.Pki.SshHost, _topology.Spec.Ssh.HostCertificateLifetime),
+            SshHostCertificates = new SshHostCertificateIssuer(loaded.Pki.SshHost, _topology.Spec.Ssh.HostCertificateLifetime.Value),
             CallerIdentity = callerIdentity,
             Loggers = loggers,
         };

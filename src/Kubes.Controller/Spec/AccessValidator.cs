@@ -12,12 +12,13 @@ internal static class AccessValidator
     public const int MaxClientPrefix = 29;
     public const int MinClientPrefix = 16;
 
-    public static readonly TimeSpan MinProfileLifetime = TimeSpan.FromHours(1);
-    public static readonly TimeSpan MinHostCertificateLifetime = TimeSpan.FromMinutes(10);
-    public static readonly TimeSpan MaxHostCertificateLifetime = TimeSpan.FromDays(3650);
-    public static readonly TimeSpan MinUserCertificateLifetime = TimeSpan.FromMinutes(1);
+    public static readonly Lifetime MinProfileLifetime = Lifetime.FromHours(1);
+    /// <summary>Agents renew a host certificate once two thirds of it have passed, checking every few minutes.</summary>
+    public static readonly Lifetime MinHostCertificateLifetime = Lifetime.FromMinutes(10);
+    public static readonly Lifetime MaxHostCertificateLifetime = Lifetime.FromDays(3650);
+    public static readonly Lifetime MinUserCertificateLifetime = Lifetime.FromMinutes(1);
     /// <summary>A user certificate cannot be revoked: it is short-lived instead.</summary>
-    public static readonly TimeSpan MaxUserCertificateLifetime = TimeSpan.FromDays(7);
+    public static readonly Lifetime MaxUserCertificateLifetime = Lifetime.FromDays(7);
 
     public static void Check(ClusterSpec spec, SpecProblemList problems)
     {
@@ -38,22 +39,17 @@ internal static class AccessValidator
             }
         }
 
-        // Against a CA lifetime that is itself wrong, spec.pki.caLifetimeDays is the one problem to report.
-        var caLifetime = spec.Pki.CaLifetimeDays is >= 1 and <= SpecLimits.MaxCaLifetimeDays
-            ? TimeSpan.FromDays(spec.Pki.CaLifetimeDays)
-            : TimeSpan.FromDays(SpecLimits.MaxCaLifetimeDays);
-        Between("spec.bastion.vpn.profileLifetime", vpn.ProfileLifetime, MinProfileLifetime, caLifetime,
-            "at most spec.pki.caLifetimeDays: a profile cannot outlive the VPN CA", problems);
+        // A profile never outlives the VPN CA all the same: its certificate ends when the CA does, at the latest.
+        Between("spec.bastion.vpn.profileLifetime", vpn.ProfileLifetime, MinProfileLifetime, SpecLimits.MaxCaLifetime, "", problems);
         Between("spec.ssh.hostCertificateLifetime", spec.Ssh.HostCertificateLifetime, MinHostCertificateLifetime,
             MaxHostCertificateLifetime, "", problems);
         Between("spec.ssh.userCertificateLifetime", spec.Ssh.UserCertificateLifetime, MinUserCertificateLifetime,
             MaxUserCertificateLifetime, "a user certificate cannot be revoked, so it lives briefly", problems);
     }
 
-    private static void Between(string path, TimeSpan value, TimeSpan min, TimeSpan max, string why, SpecProblemList problems)
+    private static void Between(string path, Lifetime value, Lifetime min, Lifetime max, string why, SpecProblemList problems)
     {
         if (value >= min && value <= max) return;
-        problems.Add(path, $"must be between {SpecDuration.Format(min)} and {SpecDuration.Format(max)}"
-            + (why.Length > 0 ? $" ({why})" : "") + $" (got {SpecDuration.Format(value)})");
+        problems.Add(path, $"must be between {min} and {max}" + (why.Length > 0 ? $" ({why})" : "") + $" (got {value})");
     }
 }

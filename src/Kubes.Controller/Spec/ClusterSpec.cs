@@ -97,16 +97,16 @@ public sealed record VpnSpec
     /// <summary>The addresses handed to VPN clients, masqueraded behind the bastion: outside the VPC, pods and services.</summary>
     public string ClientCidr { get; init; } = "100.64.0.0/24";
     /// <summary>How long a profile's client certificate is valid; revoke one sooner with <c>kubes vpn revoke</c>.</summary>
-    public TimeSpan ProfileLifetime { get; init; } = TimeSpan.FromDays(90);
+    public Lifetime ProfileLifetime { get; init; } = Lifetime.FromDays(90);
 }
 
 /// <summary>SSH with certificates: a host certificate on every instance, short-lived user certificates for operators.</summary>
 public sealed record SshSpec
 {
     /// <summary>Each instance's host certificate, renewed by its agent.</summary>
-    public TimeSpan HostCertificateLifetime { get; init; } = TimeSpan.FromDays(30);
+    public Lifetime HostCertificateLifetime { get; init; } = Lifetime.FromDays(30);
     /// <summary>The certificate <c>kubes ssh</c> and <c>kubes ssh-config</c> get for the operator's key.</summary>
-    public TimeSpan UserCertificateLifetime { get; init; } = TimeSpan.FromHours(8);
+    public Lifetime UserCertificateLifetime { get; init; } = Lifetime.FromHours(8);
 }
 
 public sealed record NodeGroupSpec : InstanceGroupSpec
@@ -127,8 +127,10 @@ public sealed record NodeGroupSpec : InstanceGroupSpec
 public sealed record PkiSpec
 {
     public KeyAlgorithm KeyAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;
-    public int CaLifetimeDays { get; init; } = 3650;
-    public int CertificateLifetimeDays { get; init; } = 365;
+    /// <summary>Of each CA, from its creation by the first <c>kubes up</c>; a later change applies to new CAs only.</summary>
+    public Lifetime CaLifetime { get; init; } = Lifetime.FromDays(3650);
+    /// <summary>Of every leaf certificate; agents renew each once two thirds of it have passed.</summary>
+    public Lifetime CertificateLifetime { get; init; } = Lifetime.FromDays(365);
 }
 
 public sealed record AddonsSpec

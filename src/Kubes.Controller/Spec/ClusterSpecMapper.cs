@@ -80,13 +80,13 @@ internal static class ClusterSpecMapper
     {
         SplitTunnel = r.Bool("splitTunnel") ?? d.SplitTunnel,
         ClientCidr = r.String("clientCidr") ?? d.ClientCidr,
-        ProfileLifetime = r.Duration("profileLifetime") ?? d.ProfileLifetime,
+        ProfileLifetime = r.Lifetime("profileLifetime") ?? d.ProfileLifetime,
     });
 
     private static SshSpec Ssh(SpecMappingReader r, SshSpec d) => r.ReadAll(() => d with
     {
-        HostCertificateLifetime = r.Duration("hostCertificateLifetime") ?? d.HostCertificateLifetime,
-        UserCertificateLifetime = r.Duration("userCertificateLifetime") ?? d.UserCertificateLifetime,
+        HostCertificateLifetime = r.Lifetime("hostCertificateLifetime") ?? d.HostCertificateLifetime,
+        UserCertificateLifetime = r.Lifetime("userCertificateLifetime") ?? d.UserCertificateLifetime,
     });
 
     private static NodeGroupSpec Nodes(SpecMappingReader r, NodeGroupSpec d) => r.ReadAll(() =>
@@ -106,11 +106,16 @@ internal static class ClusterSpecMapper
         VolumeSizeGiB = r.Int("volumeSizeGiB") ?? d.VolumeSizeGiB,
     };
 
-    private static PkiSpec Pki(SpecMappingReader r, PkiSpec d) => r.ReadAll(() => d with
+    private static PkiSpec Pki(SpecMappingReader r, PkiSpec d) => r.ReadAll(() =>
     {
-        KeyAlgorithm = r.Enum("keyAlgorithm", SpecEnumNames.KeyAlgorithm) ?? d.KeyAlgorithm,
-        CaLifetimeDays = r.Int("caLifetimeDays") ?? d.CaLifetimeDays,
-        CertificateLifetimeDays = r.Int("certificateLifetimeDays") ?? d.CertificateLifetimeDays,
+        r.Renamed("caLifetimeDays", "caLifetime", days => $"{days}d");
+        r.Renamed("certificateLifetimeDays", "certificateLifetime", days => $"{days}d");
+        return d with
+        {
+            KeyAlgorithm = r.Enum("keyAlgorithm", SpecEnumNames.KeyAlgorithm) ?? d.KeyAlgorithm,
+            CaLifetime = r.Lifetime("caLifetime") ?? d.CaLifetime,
+            CertificateLifetime = r.Lifetime("certificateLifetime") ?? d.CertificateLifetime,
+        };
     });
 
     /// <summary>Component names are the operator's to choose here; the validator checks them against the components Kubes has.</summary>

@@ -64,8 +64,8 @@ public static class ClusterSpecWriter
             "false: all of a client's traffic through the bastion; true: only the VPC's");
         yaml.Field(3, "clientCidr", YamlScalar.Of(vpn.ClientCidr),
             $"clients' addresses, /{AccessValidator.MinClientPrefix} to /{AccessValidator.MaxClientPrefix}, outside the VPC, pods and services");
-        yaml.Field(3, "profileLifetime", SpecDuration.Format(vpn.ProfileLifetime),
-            $"a profile's certificate: {SpecDuration.Format(AccessValidator.MinProfileLifetime)} to the CA's lifetime (like 90d, 8h)");
+        yaml.Field(3, "profileLifetime", YamlScalar.Of(vpn.ProfileLifetime.ToString()),
+            $"a profile's certificate, never beyond its CA: {AccessValidator.MinProfileLifetime} or more (like 90d)");
         Group(yaml, "etcd", spec.Etcd, "the etcd members, one per zone in turn, at fixed addresses",
             $"{SpecValidator.Alternatives(SpecLimits.EtcdCounts)}: odd, for quorum");
         Group(yaml, "controllers", spec.Controllers, "kube-apiserver, controller-manager and scheduler, behind a load balancer",
@@ -88,16 +88,17 @@ public static class ClusterSpecWriter
 
         yaml.Section(1, "pki", "the certificate authorities Kubes runs in-process");
         yaml.Field(2, "keyAlgorithm", spec.Pki.KeyAlgorithm.ToSpecName(), SpecEnumNames.KeyAlgorithm.Alternatives);
-        yaml.Field(2, "caLifetimeDays", YamlScalar.Of(spec.Pki.CaLifetimeDays), $"1 to {SpecLimits.MaxCaLifetimeDays}");
-        yaml.Field(2, "certificateLifetimeDays", YamlScalar.Of(spec.Pki.CertificateLifetimeDays), "1 to caLifetimeDays");
+        yaml.Field(2, "caLifetime", YamlScalar.Of(spec.Pki.CaLifetime.ToString()),
+            $"{SpecLimits.MinCaLifetime} to {SpecLimits.MaxCaLifetime}; d days, h hours or m minutes; each CA is made once, by the first 'kubes up'");
+        yaml.Field(2, "certificateLifetime", YamlScalar.Of(spec.Pki.CertificateLifetime.ToString()),
+            $"{SpecLimits.MinCertificateLifetime} (tests) to caLifetime; agents renew each certificate once two thirds of it have passed");
 
         yaml.Section(1, "ssh", "SSH with certificates only: 'kubes ssh SLOT', 'kubes ssh-config'");
-        yaml.Field(2, "hostCertificateLifetime", SpecDuration.Format(spec.Ssh.HostCertificateLifetime),
-            $"each instance's host certificate, renewed by its agent: {SpecDuration.Format(AccessValidator.MinHostCertificateLifetime)} "
-            + $"to {SpecDuration.Format(AccessValidator.MaxHostCertificateLifetime)}");
-        yaml.Field(2, "userCertificateLifetime", SpecDuration.Format(spec.Ssh.UserCertificateLifetime),
-            $"an operator's certificate: {SpecDuration.Format(AccessValidator.MinUserCertificateLifetime)} to "
-            + $"{SpecDuration.Format(AccessValidator.MaxUserCertificateLifetime)}");
+        yaml.Field(2, "hostCertificateLifetime", YamlScalar.Of(spec.Ssh.HostCertificateLifetime.ToString()),
+            $"each instance's host certificate, renewed by its agent: {AccessValidator.MinHostCertificateLifetime} "
+            + $"to {AccessValidator.MaxHostCertificateLifetime}");
+        yaml.Field(2, "userCertificateLifetime", YamlScalar.Of(spec.Ssh.UserCertificateLifetime.ToString()),
+            $"an operator's certificate: {AccessValidator.MinUserCertificateLifetime} to {AccessValidator.MaxUserCertificateLifetime}");
 
         yaml.Section(1, "addons", "installed once the control plane is up; true or false each");
         yaml.Field(2, "coreDns", YamlScalar.Of(spec.Addons.CoreDns), "cluster DNS");

@@ -173,7 +173,7 @@ public sealed class LocalBastionTests : IAsyncLifetime
             Assert.Contains($"Signing CA: ECDSA {pki.SshHost.PublicKey.Fingerprint}", listed.StandardOutput);
             var certificate = SshCertificate.Parse(line);
             Assert.Equal([slot.Name, slot.PrivateIp!.ToString(), _topology.FqdnOf(slot)], certificate.Principals);
-            Assert.Equal(_cluster.Ssh.HostCertificateLifetime + CertificateAuthority.ClockSkewAllowance,
+            Assert.Equal(_cluster.Ssh.HostCertificateLifetime.Value + CertificateAuthority.ClockSkewAllowance,
                 certificate.ValidBefore - certificate.ValidAfter);
             foreach (var principal in certificate.Principals) Assert.Contains($"                {principal}\n", listed.StandardOutput);
         }

@@ -66,23 +66,21 @@ internal static class ClusterSpecGen
             .Select((bucket, prefix) => prefix.Length == 0 ? $"s3://{bucket}" : $"s3://{bucket}/{prefix}")
             .Where(s => S3Location.TryParse(s, out _, out _));
 
-    private static readonly Gen<PkiSpec> Pki =
-        Gen.Select(Gen.Enum<KeyAlgorithm>(), Gen.Int[1, SpecLimits.MaxCaLifetimeDays])
-            .SelectMany((algorithm, ca) => Gen.Int[1, ca].Select(certificate =>
-                new PkiSpec { KeyAlgorithm = algorithm, CaLifetimeDays = ca, CertificateLifetimeDays = certificate }));
+    /// <summary>A lifetime from <paramref name="min"/> to <paramref name="max"/>, in whichever unit divides it.</summary>
+    public static Gen<Lifetime> Lifetimes(Lifetime min, Lifetime max) =>
+        Gen.OneOf(
+            Gen.Int[(min.Minutes + 1439) / 1440, max.Minutes / 1440].Select(Lifetime.FromDays),
+            Gen.Int[(min.Minutes + 59) / 60, Math.Min(max.Minutes / 60, 999_999)].Select(Lifetime.FromHours),
+            Gen.Int[min.Minutes, Math.Min(max.Minutes, 999_999)].Select(Lifetime.FromMinutes));
 
-    /// <summary>Durations as the spec writes them, in whole minutes, hours or days between the bounds.</summary>
-    private static Gen<TimeSpan> Lifetime(TimeSpan min, TimeSpan max) =>
-        Gen.Select(Gen.Int[0, 2], Gen.Long[min.Ticks, max.Ticks]).Select((unit, ticks) =>
-        {
-            var step = unit switch { 0 => TimeSpan.TicksPerMinute, 1 => TimeSpan.TicksPerHour, _ => TimeSpan.TicksPerDay };
-            var rounded = ticks / step * step;
-            return TimeSpan.FromTicks(rounded < min.Ticks ? rounded + step : rounded);
-        }).Where(t => t >= min && t <= max);
+    private static readonly Gen<PkiSpec> Pki =
+        Gen.Select(Gen.Enum<KeyAlgorithm>(), Lifetimes(SpecLimits.MinCaLifetime, SpecLimits.MaxCaLifetime))
+            .SelectMany((algorithm, ca) => Lifetimes(SpecLimits.MinCertificateLifetime, ca).Select(certificate =>
+                new PkiSpec { KeyAlgorithm = algorithm, CaLifetime = ca, CertificateLifetime = certificate }));
 
     private static readonly Gen<VpnSpec> Vpn =
         Gen.Select(Gen.Bool, Gen.Int[0, 255], Gen.Int[AccessValidator.MinClientPrefix + 8, AccessValidator.MaxClientPrefix],
-                Lifetime(AccessValidator.MinProfileLifetime, TimeSpan.FromDays(365)))
+                Lifetimes(AccessValidator.MinProfileLifetime, Lifetime.FromDays(365)))
             .Select((split, octet, prefix, lifetime) => new VpnSpec
             {
                 SplitTunnel = split,
@@ -91,8 +89,8 @@ internal static class ClusterSpecGen
             });
 
     private static readonly Gen<SshSpec> Ssh =
-        Gen.Select(Lifetime(AccessValidator.MinHostCertificateLifetime, AccessValidator.MaxHostCertificateLifetime),
-                Lifetime(AccessValidator.MinUserCertificateLifetime, AccessValidator.MaxUserCertificateLifetime))
+        Gen.Select(Lifetimes(AccessValidator.MinHostCertificateLifetime, AccessValidator.MaxHostCertificateLifetime),
+                Lifetimes(AccessValidator.MinUserCertificateLifetime, AccessValidator.MaxUserCertificateLifetime))
             .Select((host, user) => new SshSpec { HostCertificateLifetime = host, UserCertificateLifetime = user });
 
     private static readonly Gen<AddonsSpec> Addons =
@@ -175,8 +173,7 @@ internal static class ClusterSpecGen
                             // A profile never outlives the VPN CA.
                             Vpn = access.Item2 with
                             {
-                                ProfileLifetime = TimeSpan.FromTicks(Math.Min(access.Item2.ProfileLifetime.Ticks,
-                                    TimeSpan.FromDays(pki.CaLifetimeDays).Ticks)),
+                                ProfileLifetime = access.Item2.ProfileLifetime <= pki.CaLifetime ? access.Item2.ProfileLifetime : pki.CaLifetime,
                             },
                         },
                         Etcd = groups.Item2 with { Count = counts.Item2 },

@@ -11,14 +11,12 @@ namespace Kubes.Agent.Components.Sshd;
 /// <summary>
 /// <c>certify-ssh-host-key</c>: the host key's certificate from the cluster's SSH host CA, asked for with the public key
 /// only (Certify, with the agent's credential). Current while it certifies this very key for exactly the principals the
-/// role configuration names and has more than a third of its lifetime left: so it is asked for again when the names
-/// change, and renewed like the X.509 certificates are.
+/// role configuration names, until its renewal time (<see cref="SshHostCertificateRenewal"/>): so it is asked for again
+/// when the names change, and renewed like the X.509 certificates are.
 /// </summary>
 public sealed class SshHostCertificateStep(SshdLayout layout, IRegistrarChannel channel, AgentSession session, TimeProvider time)
     : IInstallStep
 {
-    private const double RenewWhenRemaining = 1.0 / 3;
-
     public string Name => "certify-ssh-host-key";
 
     public string InputHash => FileHash.OfInputs([ReadHostKey()?.ToLine(), .. layout.Sshd.HostPrincipals]);
@@ -26,28 +24,17 @@ public sealed class SshHostCertificateStep(SshdLayout layout, IRegistrarChannel 
     public Task<bool> IsDoneAsync(CancellationToken cancellationToken)
     {
         var key = ReadHostKey();
-        if (key is null || !File.Exists(layout.HostCertificateFile))
-        {
-            return Task.FromResult(false);
-        }
-
-        SshCertificate certificate;
-        try
-        {
-            certificate = SshCertificate.Parse(File.ReadAllText(layout.HostCertificateFile));
-        }
-        catch (FormatException)
+        if (key is null || SshHostCertificateRenewal.Installed(layout) is not { } certificate)
         {
             return Task.FromResult(false);
         }
 
         var now = time.GetUtcNow();
-        var lifetime = certificate.ValidBefore - certificate.ValidAfter;
         return Task.FromResult(certificate.Type == SshCertificateType.Host
                                && certificate.Key.SameKeyAs(key)
                                && certificate.Principals.SequenceEqual(layout.Sshd.HostPrincipals)
                                && now >= certificate.ValidAfter
-                               && certificate.ValidBefore - now > lifetime * RenewWhenRemaining);
+                               && now < SshHostCertificateRenewal.DueAt(certificate, layout.Config.Name));
     }
 
     public async Task ApplyAsync(CancellationToken cancellationToken)

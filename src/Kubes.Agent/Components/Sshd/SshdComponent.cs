@@ -22,7 +22,7 @@ public sealed class SshdComponent(
     IRegistrarChannel channel,
     AgentSession session,
     TimeProvider time,
-    SshdHealthCheck health) : IComponent
+    SshdHealthCheck health) : IComponent, IRenewsCredential
 {
     public string Name => ComponentNames.Sshd;
 
@@ -45,6 +45,14 @@ public sealed class SshdComponent(
             .. steps.Service(SshdUnit.Build(layout),
                 [layout.ConfigFile, layout.UserCaFile, layout.HostKeyFile, layout.HostCertificateFile]),
         ];
+    }
+
+    public DateTimeOffset? RenewalDue(RoleConfig config)
+    {
+        var layout = new SshdLayout(config, paths, steps);
+        return SshHostCertificateRenewal.Installed(layout) is { } certificate
+            ? SshHostCertificateRenewal.DueAt(certificate, config.Name)
+            : null;
     }
 
     public Task<ComponentHealth> CheckHealthAsync(RoleConfig config, CancellationToken cancellationToken) =>

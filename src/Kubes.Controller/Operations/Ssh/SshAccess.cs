@@ -26,7 +26,7 @@ public sealed class SshAccess(IClusterSession session, TimeProvider? clock = nul
         using var pki = await new ClusterPkiRepository(session.Store).LoadExistingAsync(spec, cancellationToken);
         var certificate = OperatorSshKey.Issue(folder, pki.SshUser, SshdComponent.OperatorPrincipal,
             $"{Environment.UserName}@{Environment.MachineName} {purpose} cluster {spec.Name}", _clock.GetUtcNow(),
-            spec.Ssh.UserCertificateLifetime);
+            spec.Ssh.UserCertificateLifetime.Value);
         var config = new SshClientConfig(spec.Name, session.Topology.DnsDomain, SshdComponent.LoginUser,
             all.Single(h => h.Name == bastionSlot.Name), bastionAddress, all, pki.SshHost.PublicKey,
             Path.Join(folder, OperatorSshKey.KeyFileName), Path.Join(folder, OperatorSshKey.CertificateFileName),

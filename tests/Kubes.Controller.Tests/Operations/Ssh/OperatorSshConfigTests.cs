@@ -62,7 +62,7 @@ public sealed class OperatorSshConfigTests : IDisposable
         Assert.Equal(["kubes-admin"], certificate.Principals);
         Assert.Equal(["permit-port-forwarding", "permit-pty"], certificate.Extensions);
         Assert.True(certificate.SignatureKey.SameKeyAs(pki.SshUser.PublicKey));
-        Assert.Equal(_world.Session.Topology.Spec.Ssh.UserCertificateLifetime + TimeSpan.FromMinutes(5),
+        Assert.Equal(_world.Session.Topology.Spec.Ssh.UserCertificateLifetime.Value + TimeSpan.FromMinutes(5),
             certificate.ValidBefore - certificate.ValidAfter);
         var derived = SshKeygen.Run("-y", "-f", Path.Join(written.Folder, "id_ecdsa"));
         Assert.True(derived.ExitCode == 0, derived.Output);

@@ -45,7 +45,7 @@ public sealed class VpnProfilesTests : IDisposable
         Assert.Equal(parsed.PublicKey.ExportSubjectPublicKeyInfo(), key.ExportSubjectPublicKeyInfo());
         Assert.Equal("CN=alice", parsed.Subject);
         Assert.Equal(issued.Record.Serial, parsed.SerialNumber);
-        Assert.Equal(_world.Session.Topology.Spec.Bastion.Vpn.ProfileLifetime + CertificateAuthority.ClockSkewAllowance,
+        Assert.Equal(_world.Session.Topology.Spec.Bastion.Vpn.ProfileLifetime.Value + CertificateAuthority.ClockSkewAllowance,
             parsed.NotAfter - parsed.NotBefore);
     }
 

@@ -33,8 +33,8 @@ public sealed class RegistrarWorld : IDisposable
         Tokens = new JoinTokenStore(store, ClusterName, Clock);
         Status = new StatusHub(new AgentStatusStore(store));
         Registrar = new AgentRegistrar(Topology, Directory, Tokens, new AgentCredentialStore(store, Clock),
-            new TopologyRoleConfigSource(Topology, material: material is null ? null : () => material), Issuer, Status, Log, Clock,
-            sshHosts: sshHosts);
+            new TopologyRoleConfigSource(Topology, material: material is null ? null : () => material), Issuer, new IssuanceRecord(store),
+            Status, Log, Clock, sshHosts: sshHosts);
     }
 
     public ClusterSpec Spec { get; }
