@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
+using Kubes.Controller.Artifacts;
 using Kubes.Controller.Components;
+using Kubes.Controller.DesiredState;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Spec;
 using Kubes.Controller.State;
@@ -11,8 +13,9 @@ namespace Kubes.Controller.Tests.Registrar.Support;
 
 /// <summary>
 /// A cluster "prod" whose VPC is 127.0.0.0/16, so every slot's fixed address is a loopback address
-/// a test agent can connect from; a registrar over the given state store; and instances the test
-/// launches into the in-memory directory with their join tokens.
+/// a test agent can connect from; a registrar over the given state store, answering the desired state recorded there
+/// (the world's own topology until a test records a generation); and instances the test launches into the in-memory
+/// directory with their join tokens.
 /// </summary>
 public sealed class RegistrarWorld : IDisposable
 {
@@ -32,9 +35,14 @@ public sealed class RegistrarWorld : IDisposable
         Topology = ClusterTopology.From(Spec);
         Tokens = new JoinTokenStore(store, ClusterName, Clock);
         Status = new StatusHub(new AgentStatusStore(store));
-        Registrar = new AgentRegistrar(Topology, Directory, Tokens, new AgentCredentialStore(store, Clock),
-            new TopologyRoleConfigSource(Topology, material: material is null ? null : () => material), Issuer, new IssuanceRecord(store),
-            Status, Log, Clock, sshHosts: sshHosts);
+        Generations = new SpecGenerationStore(store);
+        Assignments = new SlotAssignments(store);
+        Func<ClusterMaterial>? current = material is null ? null : () => material;
+        var roleConfigs = new AssignedRoleConfigSource(Generations, Assignments,
+            new GenerationRoleConfigs(new FolderArtifactUrls("/unused"), current), new TopologyRoleConfigSource(Topology, material: current),
+            Clock, assignmentsTtl: TimeSpan.Zero);
+        Registrar = new AgentRegistrar(Topology, Directory, Tokens, new AgentCredentialStore(store, Clock), roleConfigs, Issuer,
+            new IssuanceRecord(store), Status, Log, Clock, sshHosts: sshHosts);
     }
 
     public ClusterSpec Spec { get; }
@@ -47,6 +55,12 @@ public sealed class RegistrarWorld : IDisposable
     public JoinTokenStore Tokens { get; }
     public StatusHub Status { get; }
     public AgentRegistrar Registrar { get; }
+    public SpecGenerationStore Generations { get; }
+    public SlotAssignments Assignments { get; }
+
+    /// <summary>Records <paramref name="spec"/> as the newest desired state, as <c>kubes up</c> does (no artifacts).</summary>
+    public Task<SpecGeneration> RecordGenerationAsync(ClusterSpec spec) =>
+        Generations.RecordAsync(spec, PinnedArtifacts.None(spec.KubernetesVersion, "amd64"), CancellationToken.None);
 
     /// <param name="channel">How the cluster's agents talk: a registrar host answers them only there.</param>
     /// <param name="sshHosts">Certifies SSH host keys; none refuses them.</param>
