@@ -48,6 +48,13 @@ public sealed class SshHostCertificationTests : IDisposable
         Assert.Empty(response.Certificates);
         var listed = SshKeygen.List(_keys, response.SshHostCertificate);
         Assert.True(listed.ExitCode == 0, listed.Output);
+
+        // Recorded beside the X.509 certificates, for kubes certs.
+        var recorded = Assert.Single(await new IssuanceRecord(_world.Store).ListAsync(everyIssuance: true)).Newest;
+        Assert.Equal((agent.InstanceId, "etcd-1", "ssh-host/etcd-1", $"principals=etcd-1,{agent.Address},etcd-1.prod.kubes.internal"),
+            (recorded.Holder, recorded.Name, recorded.Identity, recorded.Subject));
+        Assert.Equal((certificate.Serial.ToString("X16"), certificate.ValidAfter, certificate.ValidBefore),
+            (recorded.SerialNumber, recorded.NotBefore, recorded.NotAfter));
     }
 
     [Fact]

@@ -87,8 +87,8 @@ public sealed class SshCertificateAuthority : IDisposable
             Type = Kind.CertificateType(),
             KeyId = keyId,
             Principals = [.. principals],
-            ValidAfter = validAfter - CertificateAuthority.ClockSkewAllowance,
-            ValidBefore = validBefore,
+            ValidAfter = WholeSeconds(validAfter - CertificateAuthority.ClockSkewAllowance),
+            ValidBefore = WholeSeconds(validBefore),
             Extensions = [.. (extensions ?? []).Order(StringComparer.Ordinal)],
             SignatureKey = PublicKey.WithComment(""),
         };
@@ -100,6 +100,10 @@ public sealed class SshCertificateAuthority : IDisposable
         }
         return unsigned with { Signature = SshCertificate.EcdsaSignatureBlob(signature) };
     }
+
+    /// <summary>The certificate carries seconds: what it returns says what it encodes (and what a record keeps).</summary>
+    private static DateTimeOffset WholeSeconds(DateTimeOffset time) =>
+        time == DateTimeOffset.MaxValue ? time : DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
 
     public void Dispose() => Key.Dispose();
 }
