@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: installs this machine's etcd if it is missing (the local provider's
-# instances run it), iproute2 (each instance runs in a network namespace of its own) and ebtables (Debian's iptables
-# package: each instance's port on the bridge sends only as that instance), then brings up the embedded default
-# cluster with the local provider. Needs root. Extra arguments go to 'kubes up', e.g. --wait-minutes 5.
+# The main job on a fresh machine: installs this machine's etcd, OpenVPN, OpenSSH and iptables if they are missing
+# (the local provider's instances run them; iptables also brings the ebtables that keeps each instance's port on the
+# bridge sending only as that instance) and iproute2 (each instance runs in a network namespace of its own), then
+# brings up the embedded default cluster with the local provider. Needs root. Extra arguments go to 'kubes up', e.g.
+# --wait-minutes 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -ne 0 ]; then
@@ -13,6 +14,12 @@ need=()
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v etcdctl >/dev/null || need+=(etcd-client)
 command -v ip >/dev/null || need+=(iproute2)
+# The bastion's OpenVPN and every instance's SSH server are this machine's (packed like etcd); iptables masquerades
+# the VPN's clients in the bastion's namespace.
+command -v openvpn >/dev/null || need+=(openvpn)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh-keygen >/dev/null || need+=(openssh-client)
+command -v iptables >/dev/null || need+=(iptables)
 command -v ebtables >/dev/null || need+=(iptables)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive

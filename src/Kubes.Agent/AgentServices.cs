@@ -2,6 +2,8 @@ using Kubes.Agent.Artifacts;
 using Kubes.Agent.Channels;
 using Kubes.Agent.Components;
 using Kubes.Agent.Components.Etcd;
+using Kubes.Agent.Components.OpenVpn;
+using Kubes.Agent.Components.Sshd;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Conversation;
 using Kubes.Agent.Probes;
@@ -49,6 +51,7 @@ public static class AgentServices
         services.AddSingleton<PkiFiles>();
         services.AddSingleton<KeyStore>();
         services.AddSingleton<CertificateEnrollment>();
+        services.AddSingleton<AgentSession>();
         services.AddSingleton<CertificateRenewal>();
         services.AddSingleton(sp => new StepJournal(paths.JournalFile, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<StepRunner>();
@@ -71,6 +74,10 @@ public static class AgentServices
         // The components, each from its own folder under Components/; RoleComponents says which make each role.
         services.AddSingleton<EtcdHealthCheck>();
         services.AddSingleton<IComponent, EtcdComponent>();
+        services.AddSingleton<OpenVpnHealthCheck>();
+        services.AddSingleton<IComponent, OpenVpnComponent>();
+        services.AddSingleton<SshdHealthCheck>();
+        services.AddSingleton<IComponent, SshdComponent>();
 
         services.AddSingleton(sp => new RoleComponents(sp.GetServices<IComponent>()));
         services.AddSingleton<RoleInstaller>();

@@ -1,3 +1,4 @@
+using Kubes.Controller.Components;
 using Kubes.Controller.Topology;
 using Kubes.Protos.Contract;
 using Kubes.Protos.V1;
@@ -11,12 +12,9 @@ namespace Kubes.Controller.Artifacts;
 /// </summary>
 public sealed class RoleArtifacts(PinnedArtifacts pinned, IArtifactUrls urls, ArtifactSite site)
 {
-    /// <summary>The artifacts each role's installer takes; the roles without an installer yet take none.</summary>
-    public static IReadOnlyList<string> NamesFor(InstanceRole role) => role switch
-    {
-        InstanceRole.Etcd => [ArtifactNames.Etcd],
-        _ => [],
-    };
+    /// <summary>The artifacts the components of a role name (<see cref="IClusterComponent.Artifacts"/>).</summary>
+    public static IReadOnlyList<string> NamesFor(InstanceRole role) =>
+        ClusterComponents.On(role).SelectMany(component => component.Artifacts).Distinct().ToList();
 
     /// <summary>What the cluster's instances need, over every role it has.</summary>
     public static IReadOnlyList<string> NamesFor(ClusterTopology topology) =>
@@ -27,6 +25,8 @@ public sealed class RoleArtifacts(PinnedArtifacts pinned, IArtifactUrls urls, Ar
 
     public Artifact ArtifactOf(ArtifactPin pin)
     {
+        if (pin.Source == PinSource.Distribution)
+            return new Artifact { Name = pin.Name, DistributionPackages = { ArtifactCatalogue.Distribution(pin.Name)!.Packages } };
         var artifact = new Artifact { Name = pin.Name, Version = pin.Version, Sha256 = pin.Sha256 };
         if (pin.IsMirrored) artifact.Urls.Add(urls.UrlOf(new MirroredArtifact(pin.Name, pin.Version, pin.MirrorKey, pin.Sha256)));
         if (pin.Url.Length > 0) artifact.Urls.Add(site.Locate(new Uri(pin.Url)).AbsoluteUri);

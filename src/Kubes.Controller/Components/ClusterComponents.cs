@@ -1,4 +1,6 @@
 using Kubes.Controller.Components.Etcd;
+using Kubes.Controller.Components.OpenVpn;
+using Kubes.Controller.Components.Sshd;
 using Kubes.Controller.Topology;
 
 namespace Kubes.Controller.Components;
@@ -9,6 +11,8 @@ public static class ClusterComponents
     public static IReadOnlyList<IClusterComponent> All { get; } =
     [
         new EtcdComponent(),
+        new OpenVpnComponent(),
+        new SshdComponent(),
     ];
 
     public static IEnumerable<IClusterComponent> On(InstanceRole role) => All.Where(component => component.RunsOn(role));

@@ -11,10 +11,16 @@ internal static class ComponentOverrides
 {
     public static void Check(ClusterSpec spec, SpecProblemList problems)
     {
-        var names = ClusterComponents.All.Select(c => c.Name).ToList();
+        var names = ClusterComponents.All.Where(c => c.TakesExtraArgs).Select(c => c.Name).ToList();
         foreach (var (name, overrides) in spec.Components)
         {
             var path = $"spec.components.{name}";
+            if (ClusterComponents.Find(name) is { TakesExtraArgs: false } whole)
+            {
+                problems.Add(path, $"takes no overrides: Kubes renders {whole.Name}'s whole configuration for the cluster's trust "
+                    + "model (docs/bastion.md); components that take them: " + string.Join(", ", names));
+                continue;
+            }
             if (ClusterComponents.Find(name) is not { } component)
             {
                 problems.Add(path, $"is not a component Kubes takes overrides for{SpellingSuggestion.DidYouMean(name, names)}; "

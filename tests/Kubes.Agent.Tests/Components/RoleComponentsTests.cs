@@ -19,14 +19,16 @@ public sealed class RoleComponentsTests
     }
 
     [Fact]
-    public void The_etcd_role_is_etcd_and_the_roles_without_components_yet_are_empty()
+    public void Etcd_and_the_bastion_have_their_components_and_the_roles_without_components_yet_are_empty()
     {
-        var roles = new RoleComponents([Etcd()]);
+        Assert.Equal([ComponentNames.Etcd, ComponentNames.Sshd], RoleComponents.Installed[Role.Etcd]);
+        Assert.Equal([ComponentNames.Sshd, ComponentNames.OpenVpn], RoleComponents.Installed[Role.Bastion]);
+        Assert.False(RoleComponents.Installed.ContainsKey(Role.Controller));
+        Assert.False(RoleComponents.Installed.ContainsKey(Role.Node));
 
+        var roles = new RoleComponents([Etcd()], new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.Etcd] });
         Assert.Equal([ComponentNames.Etcd], roles.For(Role.Etcd).Select(c => c.Name));
         Assert.Empty(roles.For(Role.Controller));
-        Assert.Empty(roles.For(Role.Node));
-        Assert.Empty(roles.For(Role.Bastion));
     }
 
     [Fact]

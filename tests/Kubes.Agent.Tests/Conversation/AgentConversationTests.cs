@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Kubes.Agent.Components;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Conversation;
 using Kubes.Agent.Retries;
@@ -11,6 +12,7 @@ using Kubes.Agent.Identity;
 using Kubes.Agent.Tests.Identity;
 using Kubes.Agent.Tests.Support;
 using Kubes.Protos;
+using Kubes.Protos.Contract;
 using Kubes.Protos.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -68,6 +70,9 @@ public sealed class AgentConversationTests : IAsyncLifetime
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddKubesAgent(config, Quick);
+        // The conversation with an etcd role of etcd alone: the SSH server etcd members also run has tests of its own.
+        builder.Services.AddSingleton(sp => new RoleComponents(sp.GetServices<IComponent>(),
+            new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.Etcd] }));
         // This instance's metadata service (the local provider gives each instance its own).
         builder.Services.AddSingleton(new InstanceMetadataClient(new HttpClient { BaseAddress = _imds.BaseAddress }));
         return builder.Build();
