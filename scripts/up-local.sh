@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: installs this machine's etcd if it is missing (the local provider's
-# instances run it) and iproute2 (each instance runs in a network namespace of its own), then brings up the
+# The main job on a fresh machine: installs this machine's etcd, containerd, runc and CNI plugins if they are missing
+# (the local provider's instances run them) and iproute2 (each instance runs in a network namespace of its own), then brings up the
 # embedded default cluster with the local provider. Needs root. Extra arguments go to 'kubes up', e.g. --wait-minutes 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,9 @@ need=()
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v etcdctl >/dev/null || need+=(etcd-client)
 command -v ip >/dev/null || need+=(iproute2)
+command -v containerd >/dev/null || need+=(containerd)
+[ -x /usr/sbin/runc ] || need+=(runc)
+[ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

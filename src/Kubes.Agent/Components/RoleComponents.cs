@@ -13,6 +13,7 @@ public sealed class RoleComponents
     public static readonly IReadOnlyDictionary<Role, IReadOnlyList<string>> Installed = new Dictionary<Role, IReadOnlyList<string>>
     {
         [Role.Etcd] = [ComponentNames.Etcd],
+        [Role.Node] = [ComponentNames.Containerd, ComponentNames.Cni],
     };
 
     private readonly Dictionary<Role, IReadOnlyList<IComponent>> _byRole;

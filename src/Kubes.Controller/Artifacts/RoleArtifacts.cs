@@ -1,5 +1,5 @@
+using Kubes.Controller.Components;
 using Kubes.Controller.Topology;
-using Kubes.Protos.Contract;
 using Kubes.Protos.V1;
 
 namespace Kubes.Controller.Artifacts;
@@ -11,12 +11,9 @@ namespace Kubes.Controller.Artifacts;
 /// </summary>
 public sealed class RoleArtifacts(PinnedArtifacts pinned, IArtifactUrls urls, ArtifactSite site)
 {
-    /// <summary>The artifacts each role's installer takes; the roles without an installer yet take none.</summary>
-    public static IReadOnlyList<string> NamesFor(InstanceRole role) => role switch
-    {
-        InstanceRole.Etcd => [ArtifactNames.Etcd],
-        _ => [],
-    };
+    /// <summary>The artifacts the components of a role download (<see cref="IClusterComponent.Artifacts"/>).</summary>
+    public static IReadOnlyList<string> NamesFor(InstanceRole role) =>
+        ClusterComponents.On(role).SelectMany(component => component.Artifacts).Distinct().ToList();
 
     /// <summary>What the cluster's instances need, over every role it has.</summary>
     public static IReadOnlyList<string> NamesFor(ClusterTopology topology) =>

@@ -1,3 +1,5 @@
+using Kubes.Controller.Components.Cni;
+using Kubes.Controller.Components.Containerd;
 using Kubes.Controller.Components.Etcd;
 using Kubes.Controller.Topology;
 
@@ -9,6 +11,8 @@ public static class ClusterComponents
     public static IReadOnlyList<IClusterComponent> All { get; } =
     [
         new EtcdComponent(),
+        new ContainerdComponent(),
+        new CniComponent(),
     ];
 
     public static IEnumerable<IClusterComponent> On(InstanceRole role) => All.Where(component => component.RunsOn(role));

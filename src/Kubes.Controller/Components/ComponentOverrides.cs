@@ -11,10 +11,15 @@ internal static class ComponentOverrides
 {
     public static void Check(ClusterSpec spec, SpecProblemList problems)
     {
-        var names = ClusterComponents.All.Select(c => c.Name).ToList();
+        var names = ClusterComponents.All.Where(c => c.AcceptsExtraArgs).Select(c => c.Name).ToList();
         foreach (var (name, overrides) in spec.Components)
         {
             var path = $"spec.components.{name}";
+            if (ClusterComponents.Find(name) is { AcceptsExtraArgs: false })
+            {
+                problems.Add(path, $"takes no overrides: Kubes writes {name}'s configuration whole; those that take them are: {string.Join(", ", names)}");
+                continue;
+            }
             if (ClusterComponents.Find(name) is not { } component)
             {
                 problems.Add(path, $"is not a component Kubes takes overrides for{SpellingSuggestion.DidYouMean(name, names)}; "

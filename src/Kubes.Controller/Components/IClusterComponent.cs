@@ -28,6 +28,12 @@ public interface IClusterComponent
     void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology);
 
     /// <summary>
+    /// Whether <c>spec.components.&lt;name&gt;.extraArgs</c> may name it: false for a component Kubes configures through a
+    /// file it writes whole (containerd) or that has no program of its own (the CNI plugins).
+    /// </summary>
+    bool AcceptsExtraArgs => true;
+
+    /// <summary>
     /// The version whose flags the operator's <c>extraArgs</c> are checked against (<c>3.6</c>, <c>1.36</c>): the one the
     /// cluster of <paramref name="spec"/> runs. Null when the spec names no release Kubes supports (reported elsewhere).
     /// </summary>

@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
+using Kubes.Agent.Components;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Conversation;
 using Kubes.Agent.Retries;
@@ -9,6 +10,7 @@ using Kubes.Agent.Identity;
 using Kubes.Agent.Tests.Identity;
 using Kubes.Agent.Tests.Support;
 using Kubes.Protos;
+using Kubes.Protos.Contract;
 using Kubes.Protos.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -68,6 +70,9 @@ public sealed class AgentConversationTests : IAsyncLifetime
         builder.Services.AddKubesAgent(config, Quick);
         // This instance's metadata service (the local provider gives each instance its own).
         builder.Services.AddSingleton(new InstanceMetadataClient(new HttpClient { BaseAddress = _imds.BaseAddress }));
+        // The node role of an agent that has no installer for it: what every role without components is told.
+        builder.Services.AddSingleton(sp => new RoleComponents(sp.GetServices<IComponent>(),
+            new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.Etcd] }));
         return builder.Build();
     }
 
