@@ -115,8 +115,8 @@ public sealed class CertificateEnrollment(KeyStore keys, PkiFiles files, TimePro
                     $"the certificate issued for {spec.Identity} does not carry the public key of {files.KeyPath(spec.FileStem)}");
             }
 
-            AtomicFile.WriteAllText(files.CaPath(spec.FileStem), issued.CaPem, AtomicFile.Readable);
-            AtomicFile.WriteAllText(files.CertificatePath(spec.FileStem), issued.CertificatePem, AtomicFile.Readable);
+            AtomicFile.WriteAllText(files.CaPath(spec.FileStem), issued.CaPem, AtomicFile.OwnerOnly);
+            AtomicFile.WriteAllText(files.CertificatePath(spec.FileStem), issued.CertificatePem, AtomicFile.OwnerOnly);
             log.LogInformation("Installed certificate {Identity} ({Subject}, until {NotAfter:o}) at {Path}",
                 spec.Identity, certificate.Subject, certificate.NotAfter.ToUniversalTime(), files.CertificatePath(spec.FileStem));
         }

@@ -1,5 +1,6 @@
 using Kubes.Agent.Artifacts;
 using Kubes.Agent.Configuration;
+using Kubes.Agent.FileSystem;
 using Kubes.Agent.Processes;
 using Kubes.Agent.Services;
 using Kubes.Protos.V1;
@@ -49,7 +50,17 @@ public sealed class StepFactory(
     public HostKernelStep HostKernel(HostKernelSettings settings) =>
         new(settings, paths.IsHostRoot, paths.Under("/etc"), commands, logs.CreateLogger<HostKernelStep>());
 
+    /// <summary><c>download-&lt;artifact&gt;</c> then <c>install-&lt;program&gt;</c>: a bare program artifact (kubelet, kube-proxy) in the bin folder.</summary>
+    public IReadOnlyList<IInstallStep> Program(Artifact artifact, string program)
+    {
+        var download = Download(artifact);
+        return [download, InstallProgram(download, program)];
+    }
+
     public RenderFileStep RenderFile(string name, string path, string content, UnixFileMode mode) => new(name, path, content, mode);
+
+    /// <summary>A file only root may read: a kubeconfig, a component's configuration (CIS: 600 or more restrictive).</summary>
+    public RenderFileStep RenderOwnerOnly(string name, string path, string content) => new(name, path, content, AtomicFile.OwnerOnly);
 
     /// <summary>
     /// <c>configure-&lt;unit&gt;</c> then <c>start-&lt;unit&gt;</c>: the unit written, and the service running on it and on
