@@ -49,6 +49,7 @@ public static class AgentServices
         services.AddSingleton<PkiFiles>();
         services.AddSingleton<KeyStore>();
         services.AddSingleton<CertificateEnrollment>();
+        services.AddSingleton<CertificateRenewal>();
         services.AddSingleton(sp => new StepJournal(paths.JournalFile, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<StepRunner>();
         services.AddSingleton<CommandRunner>();

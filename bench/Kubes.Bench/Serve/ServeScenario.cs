@@ -111,7 +111,7 @@ public static class ServeScenario
             await using var registrar = await RegistrarHost.StartAsync(new RegistrarHostOptions(topology, store, instances, pki.Issuer)
             {
                 GrpcListen = new IPEndPoint(IPAddress.Loopback, 0),
-                ServingCertificate = pki.ServingCertificate,
+                ServingCertificate = () => pki.ServingCertificate,
                 WatcherCa = pki.CoordinatorCa,
                 PollInterval = PollInterval,
                 Loggers = loggers,

@@ -15,7 +15,7 @@ namespace Kubes.Agent.Conversation;
 
 /// <summary>
 /// The agent's one conversation: Join → Certify → install the role → Report, then the role's health
-/// every interval, forever. Every phase change is reported. A refusal by the coordinator (or a RoleConfig
+/// every interval and each certificate's renewal when it is due, forever. Every phase change is reported. A refusal by the coordinator (or a RoleConfig
 /// the agent must not act on) is reported Failed and not retried; any other failure is reported Failed
 /// and the conversation starts again after a long backoff, resuming from what is already done.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class AgentConversation(
     IInstanceIdentitySource identitySource,
     IRegistrarChannel channel,
     AgentStateStore state,
-    CertificateEnrollment enrollment,
+    CertificateRenewal certificates,
     RoleInstaller installer,
     RoleConfigRefresh refresh,
     ReportPublisher reports,
@@ -103,16 +103,20 @@ public sealed class AgentConversation(
         {
             _step = "certify";
             reports.Publish(Phase.Certifying, _step);
-            await enrollment.EnrollAsync(roleConfig, identity.InstanceId, joined.AgentCredential, channel, cancellationToken);
+            await certificates.EnrollAsync(roleConfig, identity.InstanceId, joined.AgentCredential, cancellationToken);
 
             if (!installer.CanInstall(roleConfig.Role))
             {
                 _step = "install";
-                reports.Publish(Phase.RoleNotInstallable, _step,
-                    error: $"this agent ({Version}) has no installer for the {roleConfig.Role} role yet (none of its components): " +
-                           "it joined and holds its certificates, and installs nothing");
-                await IdleAsync(cancellationToken);
-                return;
+                var notInstallable = $"this agent ({Version}) has no installer for the {roleConfig.Role} role yet (none of its " +
+                                     "components): it joined and holds its certificates, and installs nothing";
+                reports.Publish(Phase.RoleNotInstallable, _step, error: notInstallable);
+                while (true)
+                {
+                    await certificates.WaitAsync(cancellationToken);
+                    await certificates.RenewDueAsync(roleConfig, identity.InstanceId, joined.AgentCredential,
+                        (step, error) => reports.Publish(Phase.RoleNotInstallable, step, error: error ?? notInstallable), cancellationToken);
+                }
             }
 
             try
@@ -153,7 +157,23 @@ public sealed class AgentConversation(
         while (true)
         {
             reports.Publish(health.Role.Healthy ? Phase.Ready : Phase.Degraded, _step, health.Role, components: health.Components);
-            await Task.Delay(timing.HealthInterval, time, cancellationToken);
+            await certificates.WaitAsync(cancellationToken);
+            var standing = health;
+            var renewed = await certificates.RenewDueAsync(roleConfig, identity.InstanceId, joined.AgentCredential,
+                (step, error) => reports.Publish(standing.Role.Healthy ? Phase.Ready : Phase.Degraded, step, standing.Role, error,
+                    standing.Components), cancellationToken);
+            if (renewed.Count > 0)
+            {
+                // The start steps hash the files each service must be restarted for: those that do not reload renewed
+                // certificates by themselves are restarted here, the others (etcd) keep running.
+                await installer.InstallAsync(roleConfig, step =>
+                {
+                    reports.Publish(step.Phase, step.Name);
+                    return Task.CompletedTask;
+                }, cancellationToken);
+            }
+
+            _step = "health";
             health = await installer.CheckHealthAsync(roleConfig, cancellationToken);
         }
     }

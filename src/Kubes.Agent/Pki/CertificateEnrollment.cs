@@ -7,42 +7,60 @@ using Microsoft.Extensions.Logging;
 
 namespace Kubes.Agent.Pki;
 
+/// <summary>A certificate this enrollment installed, first or renewed.</summary>
+/// <param name="Reason">Why it was requested (<see cref="RenewalDecision.Reason"/>).</param>
+/// <param name="Renewed">Whether it replaced one that was installed.</param>
+public sealed record EnrolledCertificate(string Identity, string Reason, bool Renewed, string SerialNumber, DateTimeOffset NotAfter);
+
+/// <param name="Installed">What this enrollment installed; empty when every certificate was current.</param>
+/// <param name="NextRenewal">The earliest renewal time of the certificates now installed; null when there are none.</param>
+public sealed record Enrollment(IReadOnlyList<EnrolledCertificate> Installed, DateTimeOffset? NextRenewal);
+
 /// <summary>
-/// Brings the PKI folder in line with the RoleConfig's certificate list: keeps certificates that are
-/// current for their key, sends CSRs for the others in one Certify call, and installs what comes back.
+/// Brings the PKI folder in line with the RoleConfig's certificate list, the first time and every time after: keeps the
+/// certificates <see cref="RenewalDecision"/> finds current, requests the others in one Certify call — each with a new key
+/// made here, through the agent's channel with its credential, under the same policy as the first time — and installs
+/// what comes back: the key (0600), the CA, then the certificate, each file replaced atomically.
 /// </summary>
 public sealed class CertificateEnrollment(KeyStore keys, PkiFiles files, TimeProvider time, ILogger<CertificateEnrollment> log)
 {
-    /// <summary>A certificate with less than this part of its lifetime left is requested again.</summary>
-    private const double RenewWhenRemaining = 1.0 / 3;
-
-    public async Task EnrollAsync(RoleConfig config, string instanceId, string credential, IRegistrarChannel channel,
+    public async Task<Enrollment> EnrollAsync(RoleConfig config, string instanceId, string credential, IRegistrarChannel channel,
         CancellationToken cancellationToken)
     {
-        var keysByIdentity = new Dictionary<string, (CertificateRequestSpec Spec, AgentKey Key)>();
+        var requested = new Dictionary<string, (CertificateRequestSpec Spec, AgentKey Key, RenewalDecision Decision, bool Renewal)>();
+        var dueTimes = new List<DateTimeOffset>();
         try
         {
             var request = new CertifyRequest { InstanceId = instanceId, AgentCredential = credential };
             foreach (var spec in config.Certificates)
             {
-                var key = keys.GetOrCreate(spec);
-                keysByIdentity[spec.Identity] = (spec, key);
-                if (IsCurrent(spec, key))
+                InstalledCertificate? installed;
+                using (var key = keys.Find(spec))
                 {
-                    log.LogInformation("Certificate {Identity} at {Path} is current", spec.Identity, files.CertificatePath(spec.FileStem));
+                    installed = InstalledCertificate.Read(files, spec, key);
+                }
+
+                var decision = RenewalDecision.For(spec, installed, instanceId, time.GetUtcNow());
+                if (!decision.Request)
+                {
+                    dueTimes.Add(decision.DueAt!.Value);
+                    log.LogDebug("Certificate {Identity} is current; it is renewed at {DueAt:o}", spec.Identity, decision.DueAt);
                     continue;
                 }
 
+                log.LogInformation("Requesting certificate {Identity}: {Reason}", spec.Identity, decision.Reason);
+                var fresh = AgentKey.Generate(spec.KeyAlgorithm);
+                requested[spec.Identity] = (spec, fresh, decision, installed is not null);
                 request.Requests.Add(new CertificateSigningRequest
                 {
                     Identity = spec.Identity,
-                    CsrPem = key.CreateSigningRequestPem(spec.Identity),
+                    CsrPem = fresh.CreateSigningRequestPem(spec.Identity),
                 });
             }
 
             if (request.Requests.Count == 0)
             {
-                return;
+                return new Enrollment([], Earliest(dueTimes));
             }
 
             var response = await channel.CertifyAsync(request, cancellationToken);
@@ -54,47 +72,33 @@ public sealed class CertificateEnrollment(KeyStore keys, PkiFiles files, TimePro
                     $"the coordinator answered Certify without a certificate for {string.Join(", ", missing)}");
             }
 
+            var installedNow = new List<EnrolledCertificate>();
             foreach (var issued in response.Certificates)
             {
-                if (keysByIdentity.TryGetValue(issued.Identity, out var entry))
+                if (!requested.TryGetValue(issued.Identity, out var entry)) continue;
+                installedNow.Add(Install(entry.Spec, entry.Key, issued, entry.Decision.Reason, entry.Renewal));
+                // Null only for a certificate due the moment it came (a CA about to expire): asked again at the next check.
+                if (RenewalDecision.For(entry.Spec, InstalledCertificate.Read(files, entry.Spec, entry.Key), instanceId, time.GetUtcNow())
+                        .DueAt is { } due)
                 {
-                    Install(entry.Spec, entry.Key, issued);
+                    dueTimes.Add(due);
                 }
             }
+
+            return new Enrollment(installedNow, Earliest(dueTimes));
         }
         finally
         {
-            foreach (var (_, key) in keysByIdentity.Values)
+            foreach (var (_, key, _, _) in requested.Values)
             {
                 key.Dispose();
             }
         }
     }
 
-    private bool IsCurrent(CertificateRequestSpec spec, AgentKey key)
-    {
-        var path = files.CertificatePath(spec.FileStem);
-        if (!File.Exists(path) || !File.Exists(files.CaPath(spec.FileStem)))
-        {
-            return false;
-        }
+    private static DateTimeOffset? Earliest(List<DateTimeOffset> times) => times.Count == 0 ? null : times.Min();
 
-        try
-        {
-            using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(path));
-            var now = time.GetUtcNow().UtcDateTime;
-            var lifetime = certificate.NotAfter.ToUniversalTime() - certificate.NotBefore.ToUniversalTime();
-            return key.IsKeyOf(certificate)
-                   && certificate.NotBefore.ToUniversalTime() <= now
-                   && certificate.NotAfter.ToUniversalTime() - now > lifetime * RenewWhenRemaining;
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-    }
-
-    private void Install(CertificateRequestSpec spec, AgentKey key, IssuedCertificate issued)
+    private EnrolledCertificate Install(CertificateRequestSpec spec, AgentKey key, IssuedCertificate issued, string reason, bool renewal)
     {
         X509Certificate2 certificate;
         try
@@ -112,13 +116,20 @@ public sealed class CertificateEnrollment(KeyStore keys, PkiFiles files, TimePro
             if (!key.IsKeyOf(certificate))
             {
                 throw new CertificateRejectedException(
-                    $"the certificate issued for {spec.Identity} does not carry the public key of {files.KeyPath(spec.FileStem)}");
+                    $"the certificate issued for {spec.Identity} does not carry the public key of the CSR the agent sent");
             }
 
+            // The key first and the certificate last: a reader between the two renames meets a pair that does not match
+            // and fails that one handshake, and a crash in between leaves a pair the next enrollment requests again.
+            keys.Install(spec, key);
             AtomicFile.WriteAllText(files.CaPath(spec.FileStem), issued.CaPem, AtomicFile.OwnerOnly);
             AtomicFile.WriteAllText(files.CertificatePath(spec.FileStem), issued.CertificatePem, AtomicFile.OwnerOnly);
-            log.LogInformation("Installed certificate {Identity} ({Subject}, until {NotAfter:o}) at {Path}",
-                spec.Identity, certificate.Subject, certificate.NotAfter.ToUniversalTime(), files.CertificatePath(spec.FileStem));
+            AtomicFile.WriteAllText(files.PolicyHashPath(spec.FileStem), spec.PolicyHash + "\n", AtomicFile.OwnerOnly);
+            var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+            log.LogInformation("{Action} certificate {Identity} ({Subject}, serial {Serial}, until {NotAfter:o}) at {Path}: {Reason}",
+                renewal ? "Renewed" : "Installed", spec.Identity, certificate.Subject, certificate.SerialNumber, notAfter,
+                files.CertificatePath(spec.FileStem), reason);
+            return new EnrolledCertificate(spec.Identity, reason, renewal, certificate.SerialNumber, notAfter);
         }
     }
 }

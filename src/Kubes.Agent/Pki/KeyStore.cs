@@ -1,33 +1,22 @@
 using Kubes.Agent.FileSystem;
 using Kubes.Protos.V1;
-using Microsoft.Extensions.Logging;
 
 namespace Kubes.Agent.Pki;
 
 /// <summary>
-/// Makes each key once and keeps it: written 0600 before its CSR leaves, read back on every restart,
-/// replaced only when the policy asks for another algorithm.
+/// The keys made on this instance, one per certificate: read back to check the installed certificate against, and
+/// written 0600 only with the certificate issued for them, so what a service reads is never a new key beside an old
+/// certificate for longer than the two renames that install them.
 /// </summary>
-public sealed class KeyStore(PkiFiles files, ILogger<KeyStore> log)
+public sealed class KeyStore(PkiFiles files)
 {
-    public AgentKey GetOrCreate(CertificateRequestSpec spec)
+    /// <summary>The installed key, or null when there is none or it is not a key of the spec's algorithm.</summary>
+    public AgentKey? Find(CertificateRequestSpec spec)
     {
         var path = files.KeyPath(spec.FileStem);
-        if (File.Exists(path))
-        {
-            var existing = AgentKey.FromPem(spec.KeyAlgorithm, File.ReadAllText(path));
-            if (existing is not null)
-            {
-                return existing;
-            }
-
-            log.LogWarning("The key {Path} is not a {Algorithm} key: making a new one; its certificate will be requested again",
-                path, spec.KeyAlgorithm);
-        }
-
-        var key = AgentKey.Generate(spec.KeyAlgorithm);
-        AtomicFile.WriteAllText(path, key.ExportPem(), AtomicFile.OwnerOnly);
-        log.LogInformation("Made a {Algorithm} key for {Identity} at {Path}", spec.KeyAlgorithm, spec.Identity, path);
-        return key;
+        return File.Exists(path) ? AgentKey.FromPem(spec.KeyAlgorithm, File.ReadAllText(path)) : null;
     }
+
+    public void Install(CertificateRequestSpec spec, AgentKey key) =>
+        AtomicFile.WriteAllText(files.KeyPath(spec.FileStem), key.ExportPem(), AtomicFile.OwnerOnly);
 }

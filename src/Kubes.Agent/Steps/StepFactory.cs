@@ -64,7 +64,8 @@ public sealed class StepFactory(
 
     /// <summary>
     /// <c>configure-&lt;unit&gt;</c> then <c>start-&lt;unit&gt;</c>: the unit written, and the service running on it and on
-    /// the files it reads (restarted when any of them changed).
+    /// the files it reads (restarted when any of them changed). A file the service reads again by itself when it changes
+    /// (a certificate etcd or kube-apiserver reloads for new connections) is left out, so renewing it restarts nothing.
     /// </summary>
     public IReadOnlyList<IInstallStep> Service(SystemdUnit unit, IReadOnlyList<string> filesItReads) =>
         [new InstallUnitStep(unit, services), new StartServiceStep(unit, services, filesItReads)];

@@ -23,8 +23,8 @@ public sealed record RegistrarHostOptions(
     /// <summary>Where gRPC listens; null hosts the mailbox only.</summary>
     public IPEndPoint? GrpcListen { get; init; }
 
-    /// <summary>Required with <see cref="GrpcListen"/>.</summary>
-    public X509Certificate2? ServingCertificate { get; init; }
+    /// <summary>Required with <see cref="GrpcListen"/>: the certificate each TLS handshake presents (renewed while serving).</summary>
+    public Func<X509Certificate2>? ServingCertificate { get; init; }
 
     /// <summary>Required with <see cref="GrpcListen"/>: the Kubernetes CA, whose admin certificates may watch agent status.</summary>
     public X509Certificate2? WatcherCa { get; init; }

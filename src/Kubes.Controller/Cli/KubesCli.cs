@@ -15,6 +15,7 @@ public static class KubesCli
         root.Subcommands.Add(Commands.PkiCommand.Create(stdout, stderr));
         root.Subcommands.Add(UpCommand.Create(stdout, stderr));
         root.Subcommands.Add(StatusCommand.Create(stdout, stderr));
+        root.Subcommands.Add(CertsCommand.Create(stdout, stderr));
         root.Subcommands.Add(DestroyCommand.Create(stdout, stderr));
         root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
         root.Subcommands.Add(ArtifactsCommand.Create(stdout, stderr));

@@ -46,8 +46,8 @@ public sealed class CertificateAuthority : IDisposable
         TimeProvider? clock = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clusterName);
-        if (spec.CaLifetimeDays <= 0)
-            throw new ArgumentOutOfRangeException(nameof(spec), spec.CaLifetimeDays, "pki.caLifetimeDays must be positive");
+        if (spec.CaLifetime.Minutes <= 0)
+            throw new ArgumentOutOfRangeException(nameof(spec), spec.CaLifetime, "pki.caLifetime must be positive");
 
         var key = SigningKey.Generate(spec.KeyAlgorithm);
         try
@@ -65,7 +65,7 @@ public sealed class CertificateAuthority : IDisposable
 
             var now = (clock ?? TimeProvider.System).GetUtcNow();
             var certificate = request.Create(subject.Build(), key.SignatureGenerator(), now - ClockSkewAllowance,
-                now.AddDays(spec.CaLifetimeDays), SerialNumber.NewRandom());
+                now + spec.CaLifetime.Value, SerialNumber.NewRandom());
             return new CertificateAuthority(kind, certificate, key);
         }
         catch

@@ -36,6 +36,7 @@ public static class CsrSigner
         var notAfter = now + identity.Lifetime;
         // A leaf never outlives its CA.
         if (notAfter > ca.NotAfter) notAfter = ca.NotAfter;
+        var notBefore = now - BackdateOf(identity.Lifetime);
 
         var request = new CertificateRequest(SubjectOf(identity), publicKey, SigningKey.HashAlgorithm);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
@@ -52,11 +53,19 @@ public static class CsrSigner
             request.CertificateExtensions.Add(names.Build());
         }
 
-        using var certificate = request.Create(ca.Certificate.SubjectName, ca.Key.SignatureGenerator(),
-            now - CertificateAuthority.ClockSkewAllowance, notAfter, SerialNumber.NewRandom());
+        using var certificate = request.Create(ca.Certificate.SubjectName, ca.Key.SignatureGenerator(), notBefore, notAfter,
+            SerialNumber.NewRandom());
         return new IssuedCertificate(identity.Name, certificate.ExportCertificatePem(), ca.CertificatePem,
             new DateTimeOffset(certificate.NotAfter.ToUniversalTime()));
     }
+
+    /// <summary>
+    /// How far a leaf's notBefore is set back, so that a host whose clock lags a little accepts it: the CA's allowance, but
+    /// never more than a tenth of the lifetime, so that a certificate of minutes (tests) is renewed after two thirds of
+    /// the lifetime asked for, not of the allowance.
+    /// </summary>
+    public static TimeSpan BackdateOf(TimeSpan lifetime) =>
+        lifetime / 10 < CertificateAuthority.ClockSkewAllowance ? lifetime / 10 : CertificateAuthority.ClockSkewAllowance;
 
     private static X500DistinguishedName SubjectOf(CertificateIdentity identity)
     {

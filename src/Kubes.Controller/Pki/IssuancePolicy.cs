@@ -29,10 +29,10 @@ public sealed class IssuancePolicy
     public IssuancePolicy(ClusterTopology topology)
     {
         this.topology = topology;
-        if (topology.Spec.Pki.CertificateLifetimeDays <= 0)
-            throw new ArgumentOutOfRangeException(nameof(topology), topology.Spec.Pki.CertificateLifetimeDays,
-                "pki.certificateLifetimeDays must be positive");
-        leaves = new LeafIdentities(topology, TimeSpan.FromDays(topology.Spec.Pki.CertificateLifetimeDays));
+        if (topology.Spec.Pki.CertificateLifetime.Minutes <= 0)
+            throw new ArgumentOutOfRangeException(nameof(topology), topology.Spec.Pki.CertificateLifetime,
+                "pki.certificateLifetime must be positive");
+        leaves = new LeafIdentities(topology, topology.Spec.Pki.CertificateLifetime.Value);
     }
 
     /// <summary>

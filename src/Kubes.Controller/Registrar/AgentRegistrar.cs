@@ -16,7 +16,7 @@ namespace Kubes.Controller.Registrar;
 
 /// <summary>
 /// Decides who an agent is, hands it its role configuration, signs the CSRs its slot is entitled
-/// to and records its reports. Channel-agnostic: gRPC passes the peer address, the S3 mailbox
+/// to (a renewal exactly like a first request), records every certificate it hands out and records its reports. Channel-agnostic: gRPC passes the peer address, the S3 mailbox
 /// passes none. Every refusal is a <see cref="RegistrationRefusedException"/>, logged with its reason.
 /// </summary>
 public sealed class AgentRegistrar
@@ -27,6 +27,7 @@ public sealed class AgentRegistrar
     private readonly AgentCredentialStore _credentials;
     private readonly IRoleConfigSource _roleConfigs;
     private readonly ICertificateIssuer _issuer;
+    private readonly IssuanceRecord _issued;
     private readonly CallerIdentityVerifier? _callerIdentity;
     private readonly StatusHub _status;
     private readonly TimeProvider _time;
@@ -40,6 +41,7 @@ public sealed class AgentRegistrar
         AgentCredentialStore credentials,
         IRoleConfigSource roleConfigs,
         ICertificateIssuer issuer,
+        IssuanceRecord issued,
         StatusHub status,
         ILogger<AgentRegistrar>? logger = null,
         TimeProvider? time = null,
@@ -51,6 +53,7 @@ public sealed class AgentRegistrar
         _credentials = credentials;
         _roleConfigs = roleConfigs;
         _issuer = issuer;
+        _issued = issued;
         _callerIdentity = callerIdentity;
         _status = status;
         _time = time ?? TimeProvider.System;
@@ -67,7 +70,7 @@ public sealed class AgentRegistrar
             new JoinTokenStore(store, topology.Spec.Name, time),
             new AgentCredentialStore(store, time),
             roleConfigs ?? new TopologyRoleConfigSource(topology),
-            issuer, status,
+            issuer, new IssuanceRecord(store), status,
             (loggers ?? NullLoggerFactory.Instance).CreateLogger<AgentRegistrar>(),
             time, callerIdentity);
 
@@ -205,6 +208,7 @@ public sealed class AgentRegistrar
         {
             response.Certificates.Add(await IssueAsync(instance, csr, cancellationToken));
         }
+        await RecordAsync(instance, response, cancellationToken);
         _logger.LogInformation("Issued {Count} certificate(s) to {InstanceId} ({Slot}): {Identities}",
             response.Certificates.Count, instance.InstanceId, instance.Name,
             string.Join(", ", request.Requests.Select(r => r.Identity)));
@@ -294,6 +298,19 @@ public sealed class AgentRegistrar
             throw new RegistrationRefusedException(StatusCode.Internal,
                 $"the coordinator failed to issue '{csr.Identity}'; its log has the cause");
         }
+    }
+
+    /// <summary>Every certificate is in the issuance record before the agent has it; a failed write fails the call, which the
+    /// agent retries.</summary>
+    private Task RecordAsync(VerifiedInstance instance, CertifyResponse response, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        return Task.WhenAll(response.Certificates.Select(issued =>
+        {
+            using var certificate = X509Certificate2.CreateFromPem(issued.CertificatePem);
+            return _issued.RecordAsync(IssuedCertificateEntry.Of(instance.InstanceId, instance.Name, issued.Identity, certificate, now),
+                cancellationToken);
+        }));
     }
 
     /// <summary>The CSR must be one PKCS#10 request, signed by its own key, of the algorithm the slot's config asks for.</summary>

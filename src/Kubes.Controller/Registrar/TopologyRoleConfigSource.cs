@@ -60,6 +60,7 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
             Identity = identity.Name,
             KeyAlgorithm = algorithm,
             FileStem = identity.FileStem,
+            PolicyHash = identity.PolicyHash(algorithm),
         }));
         foreach (var component in components) component.Configure(config, slot, instance, _topology);
         return config;

@@ -101,8 +101,10 @@ public sealed record NodeGroupSpec : InstanceGroupSpec
 public sealed record PkiSpec
 {
     public KeyAlgorithm KeyAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;
-    public int CaLifetimeDays { get; init; } = 3650;
-    public int CertificateLifetimeDays { get; init; } = 365;
+    /// <summary>Of each CA, from its creation by the first <c>kubes up</c>; a later change applies to new CAs only.</summary>
+    public Lifetime CaLifetime { get; init; } = Lifetime.FromDays(3650);
+    /// <summary>Of every leaf certificate; agents renew each once two thirds of it have passed.</summary>
+    public Lifetime CertificateLifetime { get; init; } = Lifetime.FromDays(365);
 }
 
 public sealed record AddonsSpec

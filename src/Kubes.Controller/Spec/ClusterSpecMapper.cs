@@ -89,11 +89,16 @@ internal static class ClusterSpecMapper
         VolumeSizeGiB = r.Int("volumeSizeGiB") ?? d.VolumeSizeGiB,
     };
 
-    private static PkiSpec Pki(SpecMappingReader r, PkiSpec d) => r.ReadAll(() => d with
+    private static PkiSpec Pki(SpecMappingReader r, PkiSpec d) => r.ReadAll(() =>
     {
-        KeyAlgorithm = r.Enum("keyAlgorithm", SpecEnumNames.KeyAlgorithm) ?? d.KeyAlgorithm,
-        CaLifetimeDays = r.Int("caLifetimeDays") ?? d.CaLifetimeDays,
-        CertificateLifetimeDays = r.Int("certificateLifetimeDays") ?? d.CertificateLifetimeDays,
+        r.Renamed("caLifetimeDays", "caLifetime", days => $"{days}d");
+        r.Renamed("certificateLifetimeDays", "certificateLifetime", days => $"{days}d");
+        return d with
+        {
+            KeyAlgorithm = r.Enum("keyAlgorithm", SpecEnumNames.KeyAlgorithm) ?? d.KeyAlgorithm,
+            CaLifetime = r.Lifetime("caLifetime") ?? d.CaLifetime,
+            CertificateLifetime = r.Lifetime("certificateLifetime") ?? d.CertificateLifetime,
+        };
     });
 
     /// <summary>Component names are the operator's to choose here; the validator checks them against the components Kubes has.</summary>

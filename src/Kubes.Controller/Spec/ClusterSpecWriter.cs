@@ -80,8 +80,10 @@ public static class ClusterSpecWriter
 
         yaml.Section(1, "pki", "the certificate authorities Kubes runs in-process");
         yaml.Field(2, "keyAlgorithm", spec.Pki.KeyAlgorithm.ToSpecName(), SpecEnumNames.KeyAlgorithm.Alternatives);
-        yaml.Field(2, "caLifetimeDays", YamlScalar.Of(spec.Pki.CaLifetimeDays), $"1 to {SpecLimits.MaxCaLifetimeDays}");
-        yaml.Field(2, "certificateLifetimeDays", YamlScalar.Of(spec.Pki.CertificateLifetimeDays), "1 to caLifetimeDays");
+        yaml.Field(2, "caLifetime", YamlScalar.Of(spec.Pki.CaLifetime.ToString()),
+            $"{SpecLimits.MinCaLifetime} to {SpecLimits.MaxCaLifetime}; d days, h hours or m minutes; each CA is made once, by the first 'kubes up'");
+        yaml.Field(2, "certificateLifetime", YamlScalar.Of(spec.Pki.CertificateLifetime.ToString()),
+            $"{SpecLimits.MinCertificateLifetime} (tests) to caLifetime; agents renew each certificate once two thirds of it have passed");
 
         yaml.Section(1, "addons", "installed once the control plane is up; true or false each");
         yaml.Field(2, "coreDns", YamlScalar.Of(spec.Addons.CoreDns), "cluster DNS");

@@ -34,7 +34,13 @@ public static class SpecLimits
     public const int MinRootVolumeGiB = 8;
     public const int MaxVolumeGiB = 16384;
 
-    public const int MaxCaLifetimeDays = 36500;
+    public static readonly Lifetime MinCaLifetime = Lifetime.FromDays(1);
+    public static readonly Lifetime MaxCaLifetime = Lifetime.FromDays(36500);
+    /// <summary>
+    /// The shortest leaf lifetime, for tests: an agent renews between two thirds and three quarters of it, and the rest
+    /// (30 s here) is what is left for a renewal that has to be retried.
+    /// </summary>
+    public static readonly Lifetime MinCertificateLifetime = Lifetime.FromMinutes(2);
 
     public static readonly IReadOnlyList<string> PrivateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 

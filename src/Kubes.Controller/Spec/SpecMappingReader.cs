@@ -14,6 +14,8 @@ internal sealed class SpecMappingReader
 {
     private readonly Dictionary<string, (YamlScalarNode Key, YamlNode Value)> entries = new(StringComparer.Ordinal);
     private readonly HashSet<string> known = new(StringComparer.Ordinal);
+    // Fields of older specs: reported by Renamed, never offered as a spelling or listed among the fields.
+    private readonly HashSet<string> retired = new(StringComparer.Ordinal);
     private readonly List<SpecProblem> problems;
     private readonly SpecLocations locations;
 
@@ -83,6 +85,31 @@ internal sealed class SpecMappingReader
             : $"expected a whole number, got '{text}'";
         Problem(path, node.Start, message);
         return null;
+    }
+
+    /// <summary>A duration such as <c>365d</c>, <c>8760h</c> or <c>10m</c> (<see cref="Spec.Lifetime"/>).</summary>
+    public Spec.Lifetime? Lifetime(string key)
+    {
+        if (Take(key) is not { } node) return null;
+        var path = Join(Path, key);
+        if (ScalarText(node, path, $"a lifetime, {Spec.Lifetime.Syntax}") is not { } text) return null;
+        if (Spec.Lifetime.TryParse(text, out var lifetime)) return lifetime;
+        Problem(path, node.Start, $"'{text}' is not a lifetime: write {Spec.Lifetime.Syntax}");
+        return null;
+    }
+
+    /// <summary>
+    /// A field an older spec had, under its new name: reported with the line to write instead (<paramref name="convert"/>
+    /// turns its value into the new field's), so the old spelling is never silently ignored.
+    /// </summary>
+    public void Renamed(string oldKey, string newKey, Func<string, string> convert)
+    {
+        retired.Add(oldKey);
+        if (!entries.TryGetValue(oldKey, out var entry)) return;
+        var replacement = entry.Value is YamlScalarNode { Style: ScalarStyle.Plain, Value: { Length: > 0 } value } && value.All(char.IsAsciiDigit)
+            ? $"{newKey}: {convert(value)}"
+            : newKey;
+        Problem(Join(Path, oldKey), entry.Key.Start, $"was renamed; write '{replacement}' instead");
     }
 
     public bool? Bool(string key)
@@ -191,7 +218,7 @@ internal sealed class SpecMappingReader
     {
         foreach (var (name, (key, _)) in entries)
         {
-            if (known.Contains(name)) continue;
+            if (known.Contains(name) || retired.Contains(name)) continue;
             var path = Join(Path, name);
             locations.Add(path, (int)key.Start.Line, (int)key.Start.Column);
             var where = Path.Length == 0 ? "at the top level" : $"in {Path}";

@@ -165,11 +165,15 @@ public static partial class SpecValidator
     private static void CheckPki(ClusterSpec spec, SpecProblemList problems)
     {
         var pki = spec.Pki;
-        if (pki.CaLifetimeDays is < 1 or > SpecLimits.MaxCaLifetimeDays)
-            problems.Add("spec.pki.caLifetimeDays", $"must be between 1 and {SpecLimits.MaxCaLifetimeDays} days (got {pki.CaLifetimeDays})");
-        if (pki.CertificateLifetimeDays < 1 || pki.CertificateLifetimeDays > Math.Max(1, pki.CaLifetimeDays))
-            problems.Add("spec.pki.certificateLifetimeDays", $"must be between 1 and spec.pki.caLifetimeDays ({pki.CaLifetimeDays}): "
-                + $"a certificate cannot outlive its CA (got {pki.CertificateLifetimeDays})");
+        if (pki.CaLifetime < SpecLimits.MinCaLifetime || pki.CaLifetime > SpecLimits.MaxCaLifetime)
+            problems.Add("spec.pki.caLifetime",
+                $"must be between {SpecLimits.MinCaLifetime} and {SpecLimits.MaxCaLifetime} (got {pki.CaLifetime})");
+        if (pki.CertificateLifetime < SpecLimits.MinCertificateLifetime)
+            problems.Add("spec.pki.certificateLifetime", $"must be at least {SpecLimits.MinCertificateLifetime}, so that agents "
+                + $"have time to renew each certificate before it expires (got {pki.CertificateLifetime})");
+        else if (pki.CertificateLifetime > pki.CaLifetime)
+            problems.Add("spec.pki.certificateLifetime", $"must not be longer than spec.pki.caLifetime ({pki.CaLifetime}): "
+                + $"a certificate cannot outlive its CA (got {pki.CertificateLifetime})");
     }
 
     internal static string Alternatives<T>(IReadOnlyList<T> values) =>

@@ -142,7 +142,7 @@ public sealed class CisNodeBenchmarkTests : IAsyncLifetime
             // The agent's own enrollment writes the certificates; the components' steps write their files and units.
             var registrar = new TestRegistrar(_ca, "t", _ => config.Clone());
             var joined = await registrar.Join(new JoinRequest { Identity = new InstanceIdentity { InstanceId = config.Name, JoinToken = "t" } });
-            await new CertificateEnrollment(new KeyStore(pki, NullLogger<KeyStore>.Instance), pki, TimeProvider.System,
+            await new CertificateEnrollment(new KeyStore(pki), pki, TimeProvider.System,
                 NullLogger<CertificateEnrollment>.Instance).EnrollAsync(config, config.Name, joined.AgentCredential, registrar.AsChannel(), CancellationToken.None);
             foreach (var step in kubelet.Concat(proxy).Where(s => s is RenderFileStep or InstallUnitStep))
                 await step.ApplyAsync(CancellationToken.None);

@@ -1,7 +1,9 @@
 using System.Formats.Tar;
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Kubes.Agent.Components;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Conversation;
@@ -127,6 +129,60 @@ public sealed class AgentConversationTests : IAsyncLifetime
         Assert.Single(_registrar.CertifyRequests);
         Assert.DoesNotContain(_registrar.Reports.Skip(reportsBefore), r => r.Report.Phase == Phase.Joining);
     }
+
+    [Fact]
+    public async Task A_role_without_an_installer_renews_its_certificates_on_its_timer_and_reports_each_renewal()
+    {
+        _roleConfig = NodeConfig;
+        _registrar.CertificateLifetime = TimeSpan.FromSeconds(6);
+        using var agent = Agent(Config("node"));
+        await agent.StartAsync();
+        var first = await WaitForReportAsync(r => r.Phase == Phase.RoleNotInstallable);
+        var renewed = await WaitForReportAsync(r => r.Step.StartsWith("renewed kubelet-client/node-0 until ", StringComparison.Ordinal));
+        await agent.StopAsync();
+
+        Assert.Equal(Phase.RoleNotInstallable, renewed.Phase);
+        Assert.Contains("no installer for the Node role", renewed.Error);
+        Assert.True(_registrar.CertifyRequests.Count >= 2);
+        using var installed = X509Certificate2.CreateFromPem(File.ReadAllText(_root.Join("etc", "kubes", "pki", "kubelet-client.crt")));
+        // The step names the new not-after; the certificate the agent then holds is that one or a later renewal.
+        var notAfter = DateTimeOffset.Parse(renewed.Step["renewed kubelet-client/node-0 until ".Length..], CultureInfo.InvariantCulture);
+        Assert.True(installed.NotAfter.ToUniversalTime() >= notAfter.UtcDateTime.AddSeconds(-1));
+        Assert.True(notAfter > first.At.ToDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task An_etcd_member_renews_its_certificate_on_its_timer_and_serves_the_new_one_without_a_restart()
+    {
+        var (archive, sha256) = await EtcdArchiveAsync();
+        _roleConfig = identity => SingleEtcd(identity, sha256, new Uri(archive).AbsoluteUri);
+        _registrar.CertificateLifetime = TimeSpan.FromSeconds(20);
+        var agent = Agent(Config("etcd"));
+        await agent.StartAsync();
+        await WaitForReportAsync(r => r.Phase == Phase.Ready);
+        var pidFile = _root.Join("run", "kubes", "etcd.pid");
+        var etcd = int.Parse(await File.ReadAllTextAsync(pidFile));
+        using var before = ServedCertificate();
+
+        var renewed = await WaitForReportAsync(r => r.Step.StartsWith("renewed etcd-member/etcd-0 until ", StringComparison.Ordinal));
+        var reports = _registrar.Reports.Count;
+        await WaitForReportAsync(r => r.Phase == Phase.Ready && r.Step == "health", skip: reports);
+        using var installed = X509Certificate2.CreateFromPem(File.ReadAllText(_root.Join("etc", "kubes", "pki", "etcd-member.crt")));
+        using var served = ServedCertificate();
+        var sameProcess = int.Parse(await File.ReadAllTextAsync(pidFile));
+        await agent.StopAsync();
+        await ((IAsyncDisposable)agent).DisposeAsync();
+
+        Assert.Equal(Phase.Ready, renewed.Phase);
+        Assert.NotEqual(before.SerialNumber, served.SerialNumber);
+        Assert.Equal(installed.SerialNumber, served.SerialNumber);
+        Assert.Equal(etcd, sameProcess);
+        Assert.DoesNotContain(_registrar.Reports, r => r.Report.Step == "start-etcd" && r.Report.At.ToDateTimeOffset() >= renewed.At.ToDateTimeOffset());
+    }
+
+    /// <summary>What etcd presents on its client port to a new TLS connection (with the member's own client certificate).</summary>
+    private X509Certificate2 ServedCertificate() => Support.ServedCertificate.Of(_address, _etcdPorts.Client,
+        _root.Join("etc", "kubes", "pki", "etcd-member.crt"), _root.Join("etc", "kubes", "pki", "etcd-member.key"));
 
     [Fact]
     public async Task A_refused_join_is_reported_failed_and_not_retried()

@@ -1,10 +1,8 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Pki;
 using Kubes.Agent.Tests.Support;
 using Kubes.Protos.V1;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kubes.Agent.Tests.Pki;
 
@@ -14,7 +12,7 @@ public sealed class KeyStoreTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    private KeyStore Store() => new(new PkiFiles(new AgentPaths(_root.Path)), NullLogger<KeyStore>.Instance);
+    private KeyStore Store() => new(new PkiFiles(new AgentPaths(_root.Path)));
 
     private static CertificateRequestSpec Spec(string algorithm) =>
         new() { Identity = "etcd-member/etcd-0", KeyAlgorithm = algorithm, FileStem = "etcd-member" };
@@ -22,51 +20,39 @@ public sealed class KeyStoreTests : IDisposable
     [Theory]
     [InlineData("ecdsa-p256")]
     [InlineData("rsa-2048")]
-    public void A_key_is_written_owner_only_and_reused_on_restart(string algorithm)
+    public void A_key_is_written_owner_only_and_found_again_after_a_restart(string algorithm)
     {
-        using var made = Store().GetOrCreate(Spec(algorithm));
+        using var made = AgentKey.Generate(algorithm);
+        Store().Install(Spec(algorithm), made);
         var path = _root.Join("etc", "kubes", "pki", "etcd-member.key");
 
-        using var again = Store().GetOrCreate(Spec(algorithm));
+        using var found = Store().Find(Spec(algorithm));
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        Assert.Equal(made.SubjectPublicKeyInfo, again.SubjectPublicKeyInfo);
+        Assert.Equal(made.SubjectPublicKeyInfo, found!.SubjectPublicKeyInfo);
         Assert.StartsWith("-----BEGIN PRIVATE KEY-----", File.ReadAllText(path));
     }
 
     [Fact]
-    public void A_key_of_another_algorithm_is_replaced()
+    public void No_key_or_a_key_of_another_algorithm_is_not_found()
     {
-        using var ecdsa = Store().GetOrCreate(Spec("ecdsa-p256"));
+        Assert.Null(Store().Find(Spec("ecdsa-p256")));
+        using var ecdsa = AgentKey.Generate("ecdsa-p256");
+        Store().Install(Spec("ecdsa-p256"), ecdsa);
 
-        using var rsa = Store().GetOrCreate(Spec("rsa-2048"));
-
-        Assert.IsAssignableFrom<RSA>(rsa.Key);
-        Assert.NotEqual(ecdsa.SubjectPublicKeyInfo, rsa.SubjectPublicKeyInfo);
+        Assert.Null(Store().Find(Spec("rsa-2048")));
+        using var rsa = AgentKey.Generate("rsa-2048");
+        Store().Install(Spec("rsa-2048"), rsa);
+        Assert.IsAssignableFrom<RSA>(Store().Find(Spec("rsa-2048"))!.Key);
     }
 
     [Fact]
-    public void An_unknown_algorithm_is_refused_with_the_list_the_agent_knows() =>
-        Assert.Contains("ecdsa-p256", Assert.Throws<NotSupportedException>(() => Store().GetOrCreate(Spec("dsa-1024"))).Message);
-
-    [Theory]
-    [InlineData("ecdsa-p256")]
-    [InlineData("rsa-2048")]
-    public void The_csr_names_the_identity_and_is_signed_by_the_key(string algorithm)
+    public void A_file_stem_that_is_a_path_is_refused()
     {
-        using var key = Store().GetOrCreate(Spec(algorithm));
-
-        var csr = CertificateRequest.LoadSigningRequestPem(key.CreateSigningRequestPem("etcd-member/etcd-0"),
-            HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default, RSASignaturePadding.Pkcs1);
-
-        Assert.Equal("CN=etcd-member/etcd-0", csr.SubjectName.Name);
-        Assert.Equal(key.SubjectPublicKeyInfo, csr.PublicKey.ExportSubjectPublicKeyInfo());
-    }
-
-    [Fact]
-    public void A_file_stem_that_is_a_path_is_refused() =>
-        Assert.Throws<ArgumentException>(() => Store().GetOrCreate(new CertificateRequestSpec
+        using var key = AgentKey.Generate("ecdsa-p256");
+        Assert.Throws<ArgumentException>(() => Store().Install(new CertificateRequestSpec
         {
             Identity = "x", KeyAlgorithm = "ecdsa-p256", FileStem = "../../etc/shadow",
-        }));
+        }, key));
+    }
 }

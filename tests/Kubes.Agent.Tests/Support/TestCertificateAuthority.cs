@@ -23,14 +23,15 @@ public sealed class TestCertificateAuthority : IDisposable
     public string CertificatePem => Certificate.ExportCertificatePem();
 
     /// <summary>Signs a CSR: only its public key is taken; names and usages are the test's (like the real policy).</summary>
+    /// <param name="backdate">How far before now it is valid from (the real CA's clock-skew allowance is 5 minutes).</param>
     public X509Certificate2 Sign(string csrPem, string commonName, IEnumerable<IPAddress> ips, bool server = true, bool client = true,
-        TimeSpan? lifetime = null)
+        TimeSpan? lifetime = null, TimeSpan? backdate = null)
     {
         var csr = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256,
             CertificateRequestLoadOptions.Default, RSASignaturePadding.Pkcs1);
         var request = new CertificateRequest(new X500DistinguishedName($"CN={commonName}"), csr.PublicKey, HashAlgorithmName.SHA256);
         AddLeafExtensions(request, ips, server, client);
-        var notBefore = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var notBefore = DateTimeOffset.UtcNow - (backdate ?? TimeSpan.FromMinutes(5));
         return request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key),
             notBefore, notBefore + (lifetime ?? TimeSpan.FromDays(7)), RandomNumberGenerator.GetBytes(16));
     }

@@ -23,6 +23,8 @@ public sealed class TestRegistrar(TestCertificateAuthority ca, string joinToken,
     public ConcurrentQueue<CertifyRequest> CertifyRequests { get; } = new();
     public int JoinCount;
     public int RejoinCount;
+    /// <summary>How long the certificates it signs are valid from the moment they are signed; 7 days unless set.</summary>
+    public TimeSpan? CertificateLifetime { get; set; }
     /// <summary>Called before a re-join is answered, so a test can change what the coordinator serves.</summary>
     public Action? Rejoining { get; set; }
 
@@ -62,7 +64,10 @@ public sealed class TestRegistrar(TestCertificateAuthority ca, string joinToken,
         var response = new CertifyResponse();
         foreach (var csr in request.Requests)
         {
-            using var certificate = ca.Sign(csr.CsrPem, csr.Identity, [IPAddress.Parse(config.PrivateIp), IPAddress.Loopback]);
+            using var certificate = CertificateLifetime is { } lifetime
+                ? ca.Sign(csr.CsrPem, csr.Identity, [IPAddress.Parse(config.PrivateIp), IPAddress.Loopback], lifetime: lifetime,
+                    backdate: TimeSpan.Zero)
+                : ca.Sign(csr.CsrPem, csr.Identity, [IPAddress.Parse(config.PrivateIp), IPAddress.Loopback]);
             response.Certificates.Add(new IssuedCertificate
             {
                 Identity = csr.Identity,

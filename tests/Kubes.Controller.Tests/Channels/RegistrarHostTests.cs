@@ -46,7 +46,7 @@ public sealed class RegistrarHostTests : IDisposable
     private RegistrarHostOptions WithListener() => Options() with
     {
         GrpcListen = new IPEndPoint(IPAddress.Loopback, 0),
-        ServingCertificate = _certificate.Certificate,
+        ServingCertificate = () => _certificate.Certificate,
         WatcherCa = _certificate.Ca,
     };
 

@@ -4,6 +4,7 @@ using Kubes.Controller.Artifacts;
 using Kubes.Controller.Local;
 using Kubes.Controller.Local.Namespaces;
 using Kubes.Controller.Networking;
+using Kubes.Controller.Operations.Certs;
 using Kubes.Controller.Operations.Up;
 using Kubes.Controller.Providers;
 using Kubes.Controller.Spec;
@@ -81,6 +82,13 @@ public sealed class AwsBootedEtcdTests : IDisposable
             $"--key={pki}/apiserver-etcd-client.key", "endpoint", "health", "--cluster");
         Assert.True(health.ExitCode == 0, health.Output);
         Assert.Equal(3, health.Output.Split('\n').Count(l => l.Contains("is healthy")));
+
+        // Every certificate the agents hold is in the issuance record in the state bucket, under the instance that holds it.
+        var inventory = await ClusterCertificates.ReadAsync(session.Store, everyIssuance: false, DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Equal(3, inventory.Authorities.Count);
+        Assert.Equal(booted.Select(b => (b.InstanceId, b.Slot)).Order(), inventory.Certificates.Select(c => (c.Certificate.Holder, c.Certificate.Name)).Distinct().Order());
+        Assert.Equal(3 + 6 + 3, inventory.Certificates.Count);
+        Assert.Equal(0, inventory.Flagged);
     }
 
     internal static string ConsoleLogs(IEnumerable<LocalInstance> instances) => string.Join("\n", instances.Select(i =>

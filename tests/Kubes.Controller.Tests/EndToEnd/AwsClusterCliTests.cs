@@ -53,6 +53,13 @@ public sealed class AwsClusterCliTests(MotoServer moto) : IAsyncLifetime
         Assert.True(up.ExitCode == 0, up.ToString());
         var after = await PlanSummaryAsync();
         Assert.Equal(0, after.GetProperty("create").GetInt32() + after.GetProperty("update").GetInt32() + after.GetProperty("delete").GetInt32());
+        // The CAs the first up made, read back from the state bucket; no agent ran, so nothing was issued yet.
+        var certs = await Kubes("certs", "-o", "json");
+        Assert.True(certs.ExitCode == 0, certs.ToString());
+        var inventory = JsonDocument.Parse(certs.Stdout).RootElement;
+        Assert.Equal(["etcd", "kubernetes", "front-proxy"], inventory.GetProperty("authorities").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.All(inventory.GetProperty("authorities").EnumerateArray(), a => Assert.InRange(a.GetProperty("daysLeft").GetInt64(), 3649, 3650));
+        Assert.Empty(inventory.GetProperty("certificates").EnumerateArray());
 
         var again = await Kubes("up", "--yes", "--wait-minutes", "0");
         Assert.True(again.ExitCode == 0, again.ToString());

@@ -15,7 +15,7 @@ public class CertificateAuthorityTests
         using var folder = new TempFolder();
         var clock = new FixedClock();
         using var ca = CertificateAuthority.Create("demo", CertificateAuthorityKind.FrontProxy,
-            new PkiSpec { KeyAlgorithm = algorithm, CaLifetimeDays = 1000 }, clock);
+            new PkiSpec { KeyAlgorithm = algorithm, CaLifetime = Lifetime.FromDays(1000) }, clock);
 
         var text = Openssl.Text(folder, ca.CertificatePem);
 

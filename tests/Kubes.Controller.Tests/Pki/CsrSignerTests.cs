@@ -77,6 +77,22 @@ public class CsrSignerTests(LocalPkiFixture cluster) : IClassFixture<LocalPkiFix
     }
 
     [Fact]
+    public void A_certificate_of_minutes_starts_a_tenth_of_its_lifetime_back_so_its_renewal_is_not_dominated_by_the_allowance()
+    {
+        using var folder = new TempFolder();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var clock = new FixedClock();
+        var identity = cluster.Policy.ForAdmin() with { Lifetime = TimeSpan.FromMinutes(3) };
+
+        var text = Openssl.Text(folder, CsrSigner.Sign(cluster.Pki, identity, TestCsr.For(key), clock).CertificatePem);
+
+        Assert.Equal(clock.GetUtcNow().UtcDateTime.AddSeconds(-18), text.NotBefore);
+        Assert.Equal(clock.GetUtcNow().UtcDateTime.AddMinutes(3), text.NotAfter);
+        Assert.Equal(CertificateAuthority.ClockSkewAllowance, CsrSigner.BackdateOf(TimeSpan.FromMinutes(50)));
+        Assert.Equal(TimeSpan.FromMinutes(4.9), CsrSigner.BackdateOf(TimeSpan.FromMinutes(49)));
+    }
+
+    [Fact]
     public void A_certificate_never_outlives_its_CA()
     {
         var identity = cluster.Policy.ForAdmin() with { Lifetime = TimeSpan.FromDays(365 * 50) };

@@ -200,8 +200,29 @@ public class IssuancePolicyTests
     [Fact]
     public void Lifetimes_come_from_the_spec()
     {
-        var spec = TestClusters.Local() with { Pki = new PkiSpec { CertificateLifetimeDays = 30 } };
-        Assert.All(new IssuancePolicy(ClusterTopology.From(spec)).All(), i => Assert.Equal(TimeSpan.FromDays(30), i.Lifetime));
+        var spec = TestClusters.Local() with { Pki = new PkiSpec { CertificateLifetime = Lifetime.FromMinutes(90) } };
+        Assert.All(new IssuancePolicy(ClusterTopology.From(spec)).All(), i => Assert.Equal(TimeSpan.FromMinutes(90), i.Lifetime));
+    }
+
+    [Fact]
+    public void The_policy_hash_is_the_same_for_the_same_policy_and_changes_with_anything_it_puts_into_the_certificate()
+    {
+        var identity = new IssuancePolicy(Local).ForAdmin();
+        var again = new IssuancePolicy(ClusterTopology.From(TestClusters.Local())).ForAdmin();
+        var hash = identity.PolicyHash("ecdsa-p256");
+
+        Assert.Equal(hash, again.PolicyHash("ecdsa-p256"));
+        Assert.All(new[]
+        {
+            identity.PolicyHash("rsa-2048"),
+            (identity with { CommonName = "someone-else" }).PolicyHash("ecdsa-p256"),
+            (identity with { Organizations = [] }).PolicyHash("ecdsa-p256"),
+            (identity with { DnsNames = ["extra"] }).PolicyHash("ecdsa-p256"),
+            (identity with { IpAddresses = [System.Net.IPAddress.Loopback] }).PolicyHash("ecdsa-p256"),
+            (identity with { ExtendedKeyUsages = ExtendedKeyUsages.ServerAuth }).PolicyHash("ecdsa-p256"),
+            (identity with { Issuer = CertificateAuthorityKind.Etcd }).PolicyHash("ecdsa-p256"),
+            (identity with { Lifetime = identity.Lifetime + TimeSpan.FromMinutes(1) }).PolicyHash("ecdsa-p256"),
+        }, other => Assert.NotEqual(hash, other));
     }
 
     [Fact]

@@ -109,7 +109,7 @@ public sealed class AgentRegistrarTests : IDisposable
     {
         var registrar = new AgentRegistrar(_world.Topology, _world.Directory, _world.Tokens,
             new AgentCredentialStore(_world.Store, _world.Clock), new TopologyRoleConfigSource(_world.Topology),
-            new BrokenIssuer(), _world.Status, _world.Log, _world.Clock);
+            new BrokenIssuer(), new IssuanceRecord(_world.Store), _world.Status, _world.Log, _world.Clock);
         var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
         var credential = (await registrar.JoinAsync(agent.Join(), null)).AgentCredential;
         var (csr, key) = TestAgent.Csr("etcd-member/etcd-0");

@@ -18,6 +18,19 @@ public sealed class TopologyRoleConfigSourceTests
     }
 
     [Fact]
+    public void Each_certificate_carries_the_hash_of_what_the_policy_puts_into_it()
+    {
+        var (slot, instance) = Place(InstanceRole.Controller, 0);
+        var identities = new Kubes.Controller.Pki.IssuancePolicy(Topology).ForSlot(slot);
+
+        var config = _source.For(slot, instance);
+
+        Assert.Equal(identities.Select(i => i.PolicyHash("ecdsa-p256")), config.Certificates.Select(c => c.PolicyHash));
+        Assert.Equal(config.Certificates.Count, config.Certificates.Select(c => c.PolicyHash).Distinct().Count());
+        Assert.All(config.Certificates, c => Assert.Matches("^[0-9a-f]{64}$", c.PolicyHash));
+    }
+
+    [Fact]
     public void An_etcd_member_gets_every_member_its_ports_folders_and_its_certificate()
     {
         var (slot, instance) = Place(InstanceRole.Etcd, 1);

@@ -66,10 +66,17 @@ internal static class ClusterSpecGen
             .Select((bucket, prefix) => prefix.Length == 0 ? $"s3://{bucket}" : $"s3://{bucket}/{prefix}")
             .Where(s => S3Location.TryParse(s, out _, out _));
 
+    /// <summary>A lifetime from <paramref name="min"/> to <paramref name="max"/>, in whichever unit divides it.</summary>
+    public static Gen<Lifetime> Lifetimes(Lifetime min, Lifetime max) =>
+        Gen.OneOf(
+            Gen.Int[(min.Minutes + 1439) / 1440, max.Minutes / 1440].Select(Lifetime.FromDays),
+            Gen.Int[(min.Minutes + 59) / 60, Math.Min(max.Minutes / 60, 999_999)].Select(Lifetime.FromHours),
+            Gen.Int[min.Minutes, Math.Min(max.Minutes, 999_999)].Select(Lifetime.FromMinutes));
+
     private static readonly Gen<PkiSpec> Pki =
-        Gen.Select(Gen.Enum<KeyAlgorithm>(), Gen.Int[1, SpecLimits.MaxCaLifetimeDays])
-            .SelectMany((algorithm, ca) => Gen.Int[1, ca].Select(certificate =>
-                new PkiSpec { KeyAlgorithm = algorithm, CaLifetimeDays = ca, CertificateLifetimeDays = certificate }));
+        Gen.Select(Gen.Enum<KeyAlgorithm>(), Lifetimes(SpecLimits.MinCaLifetime, SpecLimits.MaxCaLifetime))
+            .SelectMany((algorithm, ca) => Lifetimes(SpecLimits.MinCertificateLifetime, ca).Select(certificate =>
+                new PkiSpec { KeyAlgorithm = algorithm, CaLifetime = ca, CertificateLifetime = certificate }));
 
     private static readonly Gen<AddonsSpec> Addons =
         Gen.Select(Gen.Bool, Gen.Bool, Gen.Bool, Gen.Bool)

@@ -121,7 +121,7 @@ public sealed partial class ClusterSpecLoaderPropertyTests
                 Pick(choice / 5, "weave", "AWS", "Cilium", "per-zone", "rsa"))),
         ("wrong type", (root, _, choice) =>
         {
-            var path = Pick(choice, "spec.etcd.count", "spec.nodes.max", "spec.bastion.rootVolumeSizeGiB", "spec.pki.caLifetimeDays",
+            var path = Pick(choice, "spec.etcd.count", "spec.nodes.max", "spec.bastion.rootVolumeSizeGiB", "spec.pki.caLifetime",
                 "spec.addons.dashboard", "spec.nodes.autoScaling");
             if (choice % 3 == 0) return Replace(root, path, new YamlMappingNode(new YamlScalarNode("a"), new YamlScalarNode("b")));
             return Set(root, path, Pick(choice / 6, "three", "3.5", "yes", "[1]"));
@@ -187,7 +187,7 @@ public sealed partial class ClusterSpecLoaderPropertyTests
             return $"{list}[{index}]";
         }),
         ("certificate outlives the CA", (root, spec, choice) =>
-            Set(root, "spec.pki.certificateLifetimeDays", $"{spec.Pki.CaLifetimeDays + 1 + choice}")),
+            Set(root, "spec.pki.certificateLifetime", $"{spec.Pki.CaLifetime.Minutes / 60 + 1 + choice}h")),
     ];
 
     private static T Pick<T>(int choice, params T[] options) => options[choice % options.Length];

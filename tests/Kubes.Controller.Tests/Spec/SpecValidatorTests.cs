@@ -327,12 +327,16 @@ public sealed class SpecValidatorTests
         AssertOnly(Local with { StateStore = store }, "spec.stateStore", "must be a folder for the local provider, like ./.kubes/demo");
 
     [Fact]
-    public void A_certificate_cannot_outlive_its_ca()
+    public void A_certificate_cannot_outlive_its_ca_nor_be_shorter_than_its_renewal_needs()
     {
-        AssertOnly(Aws with { Pki = Aws.Pki with { CaLifetimeDays = 100, CertificateLifetimeDays = 101 } },
-            "spec.pki.certificateLifetimeDays", "between 1 and spec.pki.caLifetimeDays (100)");
-        AssertOnly(Aws with { Pki = Aws.Pki with { CaLifetimeDays = 0, CertificateLifetimeDays = 1 } }, "spec.pki.caLifetimeDays", "between 1 and 36500");
-        AssertOnly(Aws with { Pki = Aws.Pki with { CertificateLifetimeDays = 0 } }, "spec.pki.certificateLifetimeDays", "between 1");
+        AssertOnly(Aws with { Pki = Aws.Pki with { CaLifetime = Lifetime.FromDays(100), CertificateLifetime = Lifetime.FromHours(2401) } },
+            "spec.pki.certificateLifetime", "must not be longer than spec.pki.caLifetime (100d): a certificate cannot outlive its CA (got 2401h)");
+        AssertOnly(Aws with { Pki = Aws.Pki with { CaLifetime = Lifetime.FromHours(23), CertificateLifetime = Lifetime.FromMinutes(10) } },
+            "spec.pki.caLifetime", "must be between 1d and 36500d (got 23h)");
+        AssertOnly(Aws with { Pki = Aws.Pki with { CaLifetime = Lifetime.FromDays(36501) } }, "spec.pki.caLifetime", "between 1d and 36500d");
+        AssertOnly(Aws with { Pki = Aws.Pki with { CertificateLifetime = Lifetime.FromMinutes(1) } }, "spec.pki.certificateLifetime",
+            "must be at least 2m, so that agents have time to renew each certificate before it expires (got 1m)");
+        Assert.Empty(SpecValidator.Validate(Aws with { Pki = Aws.Pki with { CertificateLifetime = Lifetime.FromMinutes(2) } }));
     }
 
     [Fact]

@@ -8,7 +8,9 @@ namespace Kubes.Agent.Components.Etcd;
 
 /// <summary>
 /// An etcd member: data volume → download etcd (verified) → install etcd and etcdctl → its unit → start (restarted when
-/// its unit or its certificates change) → health.
+/// its unit or its CA changes) → health. A renewed member certificate restarts nothing: etcd reads its cert-file and
+/// key-file again at every TLS handshake, on the client and the peer port, as a server and as a peer's client
+/// (<c>EtcdCertificateReloadTests</c> shows it with this machine's etcd); it reads its trusted-ca-file once, at start.
 /// </summary>
 public sealed class EtcdComponent(AgentPaths paths, PkiFiles pki, StepFactory steps, EtcdHealthCheck health) : IComponent
 {
@@ -23,7 +25,7 @@ public sealed class EtcdComponent(AgentPaths paths, PkiFiles pki, StepFactory st
             steps.DataVolume(layout.MountPath, layout.Etcd.DataVolumeTag),
             download,
             steps.InstallFromArchive("install-etcd", download, EtcdLayout.Programs),
-            .. steps.Service(EtcdUnit.Build(layout), [layout.CertificateFile, layout.KeyFile, layout.CaFile]),
+            .. steps.Service(EtcdUnit.Build(layout), [layout.CaFile]),
         ];
     }
 

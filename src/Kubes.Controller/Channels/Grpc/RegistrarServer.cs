@@ -45,23 +45,22 @@ public sealed class RegistrarServer : IAsyncDisposable
 
     public static async Task<RegistrarServer> StartAsync(
         IPEndPoint listen,
-        X509Certificate2 servingCertificate,
+        Func<X509Certificate2> servingCertificate,
         X509Certificate2 watcherCa,
         AgentRegistrar registrar,
         StatusHub status,
         ILoggerFactory? loggers = null,
         CancellationToken cancellationToken = default)
     {
-        if (!servingCertificate.HasPrivateKey)
+        if (servingCertificate() is { HasPrivateKey: false } withoutKey)
         {
             throw new ArgumentException(
-                $"The serving certificate {servingCertificate.Subject} has no private key; the coordinator cannot serve TLS with it.",
+                $"The serving certificate {withoutKey.Subject} has no private key; the coordinator cannot serve TLS with it.",
                 nameof(servingCertificate));
         }
         // Asking for a client certificate makes the server name the CAs it accepts; by default that is every CA of the
         // machine's trust store, looked up and sent in every handshake. Only the Kubernetes CA issues watchers.
-        var certificateContext = SslStreamCertificateContext.Create(servingCertificate, additionalCertificates: null, offline: true,
-            SslCertificateTrust.CreateForX509Collection([watcherCa], sendTrustInHandshake: true));
+        var contexts = new ServingContexts(servingCertificate, watcherCa);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers ?? NullLoggerFactory.Instance);
         builder.Services.AddLogging();
@@ -74,12 +73,14 @@ public sealed class RegistrarServer : IAsyncDisposable
                 endpoint.Protocols = HttpProtocols.Http2;
                 endpoint.UseHttps(new HttpsConnectionAdapterOptions
                 {
-                    ServerCertificate = servingCertificate,
+                    // Replaced at every handshake by the current certificate's context (OnAuthenticate): a renewed
+                    // certificate serves new connections at once.
+                    ServerCertificate = servingCertificate(),
                     // Asked for during the handshake (HTTP/2 cannot renegotiate) and judged per call by
                     // WatchAuthorization; Join, Certify and Report identify the agent otherwise.
                     ClientCertificateMode = ClientCertificateMode.AllowCertificate,
                     ClientCertificateValidation = (_, _, _) => true,
-                    OnAuthenticate = (_, ssl) => ssl.ServerCertificateContext = certificateContext,
+                    OnAuthenticate = (_, ssl) => ssl.ServerCertificateContext = contexts.Current(),
                 });
             });
         });
@@ -123,5 +124,26 @@ public sealed class RegistrarServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    /// <summary>
+    /// The TLS context of the serving certificate, built once per certificate (a renewal makes a new one): it names only
+    /// the Kubernetes CA to clients, where the default would look up and send every CA of the machine's trust store in
+    /// every handshake.
+    /// </summary>
+    private sealed class ServingContexts(Func<X509Certificate2> certificate, X509Certificate2 watcherCa)
+    {
+        private (X509Certificate2 Certificate, SslStreamCertificateContext Context)? _current;
+
+        public SslStreamCertificateContext Current()
+        {
+            var serving = certificate();
+            var current = _current;
+            if (current is { } known && ReferenceEquals(known.Certificate, serving)) return known.Context;
+            var context = SslStreamCertificateContext.Create(serving, additionalCertificates: null, offline: true,
+                SslCertificateTrust.CreateForX509Collection([watcherCa], sendTrustInHandshake: true));
+            _current = (serving, context);
+            return context;
+        }
     }
 }

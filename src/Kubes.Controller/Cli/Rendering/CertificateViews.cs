@@ -32,7 +32,7 @@ public static class CertificateViews
         [.. identity.IpAddresses.Select(ip => ip.ToString())],
         KeyUsages(identity.KeyUsageFor(rsaKey)),
         ExtendedUsages(identity.ExtendedKeyUsages),
-        (int)Math.Round(identity.Lifetime.TotalDays));
+        Lifetime.FromMinutes((int)identity.Lifetime.TotalMinutes).ToString());
 
     /// <summary>The three CAs <c>kubes up</c> creates (or <c>kubes pki init</c> writes) for the spec.</summary>
     public static IReadOnlyList<AuthorityView> Authorities(ClusterSpec spec) =>
@@ -41,7 +41,7 @@ public static class CertificateViews
             CertificateAuthority.CommonNameFor(spec.Name, kind),
             spec.Pki.KeyAlgorithm.ToSpecName(),
             KeyUsages(CertificateAuthority.KeyUsage),
-            spec.Pki.CaLifetimeDays))];
+            spec.Pki.CaLifetime.ToString()))];
 
     public static ServiceAccountKeyView ServiceAccountKey(ClusterSpec spec) =>
         new(ServiceAccountKeyPair.AlgorithmFor(spec.Pki).ToSpecName(), "RS256");

@@ -41,25 +41,25 @@ public static class PlanTableRenderer
                               "(verified through STS) and has the address its subnet assigns.");
         }
 
-        var authorities = new Table().Border(TableBorder.Simple).AddColumns("CA", "Subject", "Key", "Usages", "Days");
+        var authorities = new Table().Border(TableBorder.Simple).AddColumns("CA", "Subject", "Key", "Usages", "Lifetime");
         foreach (var ca in plan.Authorities)
         {
             authorities.AddRow(Text(ca.Name), Text($"CN={ca.CommonName}"), Text(ca.KeyAlgorithm), Text(string.Join("\n", ca.KeyUsages)),
-                Text($"{ca.LifetimeDays}"));
+                Text(ca.Lifetime));
         }
         console.Write(authorities);
         console.WriteLine($"Service-account token signing key pair: {plan.ServiceAccountKey.KeyAlgorithm} "
                           + $"({plan.ServiceAccountKey.TokenAlgorithm} tokens), no certificate.");
 
         var certificates = new Table().Border(TableBorder.Simple)
-            .AddColumns("Identity", "CA", "Subject", "SANs", "Usages", "Days");
+            .AddColumns("Identity", "CA", "Subject", "SANs", "Usages", "Lifetime");
         foreach (var cert in plan.Certificates)
         {
             var subject = $"CN={cert.CommonName}" + string.Concat(cert.Organizations.Select(o => $"\nO={o}"));
             var ips = cert.IpAddresses.Select(ip => ip == cert.ListenAddress ? $"{ip} (kubes serve --listen; default shown)" : ip);
             certificates.AddRow(Text(cert.Identity), Text(cert.Issuer), Text(subject),
                 Text(string.Join("\n", cert.DnsNames.Concat(ips))),
-                Text(string.Join("\n", cert.KeyUsages.Concat(cert.ExtendedKeyUsages))), Text($"{cert.LifetimeDays}"));
+                Text(string.Join("\n", cert.KeyUsages.Concat(cert.ExtendedKeyUsages))), Text(cert.Lifetime));
         }
         console.Write(certificates);
     }

@@ -85,14 +85,15 @@ public sealed record NodeGroupView(string Role, int Desired, int Min, int Max, I
 /// </param>
 public sealed record CertificateView(string Identity, string Issuer, string CommonName, IReadOnlyList<string> Organizations,
     IReadOnlyList<string> DnsNames, IReadOnlyList<string> IpAddresses, IReadOnlyList<string> KeyUsages,
-    IReadOnlyList<string> ExtendedKeyUsages, int LifetimeDays)
+    IReadOnlyList<string> ExtendedKeyUsages, string Lifetime)
 {
     public string? ListenAddress { get; init; }
 }
 
 /// <summary>One CA: self-signed, signing leaf certificates only.</summary>
+/// <param name="Lifetime">As the spec writes it (<c>3650d</c>).</param>
 public sealed record AuthorityView(string Name, string CommonName, string KeyAlgorithm, IReadOnlyList<string> KeyUsages,
-    int LifetimeDays);
+    string Lifetime);
 
 /// <summary>The key pair that signs service-account tokens; no certificate, no expiry.</summary>
 public sealed record ServiceAccountKeyView(string KeyAlgorithm, string TokenAlgorithm);

@@ -3,6 +3,7 @@ using Kubes.Controller.Artifacts;
 using Kubes.Controller.Channels;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Providers;
+using Kubes.Controller.Registrar;
 using Kubes.Controller.Session;
 using Microsoft.Extensions.Logging;
 
@@ -25,13 +26,13 @@ public sealed class CoordinatorService(IClusterSession session, ILoggerFactory l
             ArtifactPinning.For(session.Topology.Spec, session.Store, http, session.UsesHostPackages));
         var loaded = await state.GetAsync(cancellationToken);
         foreach (var line in loaded.Artifacts.Lines) await progress.NoteAsync(line);
-        using var certificate = CoordinatorCertificate.Issue(loaded.Pki, loaded.Policy, listen.Address, []);
+        using var certificate = await ServingCertificateAsync(loaded, listen.Address, cancellationToken);
         var registrar = await state.RegistrarOptionsAsync(session.Directory, session.ArtifactUrls, session.CallerIdentity, loggers,
             cancellationToken);
         await using var host = await RegistrarHost.StartAsync(registrar with
         {
             GrpcListen = listen,
-            ServingCertificate = certificate,
+            ServingCertificate = () => certificate.Current,
             WatcherCa = loaded.Pki.Kubernetes.Certificate,
             PollInterval = poll,
         }, cancellationToken);
@@ -41,12 +42,32 @@ public sealed class CoordinatorService(IClusterSession session, ILoggerFactory l
             session.InstanceServices));
         try
         {
-            // The instances' services run until cancelled (or end at once where there are none); their failure ends serve.
-            await instances;
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            // The instances' services and the serving certificate's renewal run until cancelled (the instances' end at once
+            // where there are none); a failure of either ends serve instead of leaving it half alive.
+            var running = new List<Task> { instances, certificate.RunAsync(cancellationToken) };
+            var forever = Task.Delay(Timeout.Infinite, cancellationToken);
+            while (true)
+            {
+                var done = await Task.WhenAny([.. running, forever]);
+                await done;
+                running.Remove(done);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Its own serving certificate, renewed while it runs, each one in the issuance record.</summary>
+    private Task<CoordinatorServingCertificate> ServingCertificateAsync(CoordinatorState.Loaded loaded, IPAddress address,
+        CancellationToken cancellationToken)
+    {
+        var record = new IssuanceRecord(session.Store);
+        var identity = CoordinatorCertificate.IdentityFor(loaded.Policy, address, []).Name;
+        return CoordinatorServingCertificate.IssueAsync(
+            () => CoordinatorCertificate.Issue(loaded.Pki, loaded.Policy, address, []),
+            (issued, ct) => record.RecordAsync(
+                IssuedCertificateEntry.Of(IssuanceRecord.CoordinatorHolder, "kubes serve", identity, issued, TimeProvider.System.GetUtcNow()), ct),
+            TimeProvider.System, loggers.CreateLogger<CoordinatorServingCertificate>(), cancellationToken);
     }
 }

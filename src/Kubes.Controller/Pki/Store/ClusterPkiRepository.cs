@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Spec;
@@ -36,6 +37,31 @@ public sealed class ClusterPkiRepository(IStateStore store, Func<string, string?
             }
         }
         return pki;
+    }
+
+    /// <summary>
+    /// The CA certificates alone, in the order of <see cref="CertificateAuthorityKind"/>, without their keys (no passphrase
+    /// needed); empty when no <c>kubes up</c> has made them yet.
+    /// </summary>
+    public async Task<IReadOnlyList<(CertificateAuthorityKind Kind, X509Certificate2 Certificate)>> LoadCertificatesAsync(
+        CancellationToken cancellationToken)
+    {
+        var certificates = new List<(CertificateAuthorityKind, X509Certificate2)>();
+        foreach (var kind in Enum.GetValues<CertificateAuthorityKind>())
+        {
+            if (await store.GetAsync(Prefix + PkiFileSet.CertificateFile(kind), cancellationToken) is not { } stored) continue;
+            try
+            {
+                certificates.Add((kind, X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(stored.Content))));
+            }
+            catch (CryptographicException e)
+            {
+                foreach (var (_, certificate) in certificates) certificate.Dispose();
+                throw new PkiStoreException($"{store.Location}/{Prefix}{PkiFileSet.CertificateFile(kind)} is not a PEM certificate "
+                    + $"({e.Message}); restore it from your backup.", e);
+            }
+        }
+        return certificates;
     }
 
     private Task<ClusterPki> LoadAsync(CaPassphrase passphrase, CancellationToken cancellationToken) =>

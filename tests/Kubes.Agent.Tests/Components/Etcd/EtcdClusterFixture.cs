@@ -41,6 +41,18 @@ public sealed class EtcdClusterFixture : IAsyncLifetime
         public EtcdLayout Layout => new(Config, Paths, Pki);
 
         public StepRunner Runner() => new(new StepJournal(Paths.JournalFile, TimeProvider.System), NullLogger<StepRunner>.Instance);
+
+        /// <summary>Runs the member's steps again, as the agent does; the names of the steps that had to be applied.</summary>
+        public async Task<IReadOnlyList<string>> RunStepsAgainAsync()
+        {
+            var applied = new List<string>();
+            await Runner().RunAsync(Component.PlanSteps(Config), step =>
+            {
+                applied.Add(step.Name);
+                return Task.CompletedTask;
+            }, CancellationToken.None);
+            return applied;
+        }
     }
 
     public async Task InitializeAsync()
@@ -113,7 +125,7 @@ public sealed class EtcdClusterFixture : IAsyncLifetime
     {
         var registrar = new TestRegistrar(Ca, "t", _ => config.Clone());
         var joined = await registrar.Join(new JoinRequest { Identity = new InstanceIdentity { InstanceId = config.Name, JoinToken = "t" } });
-        var enrollment = new CertificateEnrollment(new KeyStore(pki, NullLogger<KeyStore>.Instance), pki, TimeProvider.System,
+        var enrollment = new CertificateEnrollment(new KeyStore(pki), pki, TimeProvider.System,
             NullLogger<CertificateEnrollment>.Instance);
         await enrollment.EnrollAsync(config, config.Name, joined.AgentCredential, registrar.AsChannel(), CancellationToken.None);
     }

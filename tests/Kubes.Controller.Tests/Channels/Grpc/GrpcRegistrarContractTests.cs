@@ -20,7 +20,7 @@ public sealed class GrpcRegistrarContractTests : RegistrarContractTests
 
     protected override async Task<IAgentChannel> OpenChannelAsync(RegistrarWorld world)
     {
-        _server = await RegistrarServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), _certificate.Certificate,
+        _server = await RegistrarServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), () => _certificate.Certificate,
             _certificate.Ca, world.Registrar, world.Status);
         return new GrpcAgentChannel(_server.Address, _certificate.Ca);
     }

@@ -31,7 +31,7 @@ public sealed class RefusalLoggingTests : IAsyncLifetime
     {
         _world = RegistrarWorld.Create(new FolderStateStore(Path.Join(_folder.Path, "state")));
         _loggers = ServeLog.Create(LogFile);
-        _server = await RegistrarServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), _certificate.Certificate,
+        _server = await RegistrarServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), () => _certificate.Certificate,
             _certificate.Ca, _world.Registrar, _world.Status, _loggers);
         _channel = new GrpcAgentChannel(_server.Address, _certificate.Ca);
     }

@@ -23,7 +23,7 @@ public sealed class RegistrarServerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _world = RegistrarWorld.Create(new FolderStateStore(_folder.Path));
-        _server = await RegistrarServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), _certificate.Certificate,
+        _server = await RegistrarServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), () => _certificate.Certificate,
             _certificate.Ca, _world.Registrar, _world.Status);
         _channel = new GrpcAgentChannel(_server.Address, _certificate.Ca);
     }
@@ -107,7 +107,7 @@ public sealed class RegistrarServerTests : IAsyncLifetime
     public async Task A_taken_port_is_reported_with_the_next_step()
     {
         var error = await Assert.ThrowsAsync<IOException>(() => RegistrarServer.StartAsync(_server.EndPoint,
-            _certificate.Certificate, _certificate.Ca, _world.Registrar, _world.Status));
+            () => _certificate.Certificate, _certificate.Ca, _world.Registrar, _world.Status));
         Assert.Contains("--listen", error.Message);
     }
 }

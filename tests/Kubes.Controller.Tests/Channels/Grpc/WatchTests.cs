@@ -33,7 +33,7 @@ public sealed class WatchTests(LocalPkiFixture cluster) : IClassFixture<LocalPki
         _world = RegistrarWorld.Create(new FolderStateStore(_folder.Path));
         _status = new StatusHub(new AgentStatusStore(_world.Store), Backlog);
         _serving = CoordinatorCertificate.Issue(cluster.Pki, cluster.Policy, IPAddress.Loopback, []);
-        _server = await RegistrarServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), _serving,
+        _server = await RegistrarServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), () => _serving,
             cluster.Pki.Kubernetes.Certificate, _world.Registrar, _status);
     }
 

@@ -199,7 +199,7 @@ public sealed class MailboxAnswererTests : IDisposable
         var failing = new FailingOnceDirectory(_world.Directory);
         var registrar = new AgentRegistrar(_world.Topology, failing, _world.Tokens,
             new AgentCredentialStore(_world.Store, _world.Clock), new TopologyRoleConfigSource(_world.Topology),
-            _world.Issuer, _world.Status, time: _world.Clock);
+            _world.Issuer, new IssuanceRecord(_world.Store), _world.Status, time: _world.Clock);
         var answerer = new MailboxAnswerer(_world.Store, registrar, time: _world.Clock);
         var agent = await _world.LaunchAsync(InstanceRole.Etcd, 0);
         await _world.Store.PutAsync(MailboxKeys.Request(agent.InstanceId, "r1"), JoinRequestBytes(agent, "r1"));

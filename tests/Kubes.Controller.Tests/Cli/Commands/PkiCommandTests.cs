@@ -51,7 +51,7 @@ public class PkiCommandTests
         using var folder = new TempFolder();
         var spec = folder.Write("cluster.yaml", ClusterSpecWriter.Write(ClusterSpecDefaults.Aws("prod", "eu-west-1") with
         {
-            Pki = new PkiSpec { KeyAlgorithm = KeyAlgorithm.Rsa2048, CaLifetimeDays = 730 },
+            Pki = new PkiSpec { KeyAlgorithm = KeyAlgorithm.Rsa2048, CaLifetime = Lifetime.FromDays(730) },
         }));
 
         var run = await Kubes(["pki", "init", "-f", spec, "--out", folder.Combine("pki")],

@@ -31,7 +31,7 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Equal(["etcd", "kubernetes", "front-proxy"], plan.GetProperty("authorities").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
         var kubernetesCa = plan.GetProperty("authorities")[1];
         Assert.Equal("kubes-demo-kubernetes-ca", kubernetesCa.GetProperty("commonName").GetString());
-        Assert.Equal(3650, kubernetesCa.GetProperty("lifetimeDays").GetInt32());
+        Assert.Equal("3650d", kubernetesCa.GetProperty("lifetime").GetString());
         Assert.Equal("rsa-2048", plan.GetProperty("serviceAccountKey").GetProperty("keyAlgorithm").GetString());
 
         var certificates = plan.GetProperty("certificates").EnumerateArray().ToList();

@@ -78,7 +78,7 @@ public sealed class CertificateViewsTests
     [InlineData(KeyAlgorithm.Rsa4096, "RSA 4096", "RSA 4096")]
     public void The_authorities_and_the_service_account_key_are_those_the_pki_creates(KeyAlgorithm algorithm, string caKey, string saKey)
     {
-        var spec = ClusterSpecDefaults.Aws("prod") with { Pki = new PkiSpec { KeyAlgorithm = algorithm, CaLifetimeDays = 730 } };
+        var spec = ClusterSpecDefaults.Aws("prod") with { Pki = new PkiSpec { KeyAlgorithm = algorithm, CaLifetime = Lifetime.FromDays(730) } };
         using var pki = ClusterPki.Create(spec);
 
         var views = CertificateViews.Authorities(spec);
@@ -88,7 +88,7 @@ public sealed class CertificateViewsTests
         {
             Assert.Equal(caKey, ca.KeyDescription);
             Assert.Equal(algorithm.ToSpecName(), view.KeyAlgorithm);
-            Assert.Equal(ca.NotAfter, ca.Certificate.NotBefore.ToUniversalTime() + CertificateAuthority.ClockSkewAllowance + TimeSpan.FromDays(view.LifetimeDays),
+            Assert.Equal(ca.NotAfter, ca.Certificate.NotBefore.ToUniversalTime() + CertificateAuthority.ClockSkewAllowance + Lifetime.Parse(view.Lifetime).Value,
                 TimeSpan.FromSeconds(1));
             Assert.Equal(["keyCertSign", "cRLSign"], view.KeyUsages);
             Assert.Equal(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign,

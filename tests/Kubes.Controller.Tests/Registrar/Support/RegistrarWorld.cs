@@ -32,7 +32,7 @@ public sealed class RegistrarWorld : IDisposable
         Tokens = new JoinTokenStore(store, ClusterName, Clock);
         Status = new StatusHub(new AgentStatusStore(store));
         Registrar = new AgentRegistrar(Topology, Directory, Tokens, new AgentCredentialStore(store, Clock),
-            new TopologyRoleConfigSource(Topology), Issuer, Status, Log, Clock);
+            new TopologyRoleConfigSource(Topology), Issuer, new IssuanceRecord(store), Status, Log, Clock);
     }
 
     public ClusterSpec Spec { get; }
