@@ -20,6 +20,9 @@ public sealed record CatalogueEntry
     /// in for the catalogue and none provides it, the cluster goes without it instead of missing it.
     /// </summary>
     public bool OperatorTool { get; init; }
+
+    /// <summary>Whether the local provider goes on without an operator providing it: this machine's package, or an operator's tool.</summary>
+    public bool LocalProviderNeedsNoImport => HostPackage is not null || OperatorTool;
     /// <summary>The documents the URL, layout and checksum facts were read from.</summary>
     public required string Source { get; init; }
 
