@@ -46,6 +46,8 @@ public static class AgentServices
 
         services.AddSingleton<AgentStateStore>();
         services.AddSingleton<RoleConfigRefresh>();
+        services.AddSingleton<ResyncTrigger>();
+        services.AddSingleton<RoleConfigFollower>();
         services.AddSingleton<PkiFiles>();
         services.AddSingleton<KeyStore>();
         services.AddSingleton<CertificateEnrollment>();

@@ -14,10 +14,12 @@ using Microsoft.Extensions.Logging;
 namespace Kubes.Agent.Conversation;
 
 /// <summary>
-/// The agent's one conversation: Join → Certify → install the role → Report, then the role's health
-/// every interval and each certificate's renewal when it is due, forever. Every phase change is reported. A refusal by the coordinator (or a RoleConfig
-/// the agent must not act on) is reported Failed and not retried; any other failure is reported Failed
-/// and the conversation starts again after a long backoff, resuming from what is already done.
+/// The agent's one conversation: Join → Certify → install the role → Report, then the role's health every interval,
+/// each certificate renewed when it is due, and the role configuration asked for again on a period and whenever the
+/// coordinator tells it wants another one; another configuration is certified and installed the same way (the journal
+/// skips what did not change). Every phase change is reported. A refusal by the coordinator (or a RoleConfig the agent
+/// must not act on) is reported Failed and not retried; any other failure is reported Failed and the conversation
+/// starts again after a long backoff, resuming from what is already done.
 /// </summary>
 public sealed class AgentConversation(
     AgentConfig config,
@@ -27,6 +29,8 @@ public sealed class AgentConversation(
     CertificateRenewal certificates,
     RoleInstaller installer,
     RoleConfigRefresh refresh,
+    RoleConfigFollower follower,
+    ResyncTrigger trigger,
     ReportPublisher reports,
     ConversationTiming timing,
     TimeProvider time,
@@ -98,7 +102,28 @@ public sealed class AgentConversation(
 
         CheckRoleConfigIsFor(identity, joined.RoleConfig!);
         reports.Activate(identity.InstanceId, joined.AgentCredential);
+        while (true)
+        {
+            var (converged, health) = await ConvergeAsync(identity, joined, cancellationToken);
+            joined = await follower.FollowAsync(identity, converged,
+                StateReporter(converged.RoleConfig!, health, identity.InstanceId, converged.AgentCredential), () => certificates.NextRenewal,
+                cancellationToken);
+            CheckRoleConfigIsFor(identity, joined.RoleConfig!);
+            log.LogInformation("Role configuration {Hash} replaces {Previous}: certifying and installing what changed",
+                joined.RoleConfig!.ConfigHash, converged.RoleConfig!.ConfigHash);
+        }
+    }
+
+    /// <summary>
+    /// Certifies and installs the join's role configuration, and waits until the role is healthy (or the readiness
+    /// timeout passed). Returns the join it installed (a fresh one when the artifacts moved meanwhile) and the role's
+    /// health; no health for a role this agent has no installer for.
+    /// </summary>
+    private async Task<(JoinResponse Joined, RoleHealth? Health)> ConvergeAsync(InstanceIdentity identity, JoinResponse joined,
+        CancellationToken cancellationToken)
+    {
         var roleConfig = joined.RoleConfig!;
+        trigger.Following(roleConfig.ConfigHash);
         for (var refreshed = false; ; refreshed = true)
         {
             _step = "certify";
@@ -107,16 +132,8 @@ public sealed class AgentConversation(
 
             if (!installer.CanInstall(roleConfig.Role))
             {
-                _step = "install";
-                var notInstallable = $"this agent ({Version}) has no installer for the {roleConfig.Role} role yet (none of its " +
-                                     "components): it joined and holds its certificates, and installs nothing";
-                reports.Publish(Phase.RoleNotInstallable, _step, error: notInstallable);
-                while (true)
-                {
-                    await certificates.WaitAsync(cancellationToken);
-                    await certificates.RenewDueAsync(roleConfig, identity.InstanceId, joined.AgentCredential,
-                        (step, error) => reports.Publish(Phase.RoleNotInstallable, step, error: error ?? notInstallable), cancellationToken);
-                }
+                reports.Installed(roleConfig.ConfigHash);
+                return (joined, null);
             }
 
             try
@@ -141,6 +158,7 @@ public sealed class AgentConversation(
                 joined = await refresh.RefreshAsync(identity, joined, cancellationToken);
                 CheckRoleConfigIsFor(identity, joined.RoleConfig);
                 roleConfig = joined.RoleConfig;
+                trigger.Following(roleConfig.ConfigHash);
                 if (SameArtifacts(gone, roleConfig.Artifacts))
                 {
                     throw new ArtifactUnavailableException(
@@ -153,29 +171,56 @@ public sealed class AgentConversation(
         reports.Installed(roleConfig.ConfigHash);
         _step = "health";
         reports.Publish(Phase.Starting, _step);
-        var health = await WaitUntilHealthyAsync(roleConfig, cancellationToken);
-        while (true)
+        return (joined, await WaitUntilHealthyAsync(roleConfig, cancellationToken));
+    }
+
+    /// <summary>
+    /// Reports the role's state once per call: its health (the one just found first, then checked anew), or that this
+    /// agent has no installer for it.
+    /// </summary>
+    private Func<CancellationToken, Task> StateReporter(RoleConfig roleConfig, RoleHealth? installed, string instanceId, string credential)
+    {
+        if (installed is null)
         {
-            reports.Publish(health.Role.Healthy ? Phase.Ready : Phase.Degraded, _step, health.Role, components: health.Components);
-            await certificates.WaitAsync(cancellationToken);
-            var standing = health;
-            var renewed = await certificates.RenewDueAsync(roleConfig, identity.InstanceId, joined.AgentCredential,
-                (step, error) => reports.Publish(standing.Role.Healthy ? Phase.Ready : Phase.Degraded, step, standing.Role, error,
-                    standing.Components), cancellationToken);
-            if (renewed.Count > 0)
+            return async cancellationToken =>
             {
-                // The start steps hash the files each service must be restarted for: those that do not reload renewed
-                // certificates by themselves are restarted here, the others (etcd) keep running.
-                await installer.InstallAsync(roleConfig, step =>
+                _step = "install";
+                var notInstallable = $"this agent ({Version}) has no installer for the {roleConfig.Role} role yet (none of its " +
+                                     "components): it joined and holds its certificates, and installs nothing";
+                await certificates.RenewDueAsync(roleConfig, instanceId, credential,
+                    (step, error) => reports.Publish(Phase.RoleNotInstallable, step, error: error ?? notInstallable), cancellationToken);
+                reports.Publish(Phase.RoleNotInstallable, _step, error: notInstallable);
+            };
+        }
+
+        var health = installed;
+        var checkAgain = false;
+        return async cancellationToken =>
+        {
+            if (checkAgain)
+            {
+                var standing = health;
+                var renewed = await certificates.RenewDueAsync(roleConfig, instanceId, credential,
+                    (step, error) => reports.Publish(standing.Role.Healthy ? Phase.Ready : Phase.Degraded, step, standing.Role, error,
+                        standing.Components), cancellationToken);
+                if (renewed.Count > 0)
                 {
-                    reports.Publish(step.Phase, step.Name);
-                    return Task.CompletedTask;
-                }, cancellationToken);
+                    // The start steps hash the files each service must be restarted for: those that do not reload renewed
+                    // certificates by themselves are restarted here, the others (etcd) keep running.
+                    await installer.InstallAsync(roleConfig, step =>
+                    {
+                        reports.Publish(step.Phase, step.Name);
+                        return Task.CompletedTask;
+                    }, cancellationToken);
+                }
+
+                health = await installer.CheckHealthAsync(roleConfig, cancellationToken);
             }
 
+            checkAgain = true;
             _step = "health";
-            health = await installer.CheckHealthAsync(roleConfig, cancellationToken);
-        }
+            reports.Publish(health.Role.Healthy ? Phase.Ready : Phase.Degraded, _step, health.Role, components: health.Components);
+        };
     }
 
     private static void CheckRoleConfigIsFor(InstanceIdentity identity, RoleConfig roleConfig)

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Kubes.Agent.Conversation;
 
 /// <summary>
-/// The agent's certificate timer, once its role is in place: it wakes at the next health check or at the earliest renewal
-/// time, whichever comes first, and enrolls again, which renews exactly what is due (<see cref="RenewalDecision"/>). Each
+/// The agent's certificates once its role is in place: the conversation's state report (every health check, and at the
+/// earliest renewal time, <see cref="NextRenewal"/>) enrolls again, which renews exactly what is due (<see cref="RenewalDecision"/>). Each
 /// renewal is reported as a step <c>renewed &lt;identity&gt; until &lt;not-after&gt;</c>. A renewal that fails is reported and
 /// tried again at the next check: the certificate in place stays valid for the last quarter of its lifetime.
 /// </summary>
@@ -25,14 +25,6 @@ public sealed class CertificateRenewal(CertificateEnrollment enrollment, IRegist
         var enrolled = await enrollment.EnrollAsync(config, instanceId, credential, channel, cancellationToken);
         _next = enrolled.NextRenewal;
         return enrolled;
-    }
-
-    /// <summary>Until the next health check, or sooner when a certificate is due.</summary>
-    public Task WaitAsync(CancellationToken cancellationToken)
-    {
-        var wait = timing.HealthInterval;
-        if (_next is { } next && next - time.GetUtcNow() < wait) wait = next - time.GetUtcNow();
-        return wait > TimeSpan.Zero ? Task.Delay(wait, time, cancellationToken) : Task.CompletedTask;
     }
 
     /// <summary>Renews what is due now; reports each renewal, or the failure, through <paramref name="report"/>

@@ -10,6 +10,9 @@ public sealed record ConversationTiming
     /// <summary>How long a started role may take to become healthy before it is reported Degraded.</summary>
     public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan ReadinessPoll { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How often the agent asks again for its role configuration when the coordinator tells it nothing; a role
+    /// configuration's resync_seconds overrides it.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Retries of calls while the coordinator or instance metadata is unreachable.</summary>
     public Backoff Unreachable { get; init; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
     /// <summary>Retries of the whole conversation after a failure that may pass (a download, a step).</summary>

@@ -11,8 +11,9 @@ namespace Kubes.Agent.Conversation;
 /// Logs every report and sends them to the coordinator in order, in the background, so an unreachable
 /// coordinator never holds up the install. Reports made before Join (which gives the credential they
 /// need) wait and go first once it has. If the coordinator stays away long, the oldest are dropped.
+/// Each answer's desired config_hash goes to the <see cref="ResyncTrigger"/>.
 /// </summary>
-public sealed class ReportPublisher(IRegistrarChannel channel, TimeProvider time, ILogger<ReportPublisher> log)
+public sealed class ReportPublisher(IRegistrarChannel channel, ResyncTrigger trigger, TimeProvider time, ILogger<ReportPublisher> log)
     : BackgroundService
 {
     private const int Capacity = 64;
@@ -26,7 +27,8 @@ public sealed class ReportPublisher(IRegistrarChannel channel, TimeProvider time
     /// <summary>The last report made, sent or not.</summary>
     public AgentReport? Last { get; private set; }
 
-    /// <summary>The config_hash of the role configuration installed, carried by every report from then on.</summary>
+    /// <summary>The config_hash of the role configuration installed (or, for a role this agent cannot install, taken with its
+    /// certificates), carried by every report from then on.</summary>
     public string InstalledConfigHash { get; private set; } = "";
 
     public void Activate(string instanceId, string credential) => _sender.TrySetResult((instanceId, credential));
@@ -48,7 +50,11 @@ public sealed class ReportPublisher(IRegistrarChannel channel, TimeProvider time
             Components = { components ?? [] },
         };
         Last = report;
-        if (error is not null)
+        if (error is not null && phase == Phase.RoleNotInstallable)
+        {
+            log.LogInformation("Phase {Phase}, step {Step}: {Reason}", phase, step, error);
+        }
+        else if (error is not null)
         {
             log.LogError("Phase {Phase}, step {Step}: {Error}", phase, step, error);
         }
@@ -71,12 +77,13 @@ public sealed class ReportPublisher(IRegistrarChannel channel, TimeProvider time
         {
             try
             {
-                await channel.ReportAsync(new ReportRequest
+                var answer = await channel.ReportAsync(new ReportRequest
                 {
                     InstanceId = instanceId,
                     AgentCredential = credential,
                     Report = report,
                 }, stoppingToken);
+                trigger.Heard(answer.DesiredConfigHash);
             }
             catch (RegistrarRefusedException e)
             {

@@ -44,4 +44,10 @@ public interface IClusterComponent
     /// the reason: the operator's <c>extraArgs</c> may name none of them.
     /// </summary>
     IReadOnlyDictionary<string, string> LockedFlags { get; }
+
+    /// <summary>
+    /// Whether its members form a quorum (etcd): a change rolled across them waits, after each member, until every member
+    /// has reported healthy again, so the whole cluster is, before the next one changes.
+    /// </summary>
+    bool HasQuorum => false;
 }

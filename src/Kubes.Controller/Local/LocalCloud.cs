@@ -57,15 +57,16 @@ public sealed class LocalCloud
     /// <summary>
     /// Readies the VPC before anything reaches it: the bridge with the cluster's endpoints (refused, with nothing changed,
     /// when this machine already routes into the VPC: <see cref="LocalNetworkConflictException"/>), and whatever a crashed
-    /// run left of the cluster removed — namespaces and routes of instances the registry does not hold. Returns what it
-    /// removed.
+    /// run left removed: another cluster's abandoned network in the VPC, and this cluster's namespaces and routes of
+    /// instances the registry does not hold. Returns what it removed.
     /// </summary>
     public async Task<IReadOnlyList<string>> PrepareNetworkAsync(CancellationToken cancellationToken)
     {
-        await Network.EnsureAsync(cancellationToken);
-        return await Network.RemoveStrayAsync(async ct => (await Registry.ListAsync(ct))
+        var reclaimed = await Network.EnsureAsync(cancellationToken);
+        var stray = await Network.RemoveStrayAsync(async ct => (await Registry.ListAsync(ct))
             .Where(i => i.State != LocalInstanceState.Terminated)
             .ToDictionary(i => i.InstanceId, i => IPAddress.Parse(i.PrivateIp), StringComparer.Ordinal), cancellationToken);
+        return [.. reclaimed, .. stray];
     }
 
     /// <summary>The reconciler's handlers: the network (<c>local-network</c>), then its instances (<c>local-instance</c>).</summary>

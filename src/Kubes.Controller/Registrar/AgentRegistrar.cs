@@ -26,6 +26,7 @@ public sealed class AgentRegistrar
     private readonly JoinTokenStore _tokens;
     private readonly AgentCredentialStore _credentials;
     private readonly IRoleConfigSource _roleConfigs;
+    private readonly DesiredConfigTell _tell;
     private readonly ICertificateIssuer _issuer;
     private readonly IssuanceRecord _issued;
     private readonly CallerIdentityVerifier? _callerIdentity;
@@ -59,6 +60,7 @@ public sealed class AgentRegistrar
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<AgentRegistrar>.Instance;
         _refusals = new RefusalLog(_logger, _time);
+        _tell = new DesiredConfigTell(roleConfigs, _verifier, _logger);
     }
 
     /// <summary>The registrar with its stores in <paramref name="store"/> and etcd-ready role configs.</summary>
@@ -92,7 +94,7 @@ public sealed class AgentRegistrar
         CancellationToken cancellationToken = default) =>
         Guarded("certify", request.InstanceId, peer, () => CertifyCoreAsync(request, peer, cancellationToken));
 
-    /// <summary>Stores the agent's latest report and publishes it to watchers.</summary>
+    /// <summary>Stores the agent's latest report and publishes it to watchers; answers the config_hash it is to run.</summary>
     public Task<ReportResponse> ReportAsync(ReportRequest request, PeerInfo? peer,
         CancellationToken cancellationToken = default) =>
         Guarded("report", request.InstanceId, peer, () => ReportCoreAsync(request, peer, cancellationToken));
@@ -151,19 +153,26 @@ public sealed class AgentRegistrar
             }, cancellationToken);
         }
 
-        var joined = StatusOf(instance, new AgentReport
+        // A first join takes the slot over from the instance it replaces. A re-join (the agent asking for its role
+        // configuration again) must still hold it, and leaves its last report as it is: it changes no phase.
+        if (!AgentCredentialStore.HasCredentialShape(proof))
         {
-            Phase = Phase.Joining,
-            Step = "joined",
-            At = Timestamp.FromDateTimeOffset(_time.GetUtcNow()),
-        });
-        // A first join takes the slot over from the instance it replaces; a re-join must still hold it.
-        if (!AgentCredentialStore.HasCredentialShape(proof)) await _status.PublishJoinAsync(joined, cancellationToken);
-        else if (!await _status.PublishReportAsync(joined, cancellationToken)) throw Replaced(instance.InstanceId, instance.Name);
+            await _status.PublishJoinAsync(StatusOf(instance, new AgentReport
+            {
+                Phase = Phase.Joining,
+                Step = "joined",
+                At = Timestamp.FromDateTimeOffset(_time.GetUtcNow()),
+            }), cancellationToken);
+        }
+        else if (_status.IsHeldByAnother(instance.Name, instance.InstanceId))
+        {
+            throw Replaced(instance.InstanceId, instance.Name);
+        }
+        _tell.Verified(instance);
         return new JoinResponse
         {
             AgentCredential = credential,
-            RoleConfig = _roleConfigs.For(instance.Slot, instance).Sealed(),
+            RoleConfig = (await _roleConfigs.ForAsync(instance, cancellationToken)).Sealed(),
         };
     }
 
@@ -193,7 +202,9 @@ public sealed class AgentRegistrar
 
         var record = await AuthenticateAsync(request.InstanceId, request.AgentCredential, cancellationToken);
         var instance = await _verifier.VerifyAsync(record.InstanceId, record.Role, record.Slot, peer, cancellationToken);
-        var entitled = _roleConfigs.For(instance.Slot, instance).Certificates.ToDictionary(c => c.Identity, StringComparer.Ordinal);
+        _tell.Verified(instance);
+        var entitled = (await _roleConfigs.ForAsync(instance, cancellationToken)).Certificates
+            .ToDictionary(c => c.Identity, StringComparer.Ordinal);
         foreach (var csr in request.Requests.Where(csr => !entitled.ContainsKey(csr.Identity)))
         {
             var allowed = entitled.Count == 0 ? "none" : string.Join(", ", entitled.Keys.Order(StringComparer.Ordinal));
@@ -239,7 +250,7 @@ public sealed class AgentRegistrar
             LastReport = report.Clone(),
         }, cancellationToken);
         if (!published) throw Replaced(record.InstanceId, record.Name);
-        return new ReportResponse();
+        return new ReportResponse { DesiredConfigHash = await _tell.ForAsync(record, peer, cancellationToken) };
     }
 
     /// <summary>Only a node of the Auto Scaling group may prove itself through STS; every other role has a per-instance token.</summary>
@@ -271,6 +282,8 @@ public sealed class AgentRegistrar
                 $"a first join with {proofName} is refused");
         }
         await spendProof();
+        // Only a proven first join places the slot in the desired state (the newest generation, unless a roll placed it).
+        await _roleConfigs.FirstJoinAsync(instance, cancellationToken);
         var credential = await _credentials.TryRegisterAsync(instance, cancellationToken)
             ?? throw new RegistrationRefusedException(StatusCode.FailedPrecondition,
                 $"instance {instance.InstanceId} joined concurrently with another request; {proofName} is spent");

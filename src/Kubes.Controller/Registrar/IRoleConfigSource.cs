@@ -1,14 +1,21 @@
-using Kubes.Controller.Topology;
-using Kubes.Protos.V1;
-
 namespace Kubes.Controller.Registrar;
 
 /// <summary>
-/// The configuration an instance in a slot installs. Its <see cref="RoleConfig.Certificates"/> list
-/// is also what the slot is entitled to: the registrar signs those identities and no others.
-/// The registrar fills <see cref="RoleConfig.ConfigHash"/>.
+/// The configuration an instance is to run. Its <see cref="Protos.V1.RoleConfig.Certificates"/> list is also what the
+/// instance is entitled to: the registrar signs those identities and no others. The registrar seals it
+/// (<see cref="Protos.V1.RoleConfig.ConfigHash"/>).
 /// </summary>
 public interface IRoleConfigSource
 {
-    RoleConfig For(InstanceSlot slot, VerifiedInstance instance);
+    /// <summary>What the instance is to run now, with fresh artifact URLs.</summary>
+    Task<Protos.V1.RoleConfig> ForAsync(VerifiedInstance instance, CancellationToken cancellationToken);
+
+    /// <summary>The config_hash of what <see cref="ForAsync"/> answers: the tell in every answer to the instance's reports.</summary>
+    Task<string> DesiredConfigHashAsync(VerifiedInstance instance, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The instance joins for the first time, its proof just spent: its slot runs what is desired now, unless the slot
+    /// already has a place in a roll.
+    /// </summary>
+    Task FirstJoinAsync(VerifiedInstance instance, CancellationToken cancellationToken);
 }

@@ -8,7 +8,7 @@ using Kubes.Protos.V1;
 namespace Kubes.Controller.Registrar;
 
 /// <summary>
-/// Role configurations derived from the cluster topology. Every role gets its place (cluster, slot, name, zone,
+/// Role configurations derived from one cluster topology (one generation of the desired state). Every role gets its place (cluster, slot, name, zone,
 /// address, Kubernetes version) and the certificates the issuance policy entitles it to; each component that runs on
 /// the role adds its section and names the artifacts it downloads (<see cref="ClusterComponents"/>).
 /// </summary>
@@ -35,6 +35,16 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, null),
     };
 
+    public Task<RoleConfig> ForAsync(VerifiedInstance instance, CancellationToken cancellationToken) =>
+        Task.FromResult(For(instance.Slot, instance));
+
+    public Task<string> DesiredConfigHashAsync(VerifiedInstance instance, CancellationToken cancellationToken) =>
+        Task.FromResult(For(instance.Slot, instance).ComputeConfigHash());
+
+    /// <summary>One topology has one desired state: nothing to remember.</summary>
+    public Task FirstJoinAsync(VerifiedInstance instance, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The configuration of an instance in <paramref name="slot"/> of this topology.</summary>
     public RoleConfig For(InstanceSlot slot, VerifiedInstance instance)
     {
         var spec = _topology.Spec;

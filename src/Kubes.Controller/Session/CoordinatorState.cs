@@ -1,5 +1,6 @@
 using Kubes.Controller.Artifacts;
 using Kubes.Controller.Channels;
+using Kubes.Controller.DesiredState;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Pki.Store;
 using Kubes.Controller.Registrar;
@@ -12,8 +13,9 @@ namespace Kubes.Controller.Session;
 
 /// <summary>
 /// What the coordinator keeps in the cluster's state store and needs in memory to bootstrap and answer agents:
-/// the CAs, the mirrored agent and the role artifacts' pins. Loaded (or created) once, on first use, because on AWS the
-/// state bucket itself is one of the resources the same run creates.
+/// the CAs, the mirrored agent, the role artifacts' pins and the desired state per generation. Loaded (or created) once,
+/// on first use, because on AWS the state bucket itself is one of the resources the same run creates; that first use
+/// comes before any instance is launched, so a run that applies its spec records it before any agent can join.
 /// </summary>
 public sealed class CoordinatorState : IDisposable
 {
@@ -21,18 +23,33 @@ public sealed class CoordinatorState : IDisposable
     private readonly ClusterTopology _topology;
     private readonly IStateStore _store;
     private readonly ArtifactPinning _artifacts;
+    private readonly bool _appliesSpec;
     private Loaded? _loaded;
 
     /// <param name="artifacts">Pins what the cluster's roles download (and on the local provider packs this machine's
     /// etcd).</param>
-    public CoordinatorState(ClusterTopology topology, IStateStore store, ArtifactPinning artifacts)
+    /// <param name="appliesSpec">This run applies its spec (<c>kubes up</c>): loading records it, with the artifacts pinned
+    /// for it, as the cluster's newest generation of the desired state when it differs from the newest.</param>
+    public CoordinatorState(ClusterTopology topology, IStateStore store, ArtifactPinning artifacts, bool appliesSpec = false)
     {
         _topology = topology;
         _store = store;
         _artifacts = artifacts;
+        _appliesSpec = appliesSpec;
+        Generations = new SpecGenerationStore(store);
+        Assignments = new SlotAssignments(store);
     }
 
-    public sealed record Loaded(ClusterPki Pki, IssuancePolicy Policy, MirroredArtifact Agent, PinnedArtifacts Artifacts);
+    /// <param name="Desired">The newest generation of the desired state, as this run recorded it; null when the run does not
+    /// apply its spec.</param>
+    public sealed record Loaded(ClusterPki Pki, IssuancePolicy Policy, MirroredArtifact Agent, PinnedArtifacts Artifacts,
+        SpecGeneration? Desired);
+
+    /// <summary>The cluster's desired state, one generation per spec applied.</summary>
+    public SpecGenerationStore Generations { get; }
+
+    /// <summary>Which generation each slot runs.</summary>
+    public SlotAssignments Assignments { get; }
 
     public async Task<Loaded> GetAsync(CancellationToken cancellationToken)
     {
@@ -46,7 +63,8 @@ public sealed class CoordinatorState : IDisposable
             var spec = _topology.Spec;
             var artifacts = await _artifacts.PinAsync(spec.KubernetesVersion, CpuArchitecture.OfCluster(spec),
                 RoleArtifacts.NamesFor(_topology), cancellationToken);
-            return _loaded = new Loaded(pki, new IssuancePolicy(_topology), agent, artifacts);
+            var desired = _appliesSpec ? await Generations.RecordAsync(spec, artifacts, cancellationToken) : null;
+            return _loaded = new Loaded(pki, new IssuancePolicy(_topology), agent, artifacts, desired);
         }
         finally
         {
@@ -59,9 +77,13 @@ public sealed class CoordinatorState : IDisposable
 
     public JoinTokenStore Tokens => new(_store, _topology.Spec.Name);
 
+    /// <summary>How stale a slot's assignment may be in a report's answer: a roll waits longer than this for the agent anyway.</summary>
+    private static readonly TimeSpan AssignmentsReadAgainAfter = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// The registrar of this cluster, as every process that answers agents hosts it: certificates signed under the
-    /// issuance policy, role configurations from the topology with the mirror's artifacts. Channels are the caller's.
+    /// issuance policy, role configurations of the generation of the desired state each slot is assigned (this process's
+    /// own topology and pins while none was ever recorded). Channels are the caller's.
     /// </summary>
     public async Task<RegistrarHostOptions> RegistrarOptionsAsync(IInstanceDirectory directory, IArtifactUrls urls,
         CallerIdentityVerifier? callerIdentity, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -69,7 +91,9 @@ public sealed class CoordinatorState : IDisposable
         var loaded = await GetAsync(cancellationToken);
         return new RegistrarHostOptions(_topology, _store, directory, new PolicyCertificateIssuer(loaded.Pki, loaded.Policy))
         {
-            RoleConfigs = new TopologyRoleConfigSource(_topology, new RoleArtifacts(loaded.Artifacts, urls, ArtifactSite.Of(_topology.Spec)).For),
+            RoleConfigs = new AssignedRoleConfigSource(Generations, Assignments, new GenerationRoleConfigs(urls),
+                new TopologyRoleConfigSource(_topology, new RoleArtifacts(loaded.Artifacts, urls, ArtifactSite.Of(_topology.Spec)).For),
+                TimeProvider.System, AssignmentsReadAgainAfter),
             CallerIdentity = callerIdentity,
             Loggers = loggers,
         };

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace Kubes.Controller.Spec;
@@ -6,8 +8,9 @@ namespace Kubes.Controller.Spec;
 /// <summary>
 /// How long a certificate or a CA is valid, as the spec writes it: a whole number and one unit, <c>d</c> (days) for
 /// people, <c>h</c> or <c>m</c> (minutes) for tests — <c>3650d</c>, <c>8760h</c>, <c>10m</c>. Written back in the largest
-/// unit that divides it, so <c>1440m</c> reads as <c>1d</c>.
+/// unit that divides it, so <c>1440m</c> reads as <c>1d</c>. JSON (a spec recorded as applied) carries the same text.
 /// </summary>
+[JsonConverter(typeof(LifetimeJsonConverter))]
 public readonly partial record struct Lifetime : IComparable<Lifetime>
 {
     private Lifetime(int minutes) => Minutes = minutes;
@@ -63,4 +66,16 @@ public readonly partial record struct Lifetime : IComparable<Lifetime>
     /// <summary>At most six digits: 36500d, the longest CA lifetime, fits; a longer number is a typo, not a lifetime.</summary>
     [GeneratedRegex(@"^(?<number>[1-9][0-9]{0,5})(?<unit>[dhm])\z")]
     private static partial Regex Pattern();
+}
+
+/// <summary>A lifetime in JSON as the spec writes it (<c>"365d"</c>).</summary>
+public sealed class LifetimeJsonConverter : JsonConverter<Lifetime>
+{
+    public override Lifetime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String && Lifetime.TryParse(reader.GetString(), out var lifetime)
+            ? lifetime
+            : throw new JsonException($"a lifetime is a string: {Lifetime.Syntax}");
+
+    public override void Write(Utf8JsonWriter writer, Lifetime value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString());
 }

@@ -87,6 +87,9 @@ public sealed class StatusHub
     /// <summary>The instance holding the slot <paramref name="name"/> now, if any.</summary>
     public string? HolderOf(string name) => HoldersOf(name).FirstOrDefault();
 
+    /// <summary>Whether another instance than <paramref name="instanceId"/> has joined the slot <paramref name="name"/>.</summary>
+    public bool IsHeldByAnother(string name, string instanceId) => HoldersOf(name).Any(id => id != instanceId);
+
     public async Task RemoveAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         string name;

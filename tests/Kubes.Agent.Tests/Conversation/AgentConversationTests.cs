@@ -113,8 +113,9 @@ public sealed class AgentConversationTests : IAsyncLifetime
             Assert.Contains("no installer for the Node role", report.Error);
         }
 
+        // Then RoleNotInstallable again every health interval, so the coordinator's answers still reach it.
         Assert.Equal([Phase.Pending, Phase.Joining, Phase.Certifying, Phase.RoleNotInstallable],
-            _registrar.Reports.Select(r => r.Report.Phase));
+            _registrar.Reports.Select(r => r.Report.Phase).Distinct());
         Assert.True(File.Exists(_root.Join("etc", "kubes", "pki", "kubelet-client.crt")));
         var reportsBefore = _registrar.Reports.Count;
 
@@ -185,6 +186,23 @@ public sealed class AgentConversationTests : IAsyncLifetime
         _root.Join("etc", "kubes", "pki", "etcd-member.crt"), _root.Join("etc", "kubes", "pki", "etcd-member.key"));
 
     [Fact]
+    public async Task A_role_without_an_installer_reports_the_configuration_it_took_and_is_told_the_same_asks_nothing()
+    {
+        _roleConfig = NodeConfig;
+        _registrar.DesiredConfigHash = id => _registrar.ConfigOf(id).ConfigHash;
+        using var agent = Agent(Config("node"));
+        await agent.StartAsync();
+        await WaitForReportAsync(r => r.Phase == Phase.RoleNotInstallable);
+        var heartbeats = _registrar.Reports.Count;
+        await WaitForReportAsync(r => r.Phase == Phase.RoleNotInstallable, skip: heartbeats + 3);
+        await agent.StopAsync();
+
+        Assert.Equal(0, _registrar.RejoinCount);
+        Assert.All(_registrar.Reports.Select(r => r.Report).Where(r => r.Phase == Phase.RoleNotInstallable),
+            report => Assert.Equal(_registrar.ConfigOf("i-0agent").ConfigHash, report.ConfigHash));
+    }
+
+    [Fact]
     public async Task A_refused_join_is_reported_failed_and_not_retried()
     {
         _roleConfig = NodeConfig;
@@ -234,6 +252,49 @@ public sealed class AgentConversationTests : IAsyncLifetime
         ], steps.TakeWhile(s => s.Phase != Phase.Ready && s.Phase != Phase.Degraded));
         Assert.False(Kubes.Agent.Services.Posix.IsAlive(etcd), "stopping the agent stops the etcd it supervises");
         Assert.False(File.Exists(_root.Join("run", "kubes", "etcd.pid")));
+    }
+
+    [Fact]
+    public async Task Told_another_configuration_an_etcd_member_installs_what_changed_restarts_and_reports_ready_on_it()
+    {
+        var (archive, sha256) = await EtcdArchiveAsync();
+        _roleConfig = identity => SingleEtcd(identity, sha256, new Uri(archive).AbsoluteUri);
+        var agent = Agent(Config("etcd"));
+        await agent.StartAsync();
+        var first = await WaitForReportAsync(r => r.Phase == Phase.Ready);
+        var before = int.Parse(await File.ReadAllTextAsync(_root.Join("run", "kubes", "etcd.pid")));
+        var reportsBefore = _registrar.Reports.Count;
+
+        // The coordinator now wants a flag more: its answers say so, and a re-join hands it out.
+        _roleConfig = identity =>
+        {
+            var config = SingleEtcd(identity, sha256, new Uri(archive).AbsoluteUri);
+            config.Etcd.ExtraArgs.Add(new Flag { Name = "snapshot-count", Value = "5000" });
+            return config;
+        };
+        var wanted = _roleConfig(new InstanceIdentity { PrivateIp = _address.ToString() }).Sealed().ConfigHash;
+        _registrar.DesiredConfigHash = _ => wanted;
+        var ready = await WaitForReportAsync(r => r.Phase == Phase.Ready && r.ConfigHash == wanted, skip: reportsBefore);
+        var after = int.Parse(await File.ReadAllTextAsync(_root.Join("run", "kubes", "etcd.pid")));
+        var commandLine = (await File.ReadAllTextAsync($"/proc/{after}/cmdline")).Replace('\0', ' ');
+        await agent.StopAsync();
+        await ((IAsyncDisposable)agent).DisposeAsync();
+
+        Assert.NotEqual(wanted, first.ConfigHash);
+        Assert.True(ready.Health.Healthy, ready.Health.Detail);
+        Assert.Equal(1, _registrar.RejoinCount);
+        Assert.NotEqual(before, after);
+        Assert.Contains("--snapshot-count=5000", commandLine);
+        // The journal skipped what the new configuration did not change; the certificate was still current.
+        var steps = _registrar.Reports.Skip(reportsBefore).Select(r => r.Report.Step).ToList();
+        Assert.Contains("configure-etcd", steps);
+        Assert.Contains("start-etcd", steps);
+        Assert.DoesNotContain("download-etcd", steps);
+        Assert.DoesNotContain("install-etcd", steps);
+        Assert.DoesNotContain("prepare-data-volume", steps);
+        Assert.Single(_registrar.CertifyRequests);
+        Assert.All(_registrar.Reports.Skip(reportsBefore).Select(r => r.Report).TakeWhile(r => r.ConfigHash != wanted),
+            report => Assert.Equal(first.ConfigHash, report.ConfigHash));
     }
 
     [Fact]

@@ -27,6 +27,8 @@ public sealed class TestRegistrar(TestCertificateAuthority ca, string joinToken,
     public TimeSpan? CertificateLifetime { get; set; }
     /// <summary>Called before a re-join is answered, so a test can change what the coordinator serves.</summary>
     public Action? Rejoining { get; set; }
+    /// <summary>The config_hash the coordinator tells an instance (by id) in the answer to each report; null tells nothing.</summary>
+    public Func<string, string>? DesiredConfigHash { get; set; }
 
     /// <summary>The role configuration last handed to an instance.</summary>
     public RoleConfig ConfigOf(string instanceId) => _joined[instanceId].Config;
@@ -84,7 +86,7 @@ public sealed class TestRegistrar(TestCertificateAuthority ca, string joinToken,
     {
         Authenticate(request.InstanceId, request.AgentCredential);
         Reports.Enqueue(request);
-        return Task.FromResult(new ReportResponse());
+        return Task.FromResult(new ReportResponse { DesiredConfigHash = DesiredConfigHash?.Invoke(request.InstanceId) ?? "" });
     }
 
     private RoleConfig Authenticate(string instanceId, string credential) =>

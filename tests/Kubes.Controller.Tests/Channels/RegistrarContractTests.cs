@@ -104,6 +104,58 @@ public abstract class RegistrarContractTests : IAsyncLifetime
         Assert.Equal(stored, Assert.Single(World.Status.Snapshot()));
     }
 
+    // The tell.
+
+    [Fact]
+    public async Task A_reports_answer_names_the_config_hash_of_the_configuration_the_agent_joined_with()
+    {
+        var agent = await World.LaunchAsync(InstanceRole.Etcd, 1);
+        var joined = await Channel.JoinAsync(agent, agent.Join());
+
+        var answer = await Channel.ReportAsync(agent, agent.Report(joined.AgentCredential, Phase.Ready, "health"));
+
+        Assert.Equal(joined.RoleConfig.ConfigHash, answer.DesiredConfigHash);
+    }
+
+    [Fact]
+    public async Task Once_its_slot_is_moved_to_a_newer_desired_state_the_answer_names_that_and_a_rejoin_hands_it_out()
+    {
+        await World.RecordGenerationAsync(World.Spec);
+        var agent = await World.LaunchAsync(InstanceRole.Etcd, 2);
+        var joined = await Channel.JoinAsync(agent, agent.Join());
+        await World.RecordGenerationAsync(World.Spec with
+        {
+            Components = new Dictionary<string, Kubes.Controller.Spec.ComponentSpec>
+            {
+                ["etcd"] = new() { ExtraArgs = new Dictionary<string, string> { ["snapshot-count"] = "5000" } },
+            },
+        });
+
+        var beforeTheRoll = await Channel.ReportAsync(agent, agent.Report(joined.AgentCredential, Phase.Ready, "health"));
+        await World.Assignments.AssignAsync("etcd-2", 2, CancellationToken.None);
+        var told = await Channel.ReportAsync(agent, agent.Report(joined.AgentCredential, Phase.Ready, "health"));
+        var rejoined = await Channel.JoinAsync(agent, agent.Join(proof: joined.AgentCredential));
+
+        Assert.Equal(joined.RoleConfig.ConfigHash, beforeTheRoll.DesiredConfigHash);
+        Assert.NotEqual(joined.RoleConfig.ConfigHash, told.DesiredConfigHash);
+        Assert.Equal(told.DesiredConfigHash, rejoined.RoleConfig.ConfigHash);
+        Assert.True(rejoined.RoleConfig.HasValidConfigHash());
+        Assert.Equal(("snapshot-count", "5000"), (rejoined.RoleConfig.Etcd.ExtraArgs.Single().Name, rejoined.RoleConfig.Etcd.ExtraArgs.Single().Value));
+    }
+
+    [Fact]
+    public async Task Only_a_proven_first_join_places_its_slot_on_the_newest_desired_state()
+    {
+        await World.RecordGenerationAsync(World.Spec);
+        var agent = await World.LaunchAsync(InstanceRole.Etcd, 0);
+
+        await Refused(StatusCode.Unauthenticated, () => Channel.JoinAsync(agent, agent.Join(proof: "kjt_" + new string('Q', 43))));
+        Assert.Null(await World.Assignments.GetAsync("etcd-0", CancellationToken.None));
+
+        await Channel.JoinAsync(agent, agent.Join());
+        Assert.Equal(1, await World.Assignments.GetAsync("etcd-0", CancellationToken.None));
+    }
+
     [Fact]
     public async Task Rejoin_with_its_own_credential_returns_the_same_credential_and_config()
     {
@@ -112,6 +164,19 @@ public abstract class RegistrarContractTests : IAsyncLifetime
         var again = await Channel.JoinAsync(agent, agent.Join(proof: first.AgentCredential));
         Assert.Equal(first.AgentCredential, again.AgentCredential);
         Assert.Equal(first.RoleConfig, again.RoleConfig);
+    }
+
+    [Fact]
+    public async Task A_rejoin_to_ask_for_the_configuration_again_leaves_the_agents_last_report_as_it_was()
+    {
+        var (agent, credential) = await JoinedAsync(InstanceRole.Etcd, 1);
+        await Channel.ReportAsync(agent, agent.Report(credential, Phase.Ready, "health"));
+        var ready = Assert.Single(World.Status.Snapshot());
+
+        await Channel.JoinAsync(agent, agent.Join(proof: credential));
+
+        Assert.Equal(ready, Assert.Single(World.Status.Snapshot()));
+        Assert.Equal(ready, await new AgentStatusStore(World.Store).GetAsync(agent.InstanceId));
     }
 
     [Fact]

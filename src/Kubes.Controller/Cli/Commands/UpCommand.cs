@@ -51,9 +51,9 @@ public static class UpCommand
                 using var session = await ClusterProviders.OpenAsync(spec,
                     new ProviderOptions { SpecFile = SpecFile.SourceFile(parse, file) }, cancellationToken);
                 var timeout = TimeSpan.FromMinutes(parse.GetValue(wait));
-                var (result, slots) = await new ClusterUp(session, new ConsoleUpProgress(stdout)).RunAsync(timeout, cancellationToken);
+                var (result, slots, roll) = await new ClusterUp(session, new ConsoleUpProgress(stdout)).RunAsync(timeout, cancellationToken);
                 return await SummarizeAsync(result.Succeeded, result.Failed.Concat(result.Skipped).Select(f => $"{f.Change.Key}: {f.Reason}"),
-                    slots, followed: timeout > TimeSpan.Zero, stdout, stderr);
+                    slots, roll, followed: timeout > TimeSpan.Zero, stdout, stderr);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -64,7 +64,7 @@ public static class UpCommand
     }
 
     private static async Task<int> SummarizeAsync(bool applied, IEnumerable<string> failures, IReadOnlyList<SlotStatus> slots,
-        bool followed, TextWriter stdout, TextWriter stderr)
+        RollOutcome? roll, bool followed, TextWriter stdout, TextWriter stderr)
     {
         if (!applied)
         {
@@ -80,6 +80,15 @@ public static class UpCommand
             await stdout.WriteLineAsync($"etcd tier healthy: {etcd.Count} of {etcd.Count} members Ready.");
         if (pendingRoles.Count > 0)
             await stdout.WriteLineAsync($"Joined with certificates, but not installed (no installer for the role yet): {string.Join(", ", pendingRoles)}.");
+        if (roll is { Stopped: true })
+        {
+            await stderr.WriteLineAsync($"error: the roll of generation {roll.Generation} stopped at {roll.StoppedAt}: {roll.Reason}. " +
+                "The members after it are untouched. 'kubes status' shows each slot; fix the cause, then run 'kubes up' again to resume the roll.");
+            return ExitCodes.Failure;
+        }
+        if (roll is { Deferred.Count: > 0 })
+            await stdout.WriteLineAsync($"Not rolled (--wait-minutes 0): {string.Join(", ", roll.Deferred)} still run an earlier generation " +
+                $"than {roll.Generation}; 'kubes up' rolls it, one member at a time.");
         if (AgentWaiter.IsSettled(slots)) return ExitCodes.Ok;
         if (!followed)
         {

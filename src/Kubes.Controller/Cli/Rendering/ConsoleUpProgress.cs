@@ -4,7 +4,8 @@ using Kubes.Controller.Status;
 
 namespace Kubes.Controller.Cli.Rendering;
 
-/// <summary><c>kubes up</c> as the operator reads it: a line per change applied, then the agents as they report.</summary>
+/// <summary><c>kubes up</c> as the operator reads it: a line per change applied, a line per step of a roll, and the agents
+/// as they report.</summary>
 public sealed class ConsoleUpProgress(TextWriter output) : IUpProgress
 {
     private readonly ConsoleApplyProgress _changes = new(output);
@@ -33,5 +34,21 @@ public sealed class ConsoleUpProgress(TextWriter output) : IUpProgress
     public void Retrying(ResourceChange change, Exception error, int attempt, TimeSpan delay) => _changes.Retrying(change, error, attempt, delay);
     public void Skipped(ResourceChange change, string reason) => _changes.Skipped(change, reason);
 
+    public void RollAssigned(string member, int generation, string why) => Line($"  {member}: on generation {generation} at once ({why})");
+
+    public void RollStarting(int generation, string role, IReadOnlyList<string> members) =>
+        Line($"Rolling generation {generation} of the desired state across {role}, one member at a time: {string.Join(", ", members)}");
+
+    public void RollWaiting(string member, string what) => Line($"  {member}: waiting for {what}");
+
+    public void RollMemberDone(string member, int generation, TimeSpan took) =>
+        Line($"  {member}: runs generation {generation}, Ready ({took.TotalSeconds:0} s)");
+
     public Task ShowAsync(IReadOnlyList<SlotStatus> rows, DateTimeOffset now) => _agents.ShowAsync(rows, now);
+
+    private void Line(string line)
+    {
+        _agents.PrepareForLine();
+        output.WriteLine(line);
+    }
 }

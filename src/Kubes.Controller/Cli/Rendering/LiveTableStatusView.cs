@@ -23,6 +23,13 @@ public sealed class LiveTableStatusView(TextWriter output, int width, int height
         _linesDrawn = lines.Count;
     }
 
+    /// <summary>Erases the last drawing: a line written now stays, and the next drawing comes below it.</summary>
+    public void PrepareForLine()
+    {
+        if (_linesDrawn > 0) output.Write($"{Escape}{_linesDrawn}A\r{Escape}J");
+        _linesDrawn = 0;
+    }
+
     /// <summary>At most height - 1 lines (the cursor's line stays free), none wider than the terminal.</summary>
     public IReadOnlyList<string> Draw(IReadOnlyList<SlotStatus> rows, DateTimeOffset now)
     {

@@ -57,4 +57,6 @@ public sealed class EtcdComponent : IClusterComponent
     public string? FlagVersion(ClusterSpec spec) => EtcdReleases.FlagVersionFor(spec);
 
     public IReadOnlyDictionary<string, string> LockedFlags => EtcdLockedFlags.All;
+
+    public bool HasQuorum => true;
 }

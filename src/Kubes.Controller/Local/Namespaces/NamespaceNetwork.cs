@@ -21,6 +21,7 @@ namespace Kubes.Controller.Local.Namespaces;
 internal sealed class NamespaceNetwork
 {
     private readonly string _tag;
+    private readonly string? _alias;
 
     /// <param name="bridgeAddresses">The host's addresses on the bridge, each a /32: the first is the source of the
     /// host's packets to the instances.</param>
@@ -29,9 +30,24 @@ internal sealed class NamespaceNetwork
         ArgumentException.ThrowIfNullOrEmpty(cluster);
         if (bridgeAddresses.Count == 0) throw new ArgumentException("A bridge needs an address.", nameof(bridgeAddresses));
         _tag = TagOf(cluster, stateFolder);
+        _alias = AbandonedNetworks.AliasOf(cluster, stateFolder);
         Vpc = vpc;
         BridgeAddresses = bridgeAddresses;
     }
+
+    private NamespaceNetwork(string tag, Cidr vpc)
+    {
+        _tag = tag;
+        _alias = null;
+        Vpc = vpc;
+        BridgeAddresses = [];
+    }
+
+    /// <summary>The network of another cluster, known only by its bridge: to read it and delete it, never to add to it.</summary>
+    public static NamespaceNetwork OfBridge(string bridge, Cidr vpc) =>
+        bridge.StartsWith("kubes-br-", StringComparison.Ordinal)
+            ? new NamespaceNetwork(bridge["kubes-br-".Length..], vpc)
+            : throw new ArgumentException($"{bridge} is not a Kubes bridge.", nameof(bridge));
 
     public Cidr Vpc { get; }
     public IReadOnlyList<IPAddress> BridgeAddresses { get; }
@@ -71,17 +87,19 @@ internal sealed class NamespaceNetwork
     }
 
     /// <summary>
-    /// Creates the bridge, or completes one that is there: its fixed MAC, its addresses, up. Refused, before anything is
-    /// changed, when the VPC is not private or this machine already routes part of it some other way
-    /// (<see cref="LocalNetworkConflictException"/>). Leaves the namespaces alone.
+    /// Creates the bridge, or completes one that is there: its fixed MAC, its owner in its alias, its addresses, up. First
+    /// removes another cluster's abandoned network that holds part of the VPC (<see cref="AbandonedNetworks"/>) and returns
+    /// a line for each. Refused, before anything else is changed, when the VPC is not private or this machine already
+    /// routes part of it some other way (<see cref="LocalNetworkConflictException"/>). Leaves the namespaces alone.
     /// </summary>
-    public async Task EnsureAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> EnsureAsync(CancellationToken cancellationToken)
     {
         if (!SpecLimits.PrivateRanges.Any(range => Cidr.Parse(range).Contains(Vpc)))
             throw new LocalProviderException(
                 $"VPC {Vpc} is not inside {string.Join(", ", SpecLimits.PrivateRanges)}: only a private VPC is brought onto this machine.");
         if (BridgeAddresses.FirstOrDefault(a => !Vpc.Contains(a)) is { } outside)
             throw new LocalProviderException($"The bridge address {outside} is not inside the VPC {Vpc}.");
+        var reclaimed = await AbandonedNetworks.ReclaimOverlappingAsync(Vpc, Bridge, cancellationToken);
         await HostRoutes.RefuseRoutesIntoAsync(Vpc, Bridge, cancellationToken);
 
         var created = !await IpCommand.TryRunAsync(["link", "show", "dev", Bridge], cancellationToken);
@@ -92,6 +110,8 @@ internal sealed class NamespaceNetwork
             // instances' ARP caches, and their packets to the bridge's addresses would go to another instance instead.
             var mac = $"02:6b:{_tag[..2]}:{_tag[2..4]}:{_tag[4..6]}:01";
             await IpCommand.RunAsync(["link", "set", "dev", Bridge, "address", mac], cancellationToken);
+            // Whose it is, for a later cluster that finds it abandoned (AbandonedNetworks); an alias holds 255 bytes.
+            if (_alias is { Length: <= 255 }) await IpCommand.RunAsync(["link", "set", "dev", Bridge, "alias", _alias], cancellationToken);
             foreach (var address in BridgeAddresses)
                 await IpCommand.RunAsync(["addr", "replace", $"{address}/32", "dev", Bridge], cancellationToken);
             await IpCommand.RunAsync(["link", "set", Bridge, "up"], cancellationToken);
@@ -101,6 +121,17 @@ internal sealed class NamespaceNetwork
             await IpCommand.TryRunAsync(["link", "del", Bridge], CancellationToken.None);
             throw;
         }
+        return reclaimed;
+    }
+
+    /// <summary>Whether any process runs in a namespace of the cluster: a live local cluster's agents always do.</summary>
+    public async Task<bool> AnyProcessRunsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var name in await NamespacesAsync(cancellationToken))
+        {
+            if (!string.IsNullOrWhiteSpace(await IpCommand.TryReadAsync(["netns", "pids", name], cancellationToken))) return true;
+        }
+        return false;
     }
 
     /// <summary>A namespace for the instance, on the bridge at <paramref name="address"/>; returns the namespace's name.</summary>

@@ -1,26 +1,34 @@
 using Kubes.Controller.Artifacts;
+using Kubes.Controller.DesiredState;
 using Kubes.Controller.Providers;
+using Kubes.Controller.Registrar;
 using Kubes.Controller.Session;
+using Kubes.Controller.Status;
+using Kubes.Controller.Topology;
+using Kubes.Protos.V1;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kubes.Controller.Operations.Up;
 
 /// <summary>
-/// <c>kubes up</c>: ready what new instances need to boot and reach the coordinator, reconcile the cluster's resources
-/// (instances launched with their user-data), then have the agents answered and follow their reports until the cluster
-/// settles or the wait runs out. Running it again changes nothing and only waits.
+/// <c>kubes up</c>: ready what new instances need to boot and reach the coordinator (recording the spec as the cluster's
+/// newest desired state), reconcile the cluster's resources (instances launched with their user-data), have the agents
+/// answered, roll the desired state across the members that run an earlier one, one at a time, then follow the agents'
+/// reports until the cluster settles or the wait runs out. Running it again changes nothing and only waits; after an
+/// interrupted roll it resumes the roll.
 /// </summary>
-public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILoggerFactory? loggers = null)
+public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILoggerFactory? loggers = null, TimeProvider? time = null)
 {
     private readonly ILoggerFactory _loggers = loggers ?? NullLoggerFactory.Instance;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public async Task<UpOutcome> RunAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         var topology = session.Topology;
         using var http = HttpsArtifactSource.CreateClient();
         using var state = new CoordinatorState(topology, session.Store,
-            ArtifactPinning.For(topology.Spec, session.Store, http, session.UsesHostPackages));
+            ArtifactPinning.For(topology.Spec, session.Store, http, session.UsesHostPackages), appliesSpec: true);
         var launches = await session.PrepareLaunchesAsync(state, cancellationToken);
         if (launches.Coordinator is { } coordinator) progress.CoordinatorReady(coordinator);
 
@@ -32,7 +40,42 @@ public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILo
         await using var agents = await session.AnswerAgentsAsync(state, _loggers, cancellationToken);
         if (state.Current is { } loaded) progress.ArtifactsResolved(loaded.Artifacts.Lines.ToList());
         progress.FollowingAgents(agents.Description, wait);
+        // Whoever answers the agents loaded the state, and with it recorded the desired state this run applies.
+        RollOutcome? roll = null;
+        if (state.Current?.Desired is { } desired)
+        {
+            roll = await new GenerationRoll(topology, state.Assignments, desired.Number, agents.ReadAsync,
+                ExpectedHashes(topology, desired), progress, agents.PollInterval, _time).RunAsync(wait, cancellationToken);
+            if (roll.Stopped) return new UpOutcome(result, SlotStatus.For(topology, await agents.ReadAsync(cancellationToken)), roll);
+            if (roll.Completed) await PruneAsync(state, cancellationToken);
+        }
+
         var slots = await new AgentWaiter(topology, agents.ReadAsync, progress, agents.PollInterval).WaitAsync(wait, cancellationToken);
-        return new UpOutcome(result, slots);
+        return new UpOutcome(result, slots, roll);
     }
+
+    /// <summary>The config_hash a joined member runs on <paramref name="desired"/>: built as the registrar builds it, for
+    /// the instance as the provider's directory knows it.</summary>
+    private Func<AgentStatus, CancellationToken, Task<string?>> ExpectedHashes(ClusterTopology topology, SpecGeneration desired)
+    {
+        var verifier = new InstanceVerifier(topology, session.Directory);
+        var configs = new GenerationRoleConfigs(session.ArtifactUrls);
+        return async (status, cancellationToken) =>
+        {
+            if (!ProtoRoles.TryFromProto(status.Role, out var role)) return null;
+            try
+            {
+                var instance = await verifier.VerifyAsync(status.InstanceId, role, status.Slot, peer: null, cancellationToken);
+                return configs.For(desired, instance).ComputeConfigHash();
+            }
+            catch (RegistrationRefusedException)
+            {
+                return null; // replaced, stopped or gone: whatever joins the slot next joins on the assigned generation
+            }
+        };
+    }
+
+    /// <summary>Every slot runs the newest generation: the earlier ones nobody is assigned any more go.</summary>
+    private static Task PruneAsync(CoordinatorState state, CancellationToken cancellationToken) =>
+        state.Generations.PruneAsync(async ct => (await state.Assignments.AllAsync(ct)).Values.ToHashSet(), cancellationToken);
 }

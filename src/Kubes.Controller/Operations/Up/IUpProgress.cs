@@ -2,8 +2,9 @@ using Kubes.Controller.Reconciler;
 
 namespace Kubes.Controller.Operations.Up;
 
-/// <summary>What <c>kubes up</c> tells the operator as it goes: every change it applies, then every agent as it reports.</summary>
-public interface IUpProgress : IApplyProgress, IAgentStatusView
+/// <summary>What <c>kubes up</c> tells the operator as it goes: every change it applies, the roll of its desired state, then
+/// every agent as it reports.</summary>
+public interface IUpProgress : IApplyProgress, IRollProgress
 {
     /// <summary>The coordinator the instances reach runs, started by this run or found running.</summary>
     void CoordinatorReady(string coordinator);

@@ -58,10 +58,11 @@ public sealed class NamespaceNetworkTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_vpc_another_local_clusters_bridge_holds_is_refused_before_anything_is_made()
+    public async Task A_vpc_a_running_local_clusters_bridge_holds_is_refused_before_anything_is_made()
     {
         var first = Network();
         await first.EnsureAsync(CancellationToken.None);
+        using var running = await RunInAsync(first, "i-00000000000000001", _vpc.AddressAt(10));
         var second = Network(LocalClusterHarness.NewName());
 
         var refused = await Assert.ThrowsAsync<LocalNetworkConflictException>(() => second.EnsureAsync(CancellationToken.None));
@@ -70,6 +71,64 @@ public sealed class NamespaceNetworkTests : IAsyncLifetime
         Assert.Contains($"overlaps VPC {_vpc}", refused.Message);
         Assert.Contains("set spec.network.vpcCidr", refused.Message);
         Assert.False((await second.ReadAsync(CancellationToken.None)).Exists);
+        Assert.True((await first.ReadAsync(CancellationToken.None)).BridgeExists);
+        Assert.False(running.HasExited);
+    }
+
+    [Fact]
+    public async Task A_bridge_in_the_vpc_whose_namespaces_run_nothing_is_reclaimed_and_named()
+    {
+        var left = Network();
+        await left.EnsureAsync(CancellationToken.None);
+        await left.AddAsync("i-00000000000000001", _vpc.AddressAt(10), CancellationToken.None);
+        var second = Network(LocalClusterHarness.NewName());
+
+        var reclaimed = await second.EnsureAsync(CancellationToken.None);
+
+        Assert.Equal(
+            [$"abandoned network {left.Bridge} (cluster {_cluster}, state folder {_state.Path}: nothing ran in its 1 namespace(s))"],
+            reclaimed);
+        Assert.False((await left.ReadAsync(CancellationToken.None)).Exists);
+        Assert.DoesNotContain(await NetworkTraces.OfAsync(_cluster, _state.Path, _vpc),
+            t => t.Contains(left.Bridge, StringComparison.Ordinal) || t.Contains(left.NamespacePrefix, StringComparison.Ordinal)
+                 || t.Contains(left.VethPrefix, StringComparison.Ordinal));
+        Assert.True((await second.ReadAsync(CancellationToken.None)).BridgeExists);
+    }
+
+    [Fact]
+    public async Task A_bridge_in_the_vpc_whose_state_folder_is_gone_is_reclaimed_with_what_still_runs_in_it()
+    {
+        using var gone = new TempFolder();
+        var left = new NamespaceNetwork(_cluster, gone.Path, _vpc, [_vpc.AddressAt(1)]);
+        _made.Add(left);
+        await left.EnsureAsync(CancellationToken.None);
+        using var running = await RunInAsync(left, "i-00000000000000001", _vpc.AddressAt(10));
+        gone.Dispose();
+
+        var reclaimed = await Network(LocalClusterHarness.NewName()).EnsureAsync(CancellationToken.None);
+
+        Assert.Equal([$"abandoned network {left.Bridge} (cluster {_cluster}, state folder {gone.Path}: its state folder is gone)"], reclaimed);
+        Assert.False((await left.ReadAsync(CancellationToken.None)).Exists);
+        await running.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+    }
+
+    [Fact]
+    public async Task A_bridge_outside_the_vpc_is_left_alone_however_abandoned()
+    {
+        var elsewhere = Cidr.Parse("10.201.0.0/16");
+        var other = new NamespaceNetwork(LocalClusterHarness.NewName(), _state.Path, elsewhere, [elsewhere.AddressAt(1)]);
+        _made.Add(other);
+        await other.EnsureAsync(CancellationToken.None);
+
+        Assert.Empty(await Network().EnsureAsync(CancellationToken.None));
+        Assert.True((await other.ReadAsync(CancellationToken.None)).BridgeExists);
+    }
+
+    /// <summary>A long-lived process in an instance's namespace, as a live cluster's agent is.</summary>
+    private static async Task<System.Diagnostics.Process> RunInAsync(NamespaceNetwork network, string instanceId, IPAddress address)
+    {
+        var name = await network.AddAsync(instanceId, address, CancellationToken.None);
+        return System.Diagnostics.Process.Start("ip", ["netns", "exec", name, "sleep", "600"]);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using Kubes.Controller.DesiredState;
 using Kubes.Controller.Operations.Serve;
+using Kubes.Controller.State;
 using Kubes.Controller.Tests.Providers.Support;
 using Kubes.Controller.Tests.State;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,6 +27,8 @@ public sealed class CoordinatorServiceTests : IDisposable
         Assert.Equal(("seam", _folder.Path, "scripted instance services"), (serving.Cluster, serving.Mailbox, serving.InstanceServices));
         Assert.Equal("https", serving.Grpc!.Scheme);
         Assert.Equal(["serve instances"], session.Log);
+        // Serving answers the desired state kubes up recorded; it records none of its own.
+        Assert.Empty(await new FolderStateStore(_folder.Path).ListAsync(SpecGenerationStore.Prefix));
     }
 
     /// <summary>Stops the service as soon as it says where it serves.</summary>

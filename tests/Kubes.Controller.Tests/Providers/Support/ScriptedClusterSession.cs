@@ -33,8 +33,11 @@ internal sealed class ScriptedClusterSession(string stateFolder) : IClusterSessi
     /// <summary>Every change to <see cref="Thing"/> fails for good.</summary>
     public bool ThingFails { get; init; }
 
+    /// <summary>Loads the coordinator's state before the launches, as the local provider does to start its coordinator.</summary>
+    public bool LoadsStateFirst { get; init; }
+
     public IClusterProvider Provider => LocalProvider.Instance;
-    public ClusterTopology Topology { get; } = ClusterTopology.From(ClusterSpecDefaults.Local("seam") with { StateStore = stateFolder });
+    public ClusterTopology Topology { get; init; } = ClusterTopology.From(ClusterSpecDefaults.Local("seam") with { StateStore = stateFolder });
     public IStateStore Store { get; } = new FolderStateStore(stateFolder);
     public string StateDescription => stateFolder;
     public string Where => "in a test";
@@ -58,10 +61,12 @@ internal sealed class ScriptedClusterSession(string stateFolder) : IClusterSessi
 
     public bool UsesHostPackages => false;
 
-    public Task<InstanceLaunches> PrepareLaunchesAsync(CoordinatorState state, CancellationToken cancellationToken)
+    public async Task<InstanceLaunches> PrepareLaunchesAsync(CoordinatorState state, CancellationToken cancellationToken)
     {
-        Record("prepare launches");
-        return Task.FromResult(new InstanceLaunches(NoLaunchBootstrap.Instance, "scripted-image", "scripted coordinator"));
+        Record(LoadsStateFirst
+            ? $"prepare launches on desired generation {(await state.GetAsync(cancellationToken)).Desired?.Number}"
+            : "prepare launches");
+        return new InstanceLaunches(NoLaunchBootstrap.Instance, "scripted-image", "scripted coordinator");
     }
 
     public Task<IAgentStatusSource> AnswerAgentsAsync(CoordinatorState state, ILoggerFactory loggers, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
+using Kubes.Controller.Artifacts;
+using Kubes.Controller.DesiredState;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Spec;
 using Kubes.Controller.State;
@@ -10,8 +12,9 @@ namespace Kubes.Controller.Tests.Registrar.Support;
 
 /// <summary>
 /// A cluster "prod" whose VPC is 127.0.0.0/16, so every slot's fixed address is a loopback address
-/// a test agent can connect from; a registrar over the given state store; and instances the test
-/// launches into the in-memory directory with their join tokens.
+/// a test agent can connect from; a registrar over the given state store, answering the desired state recorded there
+/// (the world's own topology until a test records a generation); and instances the test launches into the in-memory
+/// directory with their join tokens.
 /// </summary>
 public sealed class RegistrarWorld : IDisposable
 {
@@ -31,8 +34,12 @@ public sealed class RegistrarWorld : IDisposable
         Topology = ClusterTopology.From(Spec);
         Tokens = new JoinTokenStore(store, ClusterName, Clock);
         Status = new StatusHub(new AgentStatusStore(store));
-        Registrar = new AgentRegistrar(Topology, Directory, Tokens, new AgentCredentialStore(store, Clock),
-            new TopologyRoleConfigSource(Topology), Issuer, new IssuanceRecord(store), Status, Log, Clock);
+        Generations = new SpecGenerationStore(store);
+        Assignments = new SlotAssignments(store);
+        var roleConfigs = new AssignedRoleConfigSource(Generations, Assignments, new GenerationRoleConfigs(new FolderArtifactUrls("/unused")),
+            new TopologyRoleConfigSource(Topology), Clock, assignmentsTtl: TimeSpan.Zero);
+        Registrar = new AgentRegistrar(Topology, Directory, Tokens, new AgentCredentialStore(store, Clock), roleConfigs, Issuer, new IssuanceRecord(store), Status,
+            Log, Clock);
     }
 
     public ClusterSpec Spec { get; }
@@ -45,6 +52,12 @@ public sealed class RegistrarWorld : IDisposable
     public JoinTokenStore Tokens { get; }
     public StatusHub Status { get; }
     public AgentRegistrar Registrar { get; }
+    public SpecGenerationStore Generations { get; }
+    public SlotAssignments Assignments { get; }
+
+    /// <summary>Records <paramref name="spec"/> as the newest desired state, as <c>kubes up</c> does (no artifacts).</summary>
+    public Task<SpecGeneration> RecordGenerationAsync(ClusterSpec spec) =>
+        Generations.RecordAsync(spec, PinnedArtifacts.None(spec.KubernetesVersion, "amd64"), CancellationToken.None);
 
     /// <param name="channel">How the cluster's agents talk: a registrar host answers them only there.</param>
     public static RegistrarWorld Create(IStateStore store, AgentChannel channel = AgentChannel.Grpc) => new(store, channel);
