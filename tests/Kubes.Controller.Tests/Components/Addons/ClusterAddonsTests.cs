@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using Kubes.Controller.Components.Addons;
@@ -73,17 +72,7 @@ public sealed class ClusterAddonsTests
         foreach (var addon in Render(Spec(provider, cni, version)))
         {
             var file = folder.Write($"{addon.Name}.yaml", addon.ToYaml());
-            var start = new ProcessStartInfo("kubectl", ["label", "--local", "--dry-run=client", "-f", file, "kubes.io/checked=yes", "-o", "name"])
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, Environment = { ["KUBECONFIG"] = "/dev/null" },
-            };
-            using var kubectl = Process.Start(start)!;
-            var stdout = kubectl.StandardOutput.ReadToEndAsync();
-            var stderr = await kubectl.StandardError.ReadToEndAsync();
-            await kubectl.WaitForExitAsync();
-
-            Assert.True(kubectl.ExitCode == 0, $"{addon.Name}: {stderr}");
-            Assert.Equal(addon.Objects.Select(KubectlName), (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal(addon.Objects.Select(KubectlName), (await KubectlLocal.ReadAsync(file, "name")).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsCheck;
@@ -75,17 +74,7 @@ public sealed class CniManifestPropertyTests
         foreach (var cni in new[] { CniKind.Calico, CniKind.Flannel })
         {
             var file = folder.Write($"{cni}.yaml", CniManifest.Render(cni, Manifest(cni), "10.200.0.0/16", host, 6443).ToYaml());
-            var start = new ProcessStartInfo("kubectl", ["label", "--local", "--dry-run=client", "-f", file, "kubes.io/checked=yes", "-o", "json"])
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, Environment = { ["KUBECONFIG"] = "/dev/null" },
-            };
-            using var kubectl = Process.Start(start)!;
-            var stdout = kubectl.StandardOutput.ReadToEndAsync();
-            var stderr = await kubectl.StandardError.ReadToEndAsync();
-            await kubectl.WaitForExitAsync();
-            Assert.True(kubectl.ExitCode == 0, stderr);
-
-            var items = Documents(await stdout);
+            var items = Documents(await KubectlLocal.ReadAsync(file, "json"));
             var values = cni == CniKind.Calico
                 ? items.Where(i => (string?)i!["metadata"]!["name"] == "kubernetes-services-endpoint")
                     .Select(i => i!["data"]!["KUBERNETES_SERVICE_HOST"]!)
