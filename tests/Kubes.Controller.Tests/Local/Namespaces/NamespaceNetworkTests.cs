@@ -62,7 +62,7 @@ public sealed class NamespaceNetworkTests : IAsyncLifetime
     {
         var first = Network();
         await first.EnsureAsync(CancellationToken.None);
-        using var running = await RunInAsync(first, "i-00000000000000001", _vpc.AddressAt(10));
+        using var running = await LiveInstance.StartAsync(first, "i-00000000000000001", _vpc.AddressAt(10));
         var second = Network(LocalClusterHarness.NewName());
 
         var refused = await Assert.ThrowsAsync<LocalNetworkConflictException>(() => second.EnsureAsync(CancellationToken.None));
@@ -102,7 +102,7 @@ public sealed class NamespaceNetworkTests : IAsyncLifetime
         var left = new NamespaceNetwork(_cluster, gone.Path, _vpc, [_vpc.AddressAt(1)]);
         _made.Add(left);
         await left.EnsureAsync(CancellationToken.None);
-        using var running = await RunInAsync(left, "i-00000000000000001", _vpc.AddressAt(10));
+        using var running = await LiveInstance.StartAsync(left, "i-00000000000000001", _vpc.AddressAt(10));
         gone.Dispose();
 
         var reclaimed = await Network(LocalClusterHarness.NewName()).EnsureAsync(CancellationToken.None);
@@ -122,61 +122,6 @@ public sealed class NamespaceNetworkTests : IAsyncLifetime
 
         Assert.Empty(await Network().EnsureAsync(CancellationToken.None));
         Assert.True((await other.ReadAsync(CancellationToken.None)).BridgeExists);
-    }
-
-    /// <summary>A long-lived process in an instance's namespace, as a live cluster's agent is.</summary>
-    private static async Task<System.Diagnostics.Process> RunInAsync(NamespaceNetwork network, string instanceId, IPAddress address)
-    {
-        var name = await network.AddAsync(instanceId, address, CancellationToken.None);
-        return System.Diagnostics.Process.Start("ip", ["netns", "exec", name, "sleep", "600"]);
-    }
-
-    [Fact]
-    public async Task A_route_of_any_other_interface_into_the_vpc_is_refused_and_named()
-    {
-        // A VPN's or a second network card's route into part of the VPC, on an interface that sends nothing anywhere.
-        // A veth whose peer is down: the route is there, and nothing can be sent through it.
-        var dummy = $"kt{Guid.NewGuid():N}"[..12];
-        var routed = _vpc.Subnet(8, 200);
-        await NetworkTraces.IpAsync("link", "add", dummy, "type", "veth", "peer", "name", dummy + "p");
-        try
-        {
-            await NetworkTraces.IpAsync("link", "set", dummy, "up");
-            await NetworkTraces.IpAsync("route", "add", routed.ToString(), "dev", dummy);
-            var network = Network();
-
-            var refused = await Assert.ThrowsAsync<LocalNetworkConflictException>(() => network.EnsureAsync(CancellationToken.None));
-
-            Assert.StartsWith($"This machine already routes {routed} (dev {dummy}), which overlaps VPC {_vpc}", refused.Message);
-            Assert.False((await network.ReadAsync(CancellationToken.None)).Exists);
-        }
-        finally
-        {
-            await NetworkTraces.IpAsync("link", "del", dummy);
-        }
-    }
-
-    [Fact]
-    public async Task A_stray_namespace_and_route_are_removed_and_a_live_instances_are_kept()
-    {
-        var network = Network();
-        await network.EnsureAsync(CancellationToken.None);
-        const string live = "i-00000000000000001", stray = "i-00000000000000002";
-        await network.AddAsync(live, _vpc.AddressAt(10), CancellationToken.None);
-        await network.AddAsync(stray, _vpc.AddressAt(11), CancellationToken.None);
-
-        var removed = await network.RemoveStrayAsync(
-            _ => Task.FromResult<IReadOnlyDictionary<string, IPAddress>>(new Dictionary<string, IPAddress> { [live] = _vpc.AddressAt(10) }),
-            CancellationToken.None);
-
-        Assert.Equal([$"namespace {network.NamespaceOf(stray)}", $"route {_vpc.AddressAt(11)}"], removed);
-        var traces = await NetworkTraces.OfAsync(_cluster, _state.Path, _vpc);
-        Assert.Contains($"namespace {network.NamespaceOf(live)}", traces);
-        Assert.Contains($"link {network.VethOf(live)}", traces);
-        Assert.Contains($"route unicast {_vpc.AddressAt(10)} dev {network.Bridge}", traces);
-        Assert.DoesNotContain(traces, t => t.Contains(network.NamespaceOf(stray), StringComparison.Ordinal)
-                                           || t.Contains(network.VethOf(stray), StringComparison.Ordinal)
-                                           || t.Contains($" {_vpc.AddressAt(11)} ", StringComparison.Ordinal));
     }
 
     [Theory]
