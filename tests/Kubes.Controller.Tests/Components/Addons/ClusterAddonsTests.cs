@@ -119,6 +119,10 @@ public sealed class ClusterAddonsTests
         var deployment = Assert.Single(coredns.OfType<V1Deployment>());
         Assert.Equal(2, deployment.Spec.Replicas);
         Assert.Equal("topology.kubernetes.io/zone", Assert.Single(deployment.Spec.Template.Spec.TopologySpreadConstraints).TopologyKey);
+        // Apart on two nodes where there are two; both run on a cluster of one node instead of one staying Pending.
+        Assert.Null(deployment.Spec.Template.Spec.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution);
+        Assert.Equal("kubernetes.io/hostname",
+            Assert.Single(deployment.Spec.Template.Spec.Affinity.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution).PodAffinityTerm.TopologyKey);
         Assert.Equal("1", Assert.Single(coredns.OfType<V1PodDisruptionBudget>()).Spec.MinAvailable.Value);
         Assert.Contains(coredns.OfType<V1ClusterRole>(), role => role.Rules.Any(r => r.Resources.Contains("endpointslices")));
     }

@@ -106,7 +106,7 @@ public static class CoreDnsAddon
                     DnsPolicy = "Default",
                     NodeSelector = new Dictionary<string, string> { ["kubernetes.io/os"] = "linux" },
                     Tolerations = [new V1Toleration { Key = "CriticalAddonsOnly", OperatorProperty = "Exists" }],
-                    // One replica per zone where the zones allow, never two on one node.
+                    // One replica per zone where the zones allow; two on one node only where the cluster has one node.
                     TopologySpreadConstraints =
                     [
                         new V1TopologySpreadConstraint
@@ -119,9 +119,14 @@ public static class CoreDnsAddon
                     {
                         PodAntiAffinity = new V1PodAntiAffinity
                         {
-                            RequiredDuringSchedulingIgnoredDuringExecution =
+                            PreferredDuringSchedulingIgnoredDuringExecution =
                             [
-                                new V1PodAffinityTerm { TopologyKey = "kubernetes.io/hostname", LabelSelector = new V1LabelSelector { MatchLabels = labels } },
+                                new V1WeightedPodAffinityTerm
+                                {
+                                    Weight = 100,
+                                    PodAffinityTerm = new V1PodAffinityTerm
+                                        { TopologyKey = "kubernetes.io/hostname", LabelSelector = new V1LabelSelector { MatchLabels = labels } },
+                                },
                             ],
                         },
                     },
