@@ -4,6 +4,8 @@ using Kubes.Agent.Components;
 using Kubes.Agent.Components.Cni;
 using Kubes.Agent.Components.Containerd;
 using Kubes.Agent.Components.Etcd;
+using Kubes.Agent.Components.OpenVpn;
+using Kubes.Agent.Components.Sshd;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Conversation;
 using Kubes.Agent.Probes;
@@ -51,6 +53,7 @@ public static class AgentServices
         services.AddSingleton<PkiFiles>();
         services.AddSingleton<KeyStore>();
         services.AddSingleton<CertificateEnrollment>();
+        services.AddSingleton<AgentSession>();
         services.AddSingleton<CertificateRenewal>();
         services.AddSingleton(sp => new StepJournal(paths.JournalFile, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<StepRunner>();
@@ -76,6 +79,10 @@ public static class AgentServices
         services.AddSingleton<ContainerdHealthCheck>();
         services.AddSingleton<IComponent, ContainerdComponent>();
         services.AddSingleton<IComponent, CniComponent>();
+        services.AddSingleton<OpenVpnHealthCheck>();
+        services.AddSingleton<IComponent, OpenVpnComponent>();
+        services.AddSingleton<SshdHealthCheck>();
+        services.AddSingleton<IComponent, SshdComponent>();
 
         services.AddSingleton(sp => new RoleComponents(sp.GetServices<IComponent>()));
         services.AddSingleton<RoleInstaller>();

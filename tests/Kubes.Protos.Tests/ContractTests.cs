@@ -13,7 +13,11 @@ public sealed class ContractTests
     [Theory]
     [InlineData("kubes.v1.InstanceIdentity", "cluster:1 instance_id:2 private_ip:3 availability_zone:4 role:5 slot:6 join_token:7 caller_identity:8")]
     [InlineData("kubes.v1.JoinResponse", "agent_credential:1 role_config:2")]
-    [InlineData("kubes.v1.CertifyRequest", "instance_id:1 agent_credential:2 requests:3")]
+    [InlineData("kubes.v1.CertifyRequest", "instance_id:1 agent_credential:2 requests:3 ssh_host_public_key:5")]
+    [InlineData("kubes.v1.CertifyResponse", "certificates:1 ssh_host_certificate:2")]
+    [InlineData("kubes.v1.Artifact", "name:1 version:2 urls:3 sha256:4 distribution_packages:5")]
+    [InlineData("kubes.v1.OpenVpnConfig", "port:1 client_network:2 routes:3 full_tunnel:4 dns_servers:5 tls_crypt_key:6 crl_pem:7")]
+    [InlineData("kubes.v1.SshdConfig", "port:1 login_user:2 authorized_principals:3 user_ca_public_key:4 host_principals:5")]
     [InlineData("kubes.v1.IssuedCertificate", "identity:1 certificate_pem:2 ca_pem:3 not_after:4")]
     [InlineData("kubes.v1.AgentReport", "phase:1 step:2 health:3 error:4 at:5 config_hash:6 components:7")]
     [InlineData("kubes.v1.ReportResponse", "desired_config_hash:1")]
@@ -41,6 +45,14 @@ public sealed class ContractTests
         Assert.Equal((18, 19, 20, 21), (role.FindFieldByName("containerd").FieldNumber, role.FindFieldByName("cni").FieldNumber,
             role.FindFieldByName("kubelet").FieldNumber, role.FindFieldByName("kube_proxy").FieldNumber));
         Assert.Null(role.FindFieldByNumber(12));
+    }
+
+    [Fact]
+    public void The_bastion_and_ssh_sections_of_a_role_configuration_keep_their_numbers()
+    {
+        var roleConfig = RegistrarReflection.Descriptor.MessageTypes.Single(m => m.Name == "RoleConfig");
+        Assert.Equal("kubes.v1.OpenVpnConfig", roleConfig.FindFieldByNumber(24).MessageType.FullName);
+        Assert.Equal("kubes.v1.SshdConfig", roleConfig.FindFieldByNumber(25).MessageType.FullName);
     }
 
     [Fact]

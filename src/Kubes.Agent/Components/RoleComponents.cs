@@ -12,7 +12,8 @@ public sealed class RoleComponents
     /// <summary>The agent's roles. Adding a component: its folder under Components/, its registration, its name here.</summary>
     public static readonly IReadOnlyDictionary<Role, IReadOnlyList<string>> Installed = new Dictionary<Role, IReadOnlyList<string>>
     {
-        [Role.Etcd] = [ComponentNames.Etcd],
+        [Role.Bastion] = [ComponentNames.Sshd, ComponentNames.OpenVpn],
+        [Role.Etcd] = [ComponentNames.Etcd, ComponentNames.Sshd],
         [Role.Node] = [ComponentNames.Containerd, ComponentNames.Cni],
     };
 

@@ -21,6 +21,14 @@ public sealed class RoleInstaller(RoleComponents components, StepRunner runner, 
     public Task InstallAsync(RoleConfig config, Func<IInstallStep, Task> starting, CancellationToken cancellationToken) =>
         runner.RunAsync(PlanSteps(config), starting, cancellationToken);
 
+    /// <summary>The earliest renewal time of what the role's components hold themselves (<see cref="IRenewsCredential"/>).</summary>
+    public DateTimeOffset? RenewalDue(RoleConfig config)
+    {
+        var due = components.For(config.Role).OfType<IRenewsCredential>().Select(c => c.RenewalDue(config))
+            .Where(d => d is not null).Select(d => d!.Value).ToList();
+        return due.Count == 0 ? null : due.Min();
+    }
+
     public async Task<RoleHealth> CheckHealthAsync(RoleConfig config, CancellationToken cancellationToken)
     {
         var results = new List<ComponentHealth>();

@@ -27,6 +27,7 @@ public sealed class AgentConversation(
     IRegistrarChannel channel,
     AgentStateStore state,
     CertificateRenewal certificates,
+    AgentSession session,
     RoleInstaller installer,
     RoleConfigRefresh refresh,
     RoleConfigFollower follower,
@@ -105,9 +106,10 @@ public sealed class AgentConversation(
         while (true)
         {
             var (converged, health) = await ConvergeAsync(identity, joined, cancellationToken);
+            var roleConfig = converged.RoleConfig!;
             joined = await follower.FollowAsync(identity, converged,
-                StateReporter(converged.RoleConfig!, health, identity.InstanceId, converged.AgentCredential), () => certificates.NextRenewal,
-                cancellationToken);
+                StateReporter(roleConfig, health, identity.InstanceId, converged.AgentCredential),
+                () => Earliest(certificates.NextRenewal, installer.RenewalDue(roleConfig)), cancellationToken);
             CheckRoleConfigIsFor(identity, joined.RoleConfig!);
             log.LogInformation("Role configuration {Hash} replaces {Previous}: certifying and installing what changed",
                 joined.RoleConfig!.ConfigHash, converged.RoleConfig!.ConfigHash);
@@ -126,6 +128,7 @@ public sealed class AgentConversation(
         trigger.Following(roleConfig.ConfigHash);
         for (var refreshed = false; ; refreshed = true)
         {
+            session.Joined(identity.InstanceId, joined.AgentCredential);
             _step = "certify";
             reports.Publish(Phase.Certifying, _step);
             await certificates.EnrollAsync(roleConfig, identity.InstanceId, joined.AgentCredential, cancellationToken);
@@ -203,10 +206,11 @@ public sealed class AgentConversation(
                 var renewed = await certificates.RenewDueAsync(roleConfig, instanceId, credential,
                     (step, error) => reports.Publish(standing.Role.Healthy ? Phase.Ready : Phase.Degraded, step, standing.Role, error,
                         standing.Components), cancellationToken);
-                if (renewed.Count > 0)
+                if (renewed.Count > 0 || installer.RenewalDue(roleConfig) <= time.GetUtcNow())
                 {
                     // The start steps hash the files each service must be restarted for: those that do not reload renewed
-                    // certificates by themselves are restarted here, the others (etcd) keep running.
+                    // certificates by themselves are restarted here, the others (etcd) keep running. A component's own
+                    // credential that is due (sshd's host certificate) is renewed by its step in the same pass.
                     await installer.InstallAsync(roleConfig, step =>
                     {
                         reports.Publish(step.Phase, step.Name);
@@ -222,6 +226,9 @@ public sealed class AgentConversation(
             reports.Publish(health.Role.Healthy ? Phase.Ready : Phase.Degraded, _step, health.Role, components: health.Components);
         };
     }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
 
     private static void CheckRoleConfigIsFor(InstanceIdentity identity, RoleConfig roleConfig)
     {

@@ -57,6 +57,26 @@ public sealed class StepFactory(
         return [download, InstallProgram(download, program)];
     }
 
+    /// <summary>
+    /// <c>&lt;name&gt;</c>: a component's programs from its artifact — the distribution's packages installed by apt
+    /// where the artifact names them (AWS), else the verified archive downloaded (<c>download-&lt;artifact&gt;</c>) and the
+    /// programs installed into the bin folder.
+    /// </summary>
+    public IReadOnlyList<IInstallStep> Programs(string name, Artifact artifact, IReadOnlyList<string> programs)
+    {
+        if (artifact.DistributionPackages.Count > 0)
+        {
+            return [new InstallPackagesStep(name, [.. artifact.DistributionPackages], commands)];
+        }
+
+        var download = Download(artifact, ".tar.gz");
+        return [download, InstallFromArchive(name, download, programs)];
+    }
+
+    /// <summary>Where <see cref="Programs"/> puts a program: the distribution's own path, or the bin folder.</summary>
+    public string ProgramPath(Artifact artifact, string program, string distributionPath) =>
+        artifact.DistributionPackages.Count > 0 ? distributionPath : Path.Join(paths.BinDir, program);
+
     public RenderFileStep RenderFile(string name, string path, string content, UnixFileMode mode) => new(name, path, content, mode);
 
     /// <summary>A file only root may read: a kubeconfig, a component's configuration (CIS: 600 or more restrictive).</summary>

@@ -74,6 +74,26 @@ public static class ArtifactCatalogue
         ];
     }
 
+    /// <summary>
+    /// What the instances take from their distribution rather than from a release (<see cref="DistributionEntry"/>): not
+    /// versioned with Kubernetes, installed by the agent with the package manager on AWS, packed from this machine's
+    /// packages for the local provider.
+    /// </summary>
+    public static readonly IReadOnlyList<DistributionEntry> FromDistribution =
+    [
+        new(ArtifactNames.OpenVpn, ["openvpn", "iptables"],
+            new HostPackage([new HostFile("openvpn", "/usr/sbin/openvpn")]),
+            ArtifactLayout.TarGz("", "openvpn"), "openvpn-{version}-linux-{arch}.tar.gz",
+            "Debian and Ubuntu package openvpn (/usr/sbin/openvpn); iptables masquerades the clients' traffic"),
+        new(ArtifactNames.OpenSsh, ["openssh-server"],
+            new HostPackage([new HostFile("openssh-server", "/usr/sbin/sshd"), new HostFile("openssh-client", "/usr/bin/ssh-keygen")]),
+            ArtifactLayout.TarGz("", "sshd", "ssh-keygen"), "openssh-{version}-linux-{arch}.tar.gz",
+            "Debian and Ubuntu packages openssh-server (/usr/sbin/sshd) and openssh-client (/usr/bin/ssh-keygen)"),
+    ];
+
+    /// <summary>The distribution entry of that name, or null when <paramref name="name"/> is a release artifact.</summary>
+    public static DistributionEntry? Distribution(string name) => FromDistribution.FirstOrDefault(e => e.Name == name);
+
     public static CatalogueEntry Entry(string kubernetesVersion, string name) =>
         For(kubernetesVersion).FirstOrDefault(e => e.Name == name)
         ?? throw new ArgumentException($"the artifact catalogue has no '{name}' (it has {string.Join(", ", Names)})", nameof(name));

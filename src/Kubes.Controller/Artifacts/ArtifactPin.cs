@@ -12,6 +12,8 @@ public enum PinSource
     Import,
     /// <summary>This machine's Debian packages, packed in the upstream layout (local provider only).</summary>
     HostPackage,
+    /// <summary>No file: the instance installs its distribution's packages (<see cref="DistributionEntry"/>).</summary>
+    Distribution,
 }
 
 /// <summary>

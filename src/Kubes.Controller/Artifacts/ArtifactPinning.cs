@@ -28,8 +28,9 @@ public sealed class ArtifactPinning(IStateStore store, HttpClient http, Artifact
     {
         var version = ArtifactCatalogue.Normalize(kubernetesVersion);
         var existing = await _pins.LoadAsync(version, arch, cancellationToken);
-        var resolved = await Task.WhenAll(names.Distinct().Select(name =>
-            ResolveAsync(ArtifactCatalogue.Entry(version, name), arch, existing.GetValueOrDefault(name), cancellationToken)));
+        var resolved = await Task.WhenAll(names.Distinct().Select(name => ArtifactCatalogue.Distribution(name) is { } distribution
+            ? FromDistributionAsync(distribution, arch, existing.GetValueOrDefault(name), cancellationToken)
+            : ResolveAsync(ArtifactCatalogue.Entry(version, name), arch, existing.GetValueOrDefault(name), cancellationToken)));
 
         var fetched = resolved.Where(r => r.Pin is { Source: PinSource.Upstream } && r.IsNew).Select(r => r.Pin!).ToList();
         if (fetched.Count > 0)
@@ -94,22 +95,49 @@ public sealed class ArtifactPinning(IStateStore store, HttpClient http, Artifact
         };
     }
 
-    private async Task<Resolution> FromHostAsync(CatalogueEntry entry, string arch, ArtifactPin? pinned, CancellationToken cancellationToken)
+    /// <summary>
+    /// A distribution's program: this machine's packages, packed and pinned, where the provider takes them; otherwise a pin
+    /// without a file, which tells the agent to install the distribution's packages (never saved: nothing is pinned).
+    /// </summary>
+    private Task<Resolution> FromDistributionAsync(DistributionEntry entry, string arch, ArtifactPin? pinned,
+        CancellationToken cancellationToken)
+    {
+        if (useHostPackages)
+            return FromHostAsync(entry.Name, "", entry.HostPackage, ct => HostPackagePacker.PackAsync(entry, arch, ct), arch, pinned,
+                cancellationToken);
+        return Task.FromResult(new Resolution(new ArtifactPin
+        {
+            Name = entry.Name,
+            Version = "",
+            File = "",
+            Sha256 = "",
+            Source = PinSource.Distribution,
+            Evidence = entry.Provenance,
+            PinnedAt = _clock.GetUtcNow(),
+        }, false, null));
+    }
+
+    private Task<Resolution> FromHostAsync(CatalogueEntry entry, string arch, ArtifactPin? pinned, CancellationToken cancellationToken) =>
+        FromHostAsync(entry.Name, entry.Version, entry.HostPackage!, ct => HostPackagePacker.PackAsync(entry, arch, ct), arch, pinned,
+            cancellationToken);
+
+    private async Task<Resolution> FromHostAsync(string name, string catalogueVersion, HostPackage package,
+        Func<CancellationToken, Task<HostPackagePacker.Packed>> pack, string arch, ArtifactPin? pinned, CancellationToken cancellationToken)
     {
         HostPackagePacker.Packed packed;
         try
         {
-            packed = await HostPackagePacker.PackAsync(entry, arch, cancellationToken);
+            packed = await pack(cancellationToken);
         }
         catch (HostPackageMissingException e)
         {
-            return new Resolution(null, false, new ArtifactShortfall(entry.Name, entry.Version, arch, e.Message,
-                $"the local provider takes {entry.Name} from this machine: {entry.HostPackage!.InstallCommand}"));
+            return new Resolution(null, false, new ArtifactShortfall(name, catalogueVersion, arch, e.Message,
+                $"the local provider takes {name} from this machine: {package.InstallCommand}"));
         }
         var (key, sha256) = await _mirror.StoreAsync(packed.FileName, packed.Content, cancellationToken);
         var pin = new ArtifactPin
         {
-            Name = entry.Name,
+            Name = name,
             Version = packed.Version,
             File = packed.FileName,
             Sha256 = sha256,

@@ -25,9 +25,17 @@ public static partial class HostPackagePacker
                                             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
                                             | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
-    public static async Task<Packed> PackAsync(CatalogueEntry entry, string arch, CancellationToken cancellationToken)
+    public static Task<Packed> PackAsync(CatalogueEntry entry, string arch, CancellationToken cancellationToken) =>
+        PackAsync(entry.HostPackage ?? throw new InvalidOperationException($"{entry.Name} has no host package in the catalogue"),
+            entry.Layout, version => entry.FileNameFor(version, arch), arch, cancellationToken);
+
+    public static Task<Packed> PackAsync(DistributionEntry entry, string arch, CancellationToken cancellationToken) =>
+        PackAsync(entry.HostPackage, entry.Layout, version => entry.FileNameFor(version, arch), arch, cancellationToken);
+
+    /// <param name="fileNameFor">The packed file's name for the version of the first package.</param>
+    private static async Task<Packed> PackAsync(HostPackage package, ArtifactLayout layout, Func<string, string> fileNameFor,
+        string arch, CancellationToken cancellationToken)
     {
-        var package = entry.HostPackage ?? throw new InvalidOperationException($"{entry.Name} has no host package in the catalogue");
         var versions = new List<(string Package, string Version)>();
         foreach (var name in package.DebianPackages)
             versions.Add((name, await InstalledVersionAsync(name, package, cancellationToken)));
@@ -36,10 +44,10 @@ public static partial class HostPackagePacker
                 $"{file.Path} is missing although {file.DebianPackage} is installed; reinstall it: apt-get install --reinstall {file.DebianPackage}");
 
         var version = UpstreamVersion(versions[0].Version);
-        var fileName = entry.FileNameFor(version, arch);
-        var content = entry.Layout.Packing == ArtifactPacking.Program
-            ? await File.ReadAllBytesAsync(package.Files.Single(f => f.Program == entry.Layout.Programs[0]).Path, cancellationToken)
-            : await TarGzAsync(CatalogueEntry.Expand(entry.Layout.Folder, version, arch), package.Files, cancellationToken);
+        var fileName = fileNameFor(version);
+        var content = layout.Packing == ArtifactPacking.Program
+            ? await File.ReadAllBytesAsync(package.Files.Single(f => f.Program == layout.Programs[0]).Path, cancellationToken)
+            : await TarGzAsync(CatalogueEntry.Expand(layout.Folder, version, arch), package.Files, cancellationToken);
         return new Packed(version, fileName, content, string.Join(", ", versions.Select(v => $"{v.Package} {v.Version}")));
     }
 

@@ -11,7 +11,7 @@ namespace Kubes.Controller.Artifacts;
 /// </summary>
 public sealed class RoleArtifacts(PinnedArtifacts pinned, IArtifactUrls urls, ArtifactSite site)
 {
-    /// <summary>The artifacts the components of a role download (<see cref="IClusterComponent.Artifacts"/>).</summary>
+    /// <summary>The artifacts the components of a role name (<see cref="IClusterComponent.Artifacts"/>).</summary>
     public static IReadOnlyList<string> NamesFor(InstanceRole role) =>
         ClusterComponents.On(role).SelectMany(component => component.Artifacts).Distinct().ToList();
 
@@ -24,6 +24,8 @@ public sealed class RoleArtifacts(PinnedArtifacts pinned, IArtifactUrls urls, Ar
 
     public Artifact ArtifactOf(ArtifactPin pin)
     {
+        if (pin.Source == PinSource.Distribution)
+            return new Artifact { Name = pin.Name, DistributionPackages = { ArtifactCatalogue.Distribution(pin.Name)!.Packages } };
         var artifact = new Artifact { Name = pin.Name, Version = pin.Version, Sha256 = pin.Sha256 };
         if (pin.IsMirrored) artifact.Urls.Add(urls.UrlOf(new MirroredArtifact(pin.Name, pin.Version, pin.MirrorKey, pin.Sha256)));
         if (pin.Url.Length > 0) artifact.Urls.Add(site.Locate(new Uri(pin.Url)).AbsoluteUri);

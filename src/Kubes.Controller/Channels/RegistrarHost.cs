@@ -38,6 +38,9 @@ public sealed record RegistrarHostOptions(
     /// <summary>Checks the STS proof of Auto Scaling nodes; null refuses such proofs.</summary>
     public CallerIdentityVerifier? CallerIdentity { get; init; }
 
+    /// <summary>Certifies the instances' SSH host keys; null refuses them.</summary>
+    public SshHostCertificateIssuer? SshHostCertificates { get; init; }
+
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }
@@ -83,7 +86,7 @@ public sealed class RegistrarHost : IAsyncDisposable
         ThreadPool.SetMinThreads(Math.Max(workers, MinimumThreads), Math.Max(completions, MinimumThreads));
         var status = await StatusHub.LoadAsync(new AgentStatusStore(options.Store), cancellationToken);
         var registrar = AgentRegistrar.Create(options.Topology, options.Store, options.Directory, options.Issuer, status,
-            options.Loggers, options.Time, options.RoleConfigs, options.CallerIdentity);
+            options.Loggers, options.Time, options.RoleConfigs, options.CallerIdentity, options.SshHostCertificates);
         RegistrarServer? server = null;
         if (options.GrpcListen is not null)
         {

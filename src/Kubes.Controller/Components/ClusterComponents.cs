@@ -1,6 +1,8 @@
 using Kubes.Controller.Components.Cni;
 using Kubes.Controller.Components.Containerd;
 using Kubes.Controller.Components.Etcd;
+using Kubes.Controller.Components.OpenVpn;
+using Kubes.Controller.Components.Sshd;
 using Kubes.Controller.Topology;
 
 namespace Kubes.Controller.Components;
@@ -13,6 +15,8 @@ public static class ClusterComponents
         new EtcdComponent(),
         new ContainerdComponent(),
         new CniComponent(),
+        new OpenVpnComponent(),
+        new SshdComponent(),
     ];
 
     public static IEnumerable<IClusterComponent> On(InstanceRole role) => All.Where(component => component.RunsOn(role));

@@ -11,13 +11,14 @@ internal static class ComponentOverrides
 {
     public static void Check(ClusterSpec spec, SpecProblemList problems)
     {
-        var names = ClusterComponents.All.Where(c => c.AcceptsExtraArgs).Select(c => c.Name).ToList();
+        var names = ClusterComponents.All.Where(c => c.TakesExtraArgs).Select(c => c.Name).ToList();
         foreach (var (name, overrides) in spec.Components)
         {
             var path = $"spec.components.{name}";
-            if (ClusterComponents.Find(name) is { AcceptsExtraArgs: false })
+            if (ClusterComponents.Find(name) is { TakesExtraArgs: false } whole)
             {
-                problems.Add(path, $"takes no overrides: Kubes writes {name}'s configuration whole; those that take them are: {string.Join(", ", names)}");
+                problems.Add(path, $"takes no overrides: Kubes renders {whole.Name}'s whole configuration (docs/nodes.md, "
+                    + "docs/bastion.md); components that take them: " + string.Join(", ", names));
                 continue;
             }
             if (ClusterComponents.Find(name) is not { } component)

@@ -24,14 +24,18 @@ public interface IClusterComponent
     /// <summary>The certificates an instance in <paramref name="slot"/> gets for it (none where it does not run).</summary>
     IReadOnlyList<CertificateIdentity> IdentitiesFor(InstanceSlot slot, LeafIdentities leaves);
 
-    /// <summary>Fills its section of <paramref name="config"/>, for an instance in <paramref name="slot"/> where it runs.</summary>
-    void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology);
+    /// <summary>
+    /// Fills its section of <paramref name="config"/>, for an instance in <paramref name="slot"/> where it runs, from the
+    /// topology and what the coordinator keeps for the cluster (<paramref name="material"/>).
+    /// </summary>
+    void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology, ClusterMaterial material);
 
     /// <summary>
-    /// Whether <c>spec.components.&lt;name&gt;.extraArgs</c> may name it: false for a component Kubes configures through a
-    /// file it writes whole (containerd) or that has no program of its own (the CNI plugins).
+    /// Whether the operator may add flags (<c>spec.components.&lt;name&gt;.extraArgs</c>); components whose whole
+    /// configuration Kubes renders as a file (openvpn, sshd, containerd) or that have no program of their own (the CNI
+    /// plugins) take none.
     /// </summary>
-    bool AcceptsExtraArgs => true;
+    bool TakesExtraArgs => true;
 
     /// <summary>
     /// The version whose flags the operator's <c>extraArgs</c> are checked against (<c>3.6</c>, <c>1.36</c>): the one the

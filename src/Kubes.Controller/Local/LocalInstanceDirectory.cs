@@ -18,7 +18,8 @@ public sealed class LocalInstanceDirectory(LocalInstanceRegistry registry) : IIn
         var instance = await registry.FindAsync(instanceId, cancellationToken);
         if (instance is null) return null;
         var address = IPAddress.TryParse(instance.PrivateIp, out var ip) ? ip : null;
-        return new InstanceRecord(instance.InstanceId, StateOf(instance), address, instance.Tags, instance.Zone);
+        // This machine routes to every instance's VPC address: that is where the operator reaches it.
+        return new InstanceRecord(instance.InstanceId, StateOf(instance), address, instance.Tags, instance.Zone, address);
     }
 
     /// <summary>Local instances keep their data in a folder under their root: there are no volumes.</summary>

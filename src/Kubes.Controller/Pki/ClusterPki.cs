@@ -1,36 +1,59 @@
+using Kubes.Controller.Pki.Ssh;
 using Kubes.Controller.Spec;
 
 namespace Kubes.Controller.Pki;
 
-/// <summary>The cluster's trust roots: the etcd, Kubernetes and front-proxy CAs and the service-account key pair.</summary>
+/// <summary>
+/// The cluster's trust roots: the etcd, Kubernetes, front-proxy and VPN CAs, the service-account key pair, and the SSH CA
+/// (a host key and a user key).
+/// </summary>
 public sealed class ClusterPki : IDisposable
 {
     public ClusterPki(CertificateAuthority etcd, CertificateAuthority kubernetes, CertificateAuthority frontProxy,
-        ServiceAccountKeyPair serviceAccount)
+        CertificateAuthority vpn, ServiceAccountKeyPair serviceAccount, SshCertificateAuthority sshHost,
+        SshCertificateAuthority sshUser)
     {
         Expect(etcd, CertificateAuthorityKind.Etcd);
         Expect(kubernetes, CertificateAuthorityKind.Kubernetes);
         Expect(frontProxy, CertificateAuthorityKind.FrontProxy);
+        Expect(vpn, CertificateAuthorityKind.Vpn);
+        if (sshHost.Kind != SshCertificateAuthorityKind.Host || sshUser.Kind != SshCertificateAuthorityKind.User)
+            throw new ArgumentException("the SSH CA's host and user keys were swapped");
         Etcd = etcd;
         Kubernetes = kubernetes;
         FrontProxy = frontProxy;
+        Vpn = vpn;
         ServiceAccount = serviceAccount;
+        SshHost = sshHost;
+        SshUser = sshUser;
     }
 
     public CertificateAuthority Etcd { get; }
     public CertificateAuthority Kubernetes { get; }
     public CertificateAuthority FrontProxy { get; }
+    /// <summary>Signs the bastion's OpenVPN server certificate and the operators' VPN profiles, and revokes profiles.</summary>
+    public CertificateAuthority Vpn { get; }
     public ServiceAccountKeyPair ServiceAccount { get; }
+    /// <summary>Certifies each instance's SSH host key; <c>kubes ssh</c> trusts only it.</summary>
+    public SshCertificateAuthority SshHost { get; }
+    /// <summary>Certifies the operators' ephemeral SSH keys; every sshd of the cluster trusts only it.</summary>
+    public SshCertificateAuthority SshUser { get; }
 
-    public IEnumerable<CertificateAuthority> Authorities => [Etcd, Kubernetes, FrontProxy];
+    public IEnumerable<CertificateAuthority> Authorities => [Etcd, Kubernetes, FrontProxy, Vpn];
+
+    public IEnumerable<SshCertificateAuthority> SshAuthorities => [SshHost, SshUser];
 
     public CertificateAuthority this[CertificateAuthorityKind kind] => kind switch
     {
         CertificateAuthorityKind.Etcd => Etcd,
         CertificateAuthorityKind.Kubernetes => Kubernetes,
         CertificateAuthorityKind.FrontProxy => FrontProxy,
+        CertificateAuthorityKind.Vpn => Vpn,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    public SshCertificateAuthority this[SshCertificateAuthorityKind kind] =>
+        kind == SshCertificateAuthorityKind.Host ? SshHost : SshUser;
 
     /// <summary>New CAs and service-account key for the cluster, with the spec's key algorithm and CA lifetime.</summary>
     public static ClusterPki Create(ClusterSpec spec, TimeProvider? clock = null)
@@ -38,17 +61,19 @@ public sealed class ClusterPki : IDisposable
         var created = new List<IDisposable>();
         try
         {
-            CertificateAuthority NewCa(CertificateAuthorityKind kind)
+            T Made<T>(T part) where T : IDisposable
             {
-                var ca = CertificateAuthority.Create(spec.Name, kind, spec.Pki, clock);
-                created.Add(ca);
-                return ca;
+                created.Add(part);
+                return part;
             }
 
-            var etcd = NewCa(CertificateAuthorityKind.Etcd);
-            var kubernetes = NewCa(CertificateAuthorityKind.Kubernetes);
-            var frontProxy = NewCa(CertificateAuthorityKind.FrontProxy);
-            return new ClusterPki(etcd, kubernetes, frontProxy, ServiceAccountKeyPair.Create(spec.Pki));
+            CertificateAuthority NewCa(CertificateAuthorityKind kind) => Made(CertificateAuthority.Create(spec.Name, kind, spec.Pki, clock));
+
+            return new ClusterPki(NewCa(CertificateAuthorityKind.Etcd), NewCa(CertificateAuthorityKind.Kubernetes),
+                NewCa(CertificateAuthorityKind.FrontProxy), NewCa(CertificateAuthorityKind.Vpn),
+                Made(ServiceAccountKeyPair.Create(spec.Pki)),
+                Made(SshCertificateAuthority.Create(spec.Name, SshCertificateAuthorityKind.Host)),
+                Made(SshCertificateAuthority.Create(spec.Name, SshCertificateAuthorityKind.User)));
         }
         catch
         {
@@ -67,5 +92,6 @@ public sealed class ClusterPki : IDisposable
     {
         foreach (var ca in Authorities) ca.Dispose();
         ServiceAccount.Dispose();
+        foreach (var ca in SshAuthorities) ca.Dispose();
     }
 }

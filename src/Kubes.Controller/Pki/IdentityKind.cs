@@ -16,6 +16,8 @@ public enum IdentityKind
     KubeletServing,
     KubeProxy,
     CoordinatorServing,
+    VpnServer,
+    VpnClient,
 }
 
 public static class IdentityKindNames
@@ -38,6 +40,8 @@ public static class IdentityKindNames
         IdentityKind.KubeletServing => CertificateFiles.KubeletServing,
         IdentityKind.KubeProxy => CertificateFiles.KubeProxy,
         IdentityKind.CoordinatorServing => CertificateFiles.Coordinator,
+        IdentityKind.VpnServer => CertificateFiles.VpnServer,
+        IdentityKind.VpnClient => CertificateFiles.VpnClient,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

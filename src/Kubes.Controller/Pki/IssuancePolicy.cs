@@ -1,5 +1,6 @@
 using System.Net;
 using Kubes.Controller.Components;
+using Kubes.Controller.Pki.Vpn;
 using Kubes.Controller.Topology;
 
 namespace Kubes.Controller.Pki;
@@ -84,6 +85,19 @@ public sealed class IssuancePolicy
     public CertificateIdentity ForAdmin() =>
         Identity(IdentityKind.Admin, AdminCommonName, CertificateAuthorityKind.Kubernetes, AdminCommonName,
             [KubernetesGroups.Masters], [], [], ExtendedKeyUsages.ClientAuth);
+
+    /// <summary>
+    /// The client certificate of an operator's VPN profile (<c>kubes vpn profile NAME</c>): from the VPN CA, for clients
+    /// only, named <c>vpn-client/NAME</c> with NAME as its common name, for the spec's profile lifetime. Made on the
+    /// operator's machine; never handed to an instance.
+    /// </summary>
+    public CertificateIdentity ForVpnClient(string profileName)
+    {
+        VpnProfileNames.Require(profileName);
+        var identity = Identity(IdentityKind.VpnClient, profileName, CertificateAuthorityKind.Vpn, profileName, [], [], [],
+            ExtendedKeyUsages.ClientAuth);
+        return identity with { Lifetime = topology.Spec.Bastion.Vpn.ProfileLifetime.Value };
+    }
 
     /// <summary>The serving certificate of <c>kubes serve</c>, trusted by agents through the Kubernetes CA.</summary>
     public CertificateIdentity ForCoordinator(IEnumerable<IPAddress> ipAddresses, IEnumerable<string> dnsNames)

@@ -8,6 +8,7 @@ using Kubes.Controller.Registrar.CallerIdentity;
 using Kubes.Controller.State;
 using Kubes.Controller.Status;
 using Kubes.Controller.Topology;
+using Kubes.Protos.Ssh;
 using Kubes.Protos.V1;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,6 +31,7 @@ public sealed class AgentRegistrar
     private readonly ICertificateIssuer _issuer;
     private readonly IssuanceRecord _issued;
     private readonly CallerIdentityVerifier? _callerIdentity;
+    private readonly SshHostCertificateIssuer? _sshHosts;
     private readonly StatusHub _status;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -46,7 +48,8 @@ public sealed class AgentRegistrar
         StatusHub status,
         ILogger<AgentRegistrar>? logger = null,
         TimeProvider? time = null,
-        CallerIdentityVerifier? callerIdentity = null)
+        CallerIdentityVerifier? callerIdentity = null,
+        SshHostCertificateIssuer? sshHosts = null)
     {
         _topology = topology;
         _verifier = new InstanceVerifier(topology, directory);
@@ -56,6 +59,7 @@ public sealed class AgentRegistrar
         _issuer = issuer;
         _issued = issued;
         _callerIdentity = callerIdentity;
+        _sshHosts = sshHosts;
         _status = status;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<AgentRegistrar>.Instance;
@@ -65,16 +69,18 @@ public sealed class AgentRegistrar
 
     /// <summary>The registrar with its stores in <paramref name="store"/> and etcd-ready role configs.</summary>
     /// <param name="callerIdentity">Checks the STS proof of Auto Scaling nodes; null (no AWS) refuses such proofs.</param>
+    /// <param name="sshHosts">Certifies SSH host keys; null refuses them.</param>
     public static AgentRegistrar Create(ClusterTopology topology, IStateStore store, IInstanceDirectory directory,
         ICertificateIssuer issuer, StatusHub status, ILoggerFactory? loggers = null, TimeProvider? time = null,
-        IRoleConfigSource? roleConfigs = null, CallerIdentityVerifier? callerIdentity = null) =>
+        IRoleConfigSource? roleConfigs = null, CallerIdentityVerifier? callerIdentity = null,
+        SshHostCertificateIssuer? sshHosts = null) =>
         new(topology, directory,
             new JoinTokenStore(store, topology.Spec.Name, time),
             new AgentCredentialStore(store, time),
             roleConfigs ?? new TopologyRoleConfigSource(topology),
             issuer, new IssuanceRecord(store), status,
             (loggers ?? NullLoggerFactory.Instance).CreateLogger<AgentRegistrar>(),
-            time, callerIdentity);
+            time, callerIdentity, sshHosts);
 
     /// <summary>The cluster this registrar answers for.</summary>
     public ClusterTopology Topology => _topology;
@@ -181,7 +187,10 @@ public sealed class AgentRegistrar
     {
         CheckSize(request);
         CheckInstanceId(request.InstanceId);
-        if (request.Requests.Count == 0) throw Invalid("the certify request holds no CSRs");
+        if (request.Requests.Count == 0 && request.SshHostPublicKey.Length == 0)
+            throw Invalid("the certify request holds no CSRs and no SSH host key");
+        if (request.SshHostPublicKey.Length > RegistrarLimits.MaxSshPublicKeyChars)
+            throw Invalid($"the SSH host key is longer than {RegistrarLimits.MaxSshPublicKeyChars} characters");
         if (request.Requests.Count > RegistrarLimits.MaxCsrsPerRequest)
         {
             throw Invalid($"the certify request holds {request.Requests.Count} CSRs; at most {RegistrarLimits.MaxCsrsPerRequest} are accepted");
@@ -203,8 +212,8 @@ public sealed class AgentRegistrar
         var record = await AuthenticateAsync(request.InstanceId, request.AgentCredential, cancellationToken);
         var instance = await _verifier.VerifyAsync(record.InstanceId, record.Role, record.Slot, peer, cancellationToken);
         _tell.Verified(instance);
-        var entitled = (await _roleConfigs.ForAsync(instance, cancellationToken)).Certificates
-            .ToDictionary(c => c.Identity, StringComparer.Ordinal);
+        var roleConfig = await _roleConfigs.ForAsync(instance, cancellationToken);
+        var entitled = roleConfig.Certificates.ToDictionary(c => c.Identity, StringComparer.Ordinal);
         foreach (var csr in request.Requests.Where(csr => !entitled.ContainsKey(csr.Identity)))
         {
             var allowed = entitled.Count == 0 ? "none" : string.Join(", ", entitled.Keys.Order(StringComparer.Ordinal));
@@ -214,16 +223,53 @@ public sealed class AgentRegistrar
         }
         foreach (var csr in request.Requests) CheckCsr(csr, entitled[csr.Identity].KeyAlgorithm);
 
+        var hostKey = request.SshHostPublicKey.Length > 0 ? CheckSshHostKey(request.SshHostPublicKey, instance, roleConfig) : null;
+
         var response = new CertifyResponse();
         foreach (var csr in request.Requests)
         {
             response.Certificates.Add(await IssueAsync(instance, csr, cancellationToken));
         }
         await RecordAsync(instance, response, cancellationToken);
-        _logger.LogInformation("Issued {Count} certificate(s) to {InstanceId} ({Slot}): {Identities}",
-            response.Certificates.Count, instance.InstanceId, instance.Name,
-            string.Join(", ", request.Requests.Select(r => r.Identity)));
+        if (request.Requests.Count > 0)
+            _logger.LogInformation("Issued {Count} certificate(s) to {InstanceId} ({Slot}): {Identities}",
+                response.Certificates.Count, instance.InstanceId, instance.Name,
+                string.Join(", ", request.Requests.Select(r => r.Identity)));
+        if (hostKey is not null)
+        {
+            var certificate = _sshHosts!.Issue(instance, hostKey, [.. roleConfig.Sshd.HostPrincipals]);
+            await _issued.RecordAsync(_sshHosts.RecordOf(instance, certificate, _time.GetUtcNow()), cancellationToken);
+            response.SshHostCertificate = certificate.ToLine();
+            _logger.LogInformation("Certified the SSH host key {Fingerprint} of {InstanceId} ({Slot}) for {Principals} until {NotAfter:u}",
+                hostKey.Fingerprint, instance.InstanceId, instance.Name, string.Join(", ", certificate.Principals), certificate.ValidBefore);
+        }
         return response;
+    }
+
+    /// <summary>
+    /// An ed25519 host key of an instance whose role configuration runs sshd, with a host CA to certify it. The key is
+    /// all the agent sends: the certificate's principals are those of its role configuration.
+    /// </summary>
+    private SshPublicKey CheckSshHostKey(string line, VerifiedInstance instance, RoleConfig roleConfig)
+    {
+        if (roleConfig.Sshd is not { HostPrincipals.Count: > 0 })
+            throw new RegistrationRefusedException(StatusCode.PermissionDenied,
+                $"instance {instance.InstanceId} ({instance.Name}) runs no sshd: it gets no SSH host certificate");
+        if (_sshHosts is null)
+            throw new RegistrationRefusedException(StatusCode.FailedPrecondition,
+                "this coordinator has no SSH host CA to certify host keys with");
+        SshPublicKey key;
+        try
+        {
+            key = SshPublicKey.Parse(line);
+        }
+        catch (FormatException e)
+        {
+            throw Invalid($"the SSH host key is not an OpenSSH public key: {e.Message}");
+        }
+        if (key.Algorithm != SshPublicKey.Ed25519)
+            throw Invalid($"the SSH host key is {key.Algorithm}; agents make {SshPublicKey.Ed25519} host keys");
+        return key;
     }
 
     private async Task<ReportResponse> ReportCoreAsync(ReportRequest request, PeerInfo? peer,

@@ -20,8 +20,6 @@ public sealed class AssignedRoleConfigSource(
     TimeSpan assignmentsTtl) : IRoleConfigSource
 {
     private readonly ConcurrentDictionary<string, (int? Generation, DateTimeOffset ReadAt)> _assigned = new(StringComparer.Ordinal);
-    /// <summary>By the instance as verified: a data volume found later is another configuration.</summary>
-    private readonly ConcurrentDictionary<(int Generation, VerifiedInstance Instance), string> _hashes = new();
 
     public async Task<RoleConfig> ForAsync(VerifiedInstance instance, CancellationToken cancellationToken) =>
         await GenerationOfAsync(instance, cancellationToken) is { } generation
@@ -32,7 +30,7 @@ public sealed class AssignedRoleConfigSource(
     {
         if (await GenerationOfAsync(instance, cancellationToken) is not { } generation)
             return await fallback.DesiredConfigHashAsync(instance, cancellationToken);
-        return _hashes.GetOrAdd((generation.Number, instance), _ => configs.For(generation, instance).ComputeConfigHash());
+        return configs.HashFor(generation, instance);
     }
 
     public async Task FirstJoinAsync(VerifiedInstance instance, CancellationToken cancellationToken)

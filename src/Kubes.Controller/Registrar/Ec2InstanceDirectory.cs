@@ -39,7 +39,7 @@ public sealed class Ec2InstanceDirectory : IInstanceDirectory
             .ToDictionary(g => g.Key, g => g.Last().Value ?? "");
         var address = IPAddress.TryParse(instance.PrivateIpAddress, out var ip) ? ip : null;
         return new InstanceRecord(instance.InstanceId, StateOf(instance.State?.Name?.Value), address, tags,
-            instance.Placement?.AvailabilityZone);
+            instance.Placement?.AvailabilityZone, IPAddress.TryParse(instance.PublicIpAddress, out var publicIp) ? publicIp : null);
     }
 
     public async Task<IReadOnlyList<string>> FindDataVolumesAsync(string cluster, string slotName,

@@ -20,9 +20,12 @@ public interface IInstanceDirectory
 
 public enum InstanceState { Pending, Running, Stopping, Stopped, ShuttingDown, Terminated }
 
+/// <param name="PublicIp">Where the operator's machine reaches the instance from outside its VPC: its public IPv4 address
+/// on AWS (none in a private subnet); its VPC address for the local provider, whose VPC this machine routes to.</param>
 public sealed record InstanceRecord(
     string InstanceId,
     InstanceState State,
     IPAddress? PrivateIp,
     IReadOnlyDictionary<string, string> Tags,
-    string? AvailabilityZone = null);
+    string? AvailabilityZone = null,
+    IPAddress? PublicIp = null);

@@ -10,4 +10,6 @@ public static class RegistrarLimits
     public const int MaxIdentityChars = 128;
     public const int MaxSecretChars = 128;
     public const int MaxSlotIndex = 9999;
+    /// <summary>An ssh-ed25519 public key line is about 100 characters with a short comment.</summary>
+    public const int MaxSshPublicKeyChars = 1024;
 }

@@ -17,14 +17,19 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
     private readonly ClusterTopology _topology;
     private readonly IssuancePolicy _policy;
     private readonly Func<InstanceRole, IEnumerable<Artifact>> _artifacts;
+    private readonly Func<ClusterMaterial> _material;
 
     /// <param name="artifacts">The artifacts offered to each role (URLs and SHA-256), asked afresh for every join so that
     /// presigned URLs are new; the role gets those its components name.</param>
-    public TopologyRoleConfigSource(ClusterTopology topology, Func<InstanceRole, IEnumerable<Artifact>>? artifacts = null)
+    /// <param name="material">What the coordinator keeps for the components, asked for every configuration built (a
+    /// revocation list changes while a coordinator runs); none gives <see cref="ClusterMaterial.None"/>.</param>
+    public TopologyRoleConfigSource(ClusterTopology topology, Func<InstanceRole, IEnumerable<Artifact>>? artifacts = null,
+        Func<ClusterMaterial>? material = null)
     {
         _topology = topology;
         _policy = new IssuancePolicy(topology);
         _artifacts = artifacts ?? (_ => []);
+        _material = material ?? (() => ClusterMaterial.None);
     }
 
     public static string KeyAlgorithmName(KeyAlgorithm algorithm) => algorithm switch
@@ -45,7 +50,10 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
     public Task FirstJoinAsync(VerifiedInstance instance, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>The configuration of an instance in <paramref name="slot"/> of this topology.</summary>
-    public RoleConfig For(InstanceSlot slot, VerifiedInstance instance)
+    public RoleConfig For(InstanceSlot slot, VerifiedInstance instance) => For(slot, instance, _material());
+
+    /// <summary>The configuration of an instance in <paramref name="slot"/> of this topology, with this material.</summary>
+    public RoleConfig For(InstanceSlot slot, VerifiedInstance instance, ClusterMaterial material)
     {
         var spec = _topology.Spec;
         var config = new RoleConfig
@@ -72,7 +80,7 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
             FileStem = identity.FileStem,
             PolicyHash = identity.PolicyHash(algorithm),
         }));
-        foreach (var component in components) component.Configure(config, slot, instance, _topology);
+        foreach (var component in components) component.Configure(config, slot, instance, _topology, material);
         return config;
     }
 }

@@ -1,5 +1,6 @@
 using Kubes.Controller.Artifacts;
 using Kubes.Controller.Channels;
+using Kubes.Controller.Components;
 using Kubes.Controller.DesiredState;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Pki.Store;
@@ -42,8 +43,10 @@ public sealed class CoordinatorState : IDisposable
 
     /// <param name="Desired">The newest generation of the desired state, as this run recorded it; null when the run does not
     /// apply its spec.</param>
+    /// <param name="Material">What the components get from the cluster's state besides the spec (the VPN's revocation list,
+    /// its tls-crypt key, the SSH user CA), current in every generation.</param>
     public sealed record Loaded(ClusterPki Pki, IssuancePolicy Policy, MirroredArtifact Agent, PinnedArtifacts Artifacts,
-        SpecGeneration? Desired);
+        SpecGeneration? Desired, ClusterMaterialSource Material);
 
     /// <summary>The cluster's desired state, one generation per spec applied.</summary>
     public SpecGenerationStore Generations { get; }
@@ -63,8 +66,9 @@ public sealed class CoordinatorState : IDisposable
             var spec = _topology.Spec;
             var artifacts = await _artifacts.PinAsync(spec.KubernetesVersion, CpuArchitecture.OfCluster(spec),
                 RoleArtifacts.NamesFor(_topology), cancellationToken);
+            var material = await ClusterMaterialSource.LoadAsync(_store, pki, cancellationToken);
             var desired = _appliesSpec ? await Generations.RecordAsync(spec, artifacts, cancellationToken) : null;
-            return _loaded = new Loaded(pki, new IssuancePolicy(_topology), agent, artifacts, desired);
+            return _loaded = new Loaded(pki, new IssuancePolicy(_topology), agent, artifacts, desired, material);
         }
         finally
         {
@@ -89,11 +93,14 @@ public sealed class CoordinatorState : IDisposable
         CallerIdentityVerifier? callerIdentity, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var loaded = await GetAsync(cancellationToken);
+        ClusterMaterial material() => loaded.Material.Current;
         return new RegistrarHostOptions(_topology, _store, directory, new PolicyCertificateIssuer(loaded.Pki, loaded.Policy))
         {
-            RoleConfigs = new AssignedRoleConfigSource(Generations, Assignments, new GenerationRoleConfigs(urls),
-                new TopologyRoleConfigSource(_topology, new RoleArtifacts(loaded.Artifacts, urls, ArtifactSite.Of(_topology.Spec)).For),
+            RoleConfigs = new AssignedRoleConfigSource(Generations, Assignments, new GenerationRoleConfigs(urls, material),
+                new TopologyRoleConfigSource(_topology, new RoleArtifacts(loaded.Artifacts, urls, ArtifactSite.Of(_topology.Spec)).For,
+                    material),
                 TimeProvider.System, AssignmentsReadAgainAfter),
+            SshHostCertificates = new SshHostCertificateIssuer(loaded.Pki.SshHost, _topology.Spec.Ssh.HostCertificateLifetime.Value),
             CallerIdentity = callerIdentity,
             Loggers = loggers,
         };

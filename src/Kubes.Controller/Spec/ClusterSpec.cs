@@ -21,7 +21,7 @@ public sealed record ClusterSpec
     public string Image { get; init; } = "";
     public NetworkSpec Network { get; init; } = new();
     public CniKind Cni { get; init; } = CniKind.Calico;
-    public InstanceGroupSpec Bastion { get; init; } = new() { Count = 1, InstanceType = "t3.small" };
+    public BastionSpec Bastion { get; init; } = new() { Count = 1, InstanceType = "t3.small" };
     public InstanceGroupSpec Etcd { get; init; } = new() { Count = 3, InstanceType = "t3.medium", VolumeSizeGiB = 20 };
     public InstanceGroupSpec Controllers { get; init; } = new() { Count = 3, InstanceType = "t3.medium" };
     public NodeGroupSpec Nodes { get; init; } = new();
@@ -29,6 +29,7 @@ public sealed record ClusterSpec
     public string StateStore { get; init; } = "";
     public AgentChannel AgentChannel { get; init; } = AgentChannel.S3;
     public PkiSpec Pki { get; init; } = new();
+    public SshSpec Ssh { get; init; } = new();
     public AddonsSpec Addons { get; init; } = new();
     public ArtifactsSpec Artifacts { get; init; } = new();
 
@@ -81,6 +82,32 @@ public record InstanceGroupSpec
     /// <summary>Size of the slot's EBS data volume mounted at /data; 0 means none.</summary>
     public int VolumeSizeGiB { get; init; }
     public int RootVolumeSizeGiB { get; init; } = 20;
+}
+
+/// <summary>The bastion: an instance in a public subnet, SSH jump host and VPN server into the VPC.</summary>
+public sealed record BastionSpec : InstanceGroupSpec
+{
+    public VpnSpec Vpn { get; init; } = new();
+}
+
+/// <summary>The bastion's OpenVPN server and the profiles <c>kubes vpn profile</c> makes.</summary>
+public sealed record VpnSpec
+{
+    /// <summary>Only the VPC through the tunnel; false (the default): every packet of a client, as the original bastion did.</summary>
+    public bool SplitTunnel { get; init; }
+    /// <summary>The addresses handed to VPN clients, masqueraded behind the bastion: outside the VPC, pods and services.</summary>
+    public string ClientCidr { get; init; } = "100.64.0.0/24";
+    /// <summary>How long a profile's client certificate is valid; revoke one sooner with <c>kubes vpn revoke</c>.</summary>
+    public Lifetime ProfileLifetime { get; init; } = Lifetime.FromDays(90);
+}
+
+/// <summary>SSH with certificates: a host certificate on every instance, short-lived user certificates for operators.</summary>
+public sealed record SshSpec
+{
+    /// <summary>Each instance's host certificate, renewed by its agent.</summary>
+    public Lifetime HostCertificateLifetime { get; init; } = Lifetime.FromDays(30);
+    /// <summary>The certificate <c>kubes ssh</c> and <c>kubes ssh-config</c> get for the operator's key.</summary>
+    public Lifetime UserCertificateLifetime { get; init; } = Lifetime.FromHours(8);
 }
 
 public sealed record NodeGroupSpec : InstanceGroupSpec

@@ -34,13 +34,14 @@ internal static class ClusterSpecMapper
             Image = spec.String("image") ?? defaults.Image,
             Network = Network(spec.Mapping("network"), defaults.Network),
             Cni = spec.Enum("cni", SpecEnumNames.Cni) ?? defaults.Cni,
-            Bastion = Group(spec.Mapping("bastion"), defaults.Bastion),
+            Bastion = Bastion(spec.Mapping("bastion"), defaults.Bastion),
             Etcd = Group(spec.Mapping("etcd"), defaults.Etcd),
             Controllers = Group(spec.Mapping("controllers"), defaults.Controllers),
             Nodes = Nodes(spec.Mapping("nodes"), defaults.Nodes),
             StateStore = spec.String("stateStore") ?? defaults.StateStore,
             AgentChannel = spec.Enum("agentChannel", SpecEnumNames.AgentChannel) ?? defaults.AgentChannel,
             Pki = Pki(spec.Mapping("pki"), defaults.Pki),
+            Ssh = Ssh(spec.Mapping("ssh"), defaults.Ssh),
             Addons = Addons(spec.Mapping("addons"), defaults.Addons),
             Artifacts = Artifacts(spec.Mapping("artifacts"), defaults.Artifacts),
             Components = Components(spec.Mapping("components")),
@@ -71,6 +72,22 @@ internal static class ClusterSpecMapper
     });
 
     private static InstanceGroupSpec Group(SpecMappingReader r, InstanceGroupSpec d) => r.ReadAll(() => GroupFields(r, d));
+
+    private static BastionSpec Bastion(SpecMappingReader r, BastionSpec d) => r.ReadAll(() =>
+        (BastionSpec)GroupFields(r, d) with { Vpn = Vpn(r.Mapping("vpn"), d.Vpn) });
+
+    private static VpnSpec Vpn(SpecMappingReader r, VpnSpec d) => r.ReadAll(() => d with
+    {
+        SplitTunnel = r.Bool("splitTunnel") ?? d.SplitTunnel,
+        ClientCidr = r.String("clientCidr") ?? d.ClientCidr,
+        ProfileLifetime = r.Lifetime("profileLifetime") ?? d.ProfileLifetime,
+    });
+
+    private static SshSpec Ssh(SpecMappingReader r, SshSpec d) => r.ReadAll(() => d with
+    {
+        HostCertificateLifetime = r.Lifetime("hostCertificateLifetime") ?? d.HostCertificateLifetime,
+        UserCertificateLifetime = r.Lifetime("userCertificateLifetime") ?? d.UserCertificateLifetime,
+    });
 
     private static NodeGroupSpec Nodes(SpecMappingReader r, NodeGroupSpec d) => r.ReadAll(() =>
         (NodeGroupSpec)GroupFields(r, d) with

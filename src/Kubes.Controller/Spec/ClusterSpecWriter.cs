@@ -58,6 +58,14 @@ public static class ClusterSpecWriter
 
         yaml.Field(1, "cni", spec.Cni.ToSpecName(), $"pod network: {SpecEnumNames.Cni.Alternatives}");
         Group(yaml, "bastion", spec.Bastion, "the SSH jump host and VPN server, in a public subnet", "0 or 1");
+        var vpn = spec.Bastion.Vpn;
+        yaml.Section(2, "vpn", "OpenVPN into the VPC; profiles from 'kubes vpn profile NAME' (docs/bastion.md)");
+        yaml.Field(3, "splitTunnel", YamlScalar.Of(vpn.SplitTunnel),
+            "false: all of a client's traffic through the bastion; true: only the VPC's");
+        yaml.Field(3, "clientCidr", YamlScalar.Of(vpn.ClientCidr),
+            $"clients' addresses, /{AccessValidator.MinClientPrefix} to /{AccessValidator.MaxClientPrefix}, outside the VPC, pods and services");
+        yaml.Field(3, "profileLifetime", YamlScalar.Of(vpn.ProfileLifetime.ToString()),
+            $"a profile's certificate, never beyond its CA: {AccessValidator.MinProfileLifetime} or more (like 90d)");
         Group(yaml, "etcd", spec.Etcd, "the etcd members, one per zone in turn, at fixed addresses",
             $"{SpecValidator.Alternatives(SpecLimits.EtcdCounts)}: odd, for quorum");
         Group(yaml, "controllers", spec.Controllers, "kube-apiserver, controller-manager and scheduler, behind a load balancer",
@@ -84,6 +92,13 @@ public static class ClusterSpecWriter
             $"{SpecLimits.MinCaLifetime} to {SpecLimits.MaxCaLifetime}; d days, h hours or m minutes; each CA is made once, by the first 'kubes up'");
         yaml.Field(2, "certificateLifetime", YamlScalar.Of(spec.Pki.CertificateLifetime.ToString()),
             $"{SpecLimits.MinCertificateLifetime} (tests) to caLifetime; agents renew each certificate once two thirds of it have passed");
+
+        yaml.Section(1, "ssh", "SSH with certificates only: 'kubes ssh SLOT', 'kubes ssh-config'");
+        yaml.Field(2, "hostCertificateLifetime", YamlScalar.Of(spec.Ssh.HostCertificateLifetime.ToString()),
+            $"each instance's host certificate, renewed by its agent: {AccessValidator.MinHostCertificateLifetime} "
+            + $"to {AccessValidator.MaxHostCertificateLifetime}");
+        yaml.Field(2, "userCertificateLifetime", YamlScalar.Of(spec.Ssh.UserCertificateLifetime.ToString()),
+            $"an operator's certificate: {AccessValidator.MinUserCertificateLifetime} to {AccessValidator.MaxUserCertificateLifetime}");
 
         yaml.Section(1, "addons", "installed once the control plane is up; true or false each");
         yaml.Field(2, "coreDns", YamlScalar.Of(spec.Addons.CoreDns), "cluster DNS");

@@ -16,6 +16,7 @@ public static partial class SpecValidator
         CheckRegionAndZones(spec, problems);
         CheckKubernetesVersion(spec, problems);
         NetworkValidator.Check(spec, problems);
+        AccessValidator.Check(spec, problems);
         CheckGroups(spec, problems);
         CheckStateStore(spec, problems);
         CheckAgentChannel(spec, problems);

@@ -44,6 +44,12 @@ public sealed class ClusterTopology
     /// <summary>The VPC's first addresses, which no slot takes: its router's, its resolver's, the local API endpoint's.</summary>
     public ReservedAddresses Reserved => ReservedAddresses.Of(VpcCidr);
 
+    /// <summary>
+    /// The VPC's DNS resolver, which AWS answers at its reserved address (the base plus two); null for the local
+    /// provider, whose VPC has none (the address stays free for one).
+    /// </summary>
+    public IPAddress? VpcResolver => Spec.Provider == ProviderKind.Aws ? Reserved.Resolver : null;
+
     /// <summary>The cluster's private DNS domain: every slot is &lt;slot&gt;.&lt;domain&gt;.</summary>
     public string DnsDomain => $"{Spec.Name}.kubes.internal";
 

@@ -15,4 +15,8 @@ public static class ArtifactNames
     public const string Runc = "runc";
     public const string CniPlugins = "cni-plugins";
     public const string Crictl = "crictl";
+    /// <summary>The distribution's OpenVPN (on AWS its package, installed by the agent; locally this machine's).</summary>
+    public const string OpenVpn = "openvpn";
+    /// <summary>The distribution's OpenSSH server and ssh-keygen (on AWS its packages; locally this machine's).</summary>
+    public const string OpenSsh = "openssh-server";
 }

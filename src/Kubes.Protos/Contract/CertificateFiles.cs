@@ -19,6 +19,10 @@ public static class CertificateFiles
     public const string KubeletServing = "kubelet-serving";
     public const string KubeProxy = "kube-proxy";
     public const string Coordinator = "coordinator";
+    /// <summary>The bastion's OpenVPN server, from the VPN CA.</summary>
+    public const string VpnServer = "vpn-server";
+    /// <summary>An operator's VPN profile (<c>kubes vpn profile NAME</c>): made on the operator's machine, never by an agent.</summary>
+    public const string VpnClient = "vpn-client";
 
     /// <summary>The identity name for a subject: <c>&lt;stem&gt;/&lt;subject&gt;</c>.</summary>
     public static string Identity(string stem, string subject) => $"{stem}/{subject}";

@@ -18,29 +18,17 @@ public sealed class RoleComponentsTests
         return EtcdClusterFixture.Component(paths, new ProcessServiceManager(paths, new CommandRunner(), NullLogger<ProcessServiceManager>.Instance));
     }
 
-    /// <summary>A component that is only its name, to see how roles are put together.</summary>
-    private sealed class Named(string name) : IComponent
-    {
-        public string Name => name;
-
-        public IReadOnlyList<Kubes.Agent.Steps.IInstallStep> PlanSteps(RoleConfig config) => [];
-
-        public Task<ComponentHealth> CheckHealthAsync(RoleConfig config, CancellationToken cancellationToken) =>
-            Task.FromResult(new ComponentHealth { Component = name, Healthy = true });
-    }
-
-    private static IReadOnlyList<IComponent> EveryInstalledComponent() =>
-        [.. RoleComponents.Installed.Values.SelectMany(names => names).Distinct().Select(name => new Named(name))];
-
     [Fact]
-    public void The_etcd_role_is_etcd_a_node_is_containerd_then_the_cni_plugins_and_the_roles_without_components_yet_are_empty()
+    public void Etcd_the_bastion_and_a_node_have_their_components_and_the_controller_role_without_components_yet_is_empty()
     {
-        var roles = new RoleComponents(EveryInstalledComponent());
+        Assert.Equal([ComponentNames.Etcd, ComponentNames.Sshd], RoleComponents.Installed[Role.Etcd]);
+        Assert.Equal([ComponentNames.Sshd, ComponentNames.OpenVpn], RoleComponents.Installed[Role.Bastion]);
+        Assert.Equal([ComponentNames.Containerd, ComponentNames.Cni], RoleComponents.Installed[Role.Node]);
+        Assert.False(RoleComponents.Installed.ContainsKey(Role.Controller));
 
+        var roles = new RoleComponents([Etcd()], new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.Etcd] });
         Assert.Equal([ComponentNames.Etcd], roles.For(Role.Etcd).Select(c => c.Name));
-        Assert.Equal([ComponentNames.Containerd, ComponentNames.Cni], roles.For(Role.Node).Select(c => c.Name));
         Assert.Empty(roles.For(Role.Controller));
-        Assert.Empty(roles.For(Role.Bastion));
     }
 
     [Fact]

@@ -46,6 +46,21 @@ public sealed class RoleInstallerTests : IDisposable
         public Task<ComponentHealth> CheckHealthAsync(RoleConfig config, CancellationToken cancellationToken) => Task.FromResult(health());
     }
 
+    /// <summary>A component holding a credential of its own, due at <paramref name="due"/> (none yet: null).</summary>
+    private sealed class RenewingComponent(string name, List<string> applied, DateTimeOffset? due) : IComponent, IRenewsCredential
+    {
+        private readonly FakeComponent _inner = new(name, applied, Healthy);
+
+        public string Name => name;
+
+        public IReadOnlyList<IInstallStep> PlanSteps(RoleConfig config) => _inner.PlanSteps(config);
+
+        public Task<ComponentHealth> CheckHealthAsync(RoleConfig config, CancellationToken cancellationToken) =>
+            _inner.CheckHealthAsync(config, cancellationToken);
+
+        public DateTimeOffset? RenewalDue(RoleConfig config) => due;
+    }
+
     private static readonly IReadOnlyDictionary<Role, IReadOnlyList<string>> ControlPlane = new Dictionary<Role, IReadOnlyList<string>>
     {
         [Role.Controller] = [ComponentNames.KubeApiServer, ComponentNames.KubeControllerManager, ComponentNames.KubeScheduler],
@@ -122,5 +137,20 @@ public sealed class RoleInstallerTests : IDisposable
         Assert.True(installer.CanInstall(Role.Controller));
         Assert.False(installer.CanInstall(Role.Node));
         Assert.Empty(installer.PlanSteps(new RoleConfig { Role = Role.Node }));
+    }
+
+    [Fact]
+    public void The_role_is_due_when_the_earliest_credential_its_components_hold_is_due()
+    {
+        var soon = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        Assert.Null(Installer(
+            new FakeComponent(ComponentNames.KubeApiServer, _applied, Healthy),
+            new RenewingComponent(ComponentNames.KubeControllerManager, _applied, null),
+            new FakeComponent(ComponentNames.KubeScheduler, _applied, Healthy)).RenewalDue(Controller));
+        Assert.Equal(soon, Installer(
+            new RenewingComponent(ComponentNames.KubeApiServer, _applied, soon.AddDays(3)),
+            new RenewingComponent(ComponentNames.KubeControllerManager, _applied, null),
+            new RenewingComponent(ComponentNames.KubeScheduler, _applied, soon)).RenewalDue(Controller));
     }
 }

@@ -33,7 +33,8 @@ public sealed class DefaultLocalClusterTests : IDisposable
 
         Assert.True(up.ExitCode == 0, up.ToString());
         Assert.Contains("etcd tier healthy: 3 of 3 members Ready.\n" +
-                        "Joined with certificates, but not installed (no installer for the role yet): bastion, controller.\n", up.Stdout);
+                        "Bastion ready: 'kubes vpn profile NAME' for the VPN, 'kubes ssh SLOT' or 'kubes ssh-config' for SSH.\n" +
+                        "Joined with certificates, but not installed (no installer for the role yet): controller.\n", up.Stdout);
 
         // The README's addresses: the bridge holds the coordinator's (and metadata's) and the API endpoint's.
         var bridge = Kubes.Controller.Local.Namespaces.NamespaceNetwork.BridgeOf(_topology.Spec.Name, State);
@@ -60,7 +61,7 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.Equal(_topology.Slots.Select(s => s.Name).Order(), rows.Keys.Order());
         Assert.Equal(10, rows.Count);
         Assert.All(_topology.Slots, slot =>
-            Assert.Equal(slot.Role is InstanceRole.Etcd or InstanceRole.Node ? "Ready" : "RoleNotInstallable", rows[slot.Name]));
+            Assert.Equal(slot.Role is InstanceRole.Etcd or InstanceRole.Node or InstanceRole.Bastion ? "Ready" : "RoleNotInstallable", rows[slot.Name]));
 
         // Each node's own containerd answers CRI on the socket under the node's root, from the node's namespace; the
         // nodes reach each other on their VPC addresses across the bridge.

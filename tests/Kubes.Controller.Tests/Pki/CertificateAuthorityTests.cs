@@ -38,14 +38,16 @@ public class CertificateAuthorityTests
     }
 
     [Fact]
-    public void The_three_CAs_are_distinct_and_named_after_the_cluster()
+    public void The_four_CAs_are_distinct_and_named_after_the_cluster()
     {
         using var pki = ClusterPki.Create(TestClusters.Local() with { Name = "prod" });
 
         Assert.Equal(
-            ["CN=kubes-prod-etcd-ca", "CN=kubes-prod-kubernetes-ca", "CN=kubes-prod-front-proxy-ca"],
+            ["CN=kubes-prod-etcd-ca", "CN=kubes-prod-kubernetes-ca", "CN=kubes-prod-front-proxy-ca", "CN=kubes-prod-vpn-ca"],
             pki.Authorities.Select(ca => ca.Certificate.Subject));
-        Assert.Equal(3, pki.Authorities.Select(ca => ca.Certificate.GetPublicKeyString()).Distinct().Count());
+        Assert.Equal(4, pki.Authorities.Select(ca => ca.Certificate.GetPublicKeyString()).Distinct().Count());
+        Assert.Equal(["kubes-prod-ssh-host-ca", "kubes-prod-ssh-user-ca"], pki.SshAuthorities.Select(ca => ca.PublicKey.Comment));
+        Assert.False(pki.SshHost.PublicKey.SameKeyAs(pki.SshUser.PublicKey));
         Assert.All(Enum.GetValues<CertificateAuthorityKind>(), kind => Assert.Equal(kind, pki[kind].Kind));
         Assert.All(pki.Authorities, ca => Assert.False(ca.Certificate.HasPrivateKey));
     }

@@ -20,8 +20,8 @@ public class IssuancePolicyTests
     {
         var all = new IssuancePolicy(Local).All();
 
-        // 3 etcd members, 3 controllers x 6, 3 nodes x 3, the admin.
-        Assert.Equal(3 + 18 + 9 + 1, all.Count);
+        // The bastion's VPN server, 3 etcd members, 3 controllers x 6, 3 nodes x 3, the admin.
+        Assert.Equal(1 + 3 + 18 + 9 + 1, all.Count);
         Assert.Equal(all.Count, all.Select(i => i.Name).Distinct().Count());
         Assert.Equal(3, all.Count(i => i.Kind == IdentityKind.EtcdMember));
         Assert.Equal(3, all.Count(i => i.Kind == IdentityKind.KubeletServing));
@@ -162,8 +162,42 @@ public class IssuancePolicyTests
         Assert.Throws<ArgumentException>(() => new IssuancePolicy(Local).ForNode(name, IPAddress.Parse("10.0.0.5")));
 
     [Fact]
-    public void The_bastion_gets_no_cluster_certificate() =>
-        Assert.Empty(new IssuancePolicy(Local).ForSlot(Slot(Local, InstanceRole.Bastion, 0)));
+    public void The_bastion_gets_no_cluster_certificate_only_its_VPN_server_certificate()
+    {
+        var identity = Assert.Single(new IssuancePolicy(Local).ForSlot(Slot(Local, InstanceRole.Bastion, 0)));
+
+        Assert.Equal("vpn-server/bastion-0", identity.Name);
+        Assert.Equal(CertificateAuthorityKind.Vpn, identity.Issuer);
+        Assert.Equal("bastion-0.demo.kubes.internal", identity.CommonName);
+        Assert.Equal(["bastion-0.demo.kubes.internal"], identity.DnsNames);
+        Assert.Equal(ExtendedKeyUsages.ServerAuth, identity.ExtendedKeyUsages);
+    }
+
+    [Fact]
+    public void A_VPN_profile_is_a_client_certificate_of_the_VPN_CA_for_the_profile_lifetime()
+    {
+        var spec = Local.Spec with { Bastion = Local.Spec.Bastion with { Vpn = new VpnSpec { ProfileLifetime = Lifetime.FromDays(7) } } };
+
+        var identity = new IssuancePolicy(ClusterTopology.From(spec)).ForVpnClient("alice");
+
+        Assert.Equal("vpn-client/alice", identity.Name);
+        Assert.Equal("alice", identity.CommonName);
+        Assert.Equal(CertificateAuthorityKind.Vpn, identity.Issuer);
+        Assert.Equal(ExtendedKeyUsages.ClientAuth, identity.ExtendedKeyUsages);
+        Assert.Empty(identity.DnsNames);
+        Assert.Empty(identity.Organizations);
+        Assert.Equal(TimeSpan.FromDays(7), identity.Lifetime);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("../etc")]
+    [InlineData("alice/bob")]
+    [InlineData("-alice")]
+    [InlineData("alice ")]
+    [InlineData("CN=admin,O=system:masters")]
+    public void A_VPN_profile_name_that_could_be_a_path_or_a_subject_is_refused(string name) =>
+        Assert.Throws<ArgumentException>(() => new IssuancePolicy(Local).ForVpnClient(name));
 
     [Fact]
     public void A_slot_of_another_cluster_is_refused()

@@ -1,4 +1,5 @@
 using Kubes.Controller.Artifacts;
+using Kubes.Controller.Components;
 using Kubes.Controller.DesiredState;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Spec;
@@ -25,14 +26,15 @@ public sealed class AssignedRoleConfigSourceTests : IDisposable
     private readonly SlotAssignments _assignments;
     private readonly ManualClock _clock = new();
     private readonly AssignedRoleConfigSource _source;
+    private ClusterMaterial _material = new("tls-crypt key", "first revocation list", "ssh-ecdsa user CA");
 
     public AssignedRoleConfigSourceTests()
     {
         _store = new FolderStateStore(_folder.Path);
         _generations = new SpecGenerationStore(_store);
         _assignments = new SlotAssignments(_store);
-        _source = new AssignedRoleConfigSource(_generations, _assignments, new GenerationRoleConfigs(new FolderArtifactUrls(_folder.Path)),
-            new TopologyRoleConfigSource(ProcessTopology), _clock, TimeSpan.FromSeconds(2));
+        _source = new AssignedRoleConfigSource(_generations, _assignments, new GenerationRoleConfigs(new FolderArtifactUrls(_folder.Path), () => _material),
+            new TopologyRoleConfigSource(ProcessTopology, material: () => _material), _clock, TimeSpan.FromSeconds(2));
     }
 
     public void Dispose() => _folder.Dispose();
@@ -62,7 +64,7 @@ public sealed class AssignedRoleConfigSourceTests : IDisposable
         await _source.FirstJoinAsync(Etcd(0), CancellationToken.None);
         var config = await _source.ForAsync(Etcd(0), CancellationToken.None);
 
-        Assert.Equal(new TopologyRoleConfigSource(ProcessTopology).For(Etcd(0).Slot, Etcd(0)), config);
+        Assert.Equal(new TopologyRoleConfigSource(ProcessTopology, material: () => _material).For(Etcd(0).Slot, Etcd(0)), config);
         Assert.Null(await _assignments.GetAsync("etcd-0", CancellationToken.None));
     }
 
@@ -103,11 +105,29 @@ public sealed class AssignedRoleConfigSourceTests : IDisposable
     {
         await RecordAsync(WithEtcdFlag("5h"));
         var fromStore = await _source.ForAsync(Etcd(1), CancellationToken.None);
-        var fromOwnSpec = new TopologyRoleConfigSource(ProcessTopology).For(Etcd(1).Slot, Etcd(1));
+        var fromOwnSpec = new TopologyRoleConfigSource(ProcessTopology, material: () => _material).For(Etcd(1).Slot, Etcd(1));
 
         Assert.Equal("5h", FlagOf(fromStore));
         Assert.Null(FlagOf(fromOwnSpec));
         Assert.Equal(fromOwnSpec.Certificates, fromStore.Certificates);
         Assert.Equal(fromOwnSpec.Etcd.Members, fromStore.Etcd.Members);
+    }
+
+    [Fact]
+    public async Task A_new_revocation_list_reaches_the_bastion_of_a_recorded_generation_without_a_new_generation()
+    {
+        var slot = ProcessTopology.FindSlot(InstanceRole.Bastion, 0)!;
+        var bastion = new VerifiedInstance("assigned", "i-0000000000000000b", slot, slot.PrivateIp!);
+        await RecordAsync(Spec);
+        await _source.FirstJoinAsync(bastion, CancellationToken.None);
+        var before = await _source.DesiredConfigHashAsync(bastion, CancellationToken.None);
+
+        _material = _material with { VpnCrlPem = "second revocation list" };
+        var after = await _source.DesiredConfigHashAsync(bastion, CancellationToken.None);
+        var config = await _source.ForAsync(bastion, CancellationToken.None);
+
+        Assert.NotEqual(before, after);
+        Assert.Equal(("second revocation list", after), (config.Openvpn.CrlPem, config.Sealed().ConfigHash));
+        Assert.Equal(1, await _assignments.GetAsync(bastion.Name, CancellationToken.None));
     }
 }

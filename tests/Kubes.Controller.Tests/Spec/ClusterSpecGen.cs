@@ -78,6 +78,21 @@ internal static class ClusterSpecGen
             .SelectMany((algorithm, ca) => Lifetimes(SpecLimits.MinCertificateLifetime, ca).Select(certificate =>
                 new PkiSpec { KeyAlgorithm = algorithm, CaLifetime = ca, CertificateLifetime = certificate }));
 
+    private static readonly Gen<VpnSpec> Vpn =
+        Gen.Select(Gen.Bool, Gen.Int[0, 255], Gen.Int[AccessValidator.MinClientPrefix + 8, AccessValidator.MaxClientPrefix],
+                Lifetimes(AccessValidator.MinProfileLifetime, Lifetime.FromDays(365)))
+            .Select((split, octet, prefix, lifetime) => new VpnSpec
+            {
+                SplitTunnel = split,
+                ClientCidr = Cidr.Parse($"198.18.{octet}.0/24").Subnet(prefix - 24, 0).ToString(),
+                ProfileLifetime = lifetime,
+            });
+
+    private static readonly Gen<SshSpec> Ssh =
+        Gen.Select(Lifetimes(AccessValidator.MinHostCertificateLifetime, AccessValidator.MaxHostCertificateLifetime),
+                Lifetimes(AccessValidator.MinUserCertificateLifetime, AccessValidator.MaxUserCertificateLifetime))
+            .Select((host, user) => new SshSpec { HostCertificateLifetime = host, UserCertificateLifetime = user });
+
     private static readonly Gen<AddonsSpec> Addons =
         Gen.Select(Gen.Bool, Gen.Bool, Gen.Bool, Gen.Bool)
             .Select((dns, ebs, dashboard, monitoring) =>
@@ -137,8 +152,8 @@ internal static class ClusterSpecGen
                         nodeGroups,
                         provider == ProviderKind.Local ? LocalFolder : Gen.OneOf(Gen.Const(""), S3Store),
                         Pki,
-                        Addons)
-                    .Select((networkAndVersion, choices, counts, groups, nodes, store, pki, addons) => new ClusterSpec
+                        Gen.Select(Addons, Vpn, Ssh))
+                    .Select((networkAndVersion, choices, counts, groups, nodes, store, pki, access) => new ClusterSpec
                     {
                         Name = name,
                         Provider = provider,
@@ -149,13 +164,25 @@ internal static class ClusterSpecGen
                         Cni = choices.Item1,
                         // gRPC needs an address agents can dial, which only the local provider has.
                         AgentChannel = provider == ProviderKind.Local ? choices.Item2 : AgentChannel.S3,
-                        Bastion = groups.Item1 with { Count = counts.Item1 },
+                        Bastion = new BastionSpec
+                        {
+                            Count = counts.Item1,
+                            InstanceType = groups.Item1.InstanceType,
+                            RootVolumeSizeGiB = groups.Item1.RootVolumeSizeGiB,
+                            VolumeSizeGiB = groups.Item1.VolumeSizeGiB,
+                            // A profile never outlives the VPN CA.
+                            Vpn = access.Item2 with
+                            {
+                                ProfileLifetime = access.Item2.ProfileLifetime <= pki.CaLifetime ? access.Item2.ProfileLifetime : pki.CaLifetime,
+                            },
+                        },
                         Etcd = groups.Item2 with { Count = counts.Item2 },
                         Controllers = groups.Item3 with { Count = counts.Item3 },
                         Nodes = nodes,
                         StateStore = store,
                         Pki = pki,
-                        Addons = addons,
+                        Ssh = access.Item3,
+                        Addons = access.Item1,
                     });
             })
             .SelectMany(WithComponents);

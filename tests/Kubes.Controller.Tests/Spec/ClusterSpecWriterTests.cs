@@ -68,14 +68,18 @@ public sealed class ClusterSpecWriterTests
                 yield return "metadata.name";
                 continue;
             }
-            var type = property.PropertyType;
-            if (type.IsClass && type != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
-            {
-                foreach (var inner in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-                    yield return $"spec.{Camel(property.Name)}.{Camel(inner.Name)}";
-            }
-            else yield return $"spec.{Camel(property.Name)}";
+            foreach (var path in PathsOf(property, "spec")) yield return path;
         }
+    }
+
+    /// <summary>A property's path, or those of its own properties when it is a section (a class other than a string or list).</summary>
+    private static IEnumerable<string> PathsOf(PropertyInfo property, string parent)
+    {
+        var path = $"{parent}.{Camel(property.Name)}";
+        var type = property.PropertyType;
+        if (type.IsClass && type != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
+            return type.GetProperties(BindingFlags.Public | BindingFlags.Instance).SelectMany(inner => PathsOf(inner, path));
+        return [path];
     }
 
     private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];

@@ -28,6 +28,8 @@ public static class CommandErrors
         AmazonClientException e =>
             new($"error: {e.Message}. Check AWS_PROFILE, AWS_REGION and the credentials of the SDK chain.", ExitCodes.BadInput, true),
         Artifacts.ChecksumChangedException e => new($"error: {e.Message}", ExitCodes.Failure, true),
+        Operations.Access.AccessException e => new($"error: {e.Message}", ExitCodes.Failure, true),
+        Pki.Store.PkiStoreException e => new($"error: {e.Message}", ExitCodes.Failure, true),
         Local.LocalNetworkConflictException e => new($"error: {e.Message}", ExitCodes.BadInput, true),
         OperationCanceledException => new("interrupted: run the command again to resume where it stopped.", ExitCodes.Failure, true),
         _ => new($"error: {OneLine(error.Message)}", ExitCodes.Failure, false),

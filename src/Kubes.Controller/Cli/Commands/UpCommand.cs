@@ -78,6 +78,8 @@ public static class UpCommand
         var pendingRoles = slots.Where(s => s.IsRoleNotInstallable).Select(s => s.Role).Distinct().ToList();
         if (etcd.Count > 0 && etcd.All(s => s.IsReady))
             await stdout.WriteLineAsync($"etcd tier healthy: {etcd.Count} of {etcd.Count} members Ready.");
+        if (slots.Any(s => s.Role == "bastion" && s.IsReady))
+            await stdout.WriteLineAsync("Bastion ready: 'kubes vpn profile NAME' for the VPN, 'kubes ssh SLOT' or 'kubes ssh-config' for SSH.");
         if (pendingRoles.Count > 0)
             await stdout.WriteLineAsync($"Joined with certificates, but not installed (no installer for the role yet): {string.Join(", ", pendingRoles)}.");
         if (roll is { Stopped: true })

@@ -21,10 +21,11 @@ public sealed class CniComponent : IClusterComponent
 
     public IReadOnlyList<CertificateIdentity> IdentitiesFor(InstanceSlot slot, LeafIdentities leaves) => [];
 
-    public void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology) =>
+    public void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology,
+        ClusterMaterial material) =>
         config.Cni = new CniConfig { Plugin = topology.Spec.Cni.ToSpecName(), PodCidr = topology.Spec.Network.PodCidr };
 
-    public bool AcceptsExtraArgs => false;
+    public bool TakesExtraArgs => false;
 
     public string? FlagVersion(ClusterSpec spec) => null;
 

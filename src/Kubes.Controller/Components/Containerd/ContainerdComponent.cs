@@ -22,7 +22,8 @@ public sealed class ContainerdComponent : IClusterComponent
 
     public IReadOnlyList<CertificateIdentity> IdentitiesFor(InstanceSlot slot, LeafIdentities leaves) => [];
 
-    public void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology)
+    public void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology,
+        ClusterMaterial material)
     {
         var minor = KubernetesVersions.MinorOf(topology.Spec.KubernetesVersion) ?? "";
         config.Containerd = new ContainerdConfig
@@ -32,7 +33,7 @@ public sealed class ContainerdComponent : IClusterComponent
         };
     }
 
-    public bool AcceptsExtraArgs => false;
+    public bool TakesExtraArgs => false;
 
     public string? FlagVersion(ClusterSpec spec) => null;
 

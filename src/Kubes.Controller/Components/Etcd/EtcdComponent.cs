@@ -31,7 +31,8 @@ public sealed class EtcdComponent : IClusterComponent
             ExtendedKeyUsages.ServerAuth | ExtendedKeyUsages.ClientAuth)]
         : [];
 
-    public void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology)
+    public void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology,
+        ClusterMaterial material)
     {
         var etcd = new EtcdConfig
         {

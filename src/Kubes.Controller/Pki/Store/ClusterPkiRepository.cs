@@ -24,7 +24,10 @@ public sealed class ClusterPkiRepository(IStateStore store, Func<string, string?
     {
         var passphrase = await PassphraseAsync(cancellationToken);
         if (await store.GetAsync(Prefix + PkiFileSet.CertificateFile(CertificateAuthorityKind.Kubernetes), cancellationToken) is not null)
+        {
+            await AddMissingPartsAsync(spec, passphrase, cancellationToken);
             return await LoadAsync(passphrase, cancellationToken);
+        }
 
         var pki = ClusterPki.Create(spec);
         foreach (var (name, content) in PkiFileSet.Export(pki, passphrase))
@@ -62,6 +65,41 @@ public sealed class ClusterPkiRepository(IStateStore store, Func<string, string?
             }
         }
         return certificates;
+    }
+
+    /// <summary>
+    /// The cluster's PKI for a command that works on a cluster <c>kubes up</c> made (VPN profiles, SSH certificates): never
+    /// a new one.
+    /// </summary>
+    /// <exception cref="PkiStoreException">The state store holds no PKI.</exception>
+    public async Task<ClusterPki> LoadExistingAsync(ClusterSpec spec, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(Prefix + PkiFileSet.CertificateFile(CertificateAuthorityKind.Kubernetes), cancellationToken) is null)
+            throw new PkiStoreException(
+                $"{store.Location} holds no PKI of cluster {spec.Name}: create the cluster with 'kubes up' first (same -f or --local)");
+        return await LoadOrCreateAsync(spec, cancellationToken);
+    }
+
+    /// <summary>
+    /// A PKI made before the VPN CA and the SSH CA existed gets them: each private key is written first, then its public
+    /// half, both only where absent; a run that stopped in between leaves a key without its public half, which the load
+    /// then names.
+    /// </summary>
+    private async Task AddMissingPartsAsync(ClusterSpec spec, CaPassphrase passphrase, CancellationToken cancellationToken)
+    {
+        var missing = new List<(string PublicFile, string PrivateFile)>();
+        foreach (var part in PkiFileSet.AddedParts)
+        {
+            if (await store.GetAsync(Prefix + part.PublicFile, cancellationToken) is null) missing.Add(part);
+        }
+        if (missing.Count == 0) return;
+        using var fresh = ClusterPki.Create(spec);
+        var files = PkiFileSet.Export(fresh, passphrase);
+        foreach (var (publicFile, privateFile) in missing)
+        {
+            if (await store.PutIfAbsentAsync(Prefix + privateFile, Encoding.UTF8.GetBytes(files[privateFile]), cancellationToken))
+                await store.PutIfAbsentAsync(Prefix + publicFile, Encoding.UTF8.GetBytes(files[publicFile]), cancellationToken);
+        }
     }
 
     private Task<ClusterPki> LoadAsync(CaPassphrase passphrase, CancellationToken cancellationToken) =>

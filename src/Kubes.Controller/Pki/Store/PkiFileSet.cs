@@ -1,12 +1,14 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Kubes.Controller.Pki.Ssh;
+using Kubes.Protos.Ssh;
 
 namespace Kubes.Controller.Pki.Store;
 
 /// <summary>
-/// A <see cref="ClusterPki"/> as named PEM texts, the form every <see cref="ICaKeyStore"/> stores: certificates and
-/// the service-account public key in the clear, every private key as encrypted PKCS#8 (PBES2, PBKDF2-HMAC-SHA256,
-/// AES-256-CBC) under the operator's passphrase.
+/// A <see cref="ClusterPki"/> as named texts, the form every <see cref="ICaKeyStore"/> stores: certificates, the
+/// service-account public key (PEM) and the SSH CA's public keys (OpenSSH lines) in the clear, every private key as
+/// encrypted PKCS#8 (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC) under the operator's passphrase.
 /// </summary>
 public static class PkiFileSet
 {
@@ -20,11 +22,24 @@ public static class PkiFileSet
 
     public static string PrivateKeyFile(CertificateAuthorityKind kind) => $"{kind.Slug()}-ca.key";
 
+    public static string PublicKeyFile(SshCertificateAuthorityKind kind) => $"{kind.Slug()}-ca.pub";
+
+    public static string PrivateKeyFile(SshCertificateAuthorityKind kind) => $"{kind.Slug()}-ca.key";
+
     public static IReadOnlyList<string> FileNames { get; } =
     [
         .. Enum.GetValues<CertificateAuthorityKind>().SelectMany(k => new[] { CertificateFile(k), PrivateKeyFile(k) }),
         ServiceAccountPublicKeyFile,
         ServiceAccountPrivateKeyFile,
+        .. Enum.GetValues<SshCertificateAuthorityKind>().SelectMany(k => new[] { PublicKeyFile(k), PrivateKeyFile(k) }),
+    ];
+
+    /// <summary>The parts a PKI may lack because it was made before they existed (the VPN CA, the SSH CA's two keys): the
+    /// file of each part's public half and of its encrypted private key.</summary>
+    public static IReadOnlyList<(string PublicFile, string PrivateFile)> AddedParts { get; } =
+    [
+        (CertificateFile(CertificateAuthorityKind.Vpn), PrivateKeyFile(CertificateAuthorityKind.Vpn)),
+        .. Enum.GetValues<SshCertificateAuthorityKind>().Select(k => (PublicKeyFile(k), PrivateKeyFile(k))),
     ];
 
     public static bool IsPrivateKeyFile(string name) => name.EndsWith(".key", StringComparison.Ordinal);
@@ -34,6 +49,7 @@ public static class PkiFileSet
         // The key derivation of each encryption dominates and is independent per key: one per core.
         var encrypting = pki.Authorities.Select(ca => (Name: PrivateKeyFile(ca.Kind), ca.Key))
             .Append((Name: ServiceAccountPrivateKeyFile, pki.ServiceAccount.Key))
+            .Concat(pki.SshAuthorities.Select(ca => (Name: PrivateKeyFile(ca.Kind), ca.Key)))
             .Select(key => (key.Name, Pem: Task.Run(() => key.Key.ExportEncryptedPem(passphrase))))
             .ToList();
         var encrypted = encrypting.ToDictionary(key => key.Name, key => key.Pem.GetAwaiter().GetResult());
@@ -45,6 +61,11 @@ public static class PkiFileSet
         }
         files[ServiceAccountPublicKeyFile] = pki.ServiceAccount.PublicKeyPem;
         files[ServiceAccountPrivateKeyFile] = encrypted[ServiceAccountPrivateKeyFile];
+        foreach (var ca in pki.SshAuthorities)
+        {
+            files[PublicKeyFile(ca.Kind)] = ca.PublicKey.ToLine() + "\n";
+            files[PrivateKeyFile(ca.Kind)] = encrypted[PrivateKeyFile(ca.Kind)];
+        }
         return files;
     }
 
@@ -67,6 +88,7 @@ public static class PkiFileSet
                 + "the folder 'kubes pki init --out' wrote, or restore the file from your backup.");
 
         var kinds = Enum.GetValues<CertificateAuthorityKind>();
+        var sshKinds = Enum.GetValues<SshCertificateAuthorityKind>();
         var certificates = new List<X509Certificate2>();
         var keys = new List<SigningKey>();
         try
@@ -82,6 +104,13 @@ public static class PkiFileSet
             var serviceAccountPublicKey = ParsePublicKey(await Read(ServiceAccountPublicKeyFile), location);
             encrypted.Add(new EncryptedKey(await Read(ServiceAccountPrivateKeyFile), serviceAccountPublicKey,
                 ServiceAccountPrivateKeyFile, ServiceAccountPublicKeyFile));
+            var sshPublicKeys = new List<SshPublicKey>();
+            foreach (var kind in sshKinds)
+            {
+                var (line, spki) = ParseSshPublicKey(await Read(PublicKeyFile(kind)), location, PublicKeyFile(kind));
+                sshPublicKeys.Add(line);
+                encrypted.Add(new EncryptedKey(await Read(PrivateKeyFile(kind)), spki, PrivateKeyFile(kind), PublicKeyFile(kind)));
+            }
 
             if (decryption == KeyDecryption.Now)
             {
@@ -107,9 +136,12 @@ public static class PkiFileSet
                         + "restore it from your backup.", e);
                 }
             }
+            // The keys in the order they were read: the CAs', the service account's, the SSH CA's.
+            var ssh = sshKinds.Select((kind, i) =>
+                SshCertificateAuthority.Restore(kind, sshPublicKeys[i], keys[kinds.Length + 1 + i])).ToList();
             return new ClusterPki(authorities[CertificateAuthorityKind.Etcd],
                 authorities[CertificateAuthorityKind.Kubernetes], authorities[CertificateAuthorityKind.FrontProxy],
-                new ServiceAccountKeyPair(keys[^1]));
+                authorities[CertificateAuthorityKind.Vpn], new ServiceAccountKeyPair(keys[kinds.Length]), ssh[0], ssh[1]);
         }
         catch
         {
@@ -147,6 +179,21 @@ public static class PkiFileSet
         {
             throw new PkiStoreException(
                 $"{Path.Combine(location, name)} is not a PEM certificate ({e.Message}); restore it from your backup.", e);
+        }
+    }
+
+    private static (SshPublicKey Line, PublicKey Spki) ParseSshPublicKey(string text, string location, string name)
+    {
+        try
+        {
+            var line = SshPublicKey.Parse(text);
+            using var ecdsa = line.ToEcdsa();
+            return (line, new PublicKey(ecdsa));
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or CryptographicException)
+        {
+            throw new PkiStoreException(
+                $"{Path.Combine(location, name)} is not an ecdsa-sha2-nistp256 public key ({e.Message}); restore it from your backup.", e);
         }
     }
 

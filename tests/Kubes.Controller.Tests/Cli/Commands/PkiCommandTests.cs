@@ -63,7 +63,7 @@ public class PkiCommandTests
         var show = await Kubes(["pki", "show", folder.Combine("pki")]);
         Assert.Equal(ExitCodes.Ok, show.ExitCode);
         Assert.Contains("CN=kubes-prod-front-proxy-ca", show.Stdout, StringComparison.Ordinal);
-        Assert.Equal(3, show.Stdout.Split('\n').Count(l => l.Contains("key          RSA 2048", StringComparison.Ordinal)));
+        Assert.Equal(4, show.Stdout.Split('\n').Count(l => l.Contains("key          RSA 2048", StringComparison.Ordinal)));
     }
 
     [Fact]

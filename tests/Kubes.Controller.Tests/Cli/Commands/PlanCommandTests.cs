@@ -28,7 +28,7 @@ public sealed class PlanCommandTests : IDisposable
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
         var plan = JsonDocument.Parse(run.Stdout).RootElement;
-        Assert.Equal(["etcd", "kubernetes", "front-proxy"], plan.GetProperty("authorities").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.Equal(["etcd", "kubernetes", "front-proxy", "vpn"], plan.GetProperty("authorities").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
         var kubernetesCa = plan.GetProperty("authorities")[1];
         Assert.Equal("kubes-demo-kubernetes-ca", kubernetesCa.GetProperty("commonName").GetString());
         Assert.Equal("3650d", kubernetesCa.GetProperty("lifetime").GetString());

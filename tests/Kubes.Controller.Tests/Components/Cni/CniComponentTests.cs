@@ -1,3 +1,4 @@
+using Kubes.Controller.Components;
 using Kubes.Controller.Components.Cni;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Spec;
@@ -17,7 +18,7 @@ public sealed class CniComponentTests
         var slot = topology.FindSlot(InstanceRole.Node, 1)!;
         var config = new RoleConfig();
 
-        new CniComponent().Configure(config, slot, new VerifiedInstance(spec.Name, "i-1", slot, slot.PrivateIp!), topology);
+        new CniComponent().Configure(config, slot, new VerifiedInstance(spec.Name, "i-1", slot, slot.PrivateIp!), topology, ClusterMaterial.None);
 
         Assert.Equal(("flannel", "10.244.0.0/16"), (config.Cni.Plugin, config.Cni.PodCidr));
         Assert.Equal([ArtifactNames.CniPlugins], new CniComponent().Artifacts);

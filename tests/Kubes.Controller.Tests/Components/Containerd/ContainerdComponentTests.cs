@@ -17,7 +17,7 @@ public sealed class ContainerdComponentTests
         var topology = ClusterTopology.From(spec);
         var slot = topology.FindSlot(InstanceRole.Node, 0)!;
         var config = new RoleConfig();
-        Containerd.Configure(config, slot, new VerifiedInstance(spec.Name, "i-1", slot, slot.PrivateIp ?? System.Net.IPAddress.Parse("10.0.0.100")), topology);
+        Containerd.Configure(config, slot, new VerifiedInstance(spec.Name, "i-1", slot, slot.PrivateIp ?? System.Net.IPAddress.Parse("10.0.0.100")), topology, ClusterMaterial.None);
         return config;
     }
 

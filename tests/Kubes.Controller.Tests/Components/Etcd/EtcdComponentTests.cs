@@ -18,7 +18,7 @@ public sealed class EtcdComponentTests
         var topology = ClusterTopology.From(spec);
         var slot = topology.FindSlot(InstanceRole.Etcd, slotIndex)!;
         var config = new RoleConfig();
-        Etcd.Configure(config, slot, new VerifiedInstance(spec.Name, "i-1", slot, slot.PrivateIp!), topology);
+        Etcd.Configure(config, slot, new VerifiedInstance(spec.Name, "i-1", slot, slot.PrivateIp!), topology, ClusterMaterial.None);
         return config.Etcd;
     }
 

@@ -65,7 +65,7 @@ public sealed partial class FlagCatalogueTests
     [Fact]
     public void Every_component_has_a_list_for_every_version_a_valid_spec_can_name()
     {
-        foreach (var component in ClusterComponents.All.Where(c => c.AcceptsExtraArgs))
+        foreach (var component in ClusterComponents.All.Where(c => c.TakesExtraArgs))
         foreach (var spec in new[] { ClusterSpecDefaults.Local("demo"), ClusterSpecDefaults.Aws("demo") })
         foreach (var minor in KubernetesVersions.SupportedMinors)
         {

@@ -43,7 +43,7 @@ public sealed class ClusterCertificatesTests : IDisposable
         var every = await ClusterCertificates.ReadAsync(_store, everyIssuance: true, _now, CancellationToken.None);
 
         Assert.True(newest.HasPki);
-        Assert.Equal(["etcd", "kubernetes", "front-proxy"], newest.Authorities.Select(a => a.Name));
+        Assert.Equal(["etcd", "kubernetes", "front-proxy", "vpn"], newest.Authorities.Select(a => a.Name));
         Assert.All(newest.Authorities, a => Assert.Equal(ExpiryFlag.None, a.Flag));
         Assert.Equal(
         [

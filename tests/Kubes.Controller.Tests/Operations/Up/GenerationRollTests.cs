@@ -18,7 +18,7 @@ public sealed class GenerationRollTests : IDisposable
     private static readonly ClusterTopology Topology = ClusterTopology.From(new ClusterSpec
     {
         Name = "roll",
-        Bastion = new InstanceGroupSpec { Count = 0 },
+        Bastion = new BastionSpec { Count = 0 },
         Controllers = new InstanceGroupSpec { Count = 1 },
         Nodes = new NodeGroupSpec { Count = 2, Min = 0 },
     });

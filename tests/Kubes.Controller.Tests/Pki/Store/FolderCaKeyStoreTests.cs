@@ -45,7 +45,7 @@ public class FolderCaKeyStoreTests(SavedPkiFixture saved) : IClassFixture<SavedP
     private static readonly CaPassphrase Passphrase = CaPassphrase.From(Secret, "test");
 
     private static readonly string[] PrivateKeyFiles =
-        ["etcd-ca.key", "kubernetes-ca.key", "front-proxy-ca.key", "sa.key"];
+        ["etcd-ca.key", "kubernetes-ca.key", "front-proxy-ca.key", "vpn-ca.key", "sa.key", "ssh-host-ca.key", "ssh-user-ca.key"];
 
     [Fact]
     public void Saved_files_are_private_and_every_private_key_is_encrypted()
@@ -56,7 +56,8 @@ public class FolderCaKeyStoreTests(SavedPkiFixture saved) : IClassFixture<SavedP
 
         Assert.Equal(
             ["etcd-ca.crt", "etcd-ca.key", "front-proxy-ca.crt", "front-proxy-ca.key", "kubernetes-ca.crt",
-             "kubernetes-ca.key", "sa.key", "sa.pub"],
+             "kubernetes-ca.key", "sa.key", "sa.pub", "ssh-host-ca.key", "ssh-host-ca.pub", "ssh-user-ca.key", "ssh-user-ca.pub",
+             "vpn-ca.crt", "vpn-ca.key"],
             written.Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
             File.GetUnixFileMode(store.Folder));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 
@@ -7,30 +6,10 @@ namespace Kubes.Controller.Tests.Pki.Support;
 /// <summary>Runs the real openssl binary, so certificates are judged by a second implementation, not only .NET's.</summary>
 internal static partial class Openssl
 {
-    public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
-    {
-        public string Output => StandardOutput + StandardError;
-    }
-
-    public static Result Run(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("openssl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    public static HostTool.Result Run(params string[] arguments) => HostTool.Run("openssl", arguments);
 
     /// <summary><c>openssl verify -CAfile</c> with a purpose (sslserver, sslclient) or none.</summary>
-    public static Result Verify(TempFolder folder, string caPem, string certificatePem, string? purpose = null)
+    public static HostTool.Result Verify(TempFolder folder, string caPem, string certificatePem, string? purpose = null)
     {
         var ca = folder.Write($"ca-{Guid.NewGuid():N}.crt", caPem);
         var certificate = folder.Write($"leaf-{Guid.NewGuid():N}.crt", certificatePem);

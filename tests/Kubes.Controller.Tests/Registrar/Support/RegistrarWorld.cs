@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Kubes.Controller.Artifacts;
+using Kubes.Controller.Components;
 using Kubes.Controller.DesiredState;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Spec;
@@ -21,7 +22,7 @@ public sealed class RegistrarWorld : IDisposable
     public const string ClusterName = "prod";
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
 
-    private RegistrarWorld(IStateStore store, AgentChannel channel)
+    private RegistrarWorld(IStateStore store, AgentChannel channel, SshHostCertificateIssuer? sshHosts, ClusterMaterial? material)
     {
         Store = store;
         Spec = new ClusterSpec
@@ -36,10 +37,12 @@ public sealed class RegistrarWorld : IDisposable
         Status = new StatusHub(new AgentStatusStore(store));
         Generations = new SpecGenerationStore(store);
         Assignments = new SlotAssignments(store);
-        var roleConfigs = new AssignedRoleConfigSource(Generations, Assignments, new GenerationRoleConfigs(new FolderArtifactUrls("/unused")),
-            new TopologyRoleConfigSource(Topology), Clock, assignmentsTtl: TimeSpan.Zero);
-        Registrar = new AgentRegistrar(Topology, Directory, Tokens, new AgentCredentialStore(store, Clock), roleConfigs, Issuer, new IssuanceRecord(store), Status,
-            Log, Clock);
+        Func<ClusterMaterial>? current = material is null ? null : () => material;
+        var roleConfigs = new AssignedRoleConfigSource(Generations, Assignments,
+            new GenerationRoleConfigs(new FolderArtifactUrls("/unused"), current), new TopologyRoleConfigSource(Topology, material: current),
+            Clock, assignmentsTtl: TimeSpan.Zero);
+        Registrar = new AgentRegistrar(Topology, Directory, Tokens, new AgentCredentialStore(store, Clock), roleConfigs, Issuer,
+            new IssuanceRecord(store), Status, Log, Clock, sshHosts: sshHosts);
     }
 
     public ClusterSpec Spec { get; }
@@ -60,7 +63,10 @@ public sealed class RegistrarWorld : IDisposable
         Generations.RecordAsync(spec, PinnedArtifacts.None(spec.KubernetesVersion, "amd64"), CancellationToken.None);
 
     /// <param name="channel">How the cluster's agents talk: a registrar host answers them only there.</param>
-    public static RegistrarWorld Create(IStateStore store, AgentChannel channel = AgentChannel.Grpc) => new(store, channel);
+    /// <param name="sshHosts">Certifies SSH host keys; none refuses them.</param>
+    /// <param name="material">What role configurations get from the coordinator's state; none gives <see cref="ClusterMaterial.None"/>.</param>
+    public static RegistrarWorld Create(IStateStore store, AgentChannel channel = AgentChannel.Grpc,
+        SshHostCertificateIssuer? sshHosts = null, ClusterMaterial? material = null) => new(store, channel, sshHosts, material);
 
     /// <summary>
     /// Puts a running instance, tagged for the slot, at the slot's address, and issues its join

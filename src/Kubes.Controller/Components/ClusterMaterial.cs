@@ -1,0 +1,16 @@
+namespace Kubes.Controller.Components;
+
+/// <summary>
+/// What components put into role configurations besides the spec: what the coordinator made and keeps in the state store
+/// (the VPN's tls-crypt key and revocation list, the SSH user CA's public key). A snapshot: the registrar asks its source
+/// for the current one for every role configuration it builds, so a revocation reaches the bastion at its next re-sync.
+/// </summary>
+/// <param name="SshUserCaPublicKey">OpenSSH public key line.</param>
+public sealed record ClusterMaterial(string VpnTlsCryptKey, string VpnCrlPem, string SshUserCaPublicKey)
+{
+    /// <summary>
+    /// Nothing: what a registrar gets that runs without a coordinator's state (registrar tests). The sections built from it
+    /// are incomplete, and an agent refuses them (openvpn without its key, sshd without a user CA).
+    /// </summary>
+    public static readonly ClusterMaterial None = new("", "", "");
+}

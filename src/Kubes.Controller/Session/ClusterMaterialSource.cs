@@ -1,0 +1,81 @@
+using Kubes.Controller.Components;
+using Kubes.Controller.Pki;
+using Kubes.Controller.Pki.Vpn;
+using Kubes.Controller.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kubes.Controller.Session;
+
+/// <summary>
+/// The current <see cref="ClusterMaterial"/> for a coordinator process: made where missing at load (the tls-crypt key, the
+/// VPN ledger with its first revocation list), then read again from the state store once <see cref="MaxAge"/> has passed,
+/// in the background, so a <c>kubes vpn revoke</c> run elsewhere reaches the role configurations this process builds
+/// without a read on every one.
+/// </summary>
+public sealed class ClusterMaterialSource
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(15);
+
+    private readonly IStateStore _store;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _log;
+    private readonly string _sshUserCa;
+    private ClusterMaterial _current;
+    private DateTimeOffset _readAt;
+    private int _refreshing;
+
+    private ClusterMaterialSource(IStateStore store, TimeProvider clock, ILogger log, string sshUserCa, ClusterMaterial current)
+    {
+        _store = store;
+        _clock = clock;
+        _log = log;
+        _sshUserCa = sshUserCa;
+        _current = current;
+        _readAt = clock.GetUtcNow();
+    }
+
+    public static async Task<ClusterMaterialSource> LoadAsync(IStateStore store, ClusterPki pki, CancellationToken cancellationToken,
+        TimeProvider? clock = null, ILogger? log = null)
+    {
+        var tlsCrypt = await new TlsCryptKeyStore(store).LoadOrCreateAsync(cancellationToken);
+        var ledger = await new VpnProfileLedger(store, clock).LoadOrCreateAsync(pki.Vpn, cancellationToken);
+        var sshUserCa = pki.SshUser.PublicKey.ToLine();
+        return new ClusterMaterialSource(store, clock ?? TimeProvider.System, log ?? NullLogger.Instance, sshUserCa,
+            new ClusterMaterial(tlsCrypt, ledger.CrlPem, sshUserCa));
+    }
+
+    /// <summary>The material as last read; a read older than <see cref="MaxAge"/> starts the next one.</summary>
+    public ClusterMaterial Current
+    {
+        get
+        {
+            if (_clock.GetUtcNow() - _readAt > MaxAge && Interlocked.Exchange(ref _refreshing, 1) == 0)
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await RefreshAsync(CancellationToken.None);
+                    }
+                    catch (Exception e)
+                    {
+                        _log.LogWarning("Reading the VPN ledger from {Store} failed; the last one read stays in use: {Reason}",
+                            _store.Location, e.Message);
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _refreshing, 0);
+                    }
+                });
+            return Volatile.Read(ref _current);
+        }
+    }
+
+    /// <summary>Reads what may have changed since (the revocation list) now.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var ledger = await new VpnProfileLedger(_store, _clock).FindAsync(cancellationToken);
+        _readAt = _clock.GetUtcNow();
+        if (ledger is not null) Volatile.Write(ref _current, _current with { VpnCrlPem = ledger.CrlPem });
+    }
+}
