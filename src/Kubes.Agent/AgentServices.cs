@@ -1,6 +1,8 @@
 using Kubes.Agent.Artifacts;
 using Kubes.Agent.Channels;
 using Kubes.Agent.Components;
+using Kubes.Agent.Components.Cni;
+using Kubes.Agent.Components.Containerd;
 using Kubes.Agent.Components.Etcd;
 using Kubes.Agent.Components.OpenVpn;
 using Kubes.Agent.Components.Sshd;
@@ -74,6 +76,9 @@ public static class AgentServices
         // The components, each from its own folder under Components/; RoleComponents says which make each role.
         services.AddSingleton<EtcdHealthCheck>();
         services.AddSingleton<IComponent, EtcdComponent>();
+        services.AddSingleton<ContainerdHealthCheck>();
+        services.AddSingleton<IComponent, ContainerdComponent>();
+        services.AddSingleton<IComponent, CniComponent>();
         services.AddSingleton<OpenVpnHealthCheck>();
         services.AddSingleton<IComponent, OpenVpnComponent>();
         services.AddSingleton<SshdHealthCheck>();

@@ -24,6 +24,10 @@ public sealed class ContractTests
     [InlineData("kubes.v1.CertificateRequestSpec", "identity:1 key_algorithm:2 file_stem:3 policy_hash:4")]
     [InlineData("kubes.v1.Flag", "name:1 value:2")]
     [InlineData("kubes.v1.ComponentHealth", "component:1 healthy:2 detail:3")]
+    [InlineData("kubes.v1.ContainerdConfig", "sandbox_image:1")]
+    [InlineData("kubes.v1.CniConfig", "plugin:1 pod_cidr:2")]
+    [InlineData("kubes.v1.KubeletConfig", "api_endpoint:1 cluster_dns:2 cluster_domain:3 provider_id:4 node_labels:5 extra_args:6")]
+    [InlineData("kubes.v1.KubeProxyConfig", "api_endpoint:1 cluster_cidr:2 mode:3 extra_args:4")]
     [InlineData("kubes.v1.MailboxRequest", "request_id:1 join:2 certify:3 report:4")]
     [InlineData("kubes.v1.MailboxResponse", "request_id:1 join:2 certify:3 report:4 error:5 answered_at:6")]
     public void Field_numbers_are_stable(string message, string fields)
@@ -31,6 +35,16 @@ public sealed class ContractTests
         var descriptor = RegistrarReflection.Descriptor.MessageTypes.Single(m => m.FullName == message);
         var actual = string.Join(' ', descriptor.Fields.InFieldNumberOrder().Select(f => $"{f.Name}:{f.FieldNumber}"));
         Assert.Equal(fields, actual);
+    }
+
+    [Fact]
+    public void The_node_components_sections_keep_their_numbers_and_the_old_node_section_stays_retired()
+    {
+        var role = RegistrarReflection.Descriptor.MessageTypes.Single(m => m.Name == "RoleConfig");
+
+        Assert.Equal((18, 19, 20, 21), (role.FindFieldByName("containerd").FieldNumber, role.FindFieldByName("cni").FieldNumber,
+            role.FindFieldByName("kubelet").FieldNumber, role.FindFieldByName("kube_proxy").FieldNumber));
+        Assert.Null(role.FindFieldByNumber(12));
     }
 
     [Fact]

@@ -122,8 +122,8 @@ public sealed class CertificateEnrollment(KeyStore keys, PkiFiles files, TimePro
             // The key first and the certificate last: a reader between the two renames meets a pair that does not match
             // and fails that one handshake, and a crash in between leaves a pair the next enrollment requests again.
             keys.Install(spec, key);
-            AtomicFile.WriteAllText(files.CaPath(spec.FileStem), issued.CaPem, AtomicFile.Readable);
-            AtomicFile.WriteAllText(files.CertificatePath(spec.FileStem), issued.CertificatePem, AtomicFile.Readable);
+            AtomicFile.WriteAllText(files.CaPath(spec.FileStem), issued.CaPem, AtomicFile.OwnerOnly);
+            AtomicFile.WriteAllText(files.CertificatePath(spec.FileStem), issued.CertificatePem, AtomicFile.OwnerOnly);
             AtomicFile.WriteAllText(files.PolicyHashPath(spec.FileStem), spec.PolicyHash + "\n", AtomicFile.OwnerOnly);
             var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
             log.LogInformation("{Action} certificate {Identity} ({Subject}, serial {Serial}, until {NotAfter:o}) at {Path}: {Reason}",

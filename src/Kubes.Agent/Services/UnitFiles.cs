@@ -16,7 +16,7 @@ public sealed class UnitFiles(string unitDirectory)
     {
         foreach (var dropIn in unit.DropIns)
         {
-            AtomicFile.WriteAllText(Path.Join(DropInDirectory(unit.Name), dropIn.FileName), dropIn.Render(), AtomicFile.Readable);
+            AtomicFile.WriteAllText(Path.Join(DropInDirectory(unit.Name), dropIn.FileName), dropIn.Render(), AtomicFile.OwnerOnly);
         }
 
         foreach (var stale in StaleDropIns(unit))
@@ -24,7 +24,7 @@ public sealed class UnitFiles(string unitDirectory)
             File.Delete(stale);
         }
 
-        AtomicFile.WriteAllText(UnitPath(unit.Name), unit.Render(), AtomicFile.Readable);
+        AtomicFile.WriteAllText(UnitPath(unit.Name), unit.Render(), AtomicFile.OwnerOnly);
     }
 
     /// <summary>Whether the unit file and every drop-in on disk are exactly this unit's, with no stale drop-in of ours.</summary>
@@ -75,6 +75,8 @@ public sealed class UnitFiles(string unitDirectory)
             .Where(file => File.ReadAllText(file).StartsWith(SystemdUnit.Header, StringComparison.Ordinal))
             .ToList();
 
+    /// <summary>The content, owner-only (CIS 4.1.1: a service file 600 or more restrictive): a looser file is written again.</summary>
     private static async Task<bool> HoldsAsync(string path, string content, CancellationToken cancellationToken) =>
-        File.Exists(path) && await File.ReadAllTextAsync(path, cancellationToken) == content;
+        File.Exists(path) && File.GetUnixFileMode(path) == AtomicFile.OwnerOnly
+        && await File.ReadAllTextAsync(path, cancellationToken) == content;
 }

@@ -19,6 +19,8 @@ public sealed class RenderFileStep(string name, string path, byte[] content, Uni
 
     public string Path => path;
 
+    public UnixFileMode Mode => mode;
+
     public string InputHash => FileHash.OfInputs(path, Convert.ToHexStringLower(SHA256.HashData(content)), Convert.ToString((int)mode, 8));
 
     public async Task<bool> IsDoneAsync(CancellationToken cancellationToken) =>

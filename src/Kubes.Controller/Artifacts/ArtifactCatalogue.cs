@@ -129,6 +129,9 @@ public static class ArtifactCatalogue
         UrlPattern = "https://github.com/containerd/containerd/releases/download/v{version}/containerd-{version}-linux-{arch}.tar.gz",
         Checksum = new ChecksumLocation("{url}.sha256sum", ChecksumFormat.Sha256Sum),
         Layout = ArtifactLayout.TarGz("bin", "containerd", "containerd-shim-runc-v2", "ctr"),
+        HostPackage = new HostPackage([
+            new HostFile("containerd", "/usr/bin/containerd"), new HostFile("containerd", "/usr/bin/containerd-shim-runc-v2"),
+            new HostFile("containerd", "/usr/bin/ctr")]),
         Source = "containerd/containerd Makefile (RELEASE name, pack_release: one bin/ folder, release: sha256sum into "
                  + "<tarball>.sha256sum); docs/getting-started.md",
     };
@@ -141,6 +144,7 @@ public static class ArtifactCatalogue
         Checksum = new ChecksumLocation("https://github.com/opencontainers/runc/releases/download/v{version}/runc.sha256sum",
             ChecksumFormat.ClearSignedSha256Sum),
         Layout = ArtifactLayout.Program("runc"),
+        HostPackage = new HostPackage([new HostFile("runc", "/usr/sbin/runc")]),
         Source = "opencontainers/runc script/release_build.sh (runc.<arch>, one runc.sha256sum per release), "
                  + "script/release_sign.sh (clear-signed in place); containerd docs/getting-started.md",
     };
@@ -153,6 +157,8 @@ public static class ArtifactCatalogue
         Checksum = new ChecksumLocation("{url}.sha256", ChecksumFormat.Sha256Sum),
         // Every plugin sits at the archive's root; these are the ones a kubelet's pod network needs beside its CNI add-on.
         Layout = ArtifactLayout.TarGz("", "bridge", "host-local", "loopback", "portmap"),
+        HostPackage = new HostPackage([.. new[] { "bridge", "host-local", "loopback", "portmap" }
+            .Select(plugin => new HostFile("containernetworking-plugins", $"/usr/lib/cni/{plugin}"))]),
         Source = "containernetworking/plugins .github/workflows/release.yaml (archive of bin/ at its root, sha256sum into <tgz>.sha256)",
     };
 
@@ -163,6 +169,8 @@ public static class ArtifactCatalogue
         UrlPattern = "https://github.com/kubernetes-sigs/cri-tools/releases/download/v{version}/crictl-v{version}-linux-{arch}.tar.gz",
         Checksum = new ChecksumLocation("{url}.sha256", ChecksumFormat.BareDigest),
         Layout = ArtifactLayout.TarGz("", "crictl"),
+        // Debian has no package of it: the local provider's nodes go without.
+        OperatorTool = true,
         Source = "kubernetes-sigs/cri-tools hack/release.sh (tarball of crictl; <tarball>.sha256 holds the digest only)",
     };
 }

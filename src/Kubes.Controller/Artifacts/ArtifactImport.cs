@@ -115,7 +115,7 @@ public sealed class ArtifactImport(IStateStore store, bool localProvider, TimePr
     {
         var pins = await _pins.LoadAsync(version, arch, cancellationToken);
         return ArtifactCatalogue.For(version)
-            .Where(e => !pins.ContainsKey(e.Name) && !(localProvider && e.HostPackage is not null))
+            .Where(e => !pins.ContainsKey(e.Name) && !(localProvider && e.LocalProviderNeedsNoImport))
             .Select(e => new ArtifactShortfall(e.Name, e.Version, arch, "not pinned", ArtifactShortfall.ProvideSteps))
             .ToList();
     }

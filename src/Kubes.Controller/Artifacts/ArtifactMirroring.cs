@@ -41,7 +41,7 @@ public sealed class ArtifactMirroring(IStateStore store, HttpClient http, Artifa
             await _pins.SaveAsync(version, arch, pinned, cancellationToken);
             var pins = await _pins.LoadAsync(version, arch, cancellationToken);
             missing.AddRange(ArtifactCatalogue.For(version)
-                .Where(e => !pins.ContainsKey(e.Name) && !(localProvider && e.HostPackage is not null))
+                .Where(e => !pins.ContainsKey(e.Name) && !(localProvider && e.LocalProviderNeedsNoImport))
                 .Select(e => new ArtifactShortfall(e.Name, e.Version, arch,
                     rows.LastOrDefault(r => r.Name == e.Name && r.Arch == arch)?.Detail ?? "not pinned", ArtifactShortfall.ProvideSteps)));
         }

@@ -56,6 +56,7 @@ public sealed class ArtifactPinning(IStateStore store, HttpClient http, Artifact
     private async Task<Resolution> ResolveAsync(CatalogueEntry entry, string arch, ArtifactPin? pinned, CancellationToken cancellationToken)
     {
         if (useHostPackages && entry.HostPackage is not null) return await FromHostAsync(entry, arch, pinned, cancellationToken);
+        if (useHostPackages && entry.OperatorTool) return new Resolution(pinned, false, null);
         if (pinned is not null) return new Resolution(pinned, false, null);
         try
         {

@@ -15,6 +15,14 @@ public sealed record CatalogueEntry
     public required ChecksumLocation Checksum { get; init; }
     public required ArtifactLayout Layout { get; init; }
     public HostPackage? HostPackage { get; init; }
+    /// <summary>
+    /// A tool for operators on the instance (crictl), not a part the cluster runs: where this machine's packages stand
+    /// in for the catalogue and none provides it, the cluster goes without it instead of missing it.
+    /// </summary>
+    public bool OperatorTool { get; init; }
+
+    /// <summary>Whether the local provider goes on without an operator providing it: this machine's package, or an operator's tool.</summary>
+    public bool LocalProviderNeedsNoImport => HostPackage is not null || OperatorTool;
     /// <summary>The documents the URL, layout and checksum facts were read from.</summary>
     public required string Source { get; init; }
 

@@ -1,6 +1,5 @@
 using Kubes.Controller.Components;
 using Kubes.Controller.Topology;
-using Kubes.Protos.Contract;
 using Kubes.Protos.V1;
 
 namespace Kubes.Controller.Artifacts;

@@ -1,3 +1,5 @@
+using Kubes.Controller.Components.Cni;
+using Kubes.Controller.Components.Containerd;
 using Kubes.Controller.Components.Etcd;
 using Kubes.Controller.Components.OpenVpn;
 using Kubes.Controller.Components.Sshd;
@@ -11,6 +13,8 @@ public static class ClusterComponents
     public static IReadOnlyList<IClusterComponent> All { get; } =
     [
         new EtcdComponent(),
+        new ContainerdComponent(),
+        new CniComponent(),
         new OpenVpnComponent(),
         new SshdComponent(),
     ];

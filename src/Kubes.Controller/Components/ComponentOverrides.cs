@@ -17,8 +17,8 @@ internal static class ComponentOverrides
             var path = $"spec.components.{name}";
             if (ClusterComponents.Find(name) is { TakesExtraArgs: false } whole)
             {
-                problems.Add(path, $"takes no overrides: Kubes renders {whole.Name}'s whole configuration for the cluster's trust "
-                    + "model (docs/bastion.md); components that take them: " + string.Join(", ", names));
+                problems.Add(path, $"takes no overrides: Kubes renders {whole.Name}'s whole configuration (docs/nodes.md, "
+                    + "docs/bastion.md); components that take them: " + string.Join(", ", names));
                 continue;
             }
             if (ClusterComponents.Find(name) is not { } component)

@@ -32,7 +32,8 @@ public interface IClusterComponent
 
     /// <summary>
     /// Whether the operator may add flags (<c>spec.components.&lt;name&gt;.extraArgs</c>); components whose whole
-    /// configuration Kubes renders as a file (openvpn, sshd) take none.
+    /// configuration Kubes renders as a file (openvpn, sshd, containerd) or that have no program of their own (the CNI
+    /// plugins) take none.
     /// </summary>
     bool TakesExtraArgs => true;
 

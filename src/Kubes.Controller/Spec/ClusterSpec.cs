@@ -20,7 +20,7 @@ public sealed record ClusterSpec
     /// <summary>The AMI every instance boots; empty means the newest Canonical Ubuntu 24.04 LTS of the region.</summary>
     public string Image { get; init; } = "";
     public NetworkSpec Network { get; init; } = new();
-    public CniKind Cni { get; init; } = CniKind.Cilium;
+    public CniKind Cni { get; init; } = CniKind.Calico;
     public BastionSpec Bastion { get; init; } = new() { Count = 1, InstanceType = "t3.small" };
     public InstanceGroupSpec Etcd { get; init; } = new() { Count = 3, InstanceType = "t3.medium", VolumeSizeGiB = 20 };
     public InstanceGroupSpec Controllers { get; init; } = new() { Count = 3, InstanceType = "t3.medium" };
@@ -53,7 +53,8 @@ public sealed record ComponentSpec
 
 public enum ProviderKind { Aws, Local }
 
-public enum CniKind { Cilium, Calico, Flannel }
+/// <summary>The pod networks Kubes applies from their upstream manifests (docs/nodes.md: why Calico is the default, why not Cilium).</summary>
+public enum CniKind { Calico, Flannel }
 
 public enum AgentChannel { Grpc, S3 }
 

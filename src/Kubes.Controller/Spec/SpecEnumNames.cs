@@ -6,7 +6,19 @@ public sealed class SpecEnumNames<T> where T : struct, Enum
 {
     private readonly (T Value, string Name)[] entries;
 
+    private readonly Dictionary<string, string> refused = new(StringComparer.Ordinal);
+
     internal SpecEnumNames(params (T Value, string Name)[] entries) => this.entries = entries;
+
+    /// <summary>A spelling operators may expect that Kubes does not offer, with the reason it says instead of "not one of".</summary>
+    internal SpecEnumNames<T> Refusing(string name, string reason)
+    {
+        refused[name] = reason;
+        return this;
+    }
+
+    /// <summary>Why <paramref name="text"/> is not offered, when it is a spelling Kubes refuses on purpose.</summary>
+    public string? RefusalOf(string? text) => text is not null && refused.TryGetValue(text, out var reason) ? reason : null;
 
     public IReadOnlyList<string> Names => entries.Select(e => e.Name).ToArray();
 
@@ -39,7 +51,9 @@ public static class SpecEnumNames
         new((ProviderKind.Aws, "aws"), (ProviderKind.Local, "local"));
 
     public static SpecEnumNames<CniKind> Cni { get; } =
-        new((CniKind.Cilium, "cilium"), (CniKind.Calico, "calico"), (CniKind.Flannel, "flannel"));
+        new SpecEnumNames<CniKind>((CniKind.Calico, "calico"), (CniKind.Flannel, "flannel"))
+            .Refusing("cilium", "Cilium is published as a Helm chart and its own CLI, and Kubes applies a CNI from the plain manifest "
+                                + "its project publishes (docs/nodes.md); use calico (the default, with network policies) or flannel");
 
     public static SpecEnumNames<AgentChannel> AgentChannel { get; } =
         new((Spec.AgentChannel.S3, "s3"), (Spec.AgentChannel.Grpc, "grpc"));

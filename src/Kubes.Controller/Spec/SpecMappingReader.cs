@@ -133,6 +133,11 @@ internal sealed class SpecMappingReader
         var path = Join(Path, key);
         if (ScalarText(node, path, $"one of {names.Alternatives}") is not { } text) return null;
         if (names.TryParse(text, out var value)) return value;
+        if (names.RefusalOf(text) is { } reason)
+        {
+            Problem(path, node.Start, $"'{text}' is not offered: {reason}");
+            return null;
+        }
         Problem(path, node.Start, $"'{text}' is not one of {names.Alternatives}{SpellingSuggestion.DidYouMean(text, names.Names)}");
         return null;
     }

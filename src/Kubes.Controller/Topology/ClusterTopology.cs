@@ -59,6 +59,12 @@ public sealed class ClusterTopology
     /// <summary>The first address of the service CIDR: the in-cluster kubernetes service.</summary>
     public IPAddress KubernetesServiceIp => Cidr.Parse(Spec.Network.ServiceCidr).AddressAt(1);
 
+    /// <summary>The cluster DNS service's address: the service network's tenth, as kubeadm and kops choose it.</summary>
+    public IPAddress ClusterDnsIp => Cidr.Parse(Spec.Network.ServiceCidr).AddressAt(10);
+
+    /// <summary>The DNS domain of Services and pods inside the cluster.</summary>
+    public const string ClusterDomain = "cluster.local";
+
     public IEnumerable<InstanceSlot> SlotsOf(InstanceRole role) => Slots.Where(s => s.Role == role);
 
     public InstanceSlot? FindSlot(InstanceRole role, int index) =>

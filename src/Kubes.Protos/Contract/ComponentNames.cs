@@ -13,6 +13,8 @@ public static class ComponentNames
     public const string Containerd = "containerd";
     public const string Kubelet = "kubelet";
     public const string KubeProxy = "kube-proxy";
+    /// <summary>The pod network's plugin programs on a node (the network itself is the CNI add-on's).</summary>
+    public const string Cni = "cni";
     public const string OpenVpn = "openvpn";
     public const string Sshd = "sshd";
 }

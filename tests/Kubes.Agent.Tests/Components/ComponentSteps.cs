@@ -13,5 +13,5 @@ internal static class ComponentSteps
     public static StepFactory For(AgentPaths paths) =>
         new(paths, new ArtifactFetcher(new HttpClient(), NullLogger<ArtifactFetcher>.Instance),
             new ProcessServiceManager(paths, new CommandRunner(), NullLogger<ProcessServiceManager>.Instance),
-            new CommandRunner(), DataVolumeTiming.Default, NullLogger<DataVolumeStep>.Instance);
+            new CommandRunner(), DataVolumeTiming.Default, NullLoggerFactory.Instance);
 }

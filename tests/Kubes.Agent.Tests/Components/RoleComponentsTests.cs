@@ -19,12 +19,12 @@ public sealed class RoleComponentsTests
     }
 
     [Fact]
-    public void Etcd_and_the_bastion_have_their_components_and_the_roles_without_components_yet_are_empty()
+    public void Etcd_the_bastion_and_a_node_have_their_components_and_the_controller_role_without_components_yet_is_empty()
     {
         Assert.Equal([ComponentNames.Etcd, ComponentNames.Sshd], RoleComponents.Installed[Role.Etcd]);
         Assert.Equal([ComponentNames.Sshd, ComponentNames.OpenVpn], RoleComponents.Installed[Role.Bastion]);
+        Assert.Equal([ComponentNames.Containerd, ComponentNames.Cni], RoleComponents.Installed[Role.Node]);
         Assert.False(RoleComponents.Installed.ContainsKey(Role.Controller));
-        Assert.False(RoleComponents.Installed.ContainsKey(Role.Node));
 
         var roles = new RoleComponents([Etcd()], new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.Etcd] });
         Assert.Equal([ComponentNames.Etcd], roles.For(Role.Etcd).Select(c => c.Name));
@@ -42,7 +42,8 @@ public sealed class RoleComponentsTests
 
     [Fact]
     public void Two_components_of_one_name_are_a_start_up_error() =>
-        Assert.Throws<InvalidOperationException>(() => new RoleComponents([Etcd(), Etcd()]));
+        Assert.Throws<InvalidOperationException>(() => new RoleComponents([Etcd(), Etcd()],
+            new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.Etcd] }));
 
     [Fact]
     public void Every_component_a_role_lists_is_a_contract_name() =>

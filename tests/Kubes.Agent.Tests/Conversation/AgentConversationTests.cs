@@ -75,6 +75,9 @@ public sealed class AgentConversationTests : IAsyncLifetime
             new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.Etcd] }));
         // This instance's metadata service (the local provider gives each instance its own).
         builder.Services.AddSingleton(new InstanceMetadataClient(new HttpClient { BaseAddress = _imds.BaseAddress }));
+        // The node role of an agent that has no installer for it: what every role without components is told.
+        builder.Services.AddSingleton(sp => new RoleComponents(sp.GetServices<IComponent>(),
+            new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.Etcd] }));
         return builder.Build();
     }
 

@@ -67,6 +67,8 @@ public sealed class ArtifactCatalogueTests
                 text.Append($"  holds     {entry.Layout.Describe(entry.Version, arch)}\n");
                 if (entry.HostPackage is { } host)
                     text.Append($"  local     {string.Join(", ", host.Files.Select(f => $"{f.Path} from {f.DebianPackage}"))}\n");
+                if (entry.OperatorTool)
+                    text.Append("  local     none: an operator's tool, which the local provider's instances go without\n");
             }
         }
         Golden.AssertMatches("catalogue.txt", text.ToString());

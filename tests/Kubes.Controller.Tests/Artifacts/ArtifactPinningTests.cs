@@ -151,6 +151,30 @@ public sealed class ArtifactPinningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_local_provider_takes_a_nodes_runtime_from_this_machine_and_goes_without_crictl_which_it_has_no_package_of()
+    {
+        string[] node = [ArtifactNames.Containerd, ArtifactNames.Runc, ArtifactNames.CniPlugins, ArtifactNames.Crictl];
+
+        var pinned = await Pinning(local: true).PinAsync(Version, "amd64", node, CancellationToken.None);
+
+        Assert.Equal(0, _site.TotalGets);
+        Assert.Empty(pinned.Missing);
+        Assert.Equal([ArtifactNames.CniPlugins, ArtifactNames.Containerd, ArtifactNames.Runc], pinned.Pins.Keys.Order());
+        Assert.All(pinned.Pins.Values, pin => Assert.Equal(PinSource.HostPackage, pin.Source));
+        Assert.Matches(@"^containerd-\d+\.\d+\.\d+-linux-amd64\.tar\.gz$", pinned.Pins[ArtifactNames.Containerd].File);
+        Assert.Equal("runc.amd64", pinned.Pins[ArtifactNames.Runc].File);
+        Assert.Matches(@"^cni-plugins-linux-amd64-v\d+\.\d+\.\d+\.tgz$", pinned.Pins[ArtifactNames.CniPlugins].File);
+    }
+
+    [Fact]
+    public async Task On_aws_crictl_is_pinned_from_its_published_checksum_like_every_other_artifact()
+    {
+        var pinned = await Pinning().PinAsync(Version, "amd64", [ArtifactNames.Crictl], CancellationToken.None);
+
+        Assert.Equal(PinSource.Upstream, pinned.Pins[ArtifactNames.Crictl].Source);
+    }
+
+    [Fact]
     public async Task A_role_config_artifact_lists_the_mirror_first_and_the_upstream_file_at_the_mirror_site_last()
     {
         var pin = new ArtifactPin

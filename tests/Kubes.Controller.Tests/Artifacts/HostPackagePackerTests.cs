@@ -48,6 +48,20 @@ public sealed class HostPackagePackerTests
         Assert.Null(ArtifactLayoutCheck.ProblemWith(Etcd, package.Version, CpuArchitecture.Amd64, package.Content));
     }
 
+    [Theory]
+    [InlineData(ArtifactNames.Containerd)]
+    [InlineData(ArtifactNames.Runc)]
+    [InlineData(ArtifactNames.CniPlugins)]
+    public async Task A_nodes_runtime_from_this_machines_packages_has_its_upstream_layout(string name)
+    {
+        var entry = ArtifactCatalogue.Entry("1.36.3", name);
+
+        var package = await HostPackagePacker.PackAsync(entry, CpuArchitecture.Amd64, CancellationToken.None);
+
+        Assert.Equal(entry.FileNameFor(package.Version, CpuArchitecture.Amd64), package.FileName);
+        Assert.Null(ArtifactLayoutCheck.ProblemWith(entry, package.Version, CpuArchitecture.Amd64, package.Content));
+    }
+
     [Fact]
     public async Task A_package_this_machine_lacks_names_the_apt_get_command()
     {

@@ -38,7 +38,6 @@ public sealed class SecurityGroupMatrixTests(MotoServer moto) : IAsyncLifetime
     /// <summary>The matrix's CNI lines: node to node, only for the CNI that needs them.</summary>
     private static readonly IReadOnlyDictionary<CniKind, Line[]> CniLines = new Dictionary<CniKind, Line[]>
     {
-        [CniKind.Cilium] = [new("node", "udp", "8472", "node"), new("node", "tcp", "4240", "node")],
         [CniKind.Calico] =
             [new("node", "tcp", "179", "node"), new("node", "ipip", "all", "node"), new("node", "tcp", "5473", "node")],
         [CniKind.Flannel] = [new("node", "udp", "8472", "node")],
@@ -55,7 +54,6 @@ public sealed class SecurityGroupMatrixTests(MotoServer moto) : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(CniKind.Cilium)]
     [InlineData(CniKind.Calico)]
     [InlineData(CniKind.Flannel)]
     public async Task Every_group_admits_exactly_the_lines_of_the_matrix_and_the_nodes_exactly_their_CNI(CniKind cni)
@@ -120,7 +118,7 @@ public sealed class SecurityGroupMatrixTests(MotoServer moto) : IAsyncLifetime
         var live = await LiveGroupsAsync(cluster);
 
         Assert.DoesNotContain("bastion", live.Groups.Keys);
-        Assert.Equal(Sorted([.. Matrix.Where(l => l.To != "bastion" && l.From != "bastion"), .. CniLines[CniKind.Cilium]]),
+        Assert.Equal(Sorted([.. Matrix.Where(l => l.To != "bastion" && l.From != "bastion"), .. CniLines[CniKind.Calico]]),
             Sorted(live.Ingress));
         // Every group a rule names is one of the cluster's own groups, so none can be a left-over bastion group.
         var ids = live.Groups.Values.Select(g => g.GroupId).ToHashSet();

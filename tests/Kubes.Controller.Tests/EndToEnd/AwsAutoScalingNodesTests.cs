@@ -19,7 +19,8 @@ namespace Kubes.Controller.Tests.EndToEnd;
 /// Nodes as an Auto Scaling group, end to end against the emulator: <c>kubes up</c> creates the group, its instances
 /// (booted here in network namespaces, with the shared user-data the emulator keeps) join with the STS proof signed by
 /// their own instance-profile credentials, get kubelet certificates named after their verified instance id and address,
-/// and report that no node installer exists yet. A larger count and another <c>up</c> changes the group's desired capacity.
+/// and install the node as a slot's node is installed (containerd answering CRI under each root). A larger count and
+/// another <c>up</c> changes the group's desired capacity.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class AwsAutoScalingNodesTests : IDisposable
@@ -45,7 +46,7 @@ public sealed class AwsAutoScalingNodesTests : IDisposable
             Controllers = defaults.Controllers with { Count = 1 },
             Nodes = defaults.Nodes with { Count = 2, Min = 1, Max = 5, AutoScaling = true },
             AgentChannel = AgentChannel.S3,
-            Artifacts = new ArtifactsSpec { BaseUrl = HostEtcdImport.UnreachableSite },
+            Artifacts = new ArtifactsSpec { BaseUrl = HostReleaseImport.UnreachableSite },
         };
         using var output = new StringWriter();
 
@@ -63,7 +64,7 @@ public sealed class AwsAutoScalingNodesTests : IDisposable
         {
             var launch = await new ClusterUp(session, new ConsoleUpProgress(output)).RunAsync(TimeSpan.Zero, CancellationToken.None);
             Assert.True(launch.Result.Succeeded, output.ToString());
-            await HostEtcdImport.IntoAsync(session.Store, spec, Path.Join(_folder.Path, "etcd-release"), CancellationToken.None);
+            await HostReleaseImport.IntoAsync(session.Store, spec, Path.Join(_folder.Path, "etcd-release"), CancellationToken.None);
 
             var booted = await booter.BootClusterAsync();
             var nodes = booted.Where(b => b.Tags.ContainsKey("aws:autoscaling:groupName")).ToList();
@@ -76,7 +77,7 @@ public sealed class AwsAutoScalingNodesTests : IDisposable
             Assert.True(slots.Single(s => s.Role == "etcd").IsReady, logs);
             var nodeRows = slots.Where(s => s.Role == "node").ToList();
             Assert.Equal(nodes.Select(n => n.InstanceId).Order(), nodeRows.Select(r => r.Slot).Order());
-            Assert.All(nodeRows, row => Assert.True(row.IsRoleNotInstallable, $"{row.Slot}: {row.Phase} {row.Error}\n{logs}"));
+            Assert.All(nodeRows, row => Assert.True(row.IsReady, $"{row.Slot}: {row.Phase} {row.Error}\n{logs}"));
 
             foreach (var node in nodes)
             {
@@ -85,6 +86,10 @@ public sealed class AwsAutoScalingNodesTests : IDisposable
                 Assert.Contains($"CN=system:node:{node.InstanceId}", text.Replace(" = ", "="));
                 Assert.Contains($"DNS:{node.InstanceId}", text);
                 Assert.Contains($"IP Address:{node.PrivateIp}", text);
+                // Installed the same way as a slot's node: its own containerd answers CRI under its root.
+                using var cri = new Kubes.Agent.Components.Containerd.Cri.CriRuntimeClient(
+                    Path.Join(node.RootFolder, "run", "containerd", "containerd.sock"));
+                Assert.Equal("containerd", (await cri.VersionAsync(CancellationToken.None)).RuntimeName);
             }
         }
 

@@ -34,7 +34,7 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.True(up.ExitCode == 0, up.ToString());
         Assert.Contains("etcd tier healthy: 3 of 3 members Ready.\n" +
                         "Bastion ready: 'kubes vpn profile NAME' for the VPN, 'kubes ssh SLOT' or 'kubes ssh-config' for SSH.\n" +
-                        "Joined with certificates, but not installed (no installer for the role yet): controller, node.\n", up.Stdout);
+                        "Joined with certificates, but not installed (no installer for the role yet): controller.\n", up.Stdout);
 
         // The README's addresses: the bridge holds the coordinator's (and metadata's) and the API endpoint's.
         var bridge = Kubes.Controller.Local.Namespaces.NamespaceNetwork.BridgeOf(_topology.Spec.Name, State);
@@ -61,12 +61,34 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.Equal(_topology.Slots.Select(s => s.Name).Order(), rows.Keys.Order());
         Assert.Equal(10, rows.Count);
         Assert.All(_topology.Slots, slot =>
-            Assert.Equal(slot.Role is InstanceRole.Etcd or InstanceRole.Bastion ? "Ready" : "RoleNotInstallable", rows[slot.Name]));
+            Assert.Equal(slot.Role is InstanceRole.Etcd or InstanceRole.Node or InstanceRole.Bastion ? "Ready" : "RoleNotInstallable", rows[slot.Name]));
+
+        // Each node's own containerd answers CRI on the socket under the node's root, from the node's namespace; the
+        // nodes reach each other on their VPC addresses across the bridge.
+        var nodes = _topology.SlotsOf(InstanceRole.Node).ToList();
+        var namespaces = new List<string>();
+        foreach (var node in nodes)
+        {
+            var root = Path.Join(State, "instances", node.Name);
+            using var cri = new Kubes.Agent.Components.Containerd.Cri.CriRuntimeClient(Path.Join(root, "run", "containerd", "containerd.sock"));
+            var version = await cri.VersionAsync(CancellationToken.None);
+            Assert.Equal(("containerd", "v1"), (version.RuntimeName, version.RuntimeApiVersion));
+            var containerd = Assert.Single(LocalClusterTests.ProcessesUnder(Path.Join(root, "usr", "local", "bin", "containerd")));
+            namespaces.Add(await NetworkTraces.NamespaceOfAsync(containerd));
+        }
+        Assert.Equal(nodes.Count, namespaces.Distinct().Count());
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var next = nodes[(i + 1) % nodes.Count].PrivateIp!;
+            var ping = await NetworkTraces.InNamespaceAsync(namespaces[i], "ping", "-c", "1", "-W", "5", next.ToString());
+            Assert.True(ping.ExitCode == 0, $"{nodes[i].Name} does not reach {next}: {ping.Output}");
+        }
 
         var destroy = await KubesProcess.RunAsync(_folder.Path, Slow, "destroy", "--local", "--yes");
         Assert.True(destroy.ExitCode == 0, destroy.ToString());
         Assert.False(Directory.Exists(State));
         Assert.Empty(LocalClusterTests.ProcessesUnder(_folder.Path));
         Assert.Empty(await NetworkTraces.OfAsync(_topology.Spec.Name, State, _topology.VpcCidr));
+        Assert.DoesNotContain(File.ReadLines("/proc/self/mountinfo"), line => line.Contains(_folder.Path, StringComparison.Ordinal));
     }
 }

@@ -60,7 +60,7 @@ public sealed class LocalClusterTests : IDisposable
         var up = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "5");
         Assert.True(up.ExitCode == 0, up.ToString());
         Assert.Contains("etcd tier healthy: 3 of 3 members Ready.", up.Stdout);
-        Assert.Contains("not installed (no installer for the role yet): controller, node", up.Stdout);
+        Assert.Contains("not installed (no installer for the role yet): controller.", up.Stdout);
 
         var health = await EtcdCtl.RunAsync([.. EtcdClient(EtcdEndpoint(0)), "endpoint", "health", "--cluster"]);
         Assert.True(health.ExitCode == 0, health.Output);
@@ -74,7 +74,9 @@ public sealed class LocalClusterTests : IDisposable
         Assert.True(status.ExitCode == 0, status.ToString());
         var rows = JsonDocument.Parse(status.Stdout).RootElement.EnumerateArray().ToList();
         Assert.All(rows.Where(r => r.GetProperty("role").GetString() == "etcd"), r => Assert.Equal("Ready", r.GetProperty("phase").GetString()));
-        Assert.All(rows.Where(r => r.GetProperty("role").GetString() != "etcd"),
+        Assert.All(rows.Where(r => r.GetProperty("role").GetString() is "etcd" or "node"),
+            r => Assert.Equal("Ready", r.GetProperty("phase").GetString()));
+        Assert.All(rows.Where(r => r.GetProperty("role").GetString() == "controller"),
             r => Assert.Equal("RoleNotInstallable", r.GetProperty("phase").GetString()));
 
         var again = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "1");

@@ -137,7 +137,8 @@ public sealed class ClusterSpecLoaderTests : IDisposable
 
     [Theory]
     [InlineData("provider: AWS", "spec.provider", "'AWS' is not one of aws | local (did you mean aws?)")]
-    [InlineData("cni: weave", "spec.cni", "'weave' is not one of cilium | calico | flannel")]
+    [InlineData("cni: weave", "spec.cni", "'weave' is not one of calico | flannel")]
+    [InlineData("cni: cilium", "spec.cni", "'cilium' is not offered: Cilium is published as a Helm chart and its own CLI")]
     [InlineData("agentChannel: http", "spec.agentChannel", "'http' is not one of s3 | grpc")]
     [InlineData("network: {natGateways: per-zone}", "spec.network.natGateways", "is not one of perZone | single (did you mean perZone?)")]
     [InlineData("pki: {keyAlgorithm: ecdsa}", "spec.pki.keyAlgorithm", "is not one of ecdsa-p256 | rsa-2048 | rsa-4096")]

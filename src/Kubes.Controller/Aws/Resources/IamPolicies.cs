@@ -51,15 +51,40 @@ public static class IamPolicies
                 ], cluster));
                 break;
             case InstanceRole.Node:
-                // The EBS CSI driver, limited to volumes it tags for this cluster.
-                statements.Add(Allow(["ec2:CreateVolume", "ec2:CreateSnapshot", "ec2:DescribeSnapshots",
-                    "ec2:DescribeAvailabilityZones"], ["*"]));
-                statements.Add(Allow(["ec2:CreateTags"], ["arn:aws:ec2:*:*:volume/*", "arn:aws:ec2:*:*:snapshot/*"]));
-                statements.Add(AllowTagged(["ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume",
-                    "ec2:DeleteSnapshot", "ec2:ModifyVolume"], cluster));
+                foreach (var statement in EbsCsiDriver(cluster)) statements.Add(statement);
                 break;
         }
         return Serialize(new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = statements });
+    }
+
+    /// <summary>The tag the EBS CSI driver puts on every volume and snapshot it makes (and only those).</summary>
+    public const string EbsCsiVolumeTag = "ebs.csi.aws.com/cluster";
+
+    private const string Volumes = "arn:aws:ec2:*:*:volume/*";
+    private const string Snapshots = "arn:aws:ec2:*:*:snapshot/*";
+
+    /// <summary>
+    /// The EBS CSI driver, which runs on nodes with their instance profile, as its documentation asks and no more: it
+    /// creates volumes and snapshots only carrying its own tag, tags only what it is creating, and attaches, detaches,
+    /// changes and deletes only volumes and snapshots carrying that tag, on instances of this cluster. A node can
+    /// therefore never detach or delete an etcd member's data volume, which the driver did not make.
+    /// </summary>
+    private static IEnumerable<JsonObject> EbsCsiDriver(string cluster) =>
+    [
+        Allow(["ec2:DescribeAvailabilityZones", "ec2:DescribeSnapshots", "ec2:DescribeVolumesModifications"], ["*"]),
+        When(Allow(["ec2:CreateVolume", "ec2:CreateSnapshot"], [Volumes, Snapshots]), "StringEquals", $"aws:RequestTag/{EbsCsiVolumeTag}", "true"),
+        When(Allow(["ec2:CreateSnapshot"], [Volumes]), "StringEquals", $"aws:ResourceTag/{EbsCsiVolumeTag}", "true"),
+        When(Allow(["ec2:CreateTags"], [Volumes, Snapshots]), "StringEquals", "ec2:CreateAction", new JsonArray("CreateVolume", "CreateSnapshot")),
+        When(Allow(["ec2:AttachVolume", "ec2:DetachVolume"], ["arn:aws:ec2:*:*:instance/*"]),
+            "StringEquals", $"aws:ResourceTag/{ClusterTags.KubernetesOwnership(cluster)}", "owned"),
+        When(Allow(["ec2:AttachVolume", "ec2:DetachVolume", "ec2:ModifyVolume", "ec2:DeleteVolume", "ec2:DeleteSnapshot"], [Volumes, Snapshots]),
+            "StringEquals", $"aws:ResourceTag/{EbsCsiVolumeTag}", "true"),
+    ];
+
+    private static JsonObject When(JsonObject statement, string test, string key, JsonNode value)
+    {
+        statement["Condition"] = new JsonObject { [test] = new JsonObject { [key] = value } };
+        return statement;
     }
 
     private static JsonObject Allow(string[] actions, string[] resources) => new()

@@ -92,11 +92,6 @@ public static class SecurityGroupRules
     /// <summary>Pod traffic of the chosen CNI, only between cluster nodes.</summary>
     private static IEnumerable<IngressRule> CniRules(CniKind cni, RuleSource nodes) => cni switch
     {
-        CniKind.Cilium =>
-        [
-            new IngressRule("udp", 8472, 8472, nodes, "Cilium VXLAN overlay"),
-            Tcp(4240, nodes, "Cilium health checks"),
-        ],
         CniKind.Calico =>
         [
             Tcp(179, nodes, "Calico BGP"),

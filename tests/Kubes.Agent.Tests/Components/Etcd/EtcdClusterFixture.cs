@@ -95,7 +95,7 @@ public sealed class EtcdClusterFixture : IAsyncLifetime
     {
         var commands = new CommandRunner();
         var steps = new StepFactory(paths, new ArtifactFetcher(new HttpClient(), NullLogger<ArtifactFetcher>.Instance),
-            services, commands, DataVolumeTiming.Default, NullLogger<DataVolumeStep>.Instance);
+            services, commands, DataVolumeTiming.Default, NullLoggerFactory.Instance);
         return new EtcdComponent(paths, new PkiFiles(paths), steps, new EtcdHealthCheck(new HttpsHealthProbe()));
     }
 

@@ -51,4 +51,49 @@ public sealed class IamPoliciesTests
             Assert.DoesNotContain(S3Grants(role), grant => grant.Action is "s3:ListBucket" or "s3:*" || grant.Resource.EndsWith("kubes-state"));
         }
     }
+
+    /// <summary>Every statement of the node's policy that grants <paramref name="action"/>, with its resources and condition.</summary>
+    private static List<JsonNode> NodeStatements(string action) =>
+    [
+        .. JsonNode.Parse(IamPolicies.For(InstanceRole.Node, "prod", "kubes-state", "clusters/prod/"))!["Statement"]!.AsArray()
+            .Where(s => s!["Action"]!.AsArray().Any(a => (string?)a == action)).Select(s => s!),
+    ];
+
+    [Theory]
+    [InlineData("ec2:DeleteVolume")]
+    [InlineData("ec2:ModifyVolume")]
+    [InlineData("ec2:DeleteSnapshot")]
+    public void A_node_changes_or_deletes_only_what_the_ebs_csi_driver_made(string action)
+    {
+        var statement = Assert.Single(NodeStatements(action));
+
+        Assert.Equal("true", (string?)statement["Condition"]!["StringEquals"]![$"aws:ResourceTag/{IamPolicies.EbsCsiVolumeTag}"]);
+    }
+
+    [Fact]
+    public void A_node_cannot_detach_an_etcd_members_data_volume_which_the_driver_did_not_make()
+    {
+        var spec = Kubes.Controller.Spec.ClusterSpecDefaults.Aws("prod");
+        var volume = AwsClusterModel.Build(ClusterTopology.From(spec), new StateStoreLocation("kubes-state", "clusters/prod/"))
+            .OfType<DataVolumeResource>().First();
+
+        Assert.DoesNotContain(IamPolicies.EbsCsiVolumeTag, volume.Tags.Keys);
+        Assert.All(NodeStatements("ec2:DetachVolume"), statement =>
+        {
+            var resources = statement["Resource"]!.AsArray().Select(r => (string)r!).ToList();
+            var tag = statement["Condition"]!["StringEquals"]!.AsObject().Single().Key;
+            Assert.True(resources.All(r => r.Contains(":instance/")) ? tag == "aws:ResourceTag/kubernetes.io/cluster/prod" : tag == $"aws:ResourceTag/{IamPolicies.EbsCsiVolumeTag}",
+                statement.ToJsonString());
+        });
+    }
+
+    [Fact]
+    public void A_node_creates_only_volumes_and_snapshots_that_carry_the_drivers_tag_and_tags_nothing_else()
+    {
+        var create = NodeStatements("ec2:CreateVolume").Single();
+        var tags = NodeStatements("ec2:CreateTags").Single();
+
+        Assert.Equal("true", (string?)create["Condition"]!["StringEquals"]![$"aws:RequestTag/{IamPolicies.EbsCsiVolumeTag}"]);
+        Assert.Equal(["CreateVolume", "CreateSnapshot"], tags["Condition"]!["StringEquals"]!["ec2:CreateAction"]!.AsArray().Select(a => (string)a!));
+    }
 }

@@ -53,6 +53,20 @@ internal static class NetworkTraces
     public static async Task<string> MacOfAsync(string link) =>
         (await IpAsync("-br", "link", "show", "dev", link)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
 
+    /// <summary>A command run inside one of the cluster's namespaces (<c>ip netns exec</c>), with its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> InNamespaceAsync(string name, params string[] command)
+    {
+        var start = new ProcessStartInfo("ip", ["netns", "exec", name, .. command])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+
     public static async Task<string> IpAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("ip", arguments) { RedirectStandardOutput = true, UseShellExecute = false };

@@ -21,7 +21,7 @@ public sealed class ClusterUpOnAwsTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task A_second_up_makes_no_mutating_call_at_all()
     {
-        var spec = ClusterSpecDefaults.Aws("noop") with { Image = "ami-1e749f67", Artifacts = new ArtifactsSpec { BaseUrl = HostEtcdImport.UnreachableSite } };
+        var spec = ClusterSpecDefaults.Aws("noop") with { Image = "ami-1e749f67", Artifacts = new ArtifactsSpec { BaseUrl = HostReleaseImport.UnreachableSite } };
         var calls = new AwsCallCounter();
         using var session = await ClusterProviders.OpenAsync(spec, new ProviderOptions { AwsEnvironment = moto.Environment(), AwsCalls = calls }, CancellationToken.None);
         using var output = new StringWriter();
@@ -40,7 +40,7 @@ public sealed class ClusterUpOnAwsTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Every_join_token_is_bound_to_the_instance_launched_with_it()
     {
-        var spec = ClusterSpecDefaults.Aws("bound") with { Image = "ami-1e749f67", Artifacts = new ArtifactsSpec { BaseUrl = HostEtcdImport.UnreachableSite } };
+        var spec = ClusterSpecDefaults.Aws("bound") with { Image = "ami-1e749f67", Artifacts = new ArtifactsSpec { BaseUrl = HostReleaseImport.UnreachableSite } };
         using var session = await ClusterProviders.OpenAsync(spec, new ProviderOptions { AwsEnvironment = moto.Environment() }, CancellationToken.None);
         using var output = new StringWriter();
 
