@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the real things the tests run against, when missing: etcd (server and client), openssl, iproute2
-# for network namespaces, containerd, runc and the CNI plugins (nodes run them), curl for the user-data script, losetup
-# and mkfs.ext4 for the data-volume tests, kubectl (Debian's kubernetes-client when no kubectl is there) to read the
-# kubeconfigs the agent renders, OpenVPN and OpenSSH (the bastion's servers, which the local provider packs from this
-# machine's packages, and the clients the tests use), iptables (the bastion masquerades its VPN clients) and ping (ICMP
-# through the tunnel).
+# for network namespaces, ebtables (Debian's iptables package) for their ports' anti-spoofing filters, containerd,
+# runc and the CNI plugins (nodes run them), curl for the user-data script, losetup and mkfs.ext4 for the data-volume
+# tests, kubectl (Debian's kubernetes-client when no kubectl is there) to read the kubeconfigs the agent renders,
+# OpenVPN and OpenSSH (the bastion's servers, which the local provider packs from this machine's packages, and the
+# clients the tests use), iptables (the bastion masquerades its VPN clients) and ping (ICMP through the tunnel).
 # moto_server ships with the machine image. Idempotent and quick when everything is there.
 set -euo pipefail
 need=()
@@ -12,6 +12,7 @@ command -v etcd >/dev/null || need+=(etcd-server)
 command -v etcdctl >/dev/null || need+=(etcd-client)
 command -v openssl >/dev/null || need+=(openssl)
 command -v ip >/dev/null || need+=(iproute2)
+command -v ebtables >/dev/null || need+=(iptables)
 command -v containerd >/dev/null || need+=(containerd)
 [ -x /usr/sbin/runc ] || need+=(runc)
 [ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)

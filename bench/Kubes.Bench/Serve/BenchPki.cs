@@ -15,7 +15,7 @@ public sealed class BenchPki : IDisposable
     private BenchPki(ClusterPki pki, IssuancePolicy policy)
     {
         Pki = pki;
-        Issuer = new PolicyCertificateIssuer(pki, policy);
+        Issuer = new PolicyCertificateIssuer(pki);
         ServingCertificate = CoordinatorCertificate.Issue(pki, policy, IPAddress.Loopback, []);
     }
 

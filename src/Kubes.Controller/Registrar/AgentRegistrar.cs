@@ -178,7 +178,7 @@ public sealed class AgentRegistrar
         return new JoinResponse
         {
             AgentCredential = credential,
-            RoleConfig = (await _roleConfigs.ForAsync(instance, cancellationToken)).Sealed(),
+            RoleConfig = (await _roleConfigs.ForAsync(instance, cancellationToken)).Config.Sealed(),
         };
     }
 
@@ -212,8 +212,10 @@ public sealed class AgentRegistrar
         var record = await AuthenticateAsync(request.InstanceId, request.AgentCredential, cancellationToken);
         var instance = await _verifier.VerifyAsync(record.InstanceId, record.Role, record.Slot, peer, cancellationToken);
         _tell.Verified(instance);
-        var roleConfig = await _roleConfigs.ForAsync(instance, cancellationToken);
-        var entitled = roleConfig.Certificates.ToDictionary(c => c.Identity, StringComparer.Ordinal);
+        // One generation, the slot's, decides what may be asked for, the key algorithm, and every name, usage and
+        // lifetime signed: the same that built the configuration the agent holds.
+        var desired = await _roleConfigs.ForAsync(instance, cancellationToken);
+        var entitled = desired.Config.Certificates.ToDictionary(c => c.Identity, StringComparer.Ordinal);
         foreach (var csr in request.Requests.Where(csr => !entitled.ContainsKey(csr.Identity)))
         {
             var allowed = entitled.Count == 0 ? "none" : string.Join(", ", entitled.Keys.Order(StringComparer.Ordinal));
@@ -223,12 +225,12 @@ public sealed class AgentRegistrar
         }
         foreach (var csr in request.Requests) CheckCsr(csr, entitled[csr.Identity].KeyAlgorithm);
 
-        var hostKey = request.SshHostPublicKey.Length > 0 ? CheckSshHostKey(request.SshHostPublicKey, instance, roleConfig) : null;
+        var hostKey = request.SshHostPublicKey.Length > 0 ? CheckSshHostKey(request.SshHostPublicKey, instance, desired.Config) : null;
 
         var response = new CertifyResponse();
         foreach (var csr in request.Requests)
         {
-            response.Certificates.Add(await IssueAsync(instance, csr, cancellationToken));
+            response.Certificates.Add(await IssueAsync(instance, desired, csr, cancellationToken));
         }
         await RecordAsync(instance, response, cancellationToken);
         if (request.Requests.Count > 0)
@@ -237,7 +239,7 @@ public sealed class AgentRegistrar
                 string.Join(", ", request.Requests.Select(r => r.Identity)));
         if (hostKey is not null)
         {
-            var certificate = _sshHosts!.Issue(instance, hostKey, [.. roleConfig.Sshd.HostPrincipals]);
+            var certificate = _sshHosts!.Issue(instance, hostKey, [.. desired.Config.Sshd.HostPrincipals]);
             await _issued.RecordAsync(_sshHosts.RecordOf(instance, certificate, _time.GetUtcNow()), cancellationToken);
             response.SshHostCertificate = certificate.ToLine();
             _logger.LogInformation("Certified the SSH host key {Fingerprint} of {InstanceId} ({Slot}) for {Principals} until {NotAfter:u}",
@@ -344,12 +346,14 @@ public sealed class AgentRegistrar
             $"the agent credential is not the one issued to instance {instanceId} (or the instance has not joined): " +
             "join first, with the join token from its user-data");
 
-    private async Task<Kubes.Protos.V1.IssuedCertificate> IssueAsync(VerifiedInstance instance,
+    private async Task<Kubes.Protos.V1.IssuedCertificate> IssueAsync(VerifiedInstance instance, DesiredRole desired,
         CertificateSigningRequest csr, CancellationToken cancellationToken)
     {
         try
         {
-            return await _issuer.IssueAsync(instance, csr.Identity, csr.CsrPem, cancellationToken);
+            var identity = desired.Identity(csr.Identity)
+                ?? throw new InvalidOperationException($"the configuration of {instance.Name} lists '{csr.Identity}' but its policy has no such identity");
+            return await _issuer.IssueAsync(instance, identity, csr.CsrPem, cancellationToken);
         }
         catch (Exception e) when (e is not RegistrationRefusedException and not OperationCanceledException)
         {

@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using Kubes.Controller.DesiredState;
-using Kubes.Protos.V1;
 
 namespace Kubes.Controller.Registrar;
 
 /// <summary>
-/// Role configurations from the desired state in the state store, so that every coordinator process answers alike
-/// whatever spec file it was started with: an instance gets the generation its slot is assigned
+/// Role configurations, and the certificate identities they entitle to, from the desired state in the state store, so that
+/// every coordinator process answers and signs alike whatever spec file it was started with: an instance gets the generation its slot is assigned
 /// (<see cref="SlotAssignments"/>); a slot without one is on the newest generation, and is assigned it at its first
 /// join. Where no generation was ever recorded, <c>fallback</c> answers. Assignments are read again once they are older
 /// than <c>assignmentsTtl</c>, so a report's answer costs no read of the store most of the time.
@@ -21,7 +20,7 @@ public sealed class AssignedRoleConfigSource(
 {
     private readonly ConcurrentDictionary<string, (int? Generation, DateTimeOffset ReadAt)> _assigned = new(StringComparer.Ordinal);
 
-    public async Task<RoleConfig> ForAsync(VerifiedInstance instance, CancellationToken cancellationToken) =>
+    public async Task<DesiredRole> ForAsync(VerifiedInstance instance, CancellationToken cancellationToken) =>
         await GenerationOfAsync(instance, cancellationToken) is { } generation
             ? configs.For(generation, instance)
             : await fallback.ForAsync(instance, cancellationToken);

@@ -1,16 +1,16 @@
 namespace Kubes.Controller.Registrar;
 
 /// <summary>
-/// The configuration an instance is to run. Its <see cref="Protos.V1.RoleConfig.Certificates"/> list is also what the
-/// instance is entitled to: the registrar signs those identities and no others. The registrar seals it
+/// The configuration an instance is to run, with the certificate identities it is entitled to: the registrar signs those
+/// identities, as the same generation's issuance policy makes them, and no others. The registrar seals the configuration
 /// (<see cref="Protos.V1.RoleConfig.ConfigHash"/>).
 /// </summary>
 public interface IRoleConfigSource
 {
-    /// <summary>What the instance is to run now, with fresh artifact URLs.</summary>
-    Task<Protos.V1.RoleConfig> ForAsync(VerifiedInstance instance, CancellationToken cancellationToken);
+    /// <summary>What the instance is to run and hold now, with fresh artifact URLs.</summary>
+    Task<DesiredRole> ForAsync(VerifiedInstance instance, CancellationToken cancellationToken);
 
-    /// <summary>The config_hash of what <see cref="ForAsync"/> answers: the tell in every answer to the instance's reports.</summary>
+    /// <summary>The config_hash of the configuration <see cref="ForAsync"/> answers: the tell in every answer to the instance's reports.</summary>
     Task<string> DesiredConfigHashAsync(VerifiedInstance instance, CancellationToken cancellationToken);
 
     /// <summary>

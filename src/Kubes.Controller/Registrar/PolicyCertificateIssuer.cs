@@ -1,29 +1,23 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Kubes.Controller.Pki;
-using Kubes.Controller.Topology;
 
 namespace Kubes.Controller.Registrar;
 
-/// <summary>Signs an agent's CSR with the names the issuance policy derives from the verified instance.</summary>
-public sealed class PolicyCertificateIssuer(ClusterPki pki, IssuancePolicy policy) : ICertificateIssuer
+/// <summary>Signs an agent's CSR with the cluster's CAs, exactly as the policy's identity says.</summary>
+public sealed class PolicyCertificateIssuer(ClusterPki pki) : ICertificateIssuer
 {
-    public Task<Protos.V1.IssuedCertificate> IssueAsync(VerifiedInstance instance, string identity, string csrPem,
+    public Task<Protos.V1.IssuedCertificate> IssueAsync(VerifiedInstance instance, CertificateIdentity identity, string csrPem,
         CancellationToken cancellationToken = default)
     {
-        var entitled = IdentitiesOf(policy, instance);
-        var match = entitled.FirstOrDefault(i => i.Name == identity)
-                    ?? throw new RegistrationRefusedException(StatusCode.PermissionDenied,
-                        $"{instance.Name} ({instance.InstanceId}) is not entitled to '{identity}'; it may request " +
-                        string.Join(", ", entitled.Select(i => i.Name)));
         IssuedCertificate issued;
         try
         {
-            issued = CsrSigner.Sign(pki, match, csrPem);
+            issued = CsrSigner.Sign(pki, identity, csrPem);
         }
         catch (CsrRejectedException e)
         {
-            throw new RegistrationRefusedException(StatusCode.InvalidArgument, $"CSR for '{identity}' refused: {e.Reason}");
+            throw new RegistrationRefusedException(StatusCode.InvalidArgument, $"CSR for '{identity.Name}' refused: {e.Reason}");
         }
         return Task.FromResult(new Protos.V1.IssuedCertificate
         {
@@ -33,12 +27,4 @@ public sealed class PolicyCertificateIssuer(ClusterPki pki, IssuancePolicy polic
             NotAfter = Timestamp.FromDateTimeOffset(issued.NotAfter),
         });
     }
-
-    /// <summary>What an instance may ask for: its slot's identities, or for a node without a fixed address (a node of the
-    /// Auto Scaling group), the node identities named after its verified instance id at the address the instance directory
-    /// reports.</summary>
-    public static IReadOnlyList<CertificateIdentity> IdentitiesOf(IssuancePolicy policy, VerifiedInstance instance) =>
-        instance.Slot is { Role: InstanceRole.Node, PrivateIp: null }
-            ? policy.ForNode(instance.Name, instance.PrivateIp)
-            : policy.ForSlot(instance.Slot);
 }

@@ -40,20 +40,22 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, null),
     };
 
-    public Task<RoleConfig> ForAsync(VerifiedInstance instance, CancellationToken cancellationToken) =>
+    public Task<DesiredRole> ForAsync(VerifiedInstance instance, CancellationToken cancellationToken) =>
         Task.FromResult(For(instance.Slot, instance));
 
     public Task<string> DesiredConfigHashAsync(VerifiedInstance instance, CancellationToken cancellationToken) =>
-        Task.FromResult(For(instance.Slot, instance).ComputeConfigHash());
+        Task.FromResult(For(instance.Slot, instance).Config.ComputeConfigHash());
 
     /// <summary>One topology has one desired state: nothing to remember.</summary>
     public Task FirstJoinAsync(VerifiedInstance instance, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>The configuration of an instance in <paramref name="slot"/> of this topology.</summary>
-    public RoleConfig For(InstanceSlot slot, VerifiedInstance instance) => For(slot, instance, _material());
+    /// <summary>The configuration of an instance in <paramref name="slot"/> of this topology, and the certificates this
+    /// topology's issuance policy makes for it.</summary>
+    public DesiredRole For(InstanceSlot slot, VerifiedInstance instance) => For(slot, instance, _material());
 
-    /// <summary>The configuration of an instance in <paramref name="slot"/> of this topology, with this material.</summary>
-    public RoleConfig For(InstanceSlot slot, VerifiedInstance instance, ClusterMaterial material)
+    /// <summary>The configuration of an instance in <paramref name="slot"/> of this topology, with this material, and the
+    /// certificates this topology's issuance policy makes for it.</summary>
+    public DesiredRole For(InstanceSlot slot, VerifiedInstance instance, ClusterMaterial material)
     {
         var spec = _topology.Spec;
         var config = new RoleConfig
@@ -81,6 +83,6 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
             PolicyHash = identity.PolicyHash(algorithm),
         }));
         foreach (var component in components) component.Configure(config, slot, instance, _topology, material);
-        return config;
+        return new DesiredRole(config, identities);
     }
 }

@@ -85,16 +85,16 @@ public sealed class CoordinatorState : IDisposable
     private static readonly TimeSpan AssignmentsReadAgainAfter = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// The registrar of this cluster, as every process that answers agents hosts it: certificates signed under the
-    /// issuance policy, role configurations of the generation of the desired state each slot is assigned (this process's
-    /// own topology and pins while none was ever recorded). Channels are the caller's.
+    /// The registrar of this cluster, as every process that answers agents hosts it: role configurations, and
+    /// certificates signed under the issuance policy, of the generation of the desired state each slot is assigned (this
+    /// process's own topology and pins while none was ever recorded). Channels are the caller's.
     /// </summary>
     public async Task<RegistrarHostOptions> RegistrarOptionsAsync(IInstanceDirectory directory, IArtifactUrls urls,
         CallerIdentityVerifier? callerIdentity, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var loaded = await GetAsync(cancellationToken);
         ClusterMaterial material() => loaded.Material.Current;
-        return new RegistrarHostOptions(_topology, _store, directory, new PolicyCertificateIssuer(loaded.Pki, loaded.Policy))
+        return new RegistrarHostOptions(_topology, _store, directory, new PolicyCertificateIssuer(loaded.Pki))
         {
             RoleConfigs = new AssignedRoleConfigSource(Generations, Assignments, new GenerationRoleConfigs(urls, material),
                 new TopologyRoleConfigSource(_topology, new RoleArtifacts(loaded.Artifacts, urls, ArtifactSite.Of(_topology.Spec)).For,

@@ -53,6 +53,14 @@ internal static partial class YamlEventScan
                     case SequenceStart sequence:
                         stack.Push(new Frame(PathOfNext(stack, sequence, problems, out _), isMapping: false));
                         break;
+                    case MappingEnd when stack.Peek() is { ExpectingKey: false } mapping:
+                        // YamlDotNet's parser lets some malformed input through as a mapping that ends on a key (an odd
+                        // number of nodes, e.g. "!!str :" after a key the reader lost the value of); no document can be
+                        // built from that.
+                        problems.Add(new SpecProblem(Join(mapping.Path, mapping.PendingKey), (int)mapping.PendingKeyStart.Line,
+                            (int)mapping.PendingKeyStart.Column,
+                            "is not valid YAML: this key has no value the YAML reader could read; write 'key: value', one per line"));
+                        return new Result(documents, secondDocument, problems, Events: null);
                     case MappingEnd or SequenceEnd:
                         stack.Pop();
                         break;
@@ -107,6 +115,7 @@ internal static partial class YamlEventScan
         }
         parent.ExpectingKey = false;
         parent.PendingKey = node is Scalar { Value: var key } ? key : "?";
+        parent.PendingKeyStart = node.Start;
         if (node is Scalar)
         {
             var path = Join(parent.Path, parent.PendingKey);
@@ -129,6 +138,7 @@ internal static partial class YamlEventScan
         public bool IsMapping { get; } = isMapping;
         public bool ExpectingKey { get; set; } = true;
         public string PendingKey { get; set; } = "";
+        public Mark PendingKeyStart { get; set; } = Mark.Empty;
         public int NextIndex { get; set; }
         public Dictionary<string, Mark> FirstSeen { get; } = new(StringComparer.Ordinal);
     }

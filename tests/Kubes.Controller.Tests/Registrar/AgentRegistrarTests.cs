@@ -150,7 +150,8 @@ public sealed class AgentRegistrarTests : IDisposable
 
     private sealed class BrokenIssuer : ICertificateIssuer
     {
-        public Task<Kubes.Protos.V1.IssuedCertificate> IssueAsync(VerifiedInstance instance, string identity, string csrPem,
+        public Task<Kubes.Protos.V1.IssuedCertificate> IssueAsync(VerifiedInstance instance,
+            Kubes.Controller.Pki.CertificateIdentity identity, string csrPem,
             CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("the HSM is unplugged");
     }

@@ -62,9 +62,9 @@ public sealed class AssignedRoleConfigSourceTests : IDisposable
     public async Task Without_any_generation_the_process_own_topology_answers_and_nothing_is_assigned()
     {
         await _source.FirstJoinAsync(Etcd(0), CancellationToken.None);
-        var config = await _source.ForAsync(Etcd(0), CancellationToken.None);
+        var config = (await _source.ForAsync(Etcd(0), CancellationToken.None)).Config;
 
-        Assert.Equal(new TopologyRoleConfigSource(ProcessTopology, material: () => _material).For(Etcd(0).Slot, Etcd(0)), config);
+        Assert.Equal(new TopologyRoleConfigSource(ProcessTopology, material: () => _material).For(Etcd(0).Slot, Etcd(0)).Config, config);
         Assert.Null(await _assignments.GetAsync("etcd-0", CancellationToken.None));
     }
 
@@ -77,9 +77,9 @@ public sealed class AssignedRoleConfigSourceTests : IDisposable
         _clock.Advance(TimeSpan.FromMinutes(1));
 
         Assert.Equal(1, await _assignments.GetAsync("etcd-0", CancellationToken.None));
-        Assert.Equal("1h", FlagOf(await _source.ForAsync(Etcd(0), CancellationToken.None)));
+        Assert.Equal("1h", FlagOf((await _source.ForAsync(Etcd(0), CancellationToken.None)).Config));
         // A slot that never joined is on the newest.
-        Assert.Equal("2h", FlagOf(await _source.ForAsync(Etcd(1), CancellationToken.None)));
+        Assert.Equal("2h", FlagOf((await _source.ForAsync(Etcd(1), CancellationToken.None)).Config));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class AssignedRoleConfigSourceTests : IDisposable
         var after = await _source.DesiredConfigHashAsync(Etcd(2), CancellationToken.None);
 
         Assert.NotEqual(before, after);
-        var config = await _source.ForAsync(Etcd(2), CancellationToken.None);
+        var config = (await _source.ForAsync(Etcd(2), CancellationToken.None)).Config;
         Assert.Equal(("2h", after), (FlagOf(config), config.Sealed().ConfigHash));
     }
 
@@ -104,8 +104,8 @@ public sealed class AssignedRoleConfigSourceTests : IDisposable
     public async Task The_generation_decides_not_the_process_spec()
     {
         await RecordAsync(WithEtcdFlag("5h"));
-        var fromStore = await _source.ForAsync(Etcd(1), CancellationToken.None);
-        var fromOwnSpec = new TopologyRoleConfigSource(ProcessTopology, material: () => _material).For(Etcd(1).Slot, Etcd(1));
+        var fromStore = (await _source.ForAsync(Etcd(1), CancellationToken.None)).Config;
+        var fromOwnSpec = new TopologyRoleConfigSource(ProcessTopology, material: () => _material).For(Etcd(1).Slot, Etcd(1)).Config;
 
         Assert.Equal("5h", FlagOf(fromStore));
         Assert.Null(FlagOf(fromOwnSpec));
@@ -124,7 +124,7 @@ public sealed class AssignedRoleConfigSourceTests : IDisposable
 
         _material = _material with { VpnCrlPem = "second revocation list" };
         var after = await _source.DesiredConfigHashAsync(bastion, CancellationToken.None);
-        var config = await _source.ForAsync(bastion, CancellationToken.None);
+        var config = (await _source.ForAsync(bastion, CancellationToken.None)).Config;
 
         Assert.NotEqual(before, after);
         Assert.Equal(("second revocation list", after), (config.Openvpn.CrlPem, config.Sealed().ConfigHash));

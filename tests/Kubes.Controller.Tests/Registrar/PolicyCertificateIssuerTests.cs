@@ -1,12 +1,15 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
+using Kubes.Controller.Artifacts;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Registrar;
+using Kubes.Controller.Spec;
 using Kubes.Controller.State;
 using Kubes.Controller.Tests.Registrar.Support;
 using Kubes.Controller.Tests.State;
 using Kubes.Controller.Topology;
+using Kubes.Protos.Contract;
 using Kubes.Protos.V1;
 
 namespace Kubes.Controller.Tests.Registrar;
@@ -27,9 +30,14 @@ public sealed class PolicyCertificateIssuerTests : IDisposable
     {
         _world = RegistrarWorld.Create(new FolderStateStore(_folder.Path));
         _pki = ClusterPki.Create(_world.Spec);
+        // Answers the desired state recorded in the store, as every coordinator process does; the world's own spec (the
+        // process's) until a test records a generation.
+        var roleConfigs = new AssignedRoleConfigSource(_world.Generations, _world.Assignments,
+            new GenerationRoleConfigs(new FolderArtifactUrls(_folder.Path)), new TopologyRoleConfigSource(_world.Topology),
+            _world.Clock, assignmentsTtl: TimeSpan.Zero);
         _registrar = new AgentRegistrar(_world.Topology, _world.Directory, _world.Tokens,
-            new AgentCredentialStore(_world.Store, _world.Clock), new TopologyRoleConfigSource(_world.Topology),
-            new PolicyCertificateIssuer(_pki, new IssuancePolicy(_world.Topology)), new IssuanceRecord(_world.Store), _world.Status,
+            new AgentCredentialStore(_world.Store, _world.Clock), roleConfigs,
+            new PolicyCertificateIssuer(_pki), new IssuanceRecord(_world.Store), _world.Status,
             _world.Log, _world.Clock);
     }
 
@@ -118,6 +126,41 @@ public sealed class PolicyCertificateIssuerTests : IDisposable
             _registrar.CertifyAsync(victim.Certify(attackerCredential, csr), null));
 
         Assert.Equal(StatusCode.Unauthenticated, refusal.Code);
+    }
+
+    [Fact]
+    public async Task During_a_roll_a_member_still_on_the_older_generation_renews_under_that_generations_policy_not_the_newest()
+    {
+        // The process was started with the world's spec (leaves of 365 days); the store holds what kubes up recorded since.
+        await _world.RecordGenerationAsync(WithLeafLifetime(90));
+        var (old, oldCredential) = await JoinedAsync(InstanceRole.Etcd, 0);
+        await _world.RecordGenerationAsync(WithLeafLifetime(30));
+        var (fresh, freshCredential) = await JoinedAsync(InstanceRole.Etcd, 1);
+
+        var renewal = await IssuedAsync(old, oldCredential, "etcd-member/etcd-0");
+        var first = await IssuedAsync(fresh, freshCredential, "etcd-member/etcd-1");
+
+        Assert.Equal(1, await _world.Assignments.GetAsync("etcd-0", CancellationToken.None));
+        Assert.Equal((90, 30), (DaysLeft(renewal), DaysLeft(first)));
+        // What was signed is what the configuration the member holds promises (its policy_hash), not another generation's.
+        var held = await _registrar.JoinAsync(old.Join(proof: oldCredential), null);
+        var identity = new IssuancePolicy(ClusterTopology.From(WithLeafLifetime(90))).ForSlot(_world.Topology.FindSlot(InstanceRole.Etcd, 0)!).Single();
+        Assert.Equal(identity.PolicyHash(KeyAlgorithms.EcdsaP256), held.RoleConfig.Certificates.Single().PolicyHash);
+        Assert.Equal(identity.Lifetime, TimeSpan.FromDays(DaysLeft(renewal)));
+    }
+
+    private ClusterSpec WithLeafLifetime(int days) =>
+        _world.Spec with { Pki = _world.Spec.Pki with { CertificateLifetime = Lifetime.FromDays(days) } };
+
+    private static int DaysLeft(X509Certificate2 certificate) =>
+        (int)Math.Round((certificate.NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalDays);
+
+    private async Task<X509Certificate2> IssuedAsync(TestAgent agent, string credential, string identity)
+    {
+        var (csr, key) = TestAgent.Csr(identity);
+        using var _ = key;
+        var response = await _registrar.CertifyAsync(agent.Certify(credential, csr), null);
+        return X509Certificate2.CreateFromPem(response.Certificates.Single().CertificatePem);
     }
 
     /// <summary>Its own identity and <paramref name="foreign"/> in one Certify, as an agent that renews all it holds would ask.</summary>

@@ -23,7 +23,7 @@ public sealed class TopologyRoleConfigSourceTests
         var (slot, instance) = Place(InstanceRole.Controller, 0);
         var identities = new Kubes.Controller.Pki.IssuancePolicy(Topology).ForSlot(slot);
 
-        var config = _source.For(slot, instance);
+        var config = _source.For(slot, instance).Config;
 
         Assert.Equal(identities.Select(i => i.PolicyHash("ecdsa-p256")), config.Certificates.Select(c => c.PolicyHash));
         Assert.Equal(config.Certificates.Count, config.Certificates.Select(c => c.PolicyHash).Distinct().Count());
@@ -34,7 +34,7 @@ public sealed class TopologyRoleConfigSourceTests
     public void An_etcd_member_gets_every_member_its_ports_folders_and_its_certificate()
     {
         var (slot, instance) = Place(InstanceRole.Etcd, 1);
-        var config = _source.For(slot, instance);
+        var config = _source.For(slot, instance).Config;
 
         Assert.Equal(Role.Etcd, config.Role);
         Assert.Equal("etcd-1", config.Name);
@@ -58,7 +58,7 @@ public sealed class TopologyRoleConfigSourceTests
     public void An_etcd_member_with_an_EBS_data_volume_gets_its_volume_id_to_find_the_device_by()
     {
         var (slot, instance) = Place(InstanceRole.Etcd, 0);
-        var config = _source.For(slot, instance with { DataVolumeId = "vol-0123456789abcdef0" });
+        var config = _source.For(slot, instance with { DataVolumeId = "vol-0123456789abcdef0" }).Config;
         Assert.Equal("vol-0123456789abcdef0", config.Etcd.DataVolumeTag);
     }
 
@@ -67,7 +67,7 @@ public sealed class TopologyRoleConfigSourceTests
     {
         var topology = ClusterTopology.From(new ClusterSpec { Name = "prod", Pki = new PkiSpec { KeyAlgorithm = KeyAlgorithm.Rsa2048 } });
         var slot = topology.FindSlot(InstanceRole.Etcd, 0)!;
-        var config = new TopologyRoleConfigSource(topology).For(slot, new VerifiedInstance("prod", "i-1", slot, slot.PrivateIp!));
+        var config = new TopologyRoleConfigSource(topology).For(slot, new VerifiedInstance("prod", "i-1", slot, slot.PrivateIp!)).Config;
         Assert.Equal("rsa-2048", Assert.Single(config.Certificates).KeyAlgorithm);
     }
 
@@ -86,7 +86,7 @@ public sealed class TopologyRoleConfigSourceTests
         var offered = new[] { new Artifact { Name = "etcd", Version = "3.6.14" }, new Artifact { Name = "not-etcd", Version = "1" } };
         var slot = topology.FindSlot(InstanceRole.Etcd, 0)!;
 
-        var config = new TopologyRoleConfigSource(topology, _ => offered).For(slot, new VerifiedInstance("prod", "i-1", slot, slot.PrivateIp!));
+        var config = new TopologyRoleConfigSource(topology, _ => offered).For(slot, new VerifiedInstance("prod", "i-1", slot, slot.PrivateIp!)).Config;
 
         Assert.Equal([("log-level", "warn"), ("quota-backend-bytes", "8589934592")], config.Etcd.ExtraArgs.Select(f => (f.Name, f.Value)));
         Assert.Equal(["etcd"], config.Artifacts.Select(a => a.Name));
@@ -96,7 +96,7 @@ public sealed class TopologyRoleConfigSourceTests
     public void A_node_gets_its_slots_address_and_node_identities_named_after_its_slot()
     {
         var (slot, instance) = Place(InstanceRole.Node, 0);
-        var config = _source.For(slot, instance);
+        var config = _source.For(slot, instance).Config;
         Assert.Equal("10.0.0.100", config.PrivateIp);
         Assert.Equal(Role.Node, config.Role);
         Assert.Equal(Topology.Spec.KubernetesVersion, config.KubernetesVersion);

@@ -243,6 +243,22 @@ public sealed class ClusterSpecLoaderTests : IDisposable
         Assert.DoesNotContain("   at ", problem.Message);
     }
 
+    /// <summary>
+    /// YamlDotNet's parser reads this as a mapping that ends on a key (the value of ": ..." is lost, "!!str" takes its place
+    /// and the empty key after it has none); building the document from that ran past the end of the events. Found by
+    /// <c>ClusterSpecLoaderPropertyTests</c>, CsCheck seed d6pHMZL_4AE5.
+    /// </summary>
+    [Fact]
+    public void A_mapping_the_yaml_reader_ends_on_a_key_is_not_valid_yaml_at_that_key()
+    {
+        var result = Load("\tzonesnameetcd\n...\n: ...\n!!str :");
+
+        Assert.False(result.IsValid);
+        var problem = Assert.Single(result.Problems, p => p.Message.StartsWith("is not valid YAML", StringComparison.Ordinal));
+        Assert.Equal((4, 8), (problem.Line, problem.Column));
+        Assert.Contains("this key has no value", problem.Message);
+    }
+
     [Fact]
     public void Deep_nesting_is_refused_before_the_document_is_built()
     {

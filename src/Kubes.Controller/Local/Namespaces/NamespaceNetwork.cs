@@ -14,7 +14,7 @@ namespace Kubes.Controller.Local.Namespaces;
 /// per instance a network namespace whose <c>eth0</c> (a veth into the bridge) carries the instance's VPC address with
 /// the VPC's prefix. The instances reach each other and the bridge's addresses, and nothing else: no namespace has a
 /// default route. The host routes only each instance's /32 into the bridge, so no other address of the VPC is ever
-/// sent anywhere. Every name comes from a hash of the cluster's name and state folder, so whatever a crashed run left is
+/// sent anywhere; and each port sends only as its instance (<see cref="PortSourceFilter"/>). Every name comes from a hash of the cluster's name and state folder, so whatever a crashed run left is
 /// found by name, and two clusters of one name in two folders are two networks (whose VPCs, alike, refuse each other).
 /// </summary>
 [SupportedOSPlatform("linux")]
@@ -60,6 +60,14 @@ internal sealed class NamespaceNetwork
 
     /// <summary>The host end of an instance's veth, <c>kv&lt;cluster hash&gt;&lt;instance hash&gt;</c>: 15 characters.</summary>
     public string VethOf(string instanceId) => VethPrefix + Hash(instanceId)[..7];
+
+    /// <summary>The MAC of an instance's <c>eth0</c>, fixed so that its port's filter knows it (<see cref="PortSourceFilter"/>):
+    /// locally administered, <c>02:6c:</c> and four bytes of a hash of the instance id.</summary>
+    public static string MacOf(string instanceId)
+    {
+        var hash = Hash(instanceId);
+        return $"02:6c:{hash[..2]}:{hash[2..4]}:{hash[4..6]}:{hash[6..8]}";
+    }
 
     /// <summary>Every namespace of the cluster starts so.</summary>
     public string NamespacePrefix => $"kubes-{_tag}-";
@@ -147,6 +155,9 @@ internal sealed class NamespaceNetwork
         try
         {
             await IpCommand.RunAsync(["link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", name], cancellationToken);
+            // Filtered before it is on the bridge: the port never sends as anyone else.
+            await IpCommand.RunAsync(["-n", name, "link", "set", "eth0", "address", MacOf(instanceId)], cancellationToken);
+            await PortSourceFilter.AddAsync(veth, MacOf(instanceId), address, cancellationToken);
             await IpCommand.RunAsync(["link", "set", veth, "master", Bridge, "up"], cancellationToken);
             await IpCommand.RunAsync(["-n", name, "addr", "add", $"{address}/{Vpc.PrefixLength}", "dev", "eth0"], cancellationToken);
             await IpCommand.RunAsync(["-n", name, "link", "set", "eth0", "up"], cancellationToken);
@@ -195,11 +206,12 @@ internal sealed class NamespaceNetwork
         return removed;
     }
 
-    /// <summary>Removes every namespace of the cluster (with whatever runs in it) and the bridge, with its routes.</summary>
+    /// <summary>Removes every namespace of the cluster (with whatever runs in it), its ports' filters, and the bridge, with its routes.</summary>
     public async Task DeleteAsync(CancellationToken cancellationToken)
     {
         foreach (var name in await NamespacesAsync(cancellationToken))
             await RemoveNamespaceAsync(name[NamespacePrefix.Length..], cancellationToken);
+        await PortSourceFilter.RemoveAllAsync(VethPrefix, cancellationToken);
         if (await IpCommand.TryRunAsync(["link", "show", "dev", Bridge], cancellationToken))
             await IpCommand.RunAsync(["link", "del", Bridge], cancellationToken);
     }
@@ -239,7 +251,8 @@ internal sealed class NamespaceNetwork
 
     /// <summary>
     /// SIGKILL to whatever runs in the namespace, then the host end of its veth (deleting the namespace would remove the
-    /// veth only once the kernel gets round to the namespace, which can take a while), then the namespace itself.
+    /// veth only once the kernel gets round to the namespace, which can take a while) and its port's filter, then the
+    /// namespace itself.
     /// </summary>
     private async Task RemoveNamespaceAsync(string instanceId, CancellationToken cancellationToken)
     {
@@ -253,6 +266,7 @@ internal sealed class NamespaceNetwork
         }
         if (await IpCommand.TryRunAsync(["link", "show", "dev", VethOf(instanceId)], cancellationToken))
             await IpCommand.RunAsync(["link", "del", VethOf(instanceId)], cancellationToken);
+        await PortSourceFilter.RemoveAsync(VethOf(instanceId), cancellationToken);
         if ((await NamespacesAsync(cancellationToken)).Contains(name))
             await IpCommand.RunAsync(["netns", "del", name], cancellationToken);
     }

@@ -42,10 +42,10 @@ public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILo
         progress.FollowingAgents(agents.Description, wait);
         // Whoever answers the agents loaded the state, and with it recorded the desired state this run applies.
         RollOutcome? roll = null;
-        if (state.Current?.Desired is { } desired)
+        if (state.Current is { Desired: { } desired } current)
         {
             roll = await new GenerationRoll(topology, state.Assignments, desired.Number, agents.ReadAsync,
-                ExpectedHashes(topology, desired), progress, agents.PollInterval, _time).RunAsync(wait, cancellationToken);
+                ExpectedHashes(topology, desired, current.Material), progress, agents.PollInterval, _time).RunAsync(wait, cancellationToken);
             if (roll.Stopped) return new UpOutcome(result, SlotStatus.For(topology, await agents.ReadAsync(cancellationToken)), roll);
             if (roll.Completed) await PruneAsync(state, cancellationToken);
         }
@@ -55,18 +55,20 @@ public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILo
     }
 
     /// <summary>The config_hash a joined member runs on <paramref name="desired"/>: built as the registrar builds it, for
-    /// the instance as the provider's directory knows it.</summary>
-    private Func<AgentStatus, CancellationToken, Task<string?>> ExpectedHashes(ClusterTopology topology, SpecGeneration desired)
+    /// the instance as the provider's directory knows it, with the cluster's material (what sshd and openvpn get besides
+    /// the spec), as the registrar has it.</summary>
+    private Func<AgentStatus, CancellationToken, Task<string?>> ExpectedHashes(ClusterTopology topology, SpecGeneration desired,
+        ClusterMaterialSource material)
     {
         var verifier = new InstanceVerifier(topology, session.Directory);
-        var configs = new GenerationRoleConfigs(session.ArtifactUrls);
+        var configs = new GenerationRoleConfigs(session.ArtifactUrls, () => material.Current);
         return async (status, cancellationToken) =>
         {
             if (!ProtoRoles.TryFromProto(status.Role, out var role)) return null;
             try
             {
                 var instance = await verifier.VerifyAsync(status.InstanceId, role, status.Slot, peer: null, cancellationToken);
-                return configs.For(desired, instance).ComputeConfigHash();
+                return configs.For(desired, instance).Config.ComputeConfigHash();
             }
             catch (RegistrationRefusedException)
             {

@@ -20,6 +20,19 @@ public sealed class PlanCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_spec_the_yaml_reader_cannot_build_exits_2_with_its_position_not_a_stack_trace()
+    {
+        var path = Path.Combine(folder, "cluster.yaml");
+        await File.WriteAllTextAsync(path, "\tzonesnameetcd\n...\n: ...\n!!str :");
+
+        var run = await CommandLine.RunAsync($"plan --offline -f {path}");
+
+        Assert.True(run.ExitCode == ExitCodes.BadInput, run.Stderr);
+        Assert.Contains($"{path}:4:8: is not valid YAML", run.Stderr);
+        Assert.DoesNotContain("   at ", run.Stderr);
+    }
+
+    [Fact]
     public async Task The_offline_json_plan_lists_the_cas_the_service_account_key_and_the_coordinator_certificate()
     {
         var path = Write(ClusterSpecDefaults.Aws("demo") with { Pki = new PkiSpec { KeyAlgorithm = KeyAlgorithm.Rsa2048 } });

@@ -9,7 +9,7 @@ namespace Kubes.Controller.Tests.Local.Support;
 /// <summary>
 /// Whatever this machine has of one cluster's network: its namespaces, its links (the bridge and the veths' host ends),
 /// every route into its VPC (<c>route &lt;type&gt; &lt;destination&gt; dev &lt;device&gt;</c>: a bridge address is a
-/// <c>local</c> one), and the mounts that hold its namespaces. Only the cluster's own: other worktrees' tests make
+/// <c>local</c> one), its ports' ebtables chains, and the mounts that hold its namespaces. Only the cluster's own: other worktrees' tests make
 /// and remove theirs at the same time.
 /// </summary>
 [SupportedOSPlatform("linux")]
@@ -40,6 +40,8 @@ internal static class NetworkTraces
                     traces.Add($"route {type} {destination} dev {dev}");
             }
         }
+        traces.AddRange((await PortSourceFilter.PortsAsync(network.VethPrefix, CancellationToken.None))
+            .Select(veth => $"ebtables chain {PortSourceFilter.ChainOf(veth)}"));
         traces.AddRange(File.ReadLines("/proc/self/mountinfo")
             .Where(line => line.Contains($"/netns/{network.NamespacePrefix}", StringComparison.Ordinal)).Select(line => $"mount {line}"));
         return traces;

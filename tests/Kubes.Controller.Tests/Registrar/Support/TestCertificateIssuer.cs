@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf.WellKnownTypes;
+using Kubes.Controller.Pki;
 using Kubes.Controller.Registrar;
 using IssuedCertificate = Kubes.Protos.V1.IssuedCertificate;
 
@@ -27,9 +28,10 @@ public sealed class TestCertificateIssuer : ICertificateIssuer, IDisposable
 
     public ConcurrentQueue<(string InstanceId, string Identity)> Issued { get; } = new();
 
-    public Task<IssuedCertificate> IssueAsync(VerifiedInstance instance, string identity, string csrPem,
+    public Task<IssuedCertificate> IssueAsync(VerifiedInstance instance, CertificateIdentity policy, string csrPem,
         CancellationToken cancellationToken = default)
     {
+        var identity = policy.Name;
         var csr = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256);
         var request = new CertificateRequest(new X500DistinguishedName($"CN={identity}, OU={instance.Name}"),
             csr.PublicKey, HashAlgorithmName.SHA256);
