@@ -57,7 +57,7 @@ public sealed class AwsClusterCliTests(MotoServer moto) : IAsyncLifetime
         var certs = await Kubes("certs", "-o", "json");
         Assert.True(certs.ExitCode == 0, certs.ToString());
         var inventory = JsonDocument.Parse(certs.Stdout).RootElement;
-        Assert.Equal(["etcd", "kubernetes", "front-proxy"], inventory.GetProperty("authorities").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.Equal(["etcd", "kubernetes", "front-proxy", "vpn"], inventory.GetProperty("authorities").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
         Assert.All(inventory.GetProperty("authorities").EnumerateArray(), a => Assert.InRange(a.GetProperty("daysLeft").GetInt64(), 3649, 3650));
         Assert.Empty(inventory.GetProperty("certificates").EnumerateArray());
 
