@@ -59,8 +59,15 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        // Close alone: after a Stop, the managed listener's Close looks its port up again and binds it anew, which fails
+        // ("Address already in use") when another process took the port meanwhile.
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+        }
         await _loop;
     }
 }
