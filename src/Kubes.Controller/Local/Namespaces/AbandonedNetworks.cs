@@ -43,21 +43,15 @@ internal static class AbandonedNetworks
         return reclaimed;
     }
 
-    private static async Task<IReadOnlyList<string>> BridgesRoutingIntoAsync(Cidr vpc, string ownBridge, CancellationToken cancellationToken)
-    {
-        using var routes = JsonDocument.Parse(await IpCommand.RunAsync(["-4", "-j", "route", "show", "table", "all"], cancellationToken));
-        var bridges = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var route in routes.RootElement.EnumerateArray())
-        {
-            var destination = route.TryGetProperty("dst", out var dst) ? dst.GetString() : null;
-            var dev = route.TryGetProperty("dev", out var device) ? device.GetString() : null;
-            if (destination is null or "default" || dev is null || dev == ownBridge || !dev.StartsWith(BridgePrefix, StringComparison.Ordinal))
-                continue;
-            var text = destination.Contains('/') ? destination : destination + "/32";
-            if (Cidr.TryParse(text, out var reached, out _) && reached.Overlaps(vpc)) bridges.Add(dev);
-        }
-        return [.. bridges];
-    }
+    private static async Task<IReadOnlyList<string>> BridgesRoutingIntoAsync(Cidr vpc, string ownBridge, CancellationToken cancellationToken) =>
+    [
+        .. (await HostRoutes.RoutesIntoAsync(vpc, cancellationToken))
+            .Select(route => route.Dev)
+            .OfType<string>()
+            .Where(dev => dev != ownBridge && dev.StartsWith(BridgePrefix, StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal),
+    ];
 
     private static async Task<(string Cluster, string StateFolder)?> OwnerOfAsync(string bridge, CancellationToken cancellationToken)
     {

@@ -16,14 +16,9 @@ internal static class HostRoutes
     /// <exception cref="LocalNetworkConflictException">naming the first such route and what to do.</exception>
     public static async Task RefuseRoutesIntoAsync(Cidr vpc, string bridge, CancellationToken cancellationToken)
     {
-        using var routes = JsonDocument.Parse(await IpCommand.RunAsync(["-4", "-j", "route", "show", "table", "all"], cancellationToken));
-        foreach (var route in routes.RootElement.EnumerateArray())
+        foreach (var (destination, dev) in await RoutesIntoAsync(vpc, cancellationToken))
         {
-            var destination = route.TryGetProperty("dst", out var dst) ? dst.GetString() : null;
-            var dev = route.TryGetProperty("dev", out var device) ? device.GetString() : null;
-            if (destination is null or "default" || dev == bridge) continue;
-            var text = destination.Contains('/') ? destination : destination + "/32";
-            if (!Cidr.TryParse(text, out var reached, out _) || !reached.Overlaps(vpc)) continue;
+            if (dev == bridge) continue;
             var owner = dev?.StartsWith("kubes-br-", StringComparison.Ordinal) == true ? ", the bridge of another local cluster" : "";
             throw new LocalNetworkConflictException(
                 $"This machine already routes {destination} (dev {dev ?? "?"}{owner}), which overlaps VPC {vpc}: the cluster's " +
@@ -31,5 +26,22 @@ internal static class HostRoutes
                 "route: set spec.network.vpcCidr to another private /16 ('kubes init --local' writes a spec to set it in; " +
                 "'ip route show table all' shows what is routed). Nothing was changed.");
         }
+    }
+
+    /// <summary>Every route of every table into part of <paramref name="vpc"/>, in the order ip lists them: its
+    /// destination as ip writes it, and its device.</summary>
+    public static async Task<IReadOnlyList<(string Destination, string? Dev)>> RoutesIntoAsync(Cidr vpc, CancellationToken cancellationToken)
+    {
+        using var routes = JsonDocument.Parse(await IpCommand.RunAsync(["-4", "-j", "route", "show", "table", "all"], cancellationToken));
+        var into = new List<(string, string?)>();
+        foreach (var route in routes.RootElement.EnumerateArray())
+        {
+            var destination = route.TryGetProperty("dst", out var dst) ? dst.GetString() : null;
+            var dev = route.TryGetProperty("dev", out var device) ? device.GetString() : null;
+            if (destination is null or "default") continue;
+            var text = destination.Contains('/') ? destination : destination + "/32";
+            if (Cidr.TryParse(text, out var reached, out _) && reached.Overlaps(vpc)) into.Add((destination, dev));
+        }
+        return into;
     }
 }
