@@ -56,10 +56,19 @@ public sealed class LocalBastionTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var up = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "4");
-        Assert.True(up.ExitCode == 0, up.ToString());
-        Assert.Contains("Bastion ready", up.Stdout);
-        await OperatorNamespaceAsync();
+        try
+        {
+            var up = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "-f", _spec, "--wait-minutes", "4");
+            Assert.True(up.ExitCode == 0, up.ToString());
+            Assert.Contains("Bastion ready", up.Stdout);
+            await OperatorNamespaceAsync();
+        }
+        catch
+        {
+            // xunit does not call DisposeAsync when InitializeAsync throws: the cluster must not outlive the test.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
