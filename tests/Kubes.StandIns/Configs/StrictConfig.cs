@@ -89,8 +89,10 @@ public static class StrictConfig
     /// <summary>The type an alias stands for ("Level (alias of string)" is a string), or the type itself.</summary>
     private static string? BaseType(string? type)
     {
-        var alias = type?.IndexOf("(alias of ", StringComparison.Ordinal) ?? -1;
-        return alias < 0 ? type : type![(alias + "(alias of ".Length)..].TrimEnd(')');
+        // A list or map of an alias ("[]Stage (alias of string)") stays a list or map.
+        if (type is null || type.StartsWith("[]", StringComparison.Ordinal) || type.StartsWith("map[", StringComparison.Ordinal)) return type;
+        var alias = type.IndexOf("(alias of ", StringComparison.Ordinal);
+        return alias < 0 ? type : type[(alias + "(alias of ".Length)..].TrimEnd(')');
     }
 
     /// <summary>A list, map or struct type: a scalar cannot be one.</summary>
