@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Kubes test stand-ins for kube-apiserver, kube-controller-manager and kube-scheduler into OUT_DIR, ready for
+# Builds the Kubes test stand-ins for kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kube-proxy into
+# OUT_DIR, ready for
 # 'kubes artifacts import OUT_DIR': one framework-dependent single-file program (this machine's .NET runs it, as it
 # runs the local provider's agents) under each component's name, and a SHA256SUMS listing them.
 # Usage: scripts/build-standins.sh OUT_DIR [K8S_VERSION]   (K8S_VERSION: the cluster's spec.kubernetesVersion; default 1.36.3)
@@ -23,7 +24,7 @@ dotnet publish "$root/tests/Kubes.StandIns/Kubes.StandIns.csproj" -c Release -r 
   -p:PublishSingleFile=true -p:StandInKubernetesVersion="$version" -o "$publish" --nologo -v quiet
 mkdir -p "$out"
 cd "$out"
-names=(kube-apiserver kube-controller-manager kube-scheduler)
+names=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
 for name in "${names[@]}"; do
   install -m 0755 "$publish/Kubes.StandIns" "$name"
 done

@@ -3,12 +3,13 @@ using Kubes.StandIns;
 using Kubes.StandIns.ApiServer;
 using Kubes.StandIns.Clients;
 using Kubes.StandIns.Flags;
+using Kubes.StandIns.Nodes;
 
 // One program, installed under each component's name (as 'kubes artifacts import' delivers kube-apiserver and the
 // others): the name it runs under says which component it stands in for. Run under its own name, the first
 // argument names the component instead.
 var programName = Path.GetFileName(Environment.ProcessPath ?? "");
-var components = new[] { ApiServerStandIn.Name, ControllerManagerStandIn.Name, SchedulerStandIn.Name };
+var components = new[] { ApiServerStandIn.Name, ControllerManagerStandIn.Name, SchedulerStandIn.Name, KubeletStandIn.Name, KubeProxyStandIn.Name };
 var component = components.Contains(programName) ? programName : args.FirstOrDefault();
 if (component is null || !components.Contains(component))
 {
@@ -55,7 +56,9 @@ try
     {
         ApiServerStandIn.Name => ApiServerStandIn.RunAsync(line, release, stopping.Token),
         ControllerManagerStandIn.Name => ControllerManagerStandIn.RunAsync(line, stopping.Token),
-        _ => SchedulerStandIn.RunAsync(line, stopping.Token),
+        SchedulerStandIn.Name => SchedulerStandIn.RunAsync(line, stopping.Token),
+        KubeletStandIn.Name => KubeletStandIn.RunAsync(line, stopping.Token),
+        _ => KubeProxyStandIn.RunAsync(line, stopping.Token),
     });
     return 0;
 }

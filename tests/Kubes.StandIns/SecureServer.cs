@@ -4,6 +4,7 @@ using Kubes.StandIns.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 
@@ -21,9 +22,7 @@ public static class SecureServer
     {
         if (!IPAddress.TryParse(bindAddress, out var address))
             throw new StandInException($"--bind-address {bindAddress} is not an IP address");
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port, listen => listen.UseHttps(https =>
+        return await ServeAsync($"{bindAddress}:{port} (--bind-address, --secure-port)", kestrel => kestrel.Listen(address, port, listen => listen.UseHttps(https =>
         {
             https.ServerCertificate = serving;
             https.ServerCertificateChain = [.. chain.Skip(1)];
@@ -31,7 +30,19 @@ public static class SecureServer
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
             https.AllowAnyClientCertificate();
             if (tls.CipherSuites is { } suites) https.OnAuthenticate = (_, options) => options.CipherSuitesPolicy = suites;
-        })));
+        })), handler, cancellationToken);
+    }
+
+    /// <summary>A plain-HTTP health port (the kubelet's 10248 on loopback, kube-proxy's healthz), as the real ones serve them.</summary>
+    public static Task<WebApplication> StartHttpAsync(string flag, IPEndPoint endpoint, RequestDelegate handler, CancellationToken cancellationToken) =>
+        ServeAsync($"{endpoint} ({flag})", kestrel => kestrel.Listen(endpoint), handler, cancellationToken);
+
+    private static async Task<WebApplication> ServeAsync(string where, Action<KestrelServerOptions> listen, RequestDelegate handler,
+        CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(listen);
         var app = builder.Build();
         app.Run(handler);
         try
@@ -40,7 +51,7 @@ public static class SecureServer
         }
         catch (IOException e)
         {
-            throw new StandInException($"cannot serve on {bindAddress}:{port} (--bind-address, --secure-port): {e.Message}");
+            throw new StandInException($"cannot serve on {where}: {e.Message}");
         }
 
         return app;

@@ -5,6 +5,7 @@ using Kubes.Controller.Artifacts;
 using Kubes.Controller.State;
 using Kubes.StandIns.ApiServer;
 using Kubes.StandIns.Clients;
+using Kubes.StandIns.Nodes;
 
 namespace Kubes.StandIns.Tests.Delivery;
 
@@ -17,13 +18,13 @@ public sealed class StandInDeliveryTests : IDisposable
     private readonly TempRoot _root = new("kubes-standins-import-");
 
     [Fact]
-    public async Task The_folder_scripts_build_standins_makes_imports_as_the_clusters_control_plane_binaries()
+    public async Task The_folder_scripts_build_standins_makes_imports_as_the_clusters_kubernetes_binaries()
     {
         // The layout scripts/build-standins.sh writes: the published program under each component's name, and its sums.
         var bundle = _root.Join("bundle");
         Directory.CreateDirectory(bundle);
         var published = Path.Join(AppContext.BaseDirectory, "standins", "Kubes.StandIns");
-        var names = new[] { ApiServerStandIn.Name, ControllerManagerStandIn.Name, SchedulerStandIn.Name };
+        var names = new[] { ApiServerStandIn.Name, ControllerManagerStandIn.Name, SchedulerStandIn.Name, KubeletStandIn.Name, KubeProxyStandIn.Name };
         foreach (var name in names) File.Copy(published, Path.Join(bundle, name));
         var sum = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(published)));
         await File.WriteAllLinesAsync(Path.Join(bundle, ArtifactImport.SumsFile), names.Select(name => $"{sum}  {name}"));

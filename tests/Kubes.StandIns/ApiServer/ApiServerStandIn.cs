@@ -36,7 +36,11 @@ public static class ApiServerStandIn
         PublicKeys = ["service-account-key-file"],
         Directories = ["cert-dir"],
         Outputs = ["audit-log-path", "debug-socket-path"],
-        Refused = ["allow-metric-labels-manifest", "authorization-policy-file", "egress-selector-config-file", "tls-sni-cert-key", "token-auth-file", "tracing-config-file"],
+        Refused =
+        [
+            "allow-metric-labels-manifest", "authorization-policy-file", "egress-selector-config-file", "service-account-signing-endpoint",
+            "tls-sni-cert-key", "token-auth-file", "tracing-config-file",
+        ],
     };
 
     public static async Task RunAsync(CommandLine line, KubernetesRelease release, CancellationToken cancellationToken)

@@ -40,18 +40,6 @@ public static class ClientComponentStandIn
         }
     }
 
-    private static async Task AnswerAsync(HttpContext context, ApiServerConnection connection)
-    {
-        var path = context.Request.Path.Value;
-        if (path is not ("/healthz" or "/livez" or "/readyz"))
-        {
-            await SecureServer.WriteStatusAsync(context, 404, "NotFound", "the server could not find the requested resource");
-            return;
-        }
-
-        context.Response.StatusCode = connection.Connected ? 200 : 500;
-        await context.Response.WriteAsync(connection.Connected
-            ? "ok"
-            : $"[-]apiserver-connection failed: {connection.LastProblem}\n{path[1..]} check failed\n");
-    }
+    private static Task AnswerAsync(HttpContext context, ApiServerConnection connection) =>
+        Nodes.HealthAnswer.WriteAsync(context, new Dictionary<string, string?> { ["apiserver-connection"] = connection.Connected ? null : connection.LastProblem });
 }

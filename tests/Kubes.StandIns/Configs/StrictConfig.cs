@@ -42,6 +42,15 @@ public static class StrictConfig
         return root;
     }
 
+    /// <summary>The scalar at a dotted path of mappings ("authentication.x509.clientCAFile"), or null.</summary>
+    public static string? At(YamlMappingNode? node, string path)
+    {
+        var parts = path.Split('.');
+        foreach (var part in parts[..^1])
+            node = node is not null && node.Children.TryGetValue(new YamlScalarNode(part), out var child) ? child as YamlMappingNode : null;
+        return node is null ? null : Scalar(node, parts[^1]);
+    }
+
     public static string? Scalar(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode { Value: { } text } ? text : null;
 

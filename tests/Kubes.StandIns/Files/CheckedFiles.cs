@@ -71,6 +71,8 @@ public sealed class CheckedFiles
         foreach (var flag in rules.PublicKeys.Where(line.Has))
             files._publicKeys[flag] = line.Items(flag)
                 .SelectMany(path => Pem.PublicKeys($"--{flag} {path}", Pem.ReadFile($"--{flag}", path))).ToList();
+        foreach (var flag in rules.Inputs.Where(line.Has))
+            Pem.ReadFile($"--{flag}", line.Value(flag)!);
         foreach (var flag in rules.Directories.Where(line.Has))
             MakeFolder(flag, line.Value(flag)!);
         foreach (var flag in rules.Outputs.Where(f => line.Value(f) is { Length: > 0 } and not "-"))
@@ -78,7 +80,7 @@ public sealed class CheckedFiles
         return files;
     }
 
-    private static void MakeFolder(string flag, string folder)
+    public static void MakeFolder(string flag, string folder)
     {
         try
         {

@@ -28,6 +28,9 @@ public sealed record FileFlagRules
     /// <summary>Folders the component writes to (made when missing).</summary>
     public IReadOnlyList<string> Directories { get; init; } = [];
 
+    /// <summary>Files the component only reads, whatever they hold (resolv.conf): they must exist.</summary>
+    public IReadOnlyList<string> Inputs { get; init; } = [];
+
     /// <summary>Files the component writes (a log, a socket): their folder must exist or be makeable.</summary>
     public IReadOnlyList<string> Outputs { get; init; } = [];
 
@@ -35,5 +38,5 @@ public sealed record FileFlagRules
 
     public IEnumerable<string> Covered =>
         Pairs.SelectMany(p => new[] { p.Certificate, p.Key }).Concat(CaBundles).Concat(Kubeconfigs).Concat(Configs.Keys)
-            .Concat(PrivateKeys).Concat(PublicKeys).Concat(Directories).Concat(Outputs).Concat(Refused);
+            .Concat(PrivateKeys).Concat(PublicKeys).Concat(Inputs).Concat(Directories).Concat(Outputs).Concat(Refused);
 }
