@@ -2,7 +2,7 @@ using System.Net;
 using System.Runtime.Versioning;
 using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Bootstrap;
-using Kubes.Controller.Local.ApiEndpoint;
+using Kubes.Controller.Local.Haproxy;
 using Kubes.Controller.Local.Namespaces;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Topology;

@@ -1,5 +1,5 @@
 using System.Net;
-using Kubes.Controller.Local.ApiEndpoint;
+using Kubes.Controller.Local.Haproxy;
 using Kubes.Controller.Local.Namespaces;
 using Kubes.Controller.Networking;
 using Kubes.Controller.Reconciler;

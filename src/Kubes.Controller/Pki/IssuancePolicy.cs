@@ -81,10 +81,16 @@ public sealed class IssuancePolicy
         return NodeIdentities(nodeName, ip);
     }
 
-    /// <summary>The operator's cluster-admin client certificate (kubeconfig). Never handed to an instance.</summary>
+    /// <summary>
+    /// The operator's cluster-admin client certificate (<c>kubes kubeconfig</c>), for <c>spec.pki.adminCertificateLifetime</c>.
+    /// Made on the operator's machine; never handed to an instance.
+    /// </summary>
     public CertificateIdentity ForAdmin() =>
         Identity(IdentityKind.Admin, AdminCommonName, CertificateAuthorityKind.Kubernetes, AdminCommonName,
-            [KubernetesGroups.Masters], [], [], ExtendedKeyUsages.ClientAuth);
+            [KubernetesGroups.Masters], [], [], ExtendedKeyUsages.ClientAuth) with
+        {
+            Lifetime = topology.Spec.Pki.AdminCertificateLifetime.Value,
+        };
 
     /// <summary>
     /// The client certificate of an operator's VPN profile (<c>kubes vpn profile NAME</c>): from the VPN CA, for clients

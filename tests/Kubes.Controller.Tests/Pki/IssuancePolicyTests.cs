@@ -234,9 +234,18 @@ public class IssuancePolicyTests
     [Fact]
     public void Lifetimes_come_from_the_spec()
     {
-        var spec = TestClusters.Local() with { Pki = new PkiSpec { CertificateLifetime = Lifetime.FromMinutes(90) } };
-        Assert.All(new IssuancePolicy(ClusterTopology.From(spec)).All(), i => Assert.Equal(TimeSpan.FromMinutes(90), i.Lifetime));
+        var spec = TestClusters.Local() with
+        {
+            Pki = new PkiSpec { CertificateLifetime = Lifetime.FromMinutes(90), AdminCertificateLifetime = Lifetime.FromHours(2) },
+        };
+        var all = new IssuancePolicy(ClusterTopology.From(spec)).All();
+        Assert.All(all.Where(i => i.Kind != IdentityKind.Admin), i => Assert.Equal(TimeSpan.FromMinutes(90), i.Lifetime));
+        Assert.Equal(TimeSpan.FromHours(2), Assert.Single(all, i => i.Kind == IdentityKind.Admin).Lifetime);
     }
+
+    [Fact]
+    public void The_admin_certificate_lives_18_hours_unless_the_spec_says_otherwise() =>
+        Assert.Equal(TimeSpan.FromHours(18), new IssuancePolicy(Local).ForAdmin().Lifetime);
 
     [Fact]
     public void The_policy_hash_is_the_same_for_the_same_policy_and_changes_with_anything_it_puts_into_the_certificate()

@@ -1,6 +1,6 @@
 using System.Runtime.Versioning;
 using System.Text.Json;
-using Kubes.Controller.Local.ApiEndpoint;
+using Kubes.Controller.Local.Haproxy;
 using Kubes.Controller.Networking;
 
 namespace Kubes.Controller.Local.Namespaces;

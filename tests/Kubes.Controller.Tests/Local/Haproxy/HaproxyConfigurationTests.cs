@@ -1,11 +1,11 @@
 using System.Net;
 using Kubes.Controller.Local;
-using Kubes.Controller.Local.ApiEndpoint;
+using Kubes.Controller.Local.Haproxy;
 using Kubes.Controller.Tests.Artifacts.Support;
 using Kubes.Controller.Tests.Pki.Support;
 using Kubes.Controller.Topology;
 
-namespace Kubes.Controller.Tests.Local.ApiEndpoint;
+namespace Kubes.Controller.Tests.Local.Haproxy;
 
 public sealed class HaproxyConfigurationTests
 {

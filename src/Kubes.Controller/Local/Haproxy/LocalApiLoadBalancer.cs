@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
 
-namespace Kubes.Controller.Local.ApiEndpoint;
+namespace Kubes.Controller.Local.Haproxy;
 
 /// <summary>What runs of a local API load balancer: its HAProxy's session (null when none runs) and its configuration file.</summary>
 public sealed record LocalApiLoadBalancerState(LocalSession? Session, string? Configuration)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-namespace Kubes.Controller.Local.ApiEndpoint;
+namespace Kubes.Controller.Local.Haproxy;
 
 /// <summary>One apiserver behind the endpoint: the controller slot's name and where its apiserver listens.</summary>
 public sealed record ApiBackend(string Name, IPEndPoint Address);

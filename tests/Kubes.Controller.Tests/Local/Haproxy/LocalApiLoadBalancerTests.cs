@@ -1,6 +1,6 @@
 using System.Net;
 using Kubes.Controller.Local;
-using Kubes.Controller.Local.ApiEndpoint;
+using Kubes.Controller.Local.Haproxy;
 using Kubes.Controller.Tests.Channels.Grpc;
 using Kubes.Controller.Tests.Local.Support;
 using Microsoft.AspNetCore.Builder;
@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Kubes.Controller.Tests.Local.ApiEndpoint;
+namespace Kubes.Controller.Tests.Local.Haproxy;
 
 /// <summary>
 /// The real HAProxy of this machine on 127.0.0.0/8 addresses, over three HTTPS backends that answer <c>/readyz</c> and say

@@ -1,7 +1,7 @@
 using System.Runtime.Versioning;
 using Kubes.Controller.Reconciler;
 
-namespace Kubes.Controller.Local.ApiEndpoint;
+namespace Kubes.Controller.Local.Haproxy;
 
 /// <summary>
 /// The <c>local-load-balancer</c> resource for the reconciler: the cluster's HAProxy, found by its marker (so one a
