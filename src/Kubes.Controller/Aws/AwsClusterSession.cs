@@ -102,7 +102,8 @@ public sealed class AwsClusterSession : IClusterSession
             throw new AccessException(
                 $"cluster {name} has no API load balancer ({AwsClusterModel.LoadBalancerName(name)}) in {Topology.Spec.Region}: " +
                 "run 'kubes up' (same -f) first");
-        return new ApiEndpoint(loadBalancer.DnsName, Ports.KubeApiServer);
+        // DNS is case-blind; certificates name hosts in lower case.
+        return new ApiEndpoint(loadBalancer.DnsName.ToLowerInvariant(), Ports.KubeApiServer);
     }
 
     /// <summary>

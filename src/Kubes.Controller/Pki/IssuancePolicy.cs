@@ -25,11 +25,15 @@ public sealed class IssuancePolicy
         ["kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
 
     private readonly ClusterTopology topology;
+    private readonly ApiEndpoint? apiEndpoint;
     private readonly LeafIdentities leaves;
 
-    public IssuancePolicy(ClusterTopology topology)
+    /// <param name="apiEndpoint">The cluster's HA API endpoint, which every apiserver serving certificate names (a DNS name
+    /// or an IP SAN); null while it is not known (plan, before the load balancer exists).</param>
+    public IssuancePolicy(ClusterTopology topology, ApiEndpoint? apiEndpoint = null)
     {
         this.topology = topology;
+        this.apiEndpoint = apiEndpoint;
         if (topology.Spec.Pki.CertificateLifetime.Minutes <= 0)
             throw new ArgumentOutOfRangeException(nameof(topology), topology.Spec.Pki.CertificateLifetime,
                 "pki.certificateLifetime must be positive");
@@ -122,11 +126,16 @@ public sealed class IssuancePolicy
         [
             .. new[] { topology.KubernetesServiceIp }
                 .Concat(topology.SlotsOf(InstanceRole.Controller).Select(LeafIdentities.FixedIpOf))
+                .Concat(apiEndpoint?.Address is { } endpointIp ? [endpointIp] : [])
                 .Append(IPAddress.Loopback)
                 .Distinct(),
         ];
         IReadOnlyList<string> servingNames =
-            [.. KubernetesServiceNames, topology.ApiEndpointName, topology.FqdnOf(slot), "localhost"];
+        [
+            .. KubernetesServiceNames, topology.ApiEndpointName,
+            .. apiEndpoint is { Address: null } named ? [DnsName.Require(named.Host, "API endpoint")] : Array.Empty<string>(),
+            topology.FqdnOf(slot), "localhost",
+        ];
         var name = slot.Name;
         return
         [

@@ -60,6 +60,19 @@ public interface IClusterSession : IDisposable
     /// <exception cref="Operations.Access.AccessException">The cluster has no API endpoint (yet).</exception>
     Task<ApiEndpoint> ApiEndpointAsync(CancellationToken cancellationToken);
 
+    /// <summary><see cref="ApiEndpointAsync"/>, or null while the cluster has none (before <c>kubes up</c> made it).</summary>
+    async Task<ApiEndpoint?> FindApiEndpointAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ApiEndpointAsync(cancellationToken);
+        }
+        catch (Operations.Access.AccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Where <c>kubes serve</c> listens for the agents' gRPC when <c>--listen</c> does not say.</summary>
     IPEndPoint DefaultCoordinatorListen { get; }
 
