@@ -1,3 +1,5 @@
+using Kubes.Controller.Topology;
+
 namespace Kubes.Controller.Components;
 
 /// <summary>
@@ -8,6 +10,12 @@ namespace Kubes.Controller.Components;
 /// <param name="SshUserCaPublicKey">OpenSSH public key line.</param>
 public sealed record ClusterMaterial(string VpnTlsCryptKey, string VpnCrlPem, string SshUserCaPublicKey)
 {
+    /// <summary>
+    /// The cluster's HA API endpoint as the provider holds it (the load balancer's DNS name on AWS, known once it exists;
+    /// HAProxy's address locally): the apiserver's serving certificate names it. Null while it is not known.
+    /// </summary>
+    public ApiEndpoint? ApiEndpoint { get; init; }
+
     /// <summary>
     /// Nothing: what a registrar gets that runs without a coordinator's state (registrar tests). The sections built from it
     /// are incomplete, and an agent refuses them (openvpn without its key, sshd without a user CA).

@@ -2,6 +2,7 @@ using Kubes.Controller.Components;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Pki.Vpn;
 using Kubes.Controller.State;
+using Kubes.Controller.Topology;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -21,12 +22,15 @@ public sealed class ClusterMaterialSource
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
     private readonly string _sshUserCa;
+    private readonly Func<CancellationToken, Task<ApiEndpoint?>>? _apiEndpoint;
     private ClusterMaterial _current;
     private DateTimeOffset _readAt;
     private int _refreshing;
 
-    private ClusterMaterialSource(IStateStore store, TimeProvider clock, ILogger log, string sshUserCa, ClusterMaterial current)
+    private ClusterMaterialSource(IStateStore store, TimeProvider clock, ILogger log, string sshUserCa,
+        Func<CancellationToken, Task<ApiEndpoint?>>? apiEndpoint, ClusterMaterial current)
     {
+        _apiEndpoint = apiEndpoint;
         _store = store;
         _clock = clock;
         _log = log;
@@ -35,14 +39,17 @@ public sealed class ClusterMaterialSource
         _readAt = clock.GetUtcNow();
     }
 
+    /// <param name="apiEndpoint">Asks the provider for the cluster's API endpoint; null when it does not exist yet, and then
+    /// asked again at every refresh until it does (an endpoint never changes once made).</param>
     public static async Task<ClusterMaterialSource> LoadAsync(IStateStore store, ClusterPki pki, CancellationToken cancellationToken,
-        TimeProvider? clock = null, ILogger? log = null)
+        TimeProvider? clock = null, ILogger? log = null, Func<CancellationToken, Task<ApiEndpoint?>>? apiEndpoint = null)
     {
         var tlsCrypt = await new TlsCryptKeyStore(store).LoadOrCreateAsync(cancellationToken);
         var ledger = await new VpnProfileLedger(store, clock).LoadOrCreateAsync(pki.Vpn, cancellationToken);
         var sshUserCa = pki.SshUser.PublicKey.ToLine();
-        return new ClusterMaterialSource(store, clock ?? TimeProvider.System, log ?? NullLogger.Instance, sshUserCa,
-            new ClusterMaterial(tlsCrypt, ledger.CrlPem, sshUserCa));
+        var endpoint = apiEndpoint is null ? null : await apiEndpoint(cancellationToken);
+        return new ClusterMaterialSource(store, clock ?? TimeProvider.System, log ?? NullLogger.Instance, sshUserCa, apiEndpoint,
+            new ClusterMaterial(tlsCrypt, ledger.CrlPem, sshUserCa) { ApiEndpoint = endpoint });
     }
 
     /// <summary>The material as last read; a read older than <see cref="MaxAge"/> starts the next one.</summary>
@@ -71,11 +78,13 @@ public sealed class ClusterMaterialSource
         }
     }
 
-    /// <summary>Reads what may have changed since (the revocation list) now.</summary>
+    /// <summary>Reads what may have changed since (the revocation list, the API endpoint until it exists) now.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var ledger = await new VpnProfileLedger(_store, _clock).FindAsync(cancellationToken);
+        var endpoint = _current.ApiEndpoint ?? (_apiEndpoint is null ? null : await _apiEndpoint(cancellationToken));
         _readAt = _clock.GetUtcNow();
-        if (ledger is not null) Volatile.Write(ref _current, _current with { VpnCrlPem = ledger.CrlPem });
+        var current = _current with { ApiEndpoint = endpoint };
+        Volatile.Write(ref _current, ledger is null ? current : current with { VpnCrlPem = ledger.CrlPem });
     }
 }
