@@ -42,8 +42,7 @@ public sealed class KubeApiServerLayout
         }
         foreach (var stem in RequiredCertificates.Where(stem => config.Certificates.All(c => c.FileStem != stem)))
             throw Invalid($"asks for no '{stem}' certificate");
-        Artifact = config.Artifacts.FirstOrDefault(a => a.Name == ArtifactNames.KubeApiServer)
-                   ?? throw Invalid($"has no '{ArtifactNames.KubeApiServer}' artifact");
+        Artifact = RequiredArtifact.Of(config, ArtifactNames.KubeApiServer, ComponentNames.KubeApiServer);
 
         Minor = KubernetesMinor.Of(config);
         Address = address;

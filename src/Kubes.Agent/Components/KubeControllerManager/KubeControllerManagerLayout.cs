@@ -24,8 +24,7 @@ public sealed class KubeControllerManagerLayout
         if (string.IsNullOrEmpty(ControllerManager.ServiceClusterIpRange)) throw Invalid("names no service network");
         if (config.Certificates.All(c => c.FileStem != CertificateFiles.ControllerManager))
             throw Invalid($"asks for no '{CertificateFiles.ControllerManager}' certificate");
-        Artifact = config.Artifacts.FirstOrDefault(a => a.Name == ArtifactNames.KubeControllerManager)
-                   ?? throw Invalid($"has no '{ArtifactNames.KubeControllerManager}' artifact");
+        Artifact = RequiredArtifact.Of(config, ArtifactNames.KubeControllerManager, ComponentNames.KubeControllerManager);
 
         Minor = KubernetesMinor.Of(config);
         ApiServer = LocalApiServer.Of(config, ComponentNames.KubeControllerManager);

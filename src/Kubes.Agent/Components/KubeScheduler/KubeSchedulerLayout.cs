@@ -21,8 +21,7 @@ public sealed class KubeSchedulerLayout
         Scheduler = config.KubeScheduler ?? throw Invalid("has no kube_scheduler section");
         if (config.Certificates.All(c => c.FileStem != CertificateFiles.Scheduler))
             throw Invalid($"asks for no '{CertificateFiles.Scheduler}' certificate");
-        Artifact = config.Artifacts.FirstOrDefault(a => a.Name == ArtifactNames.KubeScheduler)
-                   ?? throw Invalid($"has no '{ArtifactNames.KubeScheduler}' artifact");
+        Artifact = RequiredArtifact.Of(config, ArtifactNames.KubeScheduler, ComponentNames.KubeScheduler);
 
         Minor = KubernetesMinor.Of(config);
         ApiServer = LocalApiServer.Of(config, ComponentNames.KubeScheduler);

@@ -96,7 +96,7 @@ public sealed class KubeApiServerComponentTests : IDisposable
 
         var error = Assert.Throws<InvalidRoleConfigException>(() => Aws(config));
 
-        Assert.Contains("the coordinator's RoleConfig must be fixed", error.Message);
+        Assert.Contains(lacking == "artifact" ? "'kubes artifacts import DIR'" : "the coordinator's RoleConfig must be fixed", error.Message);
     }
 
     [Fact]

@@ -62,6 +62,6 @@ public sealed class KubeControllerManagerComponentTests
 
         var error = Assert.Throws<InvalidRoleConfigException>(() => Aws(config));
 
-        Assert.Contains("the coordinator's RoleConfig must be fixed", error.Message);
+        Assert.Contains(lacking == "artifact" ? "'kubes artifacts import DIR'" : "the coordinator's RoleConfig must be fixed", error.Message);
     }
 }

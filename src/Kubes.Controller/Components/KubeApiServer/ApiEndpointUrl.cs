@@ -1,0 +1,20 @@
+using Kubes.Controller.Spec;
+using Kubes.Controller.Topology;
+using Kubes.Protos.Contract;
+
+namespace Kubes.Controller.Components.KubeApiServer;
+
+/// <summary>
+/// The URL of the cluster's HA endpoint, the one every client outside a controller uses and the service-account issuer
+/// names: on AWS the load balancer's name in the cluster's domain (<see cref="ClusterTopology.ApiEndpointName"/>, which
+/// every apiserver certificate carries); on the local provider its HAProxy on the VPC's reserved address (.3), port 6443.
+/// </summary>
+public static class ApiEndpointUrl
+{
+    public static Uri Of(ClusterTopology topology) => topology.Spec.Provider == ProviderKind.Local
+        ? new Uri($"https://{topology.Reserved.ApiEndpoint}:{Ports.KubeApiServer}")
+        : new Uri($"https://{topology.ApiEndpointName}:{Ports.KubeApiServer}");
+
+    /// <summary>As the role configuration writes it: no trailing slash.</summary>
+    public static string Text(ClusterTopology topology) => Of(topology).AbsoluteUri.TrimEnd('/');
+}
