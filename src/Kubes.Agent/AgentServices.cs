@@ -4,6 +4,9 @@ using Kubes.Agent.Components;
 using Kubes.Agent.Components.Cni;
 using Kubes.Agent.Components.Containerd;
 using Kubes.Agent.Components.Etcd;
+using Kubes.Agent.Components.KubeApiServer;
+using Kubes.Agent.Components.KubeControllerManager;
+using Kubes.Agent.Components.KubeScheduler;
 using Kubes.Agent.Components.OpenVpn;
 using Kubes.Agent.Components.Sshd;
 using Kubes.Agent.Configuration;
@@ -83,6 +86,11 @@ public static class AgentServices
         services.AddSingleton<IComponent, OpenVpnComponent>();
         services.AddSingleton<SshdHealthCheck>();
         services.AddSingleton<IComponent, SshdComponent>();
+        services.AddSingleton<KubeApiServerHealthCheck>();
+        services.AddSingleton<IComponent, KubeApiServerComponent>();
+        services.AddSingleton<ControlPlaneHealthz>();
+        services.AddSingleton<IComponent, KubeControllerManagerComponent>();
+        services.AddSingleton<IComponent, KubeSchedulerComponent>();
 
         services.AddSingleton(sp => new RoleComponents(sp.GetServices<IComponent>()));
         services.AddSingleton<RoleInstaller>();

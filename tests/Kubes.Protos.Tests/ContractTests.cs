@@ -13,7 +13,7 @@ public sealed class ContractTests
     [Theory]
     [InlineData("kubes.v1.InstanceIdentity", "cluster:1 instance_id:2 private_ip:3 availability_zone:4 role:5 slot:6 join_token:7 caller_identity:8")]
     [InlineData("kubes.v1.JoinResponse", "agent_credential:1 role_config:2")]
-    [InlineData("kubes.v1.CertifyRequest", "instance_id:1 agent_credential:2 requests:3 ssh_host_public_key:5")]
+    [InlineData("kubes.v1.CertifyRequest", "instance_id:1 agent_credential:2 requests:3 ssh_host_public_key:5 service_account_public_key:6")]
     [InlineData("kubes.v1.CertifyResponse", "certificates:1 ssh_host_certificate:2")]
     [InlineData("kubes.v1.Artifact", "name:1 version:2 urls:3 sha256:4 distribution_packages:5")]
     [InlineData("kubes.v1.OpenVpnConfig", "port:1 client_network:2 routes:3 full_tunnel:4 dns_servers:5 tls_crypt_key:6 crl_pem:7")]
@@ -28,6 +28,11 @@ public sealed class ContractTests
     [InlineData("kubes.v1.CniConfig", "plugin:1 pod_cidr:2")]
     [InlineData("kubes.v1.KubeletConfig", "api_endpoint:1 cluster_dns:2 cluster_domain:3 provider_id:4 node_labels:5 extra_args:6")]
     [InlineData("kubes.v1.KubeProxyConfig", "api_endpoint:1 cluster_cidr:2 mode:3 extra_args:4")]
+    [InlineData("kubes.v1.KubeApiServerConfig",
+        "etcd_servers:1 service_cluster_ip_range:2 api_endpoint:3 service_account_public_keys:4 encryption_keys:5 extra_args:6")]
+    [InlineData("kubes.v1.SecretEncryptionKey", "name:1 secret:2")]
+    [InlineData("kubes.v1.KubeControllerManagerConfig", "cluster_cidr:1 service_cluster_ip_range:2 extra_args:3")]
+    [InlineData("kubes.v1.KubeSchedulerConfig", "extra_args:1")]
     [InlineData("kubes.v1.MailboxRequest", "request_id:1 join:2 certify:3 report:4")]
     [InlineData("kubes.v1.MailboxResponse", "request_id:1 join:2 certify:3 report:4 error:5 answered_at:6")]
     public void Field_numbers_are_stable(string message, string fields)
@@ -45,6 +50,17 @@ public sealed class ContractTests
         Assert.Equal((18, 19, 20, 21), (role.FindFieldByName("containerd").FieldNumber, role.FindFieldByName("cni").FieldNumber,
             role.FindFieldByName("kubelet").FieldNumber, role.FindFieldByName("kube_proxy").FieldNumber));
         Assert.Null(role.FindFieldByNumber(12));
+    }
+
+    [Fact]
+    public void The_control_plane_sections_keep_their_numbers_and_the_old_control_plane_section_stays_retired()
+    {
+        var role = RegistrarReflection.Descriptor.MessageTypes.Single(m => m.Name == "RoleConfig");
+
+        Assert.Equal((15, 16, 17), (role.FindFieldByName("kube_apiserver").FieldNumber,
+            role.FindFieldByName("kube_controller_manager").FieldNumber, role.FindFieldByName("kube_scheduler").FieldNumber));
+        Assert.Null(role.FindFieldByNumber(11));
+        Assert.Null(role.FindFieldByName("control_plane"));
     }
 
     [Fact]

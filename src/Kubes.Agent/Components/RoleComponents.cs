@@ -14,6 +14,7 @@ public sealed class RoleComponents
     {
         [Role.Bastion] = [ComponentNames.Sshd, ComponentNames.OpenVpn],
         [Role.Etcd] = [ComponentNames.Etcd, ComponentNames.Sshd],
+        [Role.Controller] = [ComponentNames.KubeApiServer, ComponentNames.KubeControllerManager, ComponentNames.KubeScheduler, ComponentNames.Sshd],
         [Role.Node] = [ComponentNames.Containerd, ComponentNames.Cni],
     };
 

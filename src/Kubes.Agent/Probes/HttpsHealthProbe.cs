@@ -6,7 +6,19 @@ namespace Kubes.Agent.Probes;
 
 /// <summary>What a health endpoint is and how to reach it: the CA its serving certificate must chain to, and the client
 /// certificate and key to present when it asks for one (etcd's /health, kube-apiserver's /livez and /readyz).</summary>
-public sealed record HttpsProbeTarget(Uri Url, string CaFile, string? ClientCertificateFile = null, string? ClientKeyFile = null);
+/// <param name="CaFile">Null only for <see cref="OnLoopback"/>.</param>
+public sealed record HttpsProbeTarget(Uri Url, string? CaFile, string? ClientCertificateFile = null, string? ClientKeyFile = null)
+{
+    /// <summary>
+    /// An endpoint on this instance's loopback that serves a certificate it made for itself, which no CA signs
+    /// (kube-controller-manager's and kube-scheduler's secure ports): its certificate is not checked, which is safe only
+    /// because the connection never leaves the instance. Refuses any other address.
+    /// </summary>
+    public static HttpsProbeTarget OnLoopback(Uri url) =>
+        url.IsLoopback && System.Net.IPAddress.TryParse(url.Host.Trim('[', ']'), out _)
+            ? new HttpsProbeTarget(url, null)
+            : throw new ArgumentException($"{url} is not a loopback address: a certificate is checked against its CA anywhere else", nameof(url));
+}
 
 /// <param name="Answered">Whether an HTTP answer came at all; when not, <see cref="Detail"/> says why.</param>
 /// <param name="Detail">The URL with the status and body, or with the reason nothing answered: for reports.</param>
@@ -29,15 +41,15 @@ public sealed class HttpsHealthProbe
         PinnedRootValidator? validator = null;
         try
         {
-            using var ca = X509CertificateLoader.LoadCertificateFromFile(target.CaFile);
+            using var ca = target.CaFile is { } caFile ? X509CertificateLoader.LoadCertificateFromFile(caFile) : null;
             using var client = target.ClientCertificateFile is { } certificate
                 ? X509Certificate2.CreateFromPemFile(certificate, target.ClientKeyFile)
                 : null;
-            validator = PinnedRootValidator.ForRoot(ca);
+            validator = ca is null ? null : PinnedRootValidator.ForRoot(ca);
             using var handler = new SocketsHttpHandler
             {
                 ConnectTimeout = Timeout,
-                SslOptions = { RemoteCertificateValidationCallback = validator.Validate },
+                SslOptions = { RemoteCertificateValidationCallback = validator is null ? (_, _, _, _) => target.Url.IsLoopback : validator.Validate },
             };
             if (client is not null)
             {

@@ -1,6 +1,9 @@
 using Kubes.Controller.Components.Cni;
 using Kubes.Controller.Components.Containerd;
 using Kubes.Controller.Components.Etcd;
+using Kubes.Controller.Components.KubeApiServer;
+using Kubes.Controller.Components.KubeControllerManager;
+using Kubes.Controller.Components.KubeScheduler;
 using Kubes.Controller.Components.OpenVpn;
 using Kubes.Controller.Components.Sshd;
 using Kubes.Controller.Topology;
@@ -13,6 +16,9 @@ public static class ClusterComponents
     public static IReadOnlyList<IClusterComponent> All { get; } =
     [
         new EtcdComponent(),
+        new KubeApiServerComponent(),
+        new KubeControllerManagerComponent(),
+        new KubeSchedulerComponent(),
         new ContainerdComponent(),
         new CniComponent(),
         new OpenVpnComponent(),

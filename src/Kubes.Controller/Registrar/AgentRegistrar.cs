@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Kubes.Controller.Components.KubeApiServer;
 using Kubes.Controller.Registrar.CallerIdentity;
 using Kubes.Controller.State;
 using Kubes.Controller.Status;
@@ -32,6 +33,7 @@ public sealed class AgentRegistrar
     private readonly IssuanceRecord _issued;
     private readonly CallerIdentityVerifier? _callerIdentity;
     private readonly SshHostCertificateIssuer? _sshHosts;
+    private readonly ServiceAccountPublicKeys? _serviceAccountKeys;
     private readonly StatusHub _status;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -49,7 +51,8 @@ public sealed class AgentRegistrar
         ILogger<AgentRegistrar>? logger = null,
         TimeProvider? time = null,
         CallerIdentityVerifier? callerIdentity = null,
-        SshHostCertificateIssuer? sshHosts = null)
+        SshHostCertificateIssuer? sshHosts = null,
+        ServiceAccountPublicKeys? serviceAccountKeys = null)
     {
         _topology = topology;
         _verifier = new InstanceVerifier(topology, directory);
@@ -60,6 +63,7 @@ public sealed class AgentRegistrar
         _issued = issued;
         _callerIdentity = callerIdentity;
         _sshHosts = sshHosts;
+        _serviceAccountKeys = serviceAccountKeys;
         _status = status;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<AgentRegistrar>.Instance;
@@ -80,7 +84,7 @@ public sealed class AgentRegistrar
             roleConfigs ?? new TopologyRoleConfigSource(topology),
             issuer, new IssuanceRecord(store), status,
             (loggers ?? NullLoggerFactory.Instance).CreateLogger<AgentRegistrar>(),
-            time, callerIdentity, sshHosts);
+            time, callerIdentity, sshHosts, new ServiceAccountPublicKeys(store));
 
     /// <summary>The cluster this registrar answers for.</summary>
     public ClusterTopology Topology => _topology;
@@ -187,10 +191,12 @@ public sealed class AgentRegistrar
     {
         CheckSize(request);
         CheckInstanceId(request.InstanceId);
-        if (request.Requests.Count == 0 && request.SshHostPublicKey.Length == 0)
-            throw Invalid("the certify request holds no CSRs and no SSH host key");
+        if (request.Requests.Count == 0 && request.SshHostPublicKey.Length == 0 && request.ServiceAccountPublicKey.Length == 0)
+            throw Invalid("the certify request holds no CSRs, no SSH host key and no service-account key");
         if (request.SshHostPublicKey.Length > RegistrarLimits.MaxSshPublicKeyChars)
             throw Invalid($"the SSH host key is longer than {RegistrarLimits.MaxSshPublicKeyChars} characters");
+        if (request.ServiceAccountPublicKey.Length > RegistrarLimits.MaxServiceAccountPublicKeyChars)
+            throw Invalid($"the service-account key is longer than {RegistrarLimits.MaxServiceAccountPublicKeyChars} characters");
         if (request.Requests.Count > RegistrarLimits.MaxCsrsPerRequest)
         {
             throw Invalid($"the certify request holds {request.Requests.Count} CSRs; at most {RegistrarLimits.MaxCsrsPerRequest} are accepted");
@@ -226,6 +232,9 @@ public sealed class AgentRegistrar
         foreach (var csr in request.Requests) CheckCsr(csr, entitled[csr.Identity].KeyAlgorithm);
 
         var hostKey = request.SshHostPublicKey.Length > 0 ? CheckSshHostKey(request.SshHostPublicKey, instance, desired.Config) : null;
+        var serviceAccountKey = request.ServiceAccountPublicKey.Length > 0
+            ? CheckServiceAccountKey(request.ServiceAccountPublicKey, instance, desired.Config)
+            : null;
 
         var response = new CertifyResponse();
         foreach (var csr in request.Requests)
@@ -245,7 +254,35 @@ public sealed class AgentRegistrar
             _logger.LogInformation("Certified the SSH host key {Fingerprint} of {InstanceId} ({Slot}) for {Principals} until {NotAfter:u}",
                 hostKey.Fingerprint, instance.InstanceId, instance.Name, string.Join(", ", certificate.Principals), certificate.ValidBefore);
         }
+        if (serviceAccountKey is not null)
+        {
+            await _serviceAccountKeys!.RecordAsync(instance.Name, serviceAccountKey, cancellationToken);
+            _logger.LogInformation("Recorded the service-account public key of {InstanceId} ({Slot}): every apiserver gets it at its next re-sync",
+                instance.InstanceId, instance.Name);
+        }
         return response;
+    }
+
+    /// <summary>
+    /// An RSA public key from an instance whose role configuration runs kube-apiserver (a controller), recorded for its own
+    /// slot only: whatever else asks is refused, and no controller can put a key under another's slot.
+    /// </summary>
+    private string CheckServiceAccountKey(string pem, VerifiedInstance instance, RoleConfig roleConfig)
+    {
+        if (roleConfig.KubeApiserver is null)
+            throw new RegistrationRefusedException(StatusCode.PermissionDenied,
+                $"instance {instance.InstanceId} ({instance.Name}) runs no kube-apiserver: it has no service-account key to publish");
+        if (_serviceAccountKeys is null)
+            throw new RegistrationRefusedException(StatusCode.FailedPrecondition,
+                "this coordinator has no state store to record service-account keys in");
+        try
+        {
+            return ServiceAccountPublicKeys.Normalize(pem);
+        }
+        catch (FormatException e)
+        {
+            throw Invalid($"the service-account key is not accepted: {e.Message}");
+        }
     }
 
     /// <summary>

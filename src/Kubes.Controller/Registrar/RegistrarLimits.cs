@@ -12,4 +12,6 @@ public static class RegistrarLimits
     public const int MaxSlotIndex = 9999;
     /// <summary>An ssh-ed25519 public key line is about 100 characters with a short comment.</summary>
     public const int MaxSshPublicKeyChars = 1024;
+    /// <summary>A PEM RSA 4096 public key is about 800 characters.</summary>
+    public const int MaxServiceAccountPublicKeyChars = 2048;
 }

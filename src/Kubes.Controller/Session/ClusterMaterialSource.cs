@@ -1,5 +1,7 @@
 using Kubes.Controller.Components;
+using Kubes.Controller.Components.KubeApiServer;
 using Kubes.Controller.Pki;
+using Kubes.Controller.Pki.Store;
 using Kubes.Controller.Pki.Vpn;
 using Kubes.Controller.State;
 using Kubes.Controller.Topology;
@@ -10,9 +12,10 @@ namespace Kubes.Controller.Session;
 
 /// <summary>
 /// The current <see cref="ClusterMaterial"/> for a coordinator process: made where missing at load (the tls-crypt key, the
-/// VPN ledger with its first revocation list), then read again from the state store once <see cref="MaxAge"/> has passed,
-/// in the background, so a <c>kubes vpn revoke</c> run elsewhere reaches the role configurations this process builds
-/// without a read on every one.
+/// VPN ledger with its first revocation list, the Secret encryption keys), then read again from the state store once
+/// <see cref="MaxAge"/> has passed, in the background, so a <c>kubes vpn revoke</c> run elsewhere, a controller's new
+/// service-account key and a rotated encryption key reach the role configurations this process builds without a read on
+/// every one.
 /// </summary>
 public sealed class ClusterMaterialSource
 {
@@ -23,18 +26,23 @@ public sealed class ClusterMaterialSource
     private readonly ILogger _log;
     private readonly string _sshUserCa;
     private readonly Func<CancellationToken, Task<ApiEndpoint?>>? _apiEndpoint;
+    private readonly SecretEncryptionKeyStore _encryptionKeys;
+    private string? _encryptionKeysVersion;
     private ClusterMaterial _current;
     private DateTimeOffset _readAt;
     private int _refreshing;
 
     private ClusterMaterialSource(IStateStore store, TimeProvider clock, ILogger log, string sshUserCa,
-        Func<CancellationToken, Task<ApiEndpoint?>>? apiEndpoint, ClusterMaterial current)
+        Func<CancellationToken, Task<ApiEndpoint?>>? apiEndpoint, SecretEncryptionKeyStore encryptionKeys,
+        string? encryptionKeysVersion, ClusterMaterial current)
     {
         _apiEndpoint = apiEndpoint;
         _store = store;
         _clock = clock;
         _log = log;
         _sshUserCa = sshUserCa;
+        _encryptionKeys = encryptionKeys;
+        _encryptionKeysVersion = encryptionKeysVersion;
         _current = current;
         _readAt = clock.GetUtcNow();
     }
@@ -48,8 +56,17 @@ public sealed class ClusterMaterialSource
         var ledger = await new VpnProfileLedger(store, clock).LoadOrCreateAsync(pki.Vpn, cancellationToken);
         var sshUserCa = pki.SshUser.PublicKey.ToLine();
         var endpoint = apiEndpoint is null ? null : await apiEndpoint(cancellationToken);
+        var encryptionKeys = new SecretEncryptionKeyStore(store, await new ClusterPkiRepository(store).PassphraseAsync(cancellationToken), clock);
+        var secretKeys = await encryptionKeys.LoadOrCreateAsync(cancellationToken);
+        var secretKeysVersion = (await store.GetAsync(SecretEncryptionKeyStore.Key, cancellationToken))?.Version;
+        var serviceAccountKeys = await new ServiceAccountPublicKeys(store).LoadAsync(cancellationToken);
         return new ClusterMaterialSource(store, clock ?? TimeProvider.System, log ?? NullLogger.Instance, sshUserCa, apiEndpoint,
-            new ClusterMaterial(tlsCrypt, ledger.CrlPem, sshUserCa) { ApiEndpoint = endpoint });
+            encryptionKeys, secretKeysVersion, new ClusterMaterial(tlsCrypt, ledger.CrlPem, sshUserCa)
+            {
+                ApiEndpoint = endpoint,
+                ServiceAccountPublicKeys = serviceAccountKeys,
+                SecretEncryptionKeys = secretKeys,
+            });
     }
 
     /// <summary>The material as last read; a read older than <see cref="MaxAge"/> starts the next one.</summary>
@@ -66,8 +83,8 @@ public sealed class ClusterMaterialSource
                     }
                     catch (Exception e)
                     {
-                        _log.LogWarning("Reading the VPN ledger from {Store} failed; the last one read stays in use: {Reason}",
-                            _store.Location, e.Message);
+                        _log.LogWarning("Reading the cluster's material (VPN ledger, service-account keys, encryption keys) from {Store} "
+                            + "failed; the last one read stays in use: {Reason}", _store.Location, e.Message);
                     }
                     finally
                     {
@@ -78,13 +95,29 @@ public sealed class ClusterMaterialSource
         }
     }
 
-    /// <summary>Reads what may have changed since (the revocation list, the API endpoint until it exists) now.</summary>
+    /// <summary>
+    /// Reads what may have changed since (the revocation list, the controllers' service-account keys, the encryption keys,
+    /// which are opened again only when their object changed: that costs the passphrase's key derivation, the API
+    /// endpoint until it exists) now.
+    /// </summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var ledger = await new VpnProfileLedger(_store, _clock).FindAsync(cancellationToken);
-        var endpoint = _current.ApiEndpoint ?? (_apiEndpoint is null ? null : await _apiEndpoint(cancellationToken));
+        var serviceAccountKeys = await new ServiceAccountPublicKeys(_store).LoadAsync(cancellationToken);
+        var version = (await _store.GetAsync(SecretEncryptionKeyStore.Key, cancellationToken))?.Version;
+        var current = Volatile.Read(ref _current);
+        var endpoint = current.ApiEndpoint ?? (_apiEndpoint is null ? null : await _apiEndpoint(cancellationToken));
+        var secretKeys = version is not null && version != _encryptionKeysVersion
+            ? await _encryptionKeys.LoadOrCreateAsync(cancellationToken)
+            : current.SecretEncryptionKeys;
+        _encryptionKeysVersion = version ?? _encryptionKeysVersion;
         _readAt = _clock.GetUtcNow();
-        var current = _current with { ApiEndpoint = endpoint };
-        Volatile.Write(ref _current, ledger is null ? current : current with { VpnCrlPem = ledger.CrlPem });
+        Volatile.Write(ref _current, current with
+        {
+            ApiEndpoint = endpoint,
+            VpnCrlPem = ledger?.CrlPem ?? current.VpnCrlPem,
+            ServiceAccountPublicKeys = serviceAccountKeys,
+            SecretEncryptionKeys = secretKeys,
+        });
     }
 }

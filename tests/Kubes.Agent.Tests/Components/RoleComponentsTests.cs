@@ -1,9 +1,13 @@
+using Kubes.Agent;
 using Kubes.Agent.Components;
 using Kubes.Agent.Components.Etcd;
 using Kubes.Agent.Configuration;
 using Kubes.Agent.Processes;
 using Kubes.Agent.Services;
 using Kubes.Agent.Tests.Components.Etcd;
+using Kubes.Agent.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Kubes.Protos.Contract;
 using Kubes.Protos.V1;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,16 +23,34 @@ public sealed class RoleComponentsTests
     }
 
     [Fact]
-    public void Etcd_the_bastion_and_a_node_have_their_components_and_the_controller_role_without_components_yet_is_empty()
+    public void Every_role_has_its_components_in_install_order()
     {
         Assert.Equal([ComponentNames.Etcd, ComponentNames.Sshd], RoleComponents.Installed[Role.Etcd]);
         Assert.Equal([ComponentNames.Sshd, ComponentNames.OpenVpn], RoleComponents.Installed[Role.Bastion]);
         Assert.Equal([ComponentNames.Containerd, ComponentNames.Cni], RoleComponents.Installed[Role.Node]);
-        Assert.False(RoleComponents.Installed.ContainsKey(Role.Controller));
+        Assert.Equal([ComponentNames.KubeApiServer, ComponentNames.KubeControllerManager, ComponentNames.KubeScheduler, ComponentNames.Sshd],
+            RoleComponents.Installed[Role.Controller]);
 
         var roles = new RoleComponents([Etcd()], new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.Etcd] });
         Assert.Equal([ComponentNames.Etcd], roles.For(Role.Etcd).Select(c => c.Name));
         Assert.Empty(roles.For(Role.Controller));
+    }
+
+    [Fact]
+    public void The_agents_own_registrations_make_every_role_it_installs()
+    {
+        using var ca = new TestCertificateAuthority();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddKubesAgent(new AgentConfig
+        {
+            Cluster = "demo", Role = "controller", RootDir = "/srv/i-1", Channel = "grpc", CoordinatorUrl = "https://127.0.0.1:7443",
+            CoordinatorCaSha256 = CaFingerprint.Of(ca.Certificate.RawData), CoordinatorCa = Convert.ToBase64String(ca.Certificate.RawData),
+        });
+        using var host = builder.Build();
+
+        var roles = host.Services.GetRequiredService<RoleComponents>();
+
+        Assert.All(RoleComponents.Installed, role => Assert.Equal(role.Value, roles.For(role.Key).Select(c => c.Name)));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class ComponentOverridesTests
         var problem = Assert.Single(SpecValidator.Validate(spec));
 
         Assert.Equal("spec.components.etdc", problem.Path);
-        Assert.Equal("is not a component Kubes takes overrides for (did you mean etcd?); those are: etcd", problem.Message);
+        Assert.Equal("is not a component Kubes takes overrides for (did you mean etcd?); those are: etcd, kube-apiserver, kube-controller-manager, kube-scheduler", problem.Message);
     }
 
     [Fact]

@@ -107,7 +107,9 @@ public sealed class ClusterPkiRepository(IStateStore store, Func<string, string?
             await store.GetAsync(Prefix + name, ct) is { } stored ? Encoding.UTF8.GetString(stored.Content) : null,
             passphrase, $"{store.Location}/{Prefix.TrimEnd('/')}", cancellationToken, PkiFileSet.KeyDecryption.OnFirstUse);
 
-    private async Task<CaPassphrase> PassphraseAsync(CancellationToken cancellationToken)
+    /// <summary>The passphrase the cluster's private keys are sealed under (see the class); what else the coordinator keeps
+    /// sealed (<see cref="PassphraseSeal"/>) uses it too.</summary>
+    public async Task<CaPassphrase> PassphraseAsync(CancellationToken cancellationToken)
     {
         if (_environment(CaPassphrase.EnvironmentVariable) is { Length: > 0 } given)
             return CaPassphrase.From(given, CaPassphrase.EnvironmentVariable);

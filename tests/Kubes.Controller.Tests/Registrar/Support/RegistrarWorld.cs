@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Kubes.Controller.Artifacts;
 using Kubes.Controller.Components;
+using Kubes.Controller.Components.KubeApiServer;
 using Kubes.Controller.DesiredState;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Spec;
@@ -42,7 +43,7 @@ public sealed class RegistrarWorld : IDisposable
             new GenerationRoleConfigs(new FolderArtifactUrls("/unused"), current), new TopologyRoleConfigSource(Topology, material: current),
             Clock, assignmentsTtl: TimeSpan.Zero);
         Registrar = new AgentRegistrar(Topology, Directory, Tokens, new AgentCredentialStore(store, Clock), roleConfigs, Issuer,
-            new IssuanceRecord(store), Status, Log, Clock, sshHosts: sshHosts);
+            new IssuanceRecord(store), Status, Log, Clock, sshHosts: sshHosts, serviceAccountKeys: new ServiceAccountPublicKeys(store));
     }
 
     public ClusterSpec Spec { get; }
