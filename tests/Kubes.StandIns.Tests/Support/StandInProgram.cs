@@ -58,6 +58,20 @@ public sealed class StandInProgram : IDisposable
         return (program._process.ExitCode, program.Output);
     }
 
+    /// <summary>Sends SIGTERM, as systemd and the agent's supervisor stop a service, and waits for its exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
     private void Append(string? line)
     {
         if (line is null) return;
