@@ -47,8 +47,9 @@ public sealed class ClusterMaterialSource
         var tlsCrypt = await new TlsCryptKeyStore(store).LoadOrCreateAsync(cancellationToken);
         var ledger = await new VpnProfileLedger(store, clock).LoadOrCreateAsync(pki.Vpn, cancellationToken);
         var sshUserCa = pki.SshUser.PublicKey.ToLine();
-        var endpoint = apiEndpoint is null ? null : await apiEndpoint(cancellationToken);
-        return new ClusterMaterialSource(store, clock ?? TimeProvider.System, log ?? NullLogger.Instance, sshUserCa, apiEndpoint,
+        log ??= NullLogger.Instance;
+        var endpoint = await AskApiEndpointAsync(apiEndpoint, log, cancellationToken);
+        return new ClusterMaterialSource(store, clock ?? TimeProvider.System, log, sshUserCa, apiEndpoint,
             new ClusterMaterial(tlsCrypt, ledger.CrlPem, sshUserCa) { ApiEndpoint = endpoint });
     }
 
@@ -66,7 +67,7 @@ public sealed class ClusterMaterialSource
                     }
                     catch (Exception e)
                     {
-                        _log.LogWarning("Reading the VPN ledger from {Store} failed; the last one read stays in use: {Reason}",
+                        _log.LogWarning("Reading the VPN ledger from {Store} or asking for the API endpoint failed; what was last read stays in use: {Reason}",
                             _store.Location, e.Message);
                     }
                     finally
@@ -82,9 +83,26 @@ public sealed class ClusterMaterialSource
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var ledger = await new VpnProfileLedger(_store, _clock).FindAsync(cancellationToken);
-        var endpoint = _current.ApiEndpoint ?? (_apiEndpoint is null ? null : await _apiEndpoint(cancellationToken));
+        var endpoint = _current.ApiEndpoint ?? await AskApiEndpointAsync(_apiEndpoint, _log, cancellationToken);
         _readAt = _clock.GetUtcNow();
         var current = _current with { ApiEndpoint = endpoint };
         Volatile.Write(ref _current, ledger is null ? current : current with { VpnCrlPem = ledger.CrlPem });
+    }
+
+    /// <summary>The provider's answer; null when it has none yet or does not answer now (asked again at the next refresh:
+    /// a cloud that does not answer delays the name, it does not stop the coordinator).</summary>
+    private static async Task<ApiEndpoint?> AskApiEndpointAsync(Func<CancellationToken, Task<ApiEndpoint?>>? apiEndpoint, ILogger log,
+        CancellationToken cancellationToken)
+    {
+        if (apiEndpoint is null) return null;
+        try
+        {
+            return await apiEndpoint(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning("Asking for the cluster's API endpoint failed; asked again in {MaxAge}: {Reason}", MaxAge, e.Message);
+            return null;
+        }
     }
 }
