@@ -55,12 +55,13 @@ public sealed class ClusterMaterialSource
         var tlsCrypt = await new TlsCryptKeyStore(store).LoadOrCreateAsync(cancellationToken);
         var ledger = await new VpnProfileLedger(store, clock).LoadOrCreateAsync(pki.Vpn, cancellationToken);
         var sshUserCa = pki.SshUser.PublicKey.ToLine();
-        var endpoint = apiEndpoint is null ? null : await apiEndpoint(cancellationToken);
+        log ??= NullLogger.Instance;
+        var endpoint = await AskApiEndpointAsync(apiEndpoint, log, cancellationToken);
         var encryptionKeys = new SecretEncryptionKeyStore(store, await new ClusterPkiRepository(store).PassphraseAsync(cancellationToken), clock);
         var secretKeys = await encryptionKeys.LoadOrCreateAsync(cancellationToken);
         var secretKeysVersion = (await store.GetAsync(SecretEncryptionKeyStore.Key, cancellationToken))?.Version;
         var serviceAccountKeys = await new ServiceAccountPublicKeys(store).LoadAsync(cancellationToken);
-        return new ClusterMaterialSource(store, clock ?? TimeProvider.System, log ?? NullLogger.Instance, sshUserCa, apiEndpoint,
+        return new ClusterMaterialSource(store, clock ?? TimeProvider.System, log, sshUserCa, apiEndpoint,
             encryptionKeys, secretKeysVersion, new ClusterMaterial(tlsCrypt, ledger.CrlPem, sshUserCa)
             {
                 ApiEndpoint = endpoint,
@@ -84,7 +85,7 @@ public sealed class ClusterMaterialSource
                     catch (Exception e)
                     {
                         _log.LogWarning("Reading the cluster's material (VPN ledger, service-account keys, encryption keys) from {Store} "
-                            + "failed; the last one read stays in use: {Reason}", _store.Location, e.Message);
+                            + "or asking for the API endpoint failed; what was last read stays in use: {Reason}", _store.Location, e.Message);
                     }
                     finally
                     {
@@ -106,7 +107,7 @@ public sealed class ClusterMaterialSource
         var serviceAccountKeys = await new ServiceAccountPublicKeys(_store).LoadAsync(cancellationToken);
         var version = (await _store.GetAsync(SecretEncryptionKeyStore.Key, cancellationToken))?.Version;
         var current = Volatile.Read(ref _current);
-        var endpoint = current.ApiEndpoint ?? (_apiEndpoint is null ? null : await _apiEndpoint(cancellationToken));
+        var endpoint = current.ApiEndpoint ?? await AskApiEndpointAsync(_apiEndpoint, _log, cancellationToken);
         var secretKeys = version is not null && version != _encryptionKeysVersion
             ? await _encryptionKeys.LoadOrCreateAsync(cancellationToken)
             : current.SecretEncryptionKeys;
@@ -119,5 +120,22 @@ public sealed class ClusterMaterialSource
             ServiceAccountPublicKeys = serviceAccountKeys,
             SecretEncryptionKeys = secretKeys,
         });
+    }
+
+    /// <summary>The provider's answer; null when it has none yet or does not answer now (asked again at the next refresh:
+    /// a cloud that does not answer delays the name, it does not stop the coordinator).</summary>
+    private static async Task<ApiEndpoint?> AskApiEndpointAsync(Func<CancellationToken, Task<ApiEndpoint?>>? apiEndpoint, ILogger log,
+        CancellationToken cancellationToken)
+    {
+        if (apiEndpoint is null) return null;
+        try
+        {
+            return await apiEndpoint(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning("Asking for the cluster's API endpoint failed; asked again in {MaxAge}: {Reason}", MaxAge, e.Message);
+            return null;
+        }
     }
 }

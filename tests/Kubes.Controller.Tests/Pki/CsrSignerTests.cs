@@ -72,8 +72,10 @@ public class CsrSignerTests(LocalPkiFixture cluster) : IClassFixture<LocalPkiFix
         var text = Openssl.Text(folder, issued.CertificatePem);
 
         Assert.Equal(clock.GetUtcNow().UtcDateTime.AddMinutes(-5), text.NotBefore);
-        Assert.Equal(clock.GetUtcNow().UtcDateTime.AddDays(365), text.NotAfter);
-        Assert.Equal(clock.GetUtcNow().AddDays(365), issued.NotAfter);
+        // The admin certificate's lifetime: spec.pki.adminCertificateLifetime.
+        Assert.Equal(TimeSpan.FromHours(18), identity.Lifetime);
+        Assert.Equal(clock.GetUtcNow().UtcDateTime.AddHours(18), text.NotAfter);
+        Assert.Equal(clock.GetUtcNow().AddHours(18), issued.NotAfter);
     }
 
     [Fact]

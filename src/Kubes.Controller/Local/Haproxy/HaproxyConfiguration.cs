@@ -25,6 +25,11 @@ public sealed record HealthCheckTiming(TimeSpan Interval, int Fall, int Rise)
 public sealed record HaproxyConfiguration(string Cluster, IPEndPoint Frontend, IReadOnlyList<ApiBackend> Backends,
     HealthCheckTiming Timing)
 {
+    /// <summary>Two configurations are the same when they render the same file (the backends are a list).</summary>
+    public bool Equals(HaproxyConfiguration? other) => other is not null && Render() == other.Render();
+
+    public override int GetHashCode() => Render().GetHashCode(StringComparison.Ordinal);
+
     public string Render()
     {
         var interval = ((long)Timing.Interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);

@@ -44,14 +44,14 @@ internal sealed class LocalClusterHarness : IAsyncDisposable
     /// random other 10.N.0.0/16, so tests running side by side do not fail on each other.
     /// </summary>
     public static async Task<LocalClusterHarness> StartAsync(Func<InstanceSlot, string> userData, int etcd = 1, int nodes = 1,
-        string? name = null, IInstanceBootstrap? bootstrap = null)
+        string? name = null, IInstanceBootstrap? bootstrap = null, int controllers = 0)
     {
         var local = ClusterSpecDefaults.Local(name ?? NewName());
         var spec = local with
         {
             Bastion = local.Bastion with { Count = 0 },
             Etcd = local.Etcd with { Count = etcd },
-            Controllers = local.Controllers with { Count = 0 },
+            Controllers = local.Controllers with { Count = controllers },
             Nodes = local.Nodes with { Count = nodes },
         };
         for (var attempt = 0; ; attempt++)
@@ -105,6 +105,7 @@ internal sealed class LocalClusterHarness : IAsyncDisposable
     {
         foreach (var instance in await Provider.Registry.ListAsync())
             await LocalProcessTrees.StopAsync(instance.InstanceId, instance.Session, TimeSpan.FromSeconds(2), CancellationToken.None);
+        await Provider.ApiLoadBalancer.RemoveAsync(CancellationToken.None);
         await Metadata.DisposeAsync();
         await Provider.Network.DeleteAsync(CancellationToken.None);
         _state.Dispose();
