@@ -4,7 +4,8 @@
 # runc and the CNI plugins (nodes run them), curl for the user-data script, losetup and mkfs.ext4 for the data-volume
 # tests, kubectl (Debian's kubernetes-client when no kubectl is there) to read the kubeconfigs the agent renders,
 # OpenVPN and OpenSSH (the bastion's servers, which the local provider packs from this machine's packages, and the
-# clients the tests use), iptables (the bastion masquerades its VPN clients) and ping (ICMP through the tunnel).
+# clients the tests use), iptables (the bastion masquerades its VPN clients), ping (ICMP through the tunnel) and HAProxy
+# (the local provider's API endpoint).
 # moto_server ships with the machine image. Idempotent and quick when everything is there.
 set -euo pipefail
 need=()
@@ -26,6 +27,7 @@ command -v openvpn >/dev/null || need+=(openvpn)
 command -v ssh >/dev/null || need+=(openssh-client)
 command -v iptables >/dev/null || need+=(iptables)
 command -v ping >/dev/null || need+=(iputils-ping)
+[ -x /usr/sbin/haproxy ] || need+=(haproxy)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: installs this machine's etcd, containerd, runc, CNI plugins, OpenVPN, OpenSSH and
-# iptables if they are missing (the local provider's instances run them; iptables also brings the ebtables that keeps
+# The main job on a fresh machine: installs this machine's etcd, containerd, runc, CNI plugins, OpenVPN, OpenSSH,
+# HAProxy (the cluster's API endpoint on this machine) and iptables if they are missing (the local provider's instances run them; iptables also brings the ebtables that keeps
 # each instance's port on the bridge sending only as that instance) and iproute2 (each instance runs in a network
 # namespace of its own), then brings up the embedded default cluster with the local provider. Needs root. Extra
 # arguments go to 'kubes up', e.g. --wait-minutes 5.
@@ -24,6 +24,7 @@ command -v openvpn >/dev/null || need+=(openvpn)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v iptables >/dev/null || need+=(iptables)
 command -v ebtables >/dev/null || need+=(iptables)
+[ -x /usr/sbin/haproxy ] || need+=(haproxy)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

@@ -6,6 +6,7 @@ using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Bootstrap;
 using Kubes.Controller.Channels;
 using Kubes.Controller.Artifacts;
+using Kubes.Controller.Operations.Access;
 using Kubes.Controller.Providers;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Registrar;
@@ -14,6 +15,7 @@ using Kubes.Controller.Session;
 using Kubes.Controller.Spec;
 using Kubes.Controller.State;
 using Kubes.Controller.Topology;
+using Kubes.Protos.Contract;
 using Microsoft.Extensions.Logging;
 
 namespace Kubes.Controller.Aws;
@@ -90,6 +92,19 @@ public sealed class AwsClusterSession : IClusterSession
     public bool UsesHostPackages => false;
 
     public IPEndPoint DefaultCoordinatorListen => Provider.DefaultCoordinatorListen(Topology);
+
+    /// <summary>The network load balancer's DNS name, found like <c>up</c> finds it (its name, then its cluster tag).</summary>
+    public async Task<ApiEndpoint> ApiEndpointAsync(CancellationToken cancellationToken)
+    {
+        var name = Topology.Spec.Name;
+        var loadBalancer = await new LoadBalancerInventory(Clients.LoadBalancing, name).LoadBalancerAsync(cancellationToken);
+        if (loadBalancer is not { DnsName.Length: > 0 })
+            throw new AccessException(
+                $"cluster {name} has no API load balancer ({AwsClusterModel.LoadBalancerName(name)}) in {Topology.Spec.Region}: " +
+                "run 'kubes up' (same -f) first");
+        // DNS is case-blind; certificates name hosts in lower case.
+        return new ApiEndpoint(loadBalancer.DnsName.ToLowerInvariant(), Ports.KubeApiServer);
+    }
 
     /// <summary>
     /// The image is resolved once per run; the user-data is rendered at each launch, once the state bucket — created by

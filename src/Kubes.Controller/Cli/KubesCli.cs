@@ -19,6 +19,7 @@ public static class KubesCli
         root.Subcommands.Add(DestroyCommand.Create(stdout, stderr));
         root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
         root.Subcommands.Add(ArtifactsCommand.Create(stdout, stderr));
+        root.Subcommands.Add(KubeconfigCommand.Create(stdout, stderr));
         root.Subcommands.Add(VpnCommand.Create(stdout, stderr));
         root.Subcommands.Add(EncryptionKeyCommand.Create(stdout, stderr));
         root.Subcommands.Add(SshCommand.Create(stderr));

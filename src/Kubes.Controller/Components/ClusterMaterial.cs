@@ -1,5 +1,6 @@
 using Kubes.Controller.Components.KubeApiServer;
 using Kubes.Controller.Spec;
+using Kubes.Controller.Topology;
 
 namespace Kubes.Controller.Components;
 
@@ -18,6 +19,12 @@ public sealed record ClusterMaterial(string VpnTlsCryptKey, string VpnCrlPem, st
 
     /// <summary>The keys that encrypt Secrets at rest, the first one writing. Secret: only the kube_apiserver section carries them.</summary>
     public EquatableList<SecretEncryptionKey> SecretEncryptionKeys { get; init; } = EquatableList<SecretEncryptionKey>.Empty;
+
+    /// <summary>
+    /// The cluster's HA API endpoint as the provider holds it (the load balancer's DNS name on AWS, known once it exists;
+    /// HAProxy's address locally): the apiserver's serving certificate names it. Null while it is not known.
+    /// </summary>
+    public ApiEndpoint? ApiEndpoint { get; init; }
 
     /// <summary>
     /// Nothing: what a registrar gets that runs without a coordinator's state (registrar tests). The sections built from it

@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.Versioning;
 using Kubes.Controller.Aws.Resources;
 using Kubes.Controller.Bootstrap;
+using Kubes.Controller.Local.Haproxy;
 using Kubes.Controller.Local.Namespaces;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Topology;
@@ -23,6 +24,7 @@ public sealed class LocalCloud
         StateFolder = Path.GetFullPath(stateFolder);
         Endpoints = LocalEndpoints.Of(topology);
         Network = new NamespaceNetwork(Cluster, StateFolder, topology.VpcCidr, Endpoints.BridgeAddresses);
+        ApiLoadBalancer = new LocalApiLoadBalancer(Network.Bridge, StateFolder);
         Time = time ?? TimeProvider.System;
         Registry = new LocalInstanceRegistry(StateFolder, Time);
         Directory = new LocalInstanceDirectory(Registry);
@@ -40,6 +42,9 @@ public sealed class LocalCloud
     public LocalInstanceDirectory Directory { get; }
 
     internal NamespaceNetwork Network { get; }
+
+    /// <summary>The cluster's API endpoint: HAProxy on the bridge over every controller.</summary>
+    public LocalApiLoadBalancer ApiLoadBalancer { get; }
 
     /// <summary>The bridge that is the cluster's VPC on this machine.</summary>
     public string Bridge => Network.Bridge;
@@ -69,7 +74,8 @@ public sealed class LocalCloud
         return [.. reclaimed, .. stray];
     }
 
-    /// <summary>The reconciler's handlers: the network (<c>local-network</c>), then its instances (<c>local-instance</c>).</summary>
+    /// <summary>The reconciler's handlers: the network (<c>local-network</c>), the API endpoint on it
+    /// (<c>local-load-balancer</c>), its instances (<c>local-instance</c>).</summary>
     public IReadOnlyList<IResourceHandler> Handlers(IInstanceBootstrap bootstrap) =>
-        [new LocalNetworkHandler(Network), new LocalInstanceHandler(this, bootstrap)];
+        [new LocalNetworkHandler(Network), new LocalApiLoadBalancerHandler(ApiLoadBalancer), new LocalInstanceHandler(this, bootstrap)];
 }

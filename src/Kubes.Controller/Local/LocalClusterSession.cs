@@ -63,6 +63,10 @@ public sealed class LocalClusterSession : IClusterSession
 
     public IPEndPoint DefaultCoordinatorListen => Provider.DefaultCoordinatorListen(Topology);
 
+    /// <summary>HAProxy on the bridge (VPC .3), fixed by the topology.</summary>
+    public Task<ApiEndpoint> ApiEndpointAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(LocalEndpoints.Of(Topology).Api);
+
     /// <summary>
     /// The network first (refused, with nothing changed, when this machine already routes into the VPC), with what a
     /// crashed run left removed; then the coordinator process on the bridge: a booting instance asks it for its metadata,

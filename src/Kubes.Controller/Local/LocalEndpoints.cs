@@ -27,6 +27,9 @@ public sealed record LocalEndpoints(IPEndPoint Coordinator, IPEndPoint Metadata,
     /// <summary>The addresses the bridge holds for them, the coordinator's first (the source of the host's packets to instances).</summary>
     public IReadOnlyList<IPAddress> BridgeAddresses => [.. new[] { Coordinator.Address, Metadata.Address, ApiServer.Address }.Distinct()];
 
+    /// <summary>The HA endpoint as clients name it.</summary>
+    public ApiEndpoint Api => new(ApiServer.Address.ToString(), ApiServer.Port);
+
     /// <summary>What every instance gets as <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c>.</summary>
     public Uri MetadataUrl => new($"http://{Metadata}/");
 }

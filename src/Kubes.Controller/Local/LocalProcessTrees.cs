@@ -54,35 +54,64 @@ public static class LocalProcessTrees
             "ip", "netns", "exec", networkNamespace,
             "setsid", "--fork", "bash", "-c", Init, "kubes-init", instance.ConsoleLogPath, instance.UserDataPath,
         ];
-        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, WorkingDirectory = instance.RootFolder };
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = Path.Join(instance.RootFolder, "root"),
+            ["TMPDIR"] = Path.Join(instance.RootFolder, "tmp"),
+            ["KUBES_ROOT"] = instance.RootFolder,
+            ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = instance.MetadataEndpoint.ToString(),
+        };
+        return await StartTreeAsync(instance.InstanceId, command, instance.RootFolder, environment,
+            $"instance {instance.InstanceId}", $"its console log {instance.ConsoleLogPath}", cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="command"/> on this machine's own network as a tree of its own, tracked like an instance's:
+    /// a new session (it outlives kubes) whose processes carry the marker <paramref name="treeId"/>, found and stopped by
+    /// it (<see cref="MembersOf(string, LocalSession?)"/>, <see cref="StopAsync"/>) even after the kubes that started it
+    /// crashed. Standard input is empty; the output is appended to <paramref name="logPath"/>.
+    /// </summary>
+    public static Task<LocalSession> StartDaemonAsync(string treeId, IReadOnlyList<string> command, string logPath,
+        CancellationToken cancellationToken)
+    {
+        string[] detached =
+        [
+            "setsid", "--fork", "bash", "-c", "exec </dev/null >>\"$1\" 2>&1; shift; exec \"$@\"", "kubes-daemon", logPath,
+            .. command,
+        ];
+        return StartTreeAsync(treeId, detached, Path.GetDirectoryName(Path.GetFullPath(logPath))!,
+            new Dictionary<string, string>(), $"{command[0]} ({treeId})", $"its log {logPath}", cancellationToken);
+    }
+
+    private static async Task<LocalSession> StartTreeAsync(string treeId, string[] command, string workingDirectory,
+        IReadOnlyDictionary<string, string> environment, string what, string whereToLook, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, WorkingDirectory = workingDirectory };
         foreach (var argument in command[1..]) start.ArgumentList.Add(argument);
         start.Environment.Clear();
         start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
         if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot) start.Environment["DOTNET_ROOT"] = dotnetRoot;
         start.Environment["LANG"] = "C.UTF-8";
-        start.Environment["HOME"] = Path.Join(instance.RootFolder, "root");
-        start.Environment["TMPDIR"] = Path.Join(instance.RootFolder, "tmp");
-        start.Environment["KUBES_ROOT"] = instance.RootFolder;
-        start.Environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = instance.MetadataEndpoint.ToString();
-        start.Environment[InstanceMarker] = instance.InstanceId;
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        start.Environment[InstanceMarker] = treeId;
 
         using (var launcher = Process.Start(start) ?? throw new LocalProviderException($"{command[0]} could not be started."))
         {
             await launcher.WaitForExitAsync(cancellationToken);
             if (launcher.ExitCode != 0)
                 throw new LocalProviderException(
-                    $"'{string.Join(' ', command.TakeWhile(word => word != "-c"))} …' exited with {launcher.ExitCode} starting instance " +
-                    $"{instance.InstanceId}: iproute2's ip and util-linux's setsid are needed, and root.");
+                    $"'{string.Join(' ', command.TakeWhile(word => word != "-c"))} …' exited with {launcher.ExitCode} starting " +
+                    $"{what}: iproute2's ip and util-linux's setsid are needed, and root.");
         }
 
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            if (FindLeader(instance.InstanceId) is { } leader) return leader;
+            if (FindSession(treeId) is { } leader) return leader;
             if (waited.Elapsed > LeaderLimit)
                 throw new LocalProviderException(
-                    $"Instance {instance.InstanceId} did not start within {LeaderLimit.TotalSeconds:0} s: its init is not running. " +
-                    $"Look at its console log {instance.ConsoleLogPath}.");
+                    $"{what} did not start within {LeaderLimit.TotalSeconds:0} s: its session leader is not running. " +
+                    $"Look at {whereToLook}.");
             await Task.Delay(Poll, cancellationToken);
         }
     }
@@ -152,11 +181,12 @@ public static class LocalProcessTrees
         return [.. members.Order()];
     }
 
-    private static LocalSession? FindLeader(string instanceId)
+    /// <summary>The session of the running tree marked <paramref name="treeId"/>, if its leader runs.</summary>
+    public static LocalSession? FindSession(string treeId)
     {
         foreach (var process in ProcessTable.Running())
         {
-            if (process.SessionId == process.Pid && ProcessTable.HasVariable(process.Pid, InstanceMarker, instanceId))
+            if (process.SessionId == process.Pid && ProcessTable.HasVariable(process.Pid, InstanceMarker, treeId))
                 return new LocalSession(process.Pid, process.StartTicks);
         }
         return null;

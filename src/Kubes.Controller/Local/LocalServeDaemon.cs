@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Kubes.Controller.Local;
 
@@ -36,7 +35,7 @@ public sealed class LocalServeDaemon(string stateFolder)
     public async Task<string> EnsureRunningAsync(IReadOnlyList<string> specArguments, IPEndPoint listen, IPEndPoint metadata,
         CancellationToken cancellationToken)
     {
-        if (RunningPid() is { } running && await AcceptsAsync(listen, cancellationToken) && await AcceptsAsync(metadata, cancellationToken))
+        if (RunningPid() is { } running && await TcpProbe.AcceptsAsync(listen, cancellationToken) && await TcpProbe.AcceptsAsync(metadata, cancellationToken))
             return $"Coordinator already serving on {listen} (pid {running}).";
         Directory.CreateDirectory(Path.GetDirectoryName(PidFile)!);
         var (program, prefix) = SelfCommand();
@@ -49,12 +48,12 @@ public sealed class LocalServeDaemon(string stateFolder)
         using var process = Process.Start(start) ?? throw new LocalProviderException("could not start 'kubes serve'");
         await File.WriteAllTextAsync(PidFile, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         var waited = Stopwatch.StartNew();
-        while (!await AcceptsAsync(listen, cancellationToken) || !await AcceptsAsync(metadata, cancellationToken))
+        while (!await TcpProbe.AcceptsAsync(listen, cancellationToken) || !await TcpProbe.AcceptsAsync(metadata, cancellationToken))
         {
             if (process.HasExited || waited.Elapsed > TimeSpan.FromSeconds(60))
                 throw new LocalProviderException(
                     $"'kubes serve' did not start listening on {listen} and {metadata}; {OutputFile} and its log {LogFile} end with:\n" +
-                    $"{Tail(OutputFile)}\n{Tail(LogFile)}");
+                    $"{TcpProbe.Tail(OutputFile)}\n{TcpProbe.Tail(LogFile)}");
             await Task.Delay(200, cancellationToken);
         }
         return $"Coordinator serving on {listen} (pid {process.Id}, log {LogFile}).";
@@ -77,23 +76,4 @@ public sealed class LocalServeDaemon(string stateFolder)
             ? (path, [Path.Join(AppContext.BaseDirectory, typeof(LocalServeDaemon).Assembly.GetName().Name + ".dll")])
             : (path, []);
     }
-
-    private static async Task<bool> AcceptsAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(1));
-            await socket.ConnectAsync(endpoint, timeout.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
-    private static string Tail(string file) =>
-        File.Exists(file) ? string.Join('\n', File.ReadLines(file).TakeLast(20)) : "(no log)";
 }

@@ -25,11 +25,15 @@ public sealed class IssuancePolicy
         ["kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
 
     private readonly ClusterTopology topology;
+    private readonly ApiEndpoint? apiEndpoint;
     private readonly LeafIdentities leaves;
 
-    public IssuancePolicy(ClusterTopology topology)
+    /// <param name="apiEndpoint">The cluster's HA API endpoint, which every apiserver serving certificate names (a DNS name
+    /// or an IP SAN); null while it is not known (plan, before the load balancer exists).</param>
+    public IssuancePolicy(ClusterTopology topology, ApiEndpoint? apiEndpoint = null)
     {
         this.topology = topology;
+        this.apiEndpoint = apiEndpoint;
         if (topology.Spec.Pki.CertificateLifetime.Minutes <= 0)
             throw new ArgumentOutOfRangeException(nameof(topology), topology.Spec.Pki.CertificateLifetime,
                 "pki.certificateLifetime must be positive");
@@ -81,10 +85,16 @@ public sealed class IssuancePolicy
         return NodeIdentities(nodeName, ip);
     }
 
-    /// <summary>The operator's cluster-admin client certificate (kubeconfig). Never handed to an instance.</summary>
+    /// <summary>
+    /// The operator's cluster-admin client certificate (<c>kubes kubeconfig</c>), for <c>spec.pki.adminCertificateLifetime</c>.
+    /// Made on the operator's machine; never handed to an instance.
+    /// </summary>
     public CertificateIdentity ForAdmin() =>
         Identity(IdentityKind.Admin, AdminCommonName, CertificateAuthorityKind.Kubernetes, AdminCommonName,
-            [KubernetesGroups.Masters], [], [], ExtendedKeyUsages.ClientAuth);
+            [KubernetesGroups.Masters], [], [], ExtendedKeyUsages.ClientAuth) with
+        {
+            Lifetime = topology.Spec.Pki.AdminCertificateLifetime.Value,
+        };
 
     /// <summary>
     /// The client certificate of an operator's VPN profile (<c>kubes vpn profile NAME</c>): from the VPN CA, for clients
@@ -116,11 +126,16 @@ public sealed class IssuancePolicy
         [
             .. new[] { topology.KubernetesServiceIp }
                 .Concat(topology.SlotsOf(InstanceRole.Controller).Select(LeafIdentities.FixedIpOf))
+                .Concat(apiEndpoint?.Address is { } endpointIp ? [endpointIp] : [])
                 .Append(IPAddress.Loopback)
                 .Distinct(),
         ];
         IReadOnlyList<string> servingNames =
-            [.. KubernetesServiceNames, topology.ApiEndpointName, topology.FqdnOf(slot), "localhost"];
+        [
+            .. KubernetesServiceNames, topology.ApiEndpointName,
+            .. apiEndpoint is { Address: null } named ? [DnsName.Require(named.Host, "API endpoint")] : Array.Empty<string>(),
+            topology.FqdnOf(slot), "localhost",
+        ];
         var name = slot.Name;
         return
         [

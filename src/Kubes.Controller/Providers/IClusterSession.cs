@@ -53,6 +53,26 @@ public interface IClusterSession : IDisposable
     /// provider, which has no internet); otherwise every artifact is an upstream release or an imported one.</summary>
     bool UsesHostPackages { get; }
 
+    /// <summary>
+    /// The cluster's Kubernetes API endpoint, as the provider holds it: the load balancer's DNS name on AWS (asked of the
+    /// cloud: it exists once <c>kubes up</c> made it), HAProxy's address on the bridge for the local provider.
+    /// </summary>
+    /// <exception cref="Operations.Access.AccessException">The cluster has no API endpoint (yet).</exception>
+    Task<ApiEndpoint> ApiEndpointAsync(CancellationToken cancellationToken);
+
+    /// <summary><see cref="ApiEndpointAsync"/>, or null while the cluster has none (before <c>kubes up</c> made it).</summary>
+    async Task<ApiEndpoint?> FindApiEndpointAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ApiEndpointAsync(cancellationToken);
+        }
+        catch (Operations.Access.AccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Where <c>kubes serve</c> listens for the agents' gRPC when <c>--listen</c> does not say.</summary>
     IPEndPoint DefaultCoordinatorListen { get; }
 

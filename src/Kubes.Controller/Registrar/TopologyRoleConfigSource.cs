@@ -72,9 +72,10 @@ public sealed class TopologyRoleConfigSource : IRoleConfigSource
         var needed = components.SelectMany(component => component.Artifacts).ToHashSet(StringComparer.Ordinal);
         config.Artifacts.AddRange(_artifacts(slot.Role).Where(artifact => needed.Contains(artifact.Name)));
         var algorithm = KeyAlgorithmName(spec.Pki.KeyAlgorithm);
+        var policy = material.ApiEndpoint is { } endpoint ? new IssuancePolicy(_topology, endpoint) : _policy;
         var identities = slot is { Role: InstanceRole.Node, PrivateIp: null }
-            ? _policy.ForNode(instance.Name, instance.PrivateIp)
-            : _policy.ForSlot(slot);
+            ? policy.ForNode(instance.Name, instance.PrivateIp)
+            : policy.ForSlot(slot);
         config.Certificates.AddRange(identities.Select(identity => new CertificateRequestSpec
         {
             Identity = identity.Name,

@@ -4,6 +4,7 @@ using Kubes.Controller.Pki;
 using Kubes.Controller.Pki.Store;
 using Kubes.Controller.Pki.Vpn;
 using Kubes.Controller.State;
+using Kubes.Controller.Topology;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -26,13 +27,15 @@ public sealed class ClusterMaterialSource
     private readonly string _sshUserCa;
     private readonly SecretEncryptionKeyStore _encryptionKeys;
     private string? _encryptionKeysVersion;
+    private readonly Func<CancellationToken, Task<ApiEndpoint?>>? _apiEndpoint;
     private ClusterMaterial _current;
     private DateTimeOffset _readAt;
     private int _refreshing;
 
     private ClusterMaterialSource(IStateStore store, TimeProvider clock, ILogger log, string sshUserCa, SecretEncryptionKeyStore encryptionKeys,
-        string? encryptionKeysVersion, ClusterMaterial current)
+        string? encryptionKeysVersion, Func<CancellationToken, Task<ApiEndpoint?>>? apiEndpoint, ClusterMaterial current)
     {
+        _apiEndpoint = apiEndpoint;
         _store = store;
         _clock = clock;
         _log = log;
@@ -43,8 +46,10 @@ public sealed class ClusterMaterialSource
         _readAt = clock.GetUtcNow();
     }
 
+    /// <param name="apiEndpoint">Asks the provider for the cluster's API endpoint; null when it does not exist yet, and then
+    /// asked again at every refresh until it does (an endpoint never changes once made).</param>
     public static async Task<ClusterMaterialSource> LoadAsync(IStateStore store, ClusterPki pki, CancellationToken cancellationToken,
-        TimeProvider? clock = null, ILogger? log = null)
+        TimeProvider? clock = null, ILogger? log = null, Func<CancellationToken, Task<ApiEndpoint?>>? apiEndpoint = null)
     {
         var tlsCrypt = await new TlsCryptKeyStore(store).LoadOrCreateAsync(cancellationToken);
         var ledger = await new VpnProfileLedger(store, clock).LoadOrCreateAsync(pki.Vpn, cancellationToken);
@@ -53,11 +58,13 @@ public sealed class ClusterMaterialSource
         var secretKeys = await encryptionKeys.LoadOrCreateAsync(cancellationToken);
         var secretKeysVersion = (await store.GetAsync(SecretEncryptionKeyStore.Key, cancellationToken))?.Version;
         var serviceAccountKeys = await new ServiceAccountPublicKeys(store).LoadAsync(cancellationToken);
+        var endpoint = apiEndpoint is null ? null : await apiEndpoint(cancellationToken);
         return new ClusterMaterialSource(store, clock ?? TimeProvider.System, log ?? NullLogger.Instance, sshUserCa, encryptionKeys,
-            secretKeysVersion, new ClusterMaterial(tlsCrypt, ledger.CrlPem, sshUserCa)
+            secretKeysVersion, apiEndpoint, new ClusterMaterial(tlsCrypt, ledger.CrlPem, sshUserCa)
             {
                 ServiceAccountPublicKeys = serviceAccountKeys,
                 SecretEncryptionKeys = secretKeys,
+                ApiEndpoint = endpoint,
             });
     }
 
@@ -88,8 +95,9 @@ public sealed class ClusterMaterialSource
     }
 
     /// <summary>
-    /// Reads what may have changed since (the revocation list, the controllers' service-account keys, the encryption keys,
-    /// which are opened again only when their object changed: that costs the passphrase's key derivation) now.
+    /// Reads what may have changed since now: the revocation list, the controllers' service-account keys, the API endpoint
+    /// until it exists, and the encryption keys, opened again only when their object changed (that costs the passphrase's
+    /// key derivation).
     /// </summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
@@ -97,6 +105,7 @@ public sealed class ClusterMaterialSource
         var serviceAccountKeys = await new ServiceAccountPublicKeys(_store).LoadAsync(cancellationToken);
         var version = (await _store.GetAsync(SecretEncryptionKeyStore.Key, cancellationToken))?.Version;
         var current = Volatile.Read(ref _current);
+        var endpoint = current.ApiEndpoint ?? (_apiEndpoint is null ? null : await _apiEndpoint(cancellationToken));
         var secretKeys = version is not null && version != _encryptionKeysVersion
             ? await _encryptionKeys.LoadOrCreateAsync(cancellationToken)
             : current.SecretEncryptionKeys;
@@ -107,6 +116,7 @@ public sealed class ClusterMaterialSource
             VpnCrlPem = ledger?.CrlPem ?? current.VpnCrlPem,
             ServiceAccountPublicKeys = serviceAccountKeys,
             SecretEncryptionKeys = secretKeys,
+            ApiEndpoint = endpoint,
         });
     }
 }

@@ -25,14 +25,19 @@ public sealed class CoordinatorState : IDisposable
     private readonly IStateStore _store;
     private readonly ArtifactPinning _artifacts;
     private readonly bool _appliesSpec;
+    private readonly Func<CancellationToken, Task<ApiEndpoint?>>? _apiEndpoint;
     private Loaded? _loaded;
 
     /// <param name="artifacts">Pins what the cluster's roles download (and on the local provider packs this machine's
     /// etcd).</param>
     /// <param name="appliesSpec">This run applies its spec (<c>kubes up</c>): loading records it, with the artifacts pinned
     /// for it, as the cluster's newest generation of the desired state when it differs from the newest.</param>
-    public CoordinatorState(ClusterTopology topology, IStateStore store, ArtifactPinning artifacts, bool appliesSpec = false)
+    /// <param name="apiEndpoint">Asks the provider for the cluster's API endpoint (null while it does not exist), which the
+    /// apiserver certificates name (<see cref="ClusterMaterial.ApiEndpoint"/>).</param>
+    public CoordinatorState(ClusterTopology topology, IStateStore store, ArtifactPinning artifacts, bool appliesSpec = false,
+        Func<CancellationToken, Task<ApiEndpoint?>>? apiEndpoint = null)
     {
+        _apiEndpoint = apiEndpoint;
         _topology = topology;
         _store = store;
         _artifacts = artifacts;
@@ -66,7 +71,7 @@ public sealed class CoordinatorState : IDisposable
             var spec = _topology.Spec;
             var artifacts = await _artifacts.PinAsync(spec.KubernetesVersion, CpuArchitecture.OfCluster(spec),
                 RoleArtifacts.NamesFor(_topology), cancellationToken);
-            var material = await ClusterMaterialSource.LoadAsync(_store, pki, cancellationToken);
+            var material = await ClusterMaterialSource.LoadAsync(_store, pki, cancellationToken, apiEndpoint: _apiEndpoint);
             var desired = _appliesSpec ? await Generations.RecordAsync(spec, artifacts, cancellationToken) : null;
             return _loaded = new Loaded(pki, new IssuancePolicy(_topology), agent, artifacts, desired, material);
         }
@@ -93,6 +98,8 @@ public sealed class CoordinatorState : IDisposable
         CallerIdentityVerifier? callerIdentity, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var loaded = await GetAsync(cancellationToken);
+        // What changed since the load (on AWS the load balancer, made by the same run), before the first agent is answered.
+        await loaded.Material.RefreshAsync(cancellationToken);
         ClusterMaterial material() => loaded.Material.Current;
         return new RegistrarHostOptions(_topology, _store, directory, new PolicyCertificateIssuer(loaded.Pki))
         {

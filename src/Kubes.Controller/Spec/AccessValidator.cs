@@ -19,6 +19,9 @@ internal static class AccessValidator
     public static readonly Lifetime MinUserCertificateLifetime = Lifetime.FromMinutes(1);
     /// <summary>A user certificate cannot be revoked: it is short-lived instead.</summary>
     public static readonly Lifetime MaxUserCertificateLifetime = Lifetime.FromDays(7);
+    public static readonly Lifetime MinAdminCertificateLifetime = Lifetime.FromMinutes(1);
+    /// <summary>The admin certificate cannot be revoked either: it is short-lived too.</summary>
+    public static readonly Lifetime MaxAdminCertificateLifetime = Lifetime.FromDays(7);
 
     public static void Check(ClusterSpec spec, SpecProblemList problems)
     {
@@ -45,6 +48,8 @@ internal static class AccessValidator
             MaxHostCertificateLifetime, "", problems);
         Between("spec.ssh.userCertificateLifetime", spec.Ssh.UserCertificateLifetime, MinUserCertificateLifetime,
             MaxUserCertificateLifetime, "a user certificate cannot be revoked, so it lives briefly", problems);
+        Between("spec.pki.adminCertificateLifetime", spec.Pki.AdminCertificateLifetime, MinAdminCertificateLifetime,
+            MaxAdminCertificateLifetime, "an admin certificate cannot be revoked, so it lives briefly", problems);
     }
 
     private static void Between(string path, Lifetime value, Lifetime min, Lifetime max, string why, SpecProblemList problems)

@@ -132,6 +132,11 @@ public sealed record PkiSpec
     public Lifetime CaLifetime { get; init; } = Lifetime.FromDays(3650);
     /// <summary>Of every leaf certificate; agents renew each once two thirds of it have passed.</summary>
     public Lifetime CertificateLifetime { get; init; } = Lifetime.FromDays(365);
+    /// <summary>
+    /// Of the admin certificate each <c>kubes kubeconfig</c> makes: it cannot be revoked, so it is short-lived (kops' 18 h),
+    /// and running the command again makes a new one.
+    /// </summary>
+    public Lifetime AdminCertificateLifetime { get; init; } = Lifetime.FromHours(18);
 }
 
 public sealed record AddonsSpec

@@ -115,6 +115,7 @@ internal static class ClusterSpecMapper
             KeyAlgorithm = r.Enum("keyAlgorithm", SpecEnumNames.KeyAlgorithm) ?? d.KeyAlgorithm,
             CaLifetime = r.Lifetime("caLifetime") ?? d.CaLifetime,
             CertificateLifetime = r.Lifetime("certificateLifetime") ?? d.CertificateLifetime,
+            AdminCertificateLifetime = r.Lifetime("adminCertificateLifetime") ?? d.AdminCertificateLifetime,
         };
     });
 

@@ -92,6 +92,9 @@ public static class ClusterSpecWriter
             $"{SpecLimits.MinCaLifetime} to {SpecLimits.MaxCaLifetime}; d days, h hours or m minutes; each CA is made once, by the first 'kubes up'");
         yaml.Field(2, "certificateLifetime", YamlScalar.Of(spec.Pki.CertificateLifetime.ToString()),
             $"{SpecLimits.MinCertificateLifetime} (tests) to caLifetime; agents renew each certificate once two thirds of it have passed");
+        yaml.Field(2, "adminCertificateLifetime", YamlScalar.Of(spec.Pki.AdminCertificateLifetime.ToString()),
+            $"each 'kubes kubeconfig' admin certificate: {AccessValidator.MinAdminCertificateLifetime} to "
+            + $"{AccessValidator.MaxAdminCertificateLifetime}, since it cannot be revoked");
 
         yaml.Section(1, "ssh", "SSH with certificates only: 'kubes ssh SLOT', 'kubes ssh-config'");
         yaml.Field(2, "hostCertificateLifetime", YamlScalar.Of(spec.Ssh.HostCertificateLifetime.ToString()),

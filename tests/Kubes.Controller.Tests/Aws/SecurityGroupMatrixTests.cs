@@ -33,6 +33,7 @@ public sealed class SecurityGroupMatrixTests(MotoServer moto) : IAsyncLifetime
         new("api-lb", "tcp", "6443", "node"),
         new("api-lb", "tcp", "6443", "controller"),
         new("api-lb", "tcp", "6443", "bastion"),
+        new("api-lb", "tcp", "6443", AdminCidr),
     ];
 
     /// <summary>The matrix's CNI lines: node to node, only for the CNI that needs them.</summary>
@@ -90,6 +91,24 @@ public sealed class SecurityGroupMatrixTests(MotoServer moto) : IAsyncLifetime
             Assert.Equal("-1", egress.IpProtocol);
             Assert.Equal("0.0.0.0/0", Assert.Single(egress.Ipv4Ranges).CidrIp);
         }
+    }
+
+    [Fact]
+    public async Task The_api_port_is_open_only_to_the_load_balancer_the_nodes_the_controllers_the_bastion_and_the_admin_CIDRs()
+    {
+        using var cluster = new AwsClusterHarness(moto);
+        await UpAsync(cluster);
+
+        // Any rule that admits TCP 6443: the port itself, or every port of TCP or of every protocol (Calico's IP-in-IP, protocol
+        // 4, carries no TCP port).
+        var api = (await LiveGroupsAsync(cluster)).Ingress
+            .Where(l => l.Port == "6443" || (l.Port == "all" && l.Protocol is "tcp" or "all")).ToList();
+
+        Assert.All(api, line => Assert.Equal("tcp", line.Protocol));
+        Assert.Equal(["api-lb", "controller"], api.Select(l => l.To).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal([AdminCidr, "api-lb", "bastion", "controller", "node"], api.Select(l => l.From).Distinct().Order(StringComparer.Ordinal));
+        // The admin CIDRs reach the API only through the load balancer, never a controller directly.
+        Assert.Equal(["api-lb"], api.Where(l => l.From == AdminCidr).Select(l => l.To));
     }
 
     [Fact]

@@ -78,12 +78,13 @@ public sealed class LocalProviderTests : IDisposable
     }
 
     [Fact]
-    public void The_offline_model_is_the_network_then_one_instance_per_slot_in_it()
+    public void The_offline_model_is_the_network_then_the_api_endpoint_and_one_instance_per_slot_in_it()
     {
         var topology = ClusterTopology.From(_spec);
         var resources = LocalProvider.Instance.OfflineResources(topology);
 
-        Assert.Equal(["local-network/main", .. topology.Slots.Select(s => $"local-instance/{s.Name}")], resources.Select(r => r.Key.ToString()));
+        Assert.Equal(["local-network/main", "local-load-balancer/api", .. topology.Slots.Select(s => $"local-instance/{s.Name}")],
+            resources.Select(r => r.Key.ToString()));
         Assert.All(resources.Skip(1), instance => Assert.Equal([LocalClusterModel.Network], instance.DependsOn));
         var vpc = topology.VpcCidr;
         Assert.Equal(

@@ -112,6 +112,35 @@ public class IssuancePolicyTests
     }
 
     [Fact]
+    public void The_apiserver_serving_certificate_names_the_load_balancers_dns_name_once_it_is_known()
+    {
+        var slot = Slot(Aws, InstanceRole.Controller, 1);
+        var endpoint = new ApiEndpoint("internal-demo-api-1234567890.us-east-1.elb.amazonaws.com", 6443);
+
+        var serving = new IssuancePolicy(Aws, endpoint).ForSlot(slot).Single(i => i.Kind == IdentityKind.ApiServerServing);
+        var before = new IssuancePolicy(Aws).ForSlot(slot).Single(i => i.Kind == IdentityKind.ApiServerServing);
+
+        Assert.Equal([.. before.DnsNames.Take(5), endpoint.Host, .. before.DnsNames.Skip(5)], serving.DnsNames);
+        Assert.Equal(before.IpAddresses, serving.IpAddresses);
+        // A change of names is a change of policy: the agent renews the certificate at once.
+        Assert.NotEqual(before.PolicyHash("ecdsa-p256"), serving.PolicyHash("ecdsa-p256"));
+        Assert.Equal(new IssuancePolicy(Aws).ForSlot(slot).Where(i => i.Kind != IdentityKind.ApiServerServing),
+            new IssuancePolicy(Aws, endpoint).ForSlot(slot).Where(i => i.Kind != IdentityKind.ApiServerServing));
+    }
+
+    [Fact]
+    public void An_endpoint_at_an_address_is_an_ip_san_of_the_apiserver_certificate()
+    {
+        var slot = Slot(Local, InstanceRole.Controller, 0);
+        var endpoint = new ApiEndpoint("10.0.0.3", 6443);
+
+        var serving = new IssuancePolicy(Local, endpoint).ForSlot(slot).Single(i => i.Kind == IdentityKind.ApiServerServing);
+
+        Assert.Contains(IPAddress.Parse("10.0.0.3"), serving.IpAddresses);
+        Assert.DoesNotContain("10.0.0.3", serving.DnsNames);
+    }
+
+    [Fact]
     public void A_node_slot_with_a_fixed_address_is_named_after_its_slot()
     {
         var slot = Slot(Local, InstanceRole.Node, 2);
@@ -234,9 +263,18 @@ public class IssuancePolicyTests
     [Fact]
     public void Lifetimes_come_from_the_spec()
     {
-        var spec = TestClusters.Local() with { Pki = new PkiSpec { CertificateLifetime = Lifetime.FromMinutes(90) } };
-        Assert.All(new IssuancePolicy(ClusterTopology.From(spec)).All(), i => Assert.Equal(TimeSpan.FromMinutes(90), i.Lifetime));
+        var spec = TestClusters.Local() with
+        {
+            Pki = new PkiSpec { CertificateLifetime = Lifetime.FromMinutes(90), AdminCertificateLifetime = Lifetime.FromHours(2) },
+        };
+        var all = new IssuancePolicy(ClusterTopology.From(spec)).All();
+        Assert.All(all.Where(i => i.Kind != IdentityKind.Admin), i => Assert.Equal(TimeSpan.FromMinutes(90), i.Lifetime));
+        Assert.Equal(TimeSpan.FromHours(2), Assert.Single(all, i => i.Kind == IdentityKind.Admin).Lifetime);
     }
+
+    [Fact]
+    public void The_admin_certificate_lives_18_hours_unless_the_spec_says_otherwise() =>
+        Assert.Equal(TimeSpan.FromHours(18), new IssuancePolicy(Local).ForAdmin().Lifetime);
 
     [Fact]
     public void The_policy_hash_is_the_same_for_the_same_policy_and_changes_with_anything_it_puts_into_the_certificate()

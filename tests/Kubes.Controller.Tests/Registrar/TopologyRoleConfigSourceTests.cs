@@ -31,6 +31,24 @@ public sealed class TopologyRoleConfigSourceTests
     }
 
     [Fact]
+    public void Once_the_material_knows_the_api_endpoint_a_controllers_serving_certificate_names_it_and_its_hash_changes()
+    {
+        var (slot, instance) = Place(InstanceRole.Controller, 0);
+        var endpoint = new ApiEndpoint("prod-api-0123456789.elb.us-east-1.amazonaws.com", 6443);
+
+        var before = _source.For(slot, instance, Kubes.Controller.Components.ClusterMaterial.None);
+        var after = _source.For(slot, instance, Kubes.Controller.Components.ClusterMaterial.None with { ApiEndpoint = endpoint });
+
+        var serving = Assert.Single(after.Identities, i => i.Kind == Kubes.Controller.Pki.IdentityKind.ApiServerServing);
+        Assert.Contains(endpoint.Host, serving.DnsNames);
+        Assert.DoesNotContain(endpoint.Host, before.Identities.Single(i => i.Kind == Kubes.Controller.Pki.IdentityKind.ApiServerServing).DnsNames);
+        Assert.NotEqual(before.Config.ComputeConfigHash(), after.Config.ComputeConfigHash());
+        var (etcd, member) = Place(InstanceRole.Etcd, 0);
+        Assert.Equal(_source.For(etcd, member, Kubes.Controller.Components.ClusterMaterial.None).Config,
+            _source.For(etcd, member, Kubes.Controller.Components.ClusterMaterial.None with { ApiEndpoint = endpoint }).Config);
+    }
+
+    [Fact]
     public void An_etcd_member_gets_every_member_its_ports_folders_and_its_certificate()
     {
         var (slot, instance) = Place(InstanceRole.Etcd, 1);

@@ -35,6 +35,8 @@ public sealed class AccessSpecTests
     [InlineData("  ssh:\n    userCertificateLifetime: 1 hour\n", "spec.ssh.userCertificateLifetime", 7, "is not a lifetime")]
     [InlineData("  ssh:\n    userCertificateLifetime: 8d\n", "spec.ssh.userCertificateLifetime", 7, "must be between 1m and 7d")]
     [InlineData("  ssh:\n    hostCertificateLifetime: 5m\n", "spec.ssh.hostCertificateLifetime", 7, "must be between 10m and 3650d")]
+    [InlineData("  pki:\n    adminCertificateLifetime: 8d\n", "spec.pki.adminCertificateLifetime", 7, "must be between 1m and 7d")]
+    [InlineData("  pki:\n    adminCertificateLifetime: soon\n", "spec.pki.adminCertificateLifetime", 7, "is not a lifetime")]
     [InlineData("  bastion:\n    vpn:\n      profileLifetime: 30m\n", "spec.bastion.vpn.profileLifetime", 8, "must be between 1h and 36500d")]
     [InlineData("  bastion:\n    vpn:\n      clientCidr: 10.0.5.0/24\n", "spec.bastion.vpn.clientCidr", 8, "overlaps spec.network.vpcCidr (10.0.0.0/16)")]
     [InlineData("  bastion:\n    vpn:\n      clientCidr: 100.64.0.0/30\n", "spec.bastion.vpn.clientCidr", 8, "must be between /16 and /29")]
@@ -65,5 +67,15 @@ public sealed class AccessSpecTests
         Assert.Contains("profileLifetime: 90d", yaml);
         Assert.Contains("userCertificateLifetime: 8h", yaml);
         Assert.Contains("hostCertificateLifetime: 30d", yaml);
+        Assert.Contains("adminCertificateLifetime: 18h", yaml);
+    }
+
+    [Fact]
+    public void The_admin_certificate_lifetime_is_read_from_the_file()
+    {
+        var result = ClusterSpecLoader.Load(Head + "spec:\n  pki:\n    adminCertificateLifetime: 2h\n", "cluster.yaml");
+
+        Assert.True(result.IsValid, string.Join("\n", result.FormatProblems()));
+        Assert.Equal(Lifetime.FromHours(2), result.Spec.Pki.AdminCertificateLifetime);
     }
 }

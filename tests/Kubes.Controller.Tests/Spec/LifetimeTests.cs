@@ -61,7 +61,7 @@ public sealed class LifetimeTests
 
         Assert.Equal("spec.pki.caLifetimeDay", problem.Path);
         Assert.Contains("did you mean caLifetime?", problem.Message);
-        Assert.EndsWith("the fields in spec.pki are keyAlgorithm, caLifetime, certificateLifetime", problem.Message);
+        Assert.EndsWith("the fields in spec.pki are keyAlgorithm, caLifetime, certificateLifetime, adminCertificateLifetime", problem.Message);
     }
 
     [Fact]

@@ -66,12 +66,16 @@ public static class SecurityGroupRules
         };
         nodeRules.AddRange(CniRules(spec.Cni, RuleSource.FromGroup(node)));
 
+        // 6443 is open to these and no one else: the load balancer's group, the nodes, the controllers, the bastion, the
+        // admin CIDRs (operators' networks that reach the VPC without the VPN, through the load balancer only).
         var loadBalancerRules = new List<IngressRule>
         {
             Tcp(ApiServerPort, RuleSource.FromGroup(node), "API from nodes"),
             Tcp(ApiServerPort, RuleSource.FromGroup(controller), "API from controllers"),
             Tcp(ApiServerPort, fromBastion, "API from the operator through the bastion"),
         };
+        loadBalancerRules.AddRange(spec.Network.AdminCidrs.Select(cidr =>
+            Tcp(ApiServerPort, RuleSource.FromCidr(cidr), "API from the admin CIDRs, through the load balancer")));
 
         var groups = new Dictionary<ResourceKey, IReadOnlyList<IngressRule>>
         {

@@ -5,9 +5,10 @@ using Kubes.Protos.Contract;
 namespace Kubes.Controller.Components.KubeApiServer;
 
 /// <summary>
-/// The URL of the cluster's HA endpoint, the one every client outside a controller uses and the service-account issuer
-/// names: on AWS the load balancer's name in the cluster's domain (<see cref="ClusterTopology.ApiEndpointName"/>, which
-/// every apiserver certificate carries); on the local provider its HAProxy on the VPC's reserved address (.3), port 6443.
+/// The URL of the cluster's HA endpoint before the provider has told it (<see cref="ClusterMaterial.ApiEndpoint"/>, which
+/// the service-account issuer names once known): on AWS its name in the cluster's domain
+/// (<see cref="ClusterTopology.ApiEndpointName"/>, which every apiserver certificate carries); on the local provider
+/// HAProxy on the VPC's reserved address (.3), port 6443, exactly what the provider tells.
 /// </summary>
 public static class ApiEndpointUrl
 {

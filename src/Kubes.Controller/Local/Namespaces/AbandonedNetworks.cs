@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using System.Text.Json;
+using Kubes.Controller.Local.Haproxy;
 using Kubes.Controller.Networking;
 
 namespace Kubes.Controller.Local.Namespaces;
@@ -9,7 +10,7 @@ namespace Kubes.Controller.Local.Namespaces;
 /// A cluster's bridge is abandoned when nothing runs in any of its namespaces (a live local cluster always has its agents
 /// running there), or when the state folder its alias names is gone: a test or a <c>kubes up</c> killed before it could
 /// destroy, on a machine that kept its network. Such a bridge is removed, with its namespaces, instead of refusing the
-/// VPC for good; a bridge whose cluster still runs is left alone, and <see cref="HostRoutes"/> refuses the VPC.
+/// VPC for good, with the HAProxy of its API endpoint; a bridge whose cluster still runs is left alone, and <see cref="HostRoutes"/> refuses the VPC.
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal static class AbandonedNetworks
@@ -35,6 +36,10 @@ internal static class AbandonedNetworks
             var folderGone = owner is { } known && !Directory.Exists(known.StateFolder);
             if (!folderGone && await network.AnyProcessRunsAsync(cancellationToken)) continue;
 
+            // Its API endpoint's HAProxy runs on this machine, not in a namespace: it goes with the address it listens on.
+            var loadBalancer = LocalApiLoadBalancer.TreeIdOf(bridge);
+            await LocalProcessTrees.StopAsync(loadBalancer, LocalProcessTrees.FindSession(loadBalancer), TimeSpan.FromSeconds(5),
+                cancellationToken);
             await network.DeleteAsync(cancellationToken);
             var whose = owner is { } o ? $"cluster {o.Cluster}, state folder {o.StateFolder}" : "a cluster it does not name";
             var why = folderGone ? "its state folder is gone" : $"nothing ran in its {namespaces.Count} namespace(s)";

@@ -23,7 +23,8 @@ public sealed class CoordinatorService(IClusterSession session, ILoggerFactory l
         listen ??= session.DefaultCoordinatorListen;
         using var http = HttpsArtifactSource.CreateClient();
         using var state = new CoordinatorState(session.Topology, session.Store,
-            ArtifactPinning.For(session.Topology.Spec, session.Store, http, session.UsesHostPackages));
+            ArtifactPinning.For(session.Topology.Spec, session.Store, http, session.UsesHostPackages),
+            apiEndpoint: session.FindApiEndpointAsync);
         var loaded = await state.GetAsync(cancellationToken);
         foreach (var line in loaded.Artifacts.Lines) await progress.NoteAsync(line);
         using var certificate = await ServingCertificateAsync(loaded, listen.Address, cancellationToken);

@@ -28,7 +28,8 @@ public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILo
         var topology = session.Topology;
         using var http = HttpsArtifactSource.CreateClient();
         using var state = new CoordinatorState(topology, session.Store,
-            ArtifactPinning.For(topology.Spec, session.Store, http, session.UsesHostPackages), appliesSpec: true);
+            ArtifactPinning.For(topology.Spec, session.Store, http, session.UsesHostPackages), appliesSpec: true,
+            apiEndpoint: session.FindApiEndpointAsync);
         var launches = await session.PrepareLaunchesAsync(state, cancellationToken);
         if (launches.Coordinator is { } coordinator) progress.CoordinatorReady(coordinator);
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Kubes.Controller.Components.OpenVpn;
 using Kubes.Controller.Operations.Access;
@@ -38,11 +37,8 @@ public sealed class VpnProfiles(IClusterSession session, TimeProvider? clock = n
         if ((await ledger.LoadOrCreateAsync(pki.Vpn, cancellationToken)).Profiles.Any(p => IsActive(p, name)))
             throw ActiveProfile(name);
 
-        using var key = ClientKey(Spec.Pki.KeyAlgorithm);
-        var request = key is RSA rsa
-            ? new CertificateRequest($"CN={name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            : new CertificateRequest($"CN={name}", (ECDsa)key, HashAlgorithmName.SHA256);
-        var issued = CsrSigner.Sign(pki, identity, request.CreateSigningRequestPem(), _clock);
+        using var key = OperatorKey.Create(Spec.Pki.KeyAlgorithm, name);
+        var issued = CsrSigner.Sign(pki, identity, key.CsrPem, _clock);
         using var certificate = X509Certificate2.CreateFromPem(issued.CertificatePem);
         var record = new VpnProfileRecord(name, certificate.SerialNumber, new DateTimeOffset(certificate.NotBefore.ToUniversalTime()),
             issued.NotAfter, _clock.GetUtcNow());
@@ -53,7 +49,7 @@ public sealed class VpnProfiles(IClusterSession session, TimeProvider? clock = n
 
         var ovpn = OvpnProfile.Render(new OvpnProfile.Parts(name, Spec.Name, bastion, Ports.OpenVpn,
             OpenVpnComponent.ServerName(session.Topology, bastionSlot), pki.Vpn.CertificatePem, issued.CertificatePem,
-            key.ExportPkcs8PrivateKeyPem(), await new TlsCryptKeyStore(session.Store).LoadOrCreateAsync(cancellationToken), issued.NotAfter));
+            key.PrivateKeyPem, await new TlsCryptKeyStore(session.Store).LoadOrCreateAsync(cancellationToken), issued.NotAfter));
         return new IssuedVpnProfile(record, ovpn);
     }
 
@@ -76,14 +72,6 @@ public sealed class VpnProfiles(IClusterSession session, TimeProvider? clock = n
 
     private bool IsActive(VpnProfileRecord profile, string name) =>
         profile.Name == name && profile.StateAt(_clock.GetUtcNow()) == VpnProfileState.Active;
-
-    private static AsymmetricAlgorithm ClientKey(KeyAlgorithm algorithm) => algorithm switch
-    {
-        KeyAlgorithm.EcdsaP256 => ECDsa.Create(ECCurve.NamedCurves.nistP256),
-        KeyAlgorithm.Rsa2048 => RSA.Create(2048),
-        KeyAlgorithm.Rsa4096 => RSA.Create(4096),
-        _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, null),
-    };
 
     private static AccessException ActiveProfile(string name) => new(
         $"a VPN profile named {name} is active: revoke it first ('kubes vpn revoke {name}'), or choose another name");

@@ -44,6 +44,8 @@ internal sealed class ScriptedClusterSession(string stateFolder) : IClusterSessi
     public IInstanceDirectory Directory { get; } = new InMemoryInstanceDirectory();
     public IArtifactUrls ArtifactUrls { get; } = new FolderArtifactUrls(stateFolder);
     public IPEndPoint DefaultCoordinatorListen { get; } = new(IPAddress.Loopback, 0);
+
+    public Task<ApiEndpoint> ApiEndpointAsync(CancellationToken cancellationToken) => Task.FromResult(new ApiEndpoint("127.0.0.1", 6443));
     public CallerIdentityVerifier? CallerIdentity => null;
     public string InstanceServices => "scripted instance services";
 
