@@ -25,15 +25,16 @@ public sealed class ClusterMaterialSource
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
     private readonly string _sshUserCa;
+    private readonly Func<CancellationToken, Task<ApiEndpoint?>>? _apiEndpoint;
     private readonly SecretEncryptionKeyStore _encryptionKeys;
     private string? _encryptionKeysVersion;
-    private readonly Func<CancellationToken, Task<ApiEndpoint?>>? _apiEndpoint;
     private ClusterMaterial _current;
     private DateTimeOffset _readAt;
     private int _refreshing;
 
-    private ClusterMaterialSource(IStateStore store, TimeProvider clock, ILogger log, string sshUserCa, SecretEncryptionKeyStore encryptionKeys,
-        string? encryptionKeysVersion, Func<CancellationToken, Task<ApiEndpoint?>>? apiEndpoint, ClusterMaterial current)
+    private ClusterMaterialSource(IStateStore store, TimeProvider clock, ILogger log, string sshUserCa,
+        Func<CancellationToken, Task<ApiEndpoint?>>? apiEndpoint, SecretEncryptionKeyStore encryptionKeys,
+        string? encryptionKeysVersion, ClusterMaterial current)
     {
         _apiEndpoint = apiEndpoint;
         _store = store;
@@ -54,17 +55,17 @@ public sealed class ClusterMaterialSource
         var tlsCrypt = await new TlsCryptKeyStore(store).LoadOrCreateAsync(cancellationToken);
         var ledger = await new VpnProfileLedger(store, clock).LoadOrCreateAsync(pki.Vpn, cancellationToken);
         var sshUserCa = pki.SshUser.PublicKey.ToLine();
+        var endpoint = apiEndpoint is null ? null : await apiEndpoint(cancellationToken);
         var encryptionKeys = new SecretEncryptionKeyStore(store, await new ClusterPkiRepository(store).PassphraseAsync(cancellationToken), clock);
         var secretKeys = await encryptionKeys.LoadOrCreateAsync(cancellationToken);
         var secretKeysVersion = (await store.GetAsync(SecretEncryptionKeyStore.Key, cancellationToken))?.Version;
         var serviceAccountKeys = await new ServiceAccountPublicKeys(store).LoadAsync(cancellationToken);
-        var endpoint = apiEndpoint is null ? null : await apiEndpoint(cancellationToken);
-        return new ClusterMaterialSource(store, clock ?? TimeProvider.System, log ?? NullLogger.Instance, sshUserCa, encryptionKeys,
-            secretKeysVersion, apiEndpoint, new ClusterMaterial(tlsCrypt, ledger.CrlPem, sshUserCa)
+        return new ClusterMaterialSource(store, clock ?? TimeProvider.System, log ?? NullLogger.Instance, sshUserCa, apiEndpoint,
+            encryptionKeys, secretKeysVersion, new ClusterMaterial(tlsCrypt, ledger.CrlPem, sshUserCa)
             {
+                ApiEndpoint = endpoint,
                 ServiceAccountPublicKeys = serviceAccountKeys,
                 SecretEncryptionKeys = secretKeys,
-                ApiEndpoint = endpoint,
             });
     }
 
@@ -95,9 +96,9 @@ public sealed class ClusterMaterialSource
     }
 
     /// <summary>
-    /// Reads what may have changed since now: the revocation list, the controllers' service-account keys, the API endpoint
-    /// until it exists, and the encryption keys, opened again only when their object changed (that costs the passphrase's
-    /// key derivation).
+    /// Reads what may have changed since (the revocation list, the controllers' service-account keys, the encryption keys,
+    /// which are opened again only when their object changed: that costs the passphrase's key derivation, the API
+    /// endpoint until it exists) now.
     /// </summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
@@ -113,10 +114,10 @@ public sealed class ClusterMaterialSource
         _readAt = _clock.GetUtcNow();
         Volatile.Write(ref _current, current with
         {
+            ApiEndpoint = endpoint,
             VpnCrlPem = ledger?.CrlPem ?? current.VpnCrlPem,
             ServiceAccountPublicKeys = serviceAccountKeys,
             SecretEncryptionKeys = secretKeys,
-            ApiEndpoint = endpoint,
         });
     }
 }

@@ -89,6 +89,40 @@ public sealed class ApiServerStandInTests(EtcdClusterFixture etcd) : IDisposable
         Assert.Contains("cannot reach it", apiserver.Output);
     }
 
+    [Fact]
+    public async Task Anonymous_access_is_limited_to_the_paths_of_the_authentication_configuration()
+    {
+        _files.Write("authentication-config.yaml", """
+            apiVersion: apiserver.config.k8s.io/v1
+            kind: AuthenticationConfiguration
+            anonymous:
+              enabled: true
+              conditions:
+                - path: /livez
+                - path: /readyz
+            """);
+        using var apiserver = StandInProgram.Start(_files.Root, "kube-apiserver",
+            [.. _files.ApiServerArgs(), $"--authentication-config={_files.Path("authentication-config.yaml")}"]);
+        using var anonymous = HttpsProbe.Client(_files.Path("ca.crt"));
+        await HttpsProbe.WaitAsync(anonymous, Url("/readyz"), status => status == 200, apiserver);
+        Assert.Equal(401, (await HttpsProbe.WaitAsync(anonymous, Url("/healthz"), _ => true)).Status);
+        Assert.Equal(401, (await HttpsProbe.WaitAsync(anonymous, Url("/version"), _ => true)).Status);
+        using var admin = HttpsProbe.Client(_files.Path("ca.crt"), _files.Path("admin.crt"), _files.Path("admin.key"));
+        Assert.Equal(200, (await HttpsProbe.WaitAsync(admin, Url("/version"), _ => true)).Status);
+    }
+
+    [Fact]
+    public async Task Without_anonymous_access_even_the_health_endpoints_need_a_certificate_and_SIGTERM_stops_it_cleanly()
+    {
+        using var apiserver = StandInProgram.Start(_files.Root, "kube-apiserver", [.. _files.ApiServerArgs(), "--anonymous-auth=false"]);
+        using var admin = HttpsProbe.Client(_files.Path("ca.crt"), _files.Path("admin.crt"), _files.Path("admin.key"));
+        await HttpsProbe.WaitAsync(admin, Url("/readyz"), status => status == 200, apiserver);
+        using var anonymous = HttpsProbe.Client(_files.Path("ca.crt"));
+        Assert.Equal(401, (await HttpsProbe.WaitAsync(anonymous, Url("/livez"), _ => true)).Status);
+
+        Assert.Equal(0, await apiserver.TerminateAsync());
+    }
+
     /// <summary>The machine's kubectl of the newest minor it has (kubectl.1.33 beside the kubectl on the PATH).</summary>
     private static async Task<(int ExitCode, string Output, string Error)> KubectlAsync(string kubeconfig, params string[] args)
     {

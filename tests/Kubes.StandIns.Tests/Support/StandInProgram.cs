@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 using Kubes.Agent.Tests.Support;
@@ -10,6 +11,7 @@ namespace Kubes.StandIns.Tests.Support;
 /// </summary>
 public sealed class StandInProgram : IDisposable
 {
+    private const int TextFileBusy = 26;
     private static readonly string Published = Path.Join(AppContext.BaseDirectory, "standins", "Kubes.StandIns");
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -45,7 +47,18 @@ public sealed class StandInProgram : IDisposable
 
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        return new StandInProgram(Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start"));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new StandInProgram(Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start"));
+            }
+            catch (Win32Exception e) when (e.NativeErrorCode == TextFileBusy && attempt < 20)
+            {
+                // A process forked by another test while the copy was open for writing holds it until it execs.
+                Thread.Sleep(50);
+            }
+        }
     }
 
     /// <summary>Runs it to its end: its exit code and output.</summary>
@@ -56,6 +69,20 @@ public sealed class StandInProgram : IDisposable
         await program._process.WaitForExitAsync(timeout.Token);
         program._process.WaitForExit();
         return (program._process.ExitCode, program.Output);
+    }
+
+    /// <summary>Sends SIGTERM, as systemd and the agent's supervisor stop a service, and waits for its exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
     }
 
     private void Append(string? line)

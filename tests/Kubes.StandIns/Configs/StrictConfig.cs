@@ -73,12 +73,12 @@ public static class StrictConfig
             case YamlMappingNode mapping when schema.Expands(path, "{}"):
                 foreach (var (_, value) in mapping.Children) Check(where, value, path + "{}", schema);
                 break;
-            case YamlMappingNode when type is not null && IsScalarType(type):
+            case YamlMappingNode when type is not null && (IsScalarType(type) || IsList(type)):
                 throw new StandInException($"{where}: field \"{path}\" (line {node.Start.Line}) must be a {type}, not an object");
             case YamlSequenceNode sequence when schema.Expands(path, "[]"):
                 foreach (var item in sequence.Children) Check(where, item, path + "[]", schema);
                 break;
-            case YamlSequenceNode when type is not null && IsScalarType(type):
+            case YamlSequenceNode when type is not null && (IsScalarType(type) || (Structured(type) && !IsList(type))):
                 throw new StandInException($"{where}: field \"{path}\" (line {node.Start.Line}) must be a {type}, not a list");
             case YamlScalarNode scalar when type is not null && scalar.Value is { } value && !IsNull(scalar):
                 if (!Fits(value, scalar.Style, type))
@@ -103,6 +103,8 @@ public static class StrictConfig
         var alias = type.IndexOf("(alias of ", StringComparison.Ordinal);
         return alias < 0 ? type : type[(alias + "(alias of ".Length)..].TrimEnd(')');
     }
+
+    private static bool IsList(string type) => type.StartsWith("[]", StringComparison.Ordinal) && type != "[]byte";
 
     /// <summary>A list, map or struct type: a scalar cannot be one.</summary>
     private static bool Structured(string type) =>

@@ -22,7 +22,7 @@ public sealed class KubeApiServerComponent() : ControllerComponent(ComponentName
         var apiServer = new KubeApiServerConfig
         {
             ServiceClusterIpRange = topology.Spec.Network.ServiceCidr,
-            ApiEndpoint = material.ApiEndpoint?.ToString() ?? ApiEndpointUrl.Text(topology),
+            ApiEndpoint = ApiEndpointUrl.Text(topology, material),
         };
         apiServer.EtcdServers.AddRange(topology.SlotsOf(InstanceRole.Etcd).OrderBy(member => member.Index)
             .Select(member => $"https://{LeafIdentities.FixedIpOf(member)}:{Ports.EtcdClient}"));
