@@ -21,6 +21,7 @@ public static class KubesCli
         root.Subcommands.Add(ArtifactsCommand.Create(stdout, stderr));
         root.Subcommands.Add(KubeconfigCommand.Create(stdout, stderr));
         root.Subcommands.Add(VpnCommand.Create(stdout, stderr));
+        root.Subcommands.Add(EncryptionKeyCommand.Create(stdout, stderr));
         root.Subcommands.Add(SshCommand.Create(stderr));
         root.Subcommands.Add(SshConfigCommand.Create(stdout, stderr));
         return root;

@@ -31,6 +31,12 @@ public sealed class SecretEncryptionKeyStore(IStateStore store, CaPassphrase pas
 
     private string Location => $"{store.Location}/{Key}";
 
+    /// <summary>The keys, or null when no coordinator made them yet (no <c>kubes up</c> of this cluster).</summary>
+    public async Task<EquatableList<SecretEncryptionKey>?> FindAsync(CancellationToken cancellationToken) =>
+        await store.GetAsync(Key, cancellationToken) is { } stored
+            ? Parse(PassphraseSeal.Open(Encoding.ASCII.GetString(stored.Content), passphrase, Location))
+            : null;
+
     public async Task<EquatableList<SecretEncryptionKey>> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
         if (await store.GetAsync(Key, cancellationToken) is null)
@@ -51,9 +57,16 @@ public sealed class SecretEncryptionKeyStore(IStateStore store, CaPassphrase pas
     public Task<EquatableList<SecretEncryptionKey>> AddAsync(CancellationToken cancellationToken) =>
         ChangeAsync(keys => [.. keys, SecretEncryptionKey.Generate((clock ?? TimeProvider.System).GetUtcNow())], cancellationToken);
 
-    /// <summary>Rotation, second half: the newest key first, so it encrypts; the others still decrypt.</summary>
+    /// <summary>
+    /// Rotation, second half: the newest key (by its name, which is the moment it was made) first, so it encrypts; the others
+    /// still decrypt. Running it again changes nothing.
+    /// </summary>
     public Task<EquatableList<SecretEncryptionKey>> PromoteNewestAsync(CancellationToken cancellationToken) =>
-        ChangeAsync(keys => [keys[^1], .. keys.Take(keys.Count - 1)], cancellationToken);
+        ChangeAsync(keys =>
+        {
+            var newest = keys.MaxBy(key => key.Name, StringComparer.Ordinal)!;
+            return [newest, .. keys.Where(key => key != newest)];
+        }, cancellationToken);
 
     /// <summary>Rotation, last: every key but the one that writes removed, once every Secret was written again with it.</summary>
     public Task<EquatableList<SecretEncryptionKey>> RetireOthersAsync(CancellationToken cancellationToken) =>

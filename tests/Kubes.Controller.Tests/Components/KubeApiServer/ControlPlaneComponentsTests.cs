@@ -78,6 +78,16 @@ public sealed class ControlPlaneComponentsTests
     }
 
     [Fact]
+    public void Once_the_provider_tells_the_load_balancers_name_the_issuer_is_it()
+    {
+        var material = Material with { ApiEndpoint = new ApiEndpoint("prod-api-0123456789abcdef.elb.us-east-1.amazonaws.com", 6443) };
+
+        var apiServer = ControllerConfig(ClusterSpecDefaults.Aws("prod"), 0, material).KubeApiserver;
+
+        Assert.Equal("https://prod-api-0123456789abcdef.elb.us-east-1.amazonaws.com:6443", apiServer.ApiEndpoint);
+    }
+
+    [Fact]
     public void Every_controller_gets_the_keys_of_the_topologys_controllers_by_slot_and_the_encryption_keys_in_order()
     {
         var apiServer = ControllerConfig(ClusterSpecDefaults.Aws("prod"), 1).KubeApiserver;

@@ -59,6 +59,7 @@ public sealed class SecretEncryptionKeyStoreTests : IDisposable
 
         var added = await store.AddAsync(CancellationToken.None);
         var promoted = await store.PromoteNewestAsync(CancellationToken.None);
+        Assert.Equal(promoted, await store.PromoteNewestAsync(CancellationToken.None));
         var retired = await store.RetireOthersAsync(CancellationToken.None);
 
         Assert.Equal([old.Name, "key-20300314T150926Z"], added.Select(k => k.Name));
