@@ -151,6 +151,16 @@ public sealed class AgentConversation(
                 }, cancellationToken);
                 break;
             }
+            catch (ArtifactNotProvidedException e) when (!refreshed)
+            {
+                // The configuration may predate the operator's import: the coordinator's current one settles it; one that
+                // still names no copy fails this attempt, and the next attempt (after the failure backoff) asks again.
+                reports.Publish(Phase.Installing, "refresh", error: $"{e.Message}; asking the coordinator for a fresh role configuration");
+                joined = await refresh.RefreshAsync(identity, joined, cancellationToken);
+                CheckRoleConfigIsFor(identity, joined.RoleConfig);
+                roleConfig = joined.RoleConfig;
+                trigger.Following(roleConfig.ConfigHash);
+            }
             catch (StepFailedException e) when (e.InnerException is ArtifactUnavailableException && !refreshed)
             {
                 // The digest this configuration names may be one the coordinator no longer serves (the mirror moved on

@@ -66,7 +66,7 @@ public sealed class AgentConversationTests : IAsyncLifetime
         RootDir = _root.Path,
     };
 
-    private IHost Agent(AgentConfig config, ConversationTiming? timing = null)
+    private IHost Agent(AgentConfig config, ConversationTiming? timing = null, Action<IServiceCollection>? replace = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddKubesAgent(config, timing ?? Quick);
@@ -78,6 +78,7 @@ public sealed class AgentConversationTests : IAsyncLifetime
         // The node role of an agent that has no installer for it: what every role without components is told.
         builder.Services.AddSingleton(sp => new RoleComponents(sp.GetServices<IComponent>(),
             new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.Etcd] }));
+        replace?.Invoke(builder.Services);
         return builder.Build();
     }
 
@@ -345,6 +346,49 @@ public sealed class AgentConversationTests : IAsyncLifetime
         Assert.Equal(1, rejoinsOfFirstAttempt);
         Assert.Equal("download-etcd", failed.Step);
         Assert.Contains("no longer holds them; run 'kubes up' to mirror them again", failed.Error);
+    }
+
+    [Fact]
+    public async Task A_program_the_coordinator_had_no_copy_of_is_installed_once_a_fresh_configuration_names_it()
+    {
+        var provided = false;
+        _roleConfig = identity =>
+        {
+            var config = new RoleConfig { Cluster = "demo", Role = Role.Etcd, Slot = 0, Name = "etcd-0", PrivateIp = identity.PrivateIp,
+                KubernetesVersion = "1.36.3" };
+            if (provided) config.Artifacts.Add(new Artifact { Name = ArtifactNames.KubeScheduler, Version = "1.36.3", Sha256 = new string('a', 64) });
+            return config;
+        };
+        using var agent = Agent(Config("etcd"), replace: services => services.AddSingleton(new RoleComponents([new NeedsScheduler()],
+            new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.KubeScheduler] })));
+        await agent.StartAsync();
+        var failed = await WaitForReportAsync(r => r.Phase == Phase.Failed);
+        // The operator imports the file and runs 'kubes up': the coordinator's configuration names it from then on.
+        provided = true;
+        var ready = await WaitForReportAsync(r => r.Phase == Phase.Ready);
+        await agent.StopAsync();
+
+        Assert.Contains("no 'kube-scheduler' artifact", failed.Error);
+        Assert.Contains("'kubes artifacts import DIR'", failed.Error);
+        Assert.Contains("retrying in", failed.Error);
+        Assert.DoesNotContain(_registrar.Reports, r => r.Report.Error.Contains("will not retry"));
+        Assert.True(ready.Health.Healthy, ready.Health.Detail);
+        Assert.InRange(_registrar.RejoinCount, 1, int.MaxValue);
+    }
+
+    /// <summary>A component that installs nothing but cannot plan without its program, as the control plane's do.</summary>
+    private sealed class NeedsScheduler : IComponent
+    {
+        public string Name => ComponentNames.KubeScheduler;
+
+        public IReadOnlyList<Kubes.Agent.Steps.IInstallStep> PlanSteps(RoleConfig config)
+        {
+            _ = RequiredArtifact.Of(config, ArtifactNames.KubeScheduler, ComponentNames.KubeScheduler);
+            return [];
+        }
+
+        public Task<ComponentHealth> CheckHealthAsync(RoleConfig config, CancellationToken cancellationToken) =>
+            Task.FromResult(new ComponentHealth { Healthy = true, Detail = "ok" });
     }
 
     private (int Client, int Peer) _etcdPorts;
