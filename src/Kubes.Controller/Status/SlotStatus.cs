@@ -21,6 +21,8 @@ public sealed record SlotStatus(
     /// <summary>Joined and certified, but no installer for its role exists yet: settled, and never Ready.</summary>
     public bool IsRoleNotInstallable => Phase == PhaseName(Protos.V1.Phase.RoleNotInstallable);
 
+    public bool IsFailed => Phase == PhaseName(Protos.V1.Phase.Failed);
+
     public static string PhaseName(Phase phase) => phase switch
     {
         Protos.V1.Phase.Unspecified => "Pending",

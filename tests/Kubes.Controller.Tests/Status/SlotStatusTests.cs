@@ -26,6 +26,6 @@ public sealed class SlotStatusTests
         Assert.Equal(3, nodes.Count);
         Assert.Equal(("i-0123456789abcdef0", "10.0.1.57", true), (nodes[0].Slot, nodes[0].PrivateIp, nodes[0].IsRoleNotInstallable));
         Assert.All(nodes.Skip(1), row => Assert.Equal(("Pending", null), (row.Phase, row.InstanceId)));
-        Assert.False(AgentWaiter.IsSettled(SlotStatus.For(topology, [joined])));
+        Assert.False(AgentWaiter.IsSettled(SlotStatus.For(topology, [joined]), UnprovidedArtifacts.None));
     }
 }

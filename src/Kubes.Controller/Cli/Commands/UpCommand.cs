@@ -51,9 +51,10 @@ public static class UpCommand
                 using var session = await ClusterProviders.OpenAsync(spec,
                     new ProviderOptions { SpecFile = SpecFile.SourceFile(parse, file) }, cancellationToken);
                 var timeout = TimeSpan.FromMinutes(parse.GetValue(wait));
-                var (result, slots, roll) = await new ClusterUp(session, new ConsoleUpProgress(stdout)).RunAsync(timeout, cancellationToken);
+                var outcome = await new ClusterUp(session, new ConsoleUpProgress(stdout)).RunAsync(timeout, cancellationToken);
+                var result = outcome.Result;
                 return await SummarizeAsync(result.Succeeded, result.Failed.Concat(result.Skipped).Select(f => $"{f.Change.Key}: {f.Reason}"),
-                    slots, roll, followed: timeout > TimeSpan.Zero, stdout, stderr);
+                    outcome.Slots, outcome.Roll, outcome.Unprovided ?? UnprovidedArtifacts.None, followed: timeout > TimeSpan.Zero, stdout, stderr);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -64,7 +65,7 @@ public static class UpCommand
     }
 
     private static async Task<int> SummarizeAsync(bool applied, IEnumerable<string> failures, IReadOnlyList<SlotStatus> slots,
-        RollOutcome? roll, bool followed, TextWriter stdout, TextWriter stderr)
+        RollOutcome? roll, UnprovidedArtifacts unprovided, bool followed, TextWriter stdout, TextWriter stderr)
     {
         if (!applied)
         {
@@ -91,7 +92,10 @@ public static class UpCommand
         if (roll is { Deferred.Count: > 0 })
             await stdout.WriteLineAsync($"Not rolled (--wait-minutes 0): {string.Join(", ", roll.Deferred)} still run an earlier generation " +
                 $"than {roll.Generation}; 'kubes up' rolls it, one member at a time.");
-        if (AgentWaiter.IsSettled(slots)) return ExitCodes.Ok;
+        var unprovidedErrors = unprovided.ErrorLines(slots).ToList();
+        foreach (var line in unprovidedErrors) await stderr.WriteLineAsync(line);
+        if (unprovidedErrors.Count > 0) return ExitCodes.Failure;
+        if (AgentWaiter.IsSettled(slots, unprovided)) return ExitCodes.Ok;
         if (!followed)
         {
             await stdout.WriteLineAsync("Not following the agents (--wait-minutes 0): 'kubes status' shows them as they report.");

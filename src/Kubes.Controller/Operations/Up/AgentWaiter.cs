@@ -4,11 +4,12 @@ using Kubes.Controller.Topology;
 namespace Kubes.Controller.Operations.Up;
 
 /// <summary>
-/// Follows the agents' reports until the cluster settles: every etcd slot Ready, every other slot Ready or
-/// reporting that its role cannot be installed yet. Shows every poll on its view as it happens.
+/// Follows the agents' reports until the cluster settles: every etcd slot Ready, every other slot Ready, reporting that
+/// its role cannot be installed yet, or failed for want of a file the operator must provide (<paramref name="unprovided"/>).
+/// Shows every poll on its view as it happens.
 /// </summary>
 public sealed class AgentWaiter(ClusterTopology topology, Func<CancellationToken, Task<IReadOnlyList<Protos.V1.AgentStatus>>> read,
-    IAgentStatusView view, TimeSpan pollInterval)
+    IAgentStatusView view, TimeSpan pollInterval, UnprovidedArtifacts unprovided)
 {
     public async Task<IReadOnlyList<SlotStatus>> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -17,11 +18,11 @@ public sealed class AgentWaiter(ClusterTopology topology, Func<CancellationToken
         {
             var rows = SlotStatus.For(topology, await read(cancellationToken));
             await view.ShowAsync(rows, DateTimeOffset.UtcNow);
-            if (IsSettled(rows) || DateTimeOffset.UtcNow >= deadline) return rows;
+            if (IsSettled(rows, unprovided) || DateTimeOffset.UtcNow >= deadline) return rows;
             await Task.Delay(pollInterval, cancellationToken);
         }
     }
 
-    public static bool IsSettled(IReadOnlyList<SlotStatus> rows) =>
-        rows.All(r => r.IsReady || (r.Role != InstanceRole.Etcd.TagValue() && r.IsRoleNotInstallable));
+    public static bool IsSettled(IReadOnlyList<SlotStatus> rows, UnprovidedArtifacts unprovided) =>
+        rows.All(r => r.IsReady || (r.Role != InstanceRole.Etcd.TagValue() && r.IsRoleNotInstallable) || unprovided.Holds(r));
 }

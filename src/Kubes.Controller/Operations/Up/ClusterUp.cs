@@ -51,8 +51,9 @@ public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILo
             if (roll.Completed) await PruneAsync(state, cancellationToken);
         }
 
-        var slots = await new AgentWaiter(topology, agents.ReadAsync, progress, agents.PollInterval).WaitAsync(wait, cancellationToken);
-        return new UpOutcome(result, slots, roll);
+        var unprovided = state.Current is { } pinned ? UnprovidedArtifacts.Of(topology, pinned.Artifacts) : UnprovidedArtifacts.None;
+        var slots = await new AgentWaiter(topology, agents.ReadAsync, progress, agents.PollInterval, unprovided).WaitAsync(wait, cancellationToken);
+        return new UpOutcome(result, slots, roll, unprovided);
     }
 
     /// <summary>The config_hash a joined member runs on <paramref name="desired"/>: built as the registrar builds it, for
