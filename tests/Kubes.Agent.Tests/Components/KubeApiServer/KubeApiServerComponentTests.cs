@@ -94,7 +94,9 @@ public sealed class KubeApiServerComponentTests : IDisposable
             case "artifact": config.Artifacts.Clear(); break;
         }
 
-        var error = Assert.Throws<InvalidRoleConfigException>(() => Aws(config));
+        var error = lacking == "artifact"
+            ? (Exception)Assert.Throws<ArtifactNotProvidedException>(() => Aws(config))
+            : Assert.Throws<InvalidRoleConfigException>(() => Aws(config));
 
         Assert.Contains(lacking == "artifact" ? "'kubes artifacts import DIR'" : "the coordinator's RoleConfig must be fixed", error.Message);
     }

@@ -60,7 +60,9 @@ public sealed class KubeControllerManagerComponentTests
             case "address": config.PrivateIp = "controller-0"; break;
         }
 
-        var error = Assert.Throws<InvalidRoleConfigException>(() => Aws(config));
+        var error = lacking == "artifact"
+            ? (Exception)Assert.Throws<ArtifactNotProvidedException>(() => Aws(config))
+            : Assert.Throws<InvalidRoleConfigException>(() => Aws(config));
 
         Assert.Contains(lacking == "artifact" ? "'kubes artifacts import DIR'" : "the coordinator's RoleConfig must be fixed", error.Message);
     }

@@ -50,7 +50,9 @@ public sealed class KubeSchedulerComponentTests
             case "artifact": config.Artifacts.Clear(); break;
         }
 
-        var error = Assert.Throws<InvalidRoleConfigException>(() => Aws(config));
+        var error = lacking == "artifact"
+            ? (Exception)Assert.Throws<ArtifactNotProvidedException>(() => Aws(config))
+            : Assert.Throws<InvalidRoleConfigException>(() => Aws(config));
 
         Assert.Contains(lacking == "artifact" ? "'kubes artifacts import DIR'" : "the coordinator's RoleConfig must be fixed", error.Message);
     }
