@@ -14,9 +14,7 @@ public sealed class RoleComponents
     {
         [Role.Bastion] = [ComponentNames.Sshd, ComponentNames.OpenVpn],
         [Role.Etcd] = [ComponentNames.Etcd, ComponentNames.Sshd],
-        // Not yet the controller role: kube-apiserver, kube-controller-manager and kube-scheduler are registered and tested
-        // one by one, but the role lists them once a local cluster with them (the stand-ins imported) is proven Ready end to
-        // end, and `kubes up` settles on controllers that lack their programs. Until then controllers report RoleNotInstallable.
+        [Role.Controller] = [ComponentNames.KubeApiServer, ComponentNames.KubeControllerManager, ComponentNames.KubeScheduler, ComponentNames.Sshd],
         [Role.Node] = [ComponentNames.Containerd, ComponentNames.Cni],
     };
 

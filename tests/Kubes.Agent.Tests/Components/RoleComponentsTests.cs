@@ -28,7 +28,8 @@ public sealed class RoleComponentsTests
         Assert.Equal([ComponentNames.Etcd, ComponentNames.Sshd], RoleComponents.Installed[Role.Etcd]);
         Assert.Equal([ComponentNames.Sshd, ComponentNames.OpenVpn], RoleComponents.Installed[Role.Bastion]);
         Assert.Equal([ComponentNames.Containerd, ComponentNames.Cni], RoleComponents.Installed[Role.Node]);
-        Assert.False(RoleComponents.Installed.ContainsKey(Role.Controller));
+        Assert.Equal([ComponentNames.KubeApiServer, ComponentNames.KubeControllerManager, ComponentNames.KubeScheduler, ComponentNames.Sshd],
+            RoleComponents.Installed[Role.Controller]);
 
         var roles = new RoleComponents([Etcd()], new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.Etcd] });
         Assert.Equal([ComponentNames.Etcd], roles.For(Role.Etcd).Select(c => c.Name));

@@ -37,6 +37,8 @@ public sealed class CertificateRenewalTests : IDisposable
         _topology = ClusterTopology.From(cluster);
         _spec = Path.Join(_folder.Path, "cluster.yaml");
         File.WriteAllText(_spec, ClusterSpecWriter.Write(cluster));
+        // Kubernetes' programs as an air-gapped operator provides them: here the test stand-ins.
+        StandInImport.IntoAsync(_folder.Path, "-f", _spec).GetAwaiter().GetResult();
     }
 
     public void Dispose()

@@ -47,6 +47,8 @@ public sealed class LocalBastionTests : IAsyncLifetime
         _topology = ClusterTopology.From(_cluster);
         _spec = Path.Join(_folder.Path, "cluster.yaml");
         File.WriteAllText(_spec, ClusterSpecWriter.Write(_cluster));
+        // Kubernetes' programs as an air-gapped operator provides them: here the test stand-ins.
+        StandInImport.IntoAsync(_folder.Path, "-f", _spec).GetAwaiter().GetResult();
     }
 
     private IPAddress Bastion => _topology.FindSlot(InstanceRole.Bastion, 0)!.PrivateIp!;

@@ -38,6 +38,8 @@ public sealed class RollingChangeTests : IDisposable
         _etcd = ClusterTopology.From(_cluster).SlotsOf(InstanceRole.Etcd).ToList();
         _spec = Path.Join(_folder.Path, "cluster.yaml");
         File.WriteAllText(_spec, ClusterSpecWriter.Write(_cluster));
+        // Kubernetes' programs as an air-gapped operator provides them: here the test stand-ins.
+        StandInImport.IntoAsync(_folder.Path, "-f", _spec).GetAwaiter().GetResult();
     }
 
     public void Dispose()
