@@ -67,8 +67,9 @@ public sealed class DefaultLocalClusterTests : IDisposable
             .ToDictionary(r => r.GetProperty("slot").GetString()!, r => r.GetProperty("phase").GetString());
         Assert.Equal(_topology.Slots.Select(s => s.Name).Order(), rows.Keys.Order());
         Assert.Equal(10, rows.Count);
-        Assert.All(_topology.Slots, slot =>
-            Assert.Equal(slot.Role is InstanceRole.Etcd or InstanceRole.Node or InstanceRole.Bastion ? "Ready" : "Failed", rows[slot.Name]));
+        Assert.All(_topology.Slots.Where(slot => slot.Role != InstanceRole.Controller), slot => Assert.Equal("Ready", rows[slot.Name]));
+        // Failed, as up's error says; a controller may be on its next attempt by now (it retries, asking for a fresh configuration).
+        Assert.All(_topology.SlotsOf(InstanceRole.Controller), slot => Assert.Contains(rows[slot.Name], new[] { "Failed", "Installing", "Certifying" }));
 
         // As the error says: the programs imported (the test stand-ins, as an air-gapped operator imports the real ones),
         // then up again. The controllers, retrying, take the fresh configuration; kubectl reaches the API through HAProxy.
