@@ -52,6 +52,7 @@ public static class AgentServices
         services.AddSingleton<AgentStateStore>();
         services.AddSingleton<RoleConfigRefresh>();
         services.AddSingleton<ResyncTrigger>();
+        services.AddSingleton<FailureWaitListener>();
         services.AddSingleton<RoleConfigFollower>();
         services.AddSingleton<PkiFiles>();
         services.AddSingleton<KeyStore>();

@@ -19,7 +19,8 @@ namespace Kubes.Agent.Conversation;
 /// coordinator tells it wants another one; another configuration is certified and installed the same way (the journal
 /// skips what did not change). Every phase change is reported. A refusal by the coordinator (or a RoleConfig the agent
 /// must not act on) is reported Failed and not retried; any other failure is reported Failed and the conversation
-/// starts again after a long backoff, resuming from what is already done.
+/// starts again after a long backoff, resuming from what is already done, or sooner when the coordinator names another
+/// configuration meanwhile (<see cref="FailureWaitListener"/>).
 /// </summary>
 public sealed class AgentConversation(
     AgentConfig config,
@@ -32,6 +33,7 @@ public sealed class AgentConversation(
     RoleConfigRefresh refresh,
     RoleConfigFollower follower,
     ResyncTrigger trigger,
+    FailureWaitListener failureWait,
     ReportPublisher reports,
     ConversationTiming timing,
     TimeProvider time,
@@ -45,16 +47,11 @@ public sealed class AgentConversation(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         reports.Publish(Phase.Pending, _step);
-        var afterFailure = timing.AfterFailure.RetryForever(
-            e => !IsPermanent(e) && !(e is OperationCanceledException && stoppingToken.IsCancellationRequested), time, notice =>
-        {
-            var step = notice.Exception is StepFailedException failed ? failed.Step : _step;
-            reports.Publish(Phase.Failed, step, error: $"{notice.Exception.Message} (retrying in {notice.Delay.TotalSeconds:0}s)");
-            return default;
-        });
         try
         {
-            await afterFailure.ExecuteAsync(async ct => await ConverseAsync(ct), stoppingToken);
+            while (!await AttemptUntilToldAsync(stoppingToken))
+            {
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -65,6 +62,40 @@ public sealed class AgentConversation(
                 error: $"{e.Message}. The agent will not retry: fix the cause, then replace this instance " +
                        "(its join token is single-use).");
             await IdleAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// The conversation, started again after each failure that may pass once its backoff has passed, or at once when the
+    /// coordinator names another configuration meanwhile (false: start again, with a fresh backoff).
+    /// </summary>
+    private async Task<bool> AttemptUntilToldAsync(CancellationToken stoppingToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var afterFailure = timing.AfterFailure.RetryForever(
+            e => !IsPermanent(e) && !(e is OperationCanceledException && wait.IsCancellationRequested), time, notice =>
+        {
+            var step = notice.Exception is StepFailedException failed ? failed.Step : _step;
+            reports.Publish(Phase.Failed, step, error: $"{notice.Exception.Message} (retrying in {notice.Delay.TotalSeconds:0}s)");
+            failureWait.Listen(wait);
+            return default;
+        });
+        try
+        {
+            await afterFailure.ExecuteAsync(async ct =>
+            {
+                failureWait.Stop();
+                await ConverseAsync(ct);
+            }, wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (wait.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        finally
+        {
+            failureWait.Stop();
         }
     }
 
@@ -103,6 +134,12 @@ public sealed class AgentConversation(
 
         CheckRoleConfigIsFor(identity, joined.RoleConfig!);
         reports.Activate(identity.InstanceId, joined.AgentCredential);
+        if (failureWait.TakeTold() is { } told && told != joined.RoleConfig!.ConfigHash)
+        {
+            joined = await refresh.RefreshAsync(identity, joined, cancellationToken);
+            trigger.Asked();
+            CheckRoleConfigIsFor(identity, joined.RoleConfig!);
+        }
         while (true)
         {
             var (converged, health) = await ConvergeAsync(identity, joined, cancellationToken);

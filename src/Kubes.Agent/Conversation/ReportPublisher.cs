@@ -70,6 +70,16 @@ public sealed class ReportPublisher(IRegistrarChannel channel, ResyncTrigger tri
         _queue.Writer.TryWrite(report);
     }
 
+    /// <summary>Sends the last report again, stamped now and not logged again: its answer carries what the coordinator
+    /// wants while nothing else is reported (an agent waiting out a failure).</summary>
+    public void Repeat()
+    {
+        if (Last is not { } last) return;
+        var again = last.Clone();
+        again.At = Timestamp.FromDateTimeOffset(time.GetUtcNow());
+        _queue.Writer.TryWrite(again);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var (instanceId, credential) = await _sender.Task.WaitAsync(stoppingToken);

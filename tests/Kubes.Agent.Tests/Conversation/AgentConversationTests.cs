@@ -376,6 +376,63 @@ public sealed class AgentConversationTests : IAsyncLifetime
         Assert.InRange(_registrar.RejoinCount, 1, int.MaxValue);
     }
 
+    [Fact]
+    public async Task A_failed_agent_takes_the_configuration_the_coordinator_names_without_waiting_out_its_backoff()
+    {
+        var provided = false;
+        _roleConfig = identity => SchedulerRole(identity, provided);
+        using var agent = Agent(Config("etcd"), Quick with { AfterFailure = new Backoff(TimeSpan.FromHours(1), TimeSpan.FromHours(1)) },
+            replace: NeedsSchedulerOnly);
+        await agent.StartAsync();
+        var failed = await WaitForReportAsync(r => r.Phase == Phase.Failed);
+        // Waiting out the hour, it repeats its report, so the coordinator's answer can reach it.
+        await WaitForReportAsync(r => r.Phase == Phase.Failed, skip: _registrar.Reports.Count);
+
+        // The operator imports the file and runs 'kubes up', which assigns the slot the generation naming it: the answers
+        // to the agent's reports name that configuration from then on.
+        provided = true;
+        var wanted = SchedulerRole(new InstanceIdentity { PrivateIp = _address.ToString() }, provided: true).ComputeConfigHash();
+        _registrar.DesiredConfigHash = _ => wanted;
+        var ready = await WaitForReportAsync(r => r.Phase == Phase.Ready);
+        await agent.StopAsync();
+
+        Assert.Contains("retrying in 3600s", failed.Error);
+        Assert.Equal(wanted, ready.ConfigHash);
+        Assert.True(ready.Health.Healthy, ready.Health.Detail);
+    }
+
+    [Fact]
+    public async Task A_coordinator_that_keeps_naming_a_configuration_it_does_not_give_cannot_make_a_failed_agent_retry_without_pause()
+    {
+        _roleConfig = identity => SchedulerRole(identity, provided: false);
+        _registrar.DesiredConfigHash = _ => new string('b', 64);
+        using var agent = Agent(Config("etcd"), Quick with { AfterFailure = new Backoff(TimeSpan.FromHours(1), TimeSpan.FromHours(1)) },
+            replace: NeedsSchedulerOnly);
+        await agent.StartAsync();
+        // The first wait ends at the tell; the attempt after it asks for that configuration, gets the same one, and fails.
+        await WaitForReportAsync(r => r.Phase == Phase.Failed);
+        await WaitForReportAsync(r => r.Phase == Phase.Failed && r.Error.Contains("retrying in"), skip: _registrar.Reports.Count);
+        var rejoins = _registrar.RejoinCount;
+        await Task.Delay(Quick.HealthInterval * 6);
+        var rejoinsLater = _registrar.RejoinCount;
+        await agent.StopAsync();
+
+        Assert.Equal(rejoins, rejoinsLater);
+        Assert.InRange(rejoins, 1, 4);
+    }
+
+    private static RoleConfig SchedulerRole(InstanceIdentity identity, bool provided)
+    {
+        var config = new RoleConfig { Cluster = "demo", Role = Role.Etcd, Slot = 0, Name = "etcd-0", PrivateIp = identity.PrivateIp,
+            KubernetesVersion = "1.36.3" };
+        if (provided) config.Artifacts.Add(new Artifact { Name = ArtifactNames.KubeScheduler, Version = "1.36.3", Sha256 = new string('a', 64) });
+        return config;
+    }
+
+    private static void NeedsSchedulerOnly(IServiceCollection services) =>
+        services.AddSingleton(new RoleComponents([new NeedsScheduler()],
+            new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.KubeScheduler] }));
+
     /// <summary>A component that installs nothing but cannot plan without its program, as the control plane's do.</summary>
     private sealed class NeedsScheduler : IComponent
     {

@@ -9,7 +9,8 @@ namespace Kubes.Controller.Operations.Up;
 /// <summary>
 /// Rolls a generation of the desired state across the cluster: role by role (etcd, controllers, nodes, the bastion),
 /// one member at a time. A member whose agent has not joined, or whose configuration the generation does not change, is
-/// assigned it at once. Any other member is changed only while every member of its role is Ready (never taking a quorum
+/// assigned it at once, and so is a failed member of a role without a quorum (a controller waiting for a program the
+/// operator has since imported: the new generation names it). Any other member is changed only while every member of its role is Ready (never taking a quorum
 /// away), then waited for until it reports Ready running the new configuration, and, for a role with a quorum, until
 /// every member has reported Ready again after that. A wait that runs out stops the roll there: the members after it
 /// keep what they run, and the next <c>kubes up</c> resumes from the assignments in the state store.
@@ -144,11 +145,14 @@ public sealed class GenerationRoll
             foreach (var member in members)
                 expected[member] = statuses.TryGetValue(member, out var status) ? await roll._expectedHash(status, cancellationToken) : null;
             var changing = new List<string>();
+            var quorum = ClusterComponents.On(role).Any(component => component.HasQuorum);
             foreach (var member in behind)
             {
                 var why = expected[member] is null ? "its agent has not joined"
                     : statuses[member].LastReport?.ConfigHash == expected[member] ? "its configuration does not change"
-                    : null;
+                    : !quorum && statuses[member].LastReport?.Phase == Phase.Failed
+                        ? "it reports Failed, so changing it takes nothing away that serves; the new configuration may be its fix"
+                        : null;
                 if (why is null)
                 {
                     changing.Add(member);

@@ -190,6 +190,47 @@ public sealed class GenerationRollTests : IDisposable
     }
 
     [Fact]
+    public async Task Failed_members_of_a_role_without_a_quorum_take_the_new_generation_together_at_once()
+    {
+        await OnGeneration1Async();
+        foreach (var member in _agents.Members)
+        {
+            member.ChangesOnGeneration2 = member.Name.StartsWith("node", StringComparison.Ordinal);
+            member.FailsOnGeneration1 = member.ChangesOnGeneration2;
+        }
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await _agents.ReadAsync(CancellationToken.None);
+        Assert.All(new[] { "node-0", "node-1" }, name => Assert.Equal(Protos.V1.Phase.Failed, _agents[name].Reports[^1].Phase));
+
+        var outcome = await RollAsync(Timeout);
+
+        Assert.True(outcome.Completed, outcome.Reason);
+        Assert.Empty(_progress.Started);
+        foreach (var name in new[] { "node-0", "node-1" })
+        {
+            Assert.Equal(2, await AssignedAsync(name));
+            Assert.Contains($"{name}: it reports Failed, so changing it takes nothing away that serves; the new configuration may be its fix",
+                _progress.Assigned);
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_etcd_member_keeps_the_others_from_changing_since_the_quorum_may_still_count_it()
+    {
+        await OnGeneration1Async();
+        _agents["etcd-1"].FailsOnGeneration1 = true;
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await _agents.ReadAsync(CancellationToken.None);
+
+        var outcome = await RollAsync(Timeout);
+
+        Assert.True(outcome.Stopped);
+        Assert.Equal("etcd-0", outcome.StoppedAt);
+        Assert.Contains("etcd-1 to be Ready (it reports Failed)", outcome.Reason);
+        Assert.All(new[] { "etcd-0", "etcd-1", "etcd-2" }, name => Assert.Empty(_agents[name].Changes));
+    }
+
+    [Fact]
     public async Task Without_time_to_wait_only_what_needs_no_wait_is_assigned_and_the_rest_is_left_for_the_next_run()
     {
         await OnGeneration1Async();

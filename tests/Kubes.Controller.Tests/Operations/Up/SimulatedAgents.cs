@@ -53,6 +53,8 @@ internal sealed class SimulatedAgents(FakeTimeProvider time, SlotAssignments ass
         /// <summary>Whether generation 2 gives it another configuration than generation 1.</summary>
         public bool ChangesOnGeneration2 { get; set; } = true;
         public bool NeverComesBack { get; set; }
+        /// <summary>Failed in its reports while it runs generation 1's configuration (it lacks what generation 2 gives).</summary>
+        public bool FailsOnGeneration1 { get; set; }
         /// <summary>Degraded in its reports before this moment.</summary>
         public DateTimeOffset DegradedUntil { get; set; }
         public string Running { get; private set; } = "g1";
@@ -94,7 +96,7 @@ internal sealed class SimulatedAgents(FakeTimeProvider time, SlotAssignments ass
                 }
                 else
                 {
-                    Report(next, next < DegradedUntil ? Phase.Degraded : Phase.Ready);
+                    Report(next, FailsOnGeneration1 && Running == "g1" ? Phase.Failed : next < DegradedUntil ? Phase.Degraded : Phase.Ready);
                 }
             }
         }
