@@ -6,6 +6,8 @@ using Kubes.Agent.Components.Containerd;
 using Kubes.Agent.Components.Etcd;
 using Kubes.Agent.Components.KubeApiServer;
 using Kubes.Agent.Components.KubeControllerManager;
+using Kubes.Agent.Components.Kubelet;
+using Kubes.Agent.Components.KubeProxy;
 using Kubes.Agent.Components.KubeScheduler;
 using Kubes.Agent.Components.OpenVpn;
 using Kubes.Agent.Components.Sshd;
@@ -76,6 +78,7 @@ public static class AgentServices
 
         services.AddSingleton<StepFactory>();
         services.AddSingleton<HttpsHealthProbe>();
+        services.AddSingleton<HttpHealthProbe>();
 
         // The components, each from its own folder under Components/; RoleComponents says which make each role.
         services.AddSingleton<EtcdHealthCheck>();
@@ -83,6 +86,10 @@ public static class AgentServices
         services.AddSingleton<ContainerdHealthCheck>();
         services.AddSingleton<IComponent, ContainerdComponent>();
         services.AddSingleton<IComponent, CniComponent>();
+        services.AddSingleton<KubeletHealthCheck>();
+        services.AddSingleton<IComponent, KubeletComponent>();
+        services.AddSingleton<KubeProxyHealthCheck>();
+        services.AddSingleton<IComponent, KubeProxyComponent>();
         services.AddSingleton<OpenVpnHealthCheck>();
         services.AddSingleton<IComponent, OpenVpnComponent>();
         services.AddSingleton<SshdHealthCheck>();

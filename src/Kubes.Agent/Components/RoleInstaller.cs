@@ -17,9 +17,33 @@ public sealed class RoleInstaller(RoleComponents components, StepRunner runner, 
     public IReadOnlyList<IInstallStep> PlanSteps(RoleConfig config) =>
         components.For(config.Role).SelectMany(component => component.PlanSteps(config)).ToList();
 
+    /// <summary>
+    /// Runs every step of the role. A component whose program the coordinator had no copy of
+    /// (<see cref="Conversation.ArtifactNotProvidedException"/>) does not hold back the components before it: they are
+    /// installed (a node's containerd runs while its kubelet waits for the operator's import), then the exception is
+    /// thrown. Every component is planned before any step runs, so a configuration the agent must not act on is refused
+    /// with nothing done.
+    /// </summary>
     /// <param name="starting">Called before a step is applied, so the caller can report it.</param>
-    public Task InstallAsync(RoleConfig config, Func<IInstallStep, Task> starting, CancellationToken cancellationToken) =>
-        runner.RunAsync(PlanSteps(config), starting, cancellationToken);
+    public async Task InstallAsync(RoleConfig config, Func<IInstallStep, Task> starting, CancellationToken cancellationToken)
+    {
+        var steps = new List<IInstallStep>();
+        Conversation.ArtifactNotProvidedException? unprovided = null;
+        foreach (var component in components.For(config.Role))
+        {
+            try
+            {
+                var planned = component.PlanSteps(config);
+                if (unprovided is null) steps.AddRange(planned);
+            }
+            catch (Conversation.ArtifactNotProvidedException e)
+            {
+                unprovided ??= e;
+            }
+        }
+        await runner.RunAsync(steps, starting, cancellationToken);
+        if (unprovided is not null) throw unprovided;
+    }
 
     /// <summary>The earliest renewal time of what the role's components hold themselves (<see cref="IRenewsCredential"/>).</summary>
     public DateTimeOffset? RenewalDue(RoleConfig config)

@@ -3,6 +3,8 @@ using Kubes.Controller.Components.Containerd;
 using Kubes.Controller.Components.Etcd;
 using Kubes.Controller.Components.KubeApiServer;
 using Kubes.Controller.Components.KubeControllerManager;
+using Kubes.Controller.Components.Kubelet;
+using Kubes.Controller.Components.KubeProxy;
 using Kubes.Controller.Components.KubeScheduler;
 using Kubes.Controller.Components.OpenVpn;
 using Kubes.Controller.Components.Sshd;
@@ -21,6 +23,8 @@ public static class ClusterComponents
         new KubeSchedulerComponent(),
         new ContainerdComponent(),
         new CniComponent(),
+        new KubeletComponent(),
+        new KubeProxyComponent(),
         new OpenVpnComponent(),
         new SshdComponent(),
     ];

@@ -27,7 +27,8 @@ public sealed class RoleComponentsTests
     {
         Assert.Equal([ComponentNames.Etcd, ComponentNames.Sshd], RoleComponents.Installed[Role.Etcd]);
         Assert.Equal([ComponentNames.Sshd, ComponentNames.OpenVpn], RoleComponents.Installed[Role.Bastion]);
-        Assert.Equal([ComponentNames.Containerd, ComponentNames.Cni], RoleComponents.Installed[Role.Node]);
+        Assert.Equal([ComponentNames.Containerd, ComponentNames.Cni, ComponentNames.Kubelet, ComponentNames.KubeProxy, ComponentNames.Sshd],
+            RoleComponents.Installed[Role.Node]);
         Assert.Equal([ComponentNames.KubeApiServer, ComponentNames.KubeControllerManager, ComponentNames.KubeScheduler, ComponentNames.Sshd],
             RoleComponents.Installed[Role.Controller]);
 

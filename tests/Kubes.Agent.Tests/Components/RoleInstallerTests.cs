@@ -92,6 +92,48 @@ public sealed class RoleInstallerTests : IDisposable
         ], _applied);
     }
 
+    /// <summary>A component whose program the coordinator had no copy of; <paramref name="invalid"/>: one whose section is
+    /// missing as well.</summary>
+    private sealed class UnprovidedComponent(string name, bool invalid = false) : IComponent
+    {
+        public string Name => name;
+
+        public IReadOnlyList<IInstallStep> PlanSteps(RoleConfig config) => invalid
+            ? throw new Kubes.Agent.Conversation.InvalidRoleConfigException($"the {name} role configuration has no section")
+            : throw new Kubes.Agent.Conversation.ArtifactNotProvidedException($"the {name} role configuration has no '{name}' artifact");
+
+        public Task<ComponentHealth> CheckHealthAsync(RoleConfig config, CancellationToken cancellationToken) => Task.FromResult(Healthy());
+    }
+
+    [Fact]
+    public async Task The_components_before_one_whose_program_is_not_provided_are_installed_and_the_rest_wait()
+    {
+        var installer = Installer(
+            new FakeComponent(ComponentNames.KubeApiServer, _applied, Healthy),
+            new UnprovidedComponent(ComponentNames.KubeControllerManager),
+            new FakeComponent(ComponentNames.KubeScheduler, _applied, Healthy));
+
+        var unprovided = await Assert.ThrowsAsync<Kubes.Agent.Conversation.ArtifactNotProvidedException>(
+            () => installer.InstallAsync(Controller, _ => Task.CompletedTask, CancellationToken.None));
+
+        Assert.Contains("'kube-controller-manager' artifact", unprovided.Message);
+        Assert.Equal(["install-kube-apiserver", "start-kube-apiserver"], _applied);
+    }
+
+    [Fact]
+    public async Task A_configuration_the_agent_must_not_act_on_is_refused_with_nothing_installed_even_after_an_unprovided_program()
+    {
+        var installer = Installer(
+            new FakeComponent(ComponentNames.KubeApiServer, _applied, Healthy),
+            new UnprovidedComponent(ComponentNames.KubeControllerManager),
+            new UnprovidedComponent(ComponentNames.KubeScheduler, invalid: true));
+
+        await Assert.ThrowsAsync<Kubes.Agent.Conversation.InvalidRoleConfigException>(
+            () => installer.InstallAsync(Controller, _ => Task.CompletedTask, CancellationToken.None));
+
+        Assert.Empty(_applied);
+    }
+
     [Fact]
     public async Task The_role_is_healthy_only_when_every_component_is_and_each_says_how_it_is()
     {

@@ -396,7 +396,10 @@ public sealed class AgentConversationTests : IAsyncLifetime
         var ready = await WaitForReportAsync(r => r.Phase == Phase.Ready);
         await agent.StopAsync();
 
-        Assert.Contains("retrying in 3600s", failed.Error);
+        // It would have waited longer than this test waits for Ready (the backoff of an hour, with jitter) had it not been told.
+        var waiting = System.Text.RegularExpressions.Regex.Match(failed.Error, @"retrying in (\d+)s");
+        Assert.True(waiting.Success, failed.Error);
+        Assert.InRange(int.Parse(waiting.Groups[1].Value), 60, int.MaxValue);
         Assert.Equal(wanted, ready.ConfigHash);
         Assert.True(ready.Health.Healthy, ready.Health.Detail);
     }

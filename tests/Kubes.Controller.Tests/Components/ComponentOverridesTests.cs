@@ -34,7 +34,28 @@ public sealed class ComponentOverridesTests
         var problem = Assert.Single(SpecValidator.Validate(spec));
 
         Assert.Equal("spec.components.etdc", problem.Path);
-        Assert.Equal("is not a component Kubes takes overrides for (did you mean etcd?); those are: etcd, kube-apiserver, kube-controller-manager, kube-scheduler", problem.Message);
+        Assert.Equal("is not a component Kubes takes overrides for (did you mean etcd?); those are: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy", problem.Message);
+    }
+
+    [Fact]
+    public void A_node_flag_kubes_sets_is_refused_and_one_it_leaves_open_passes()
+    {
+        var locked = Aws with { Components = new Dictionary<string, ComponentSpec>
+        {
+            ["kubelet"] = new() { ExtraArgs = new Dictionary<string, string> { ["anonymous-auth"] = "true" } },
+            ["kube-proxy"] = new() { ExtraArgs = new Dictionary<string, string> { ["metrics-bind-address"] = "0.0.0.0:10249" } },
+        } };
+        var open = Aws with { Components = new Dictionary<string, ComponentSpec>
+        {
+            ["kubelet"] = new() { ExtraArgs = new Dictionary<string, string> { ["v"] = "4" } },
+            ["kube-proxy"] = new() { ExtraArgs = new Dictionary<string, string> { ["v"] = "2" } },
+        } };
+
+        var problems = SpecValidator.Validate(locked);
+
+        Assert.Equal(["spec.components.kube-proxy.extraArgs.metrics-bind-address", "spec.components.kubelet.extraArgs.anonymous-auth"],
+            problems.Select(p => p.Path).Order(StringComparer.Ordinal));
+        Assert.Empty(SpecValidator.Validate(open));
     }
 
     [Fact]

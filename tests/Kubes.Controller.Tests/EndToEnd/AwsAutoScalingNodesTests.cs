@@ -77,7 +77,10 @@ public sealed class AwsAutoScalingNodesTests : IDisposable
             Assert.True(slots.Single(s => s.Role == "etcd").IsReady, logs);
             var nodeRows = slots.Where(s => s.Role == "node").ToList();
             Assert.Equal(nodes.Select(n => n.InstanceId).Order(), nodeRows.Select(r => r.Slot).Order());
-            Assert.All(nodeRows, row => Assert.True(row.IsReady, $"{row.Slot}: {row.Phase} {row.Error}\n{logs}"));
+            // Nothing provided the kubelet and kube-proxy (no network, nothing imported; a kubelet here could not reach the
+            // emulated load balancer anyway): each node runs its container runtime and waits for them, saying what provides them.
+            Assert.All(nodeRows, row => Assert.True(row.IsFailed && row.Error!.Contains("no 'kubelet' artifact") &&
+                row.Error.Contains("'kubes artifacts import DIR'"), $"{row.Slot}: {row.Phase} {row.Error}\n{logs}"));
 
             foreach (var node in nodes)
             {

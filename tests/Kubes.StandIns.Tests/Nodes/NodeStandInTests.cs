@@ -30,7 +30,8 @@ public sealed class NodeStandInTests(EtcdClusterFixture etcd) : IAsyncLifetime
             readOnlyPort: 0
             healthzBindAddress: "{_files.Address}"
             healthzPort: {healthzPort}
-            tlsCertFile: kubelet-serving.crt
+            # an absolute path, as Kubes writes them; the key relative to this file's folder
+            tlsCertFile: "{_files.Path("kubelet-serving.crt")}"
             tlsPrivateKeyFile: kubelet-serving.key
             authentication:
               x509:

@@ -36,7 +36,8 @@ public static class KubeletStandIn
         var files = CheckedFiles.Open(line, Files);
         var config = files.Config("config");
         var folder = line.Value("config") is { } configFile ? Path.GetDirectoryName(Path.GetFullPath(configFile))! : Environment.CurrentDirectory;
-        string? FileAt(string path) => StrictConfig.At(config, path) is { Length: > 0 } file ? Path.Join(folder, file) : null;
+        // As the kubelet resolves them: a relative path against the configuration file's folder, an absolute one as it is.
+        string? FileAt(string path) => StrictConfig.At(config, path) is { Length: > 0 } file ? Path.Combine(folder, file) : null;
 
         var kubeconfig = files.Kubeconfig("kubeconfig")
             ?? throw new StandInException("--kubeconfig is not given: the Kubes stand-in of the kubelet needs the API server it names");

@@ -14,7 +14,7 @@ namespace Kubes.Controller.Components.KubeApiServer;
 /// (for every name it is reached by), etcd client, kubelet client, front-proxy client — are the issuance policy's
 /// controller identities, decided there with the HA endpoint's names.
 /// </summary>
-public sealed class KubeApiServerComponent() : ControllerComponent(ComponentNames.KubeApiServer)
+public sealed class KubeApiServerComponent() : KubernetesProgramComponent(ComponentNames.KubeApiServer, InstanceRole.Controller)
 {
     public override void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology,
         ClusterMaterial material)

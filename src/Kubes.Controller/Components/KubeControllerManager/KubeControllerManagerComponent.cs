@@ -11,7 +11,7 @@ namespace Kubes.Controller.Components.KubeControllerManager;
 /// network, the Service network; no CA key (the built-in CSR signers are not served: agents renew the certificates). Its
 /// client certificate (<c>system:kube-controller-manager</c>) is the issuance policy's controller identity.
 /// </summary>
-public sealed class KubeControllerManagerComponent() : ControllerComponent(ComponentNames.KubeControllerManager)
+public sealed class KubeControllerManagerComponent() : KubernetesProgramComponent(ComponentNames.KubeControllerManager, InstanceRole.Controller)
 {
     public override void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology,
         ClusterMaterial material)

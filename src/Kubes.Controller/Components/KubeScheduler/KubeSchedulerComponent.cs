@@ -11,7 +11,7 @@ namespace Kubes.Controller.Components.KubeScheduler;
 /// agent's KubeSchedulerConfiguration; the operator's flags on top of those it leaves open. Its client certificate
 /// (<c>system:kube-scheduler</c>) is the issuance policy's controller identity.
 /// </summary>
-public sealed class KubeSchedulerComponent() : ControllerComponent(ComponentNames.KubeScheduler)
+public sealed class KubeSchedulerComponent() : KubernetesProgramComponent(ComponentNames.KubeScheduler, InstanceRole.Controller)
 {
     public override void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology,
         ClusterMaterial material)
