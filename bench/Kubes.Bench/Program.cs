@@ -44,14 +44,19 @@ mailbox.SetAction(async (parse, _) =>
 });
 
 var small = new Option<bool>("--small") { Description = "1 controller, 1 node, no bastion instead of the embedded default's 10 slots." };
+var import = new Option<string?>("--import")
+{
+    Description = "A folder of Kubernetes' programs with its SHA256SUMS, imported before each up (the test stand-ins: scripts/build-standins.sh); " +
+                  "the run then also measures the time to every slot Ready.",
+};
 var localUp = new Command("local-up", "kubes up --local to a healthy etcd tier, against a bare 3-member etcd started in the same run.")
 {
-    runs, small,
+    runs, small, import,
 };
 localUp.SetAction(async (parse, _) =>
 {
     Header("local-up");
-    var results = await LocalUpScenario.RunAsync(parse.GetValue(runs), parse.GetValue(small), Console.Out);
+    var results = await LocalUpScenario.RunAsync(parse.GetValue(runs), parse.GetValue(small), Console.Out, parse.GetValue(import));
     return results.All(r => r.Healthy) ? 0 : 1;
 });
 

@@ -91,6 +91,33 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.True(kubectlVersion.ExitCode == 0, kubectlVersion.Output);
         Assert.Contains("Server Version: v1.36.3", kubectlVersion.Output);
 
+        // A client certificate from another CA, with the admin's very names, is refused through the endpoint.
+        var foreign = Path.Join(_folder.Path, "foreign.conf");
+        await File.WriteAllTextAsync(foreign, ForeignClient.Kubeconfig(await File.ReadAllTextAsync(kubeconfig)));
+        var refused = HostTool.Run("kubectl", "--kubeconfig", foreign, "--request-timeout=20s", "get", "--raw", "/version");
+        Assert.True(refused.ExitCode != 0, refused.Output);
+        Assert.Matches("(?i)unauthorized|certificate|tls|handshake", refused.Output);
+
+        // controller-0's apiserver stopped (not killed: its supervisor would start it again at once): the endpoint takes it
+        // out and kubectl is still answered; controller-0's agent reports it Degraded, then Ready once it runs again.
+        var apiServer = Assert.Single(LocalClusterTests.ProcessesUnder(
+            Path.Join(State, "instances", "controller-0", "usr", "local", "bin", "kube-apiserver")));
+        Assert.Equal(0, HostTool.Run("kill", "-STOP", apiServer.ToString(System.Globalization.CultureInfo.InvariantCulture)).ExitCode);
+        try
+        {
+            await WaitForPhaseAsync("controller-0", "Degraded");
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var answered = HostTool.Run("kubectl", "--kubeconfig", kubeconfig, "--request-timeout=10s", "get", "--raw", "/readyz");
+                Assert.True(answered.ExitCode == 0 && answered.StandardOutput.Trim() == "ok", answered.Output);
+            }
+        }
+        finally
+        {
+            HostTool.Run("kill", "-CONT", apiServer.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        await WaitForPhaseAsync("controller-0", "Ready");
+
         // Each node's own containerd answers CRI on the socket under the node's root, from the node's namespace; the
         // nodes reach each other on their VPC addresses across the bridge.
         var nodes = _topology.SlotsOf(InstanceRole.Node).ToList();
@@ -118,5 +145,23 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.Empty(LocalClusterTests.ProcessesUnder(_folder.Path));
         Assert.Empty(await NetworkTraces.OfAsync(_topology.Spec.Name, State, _topology.VpcCidr));
         Assert.DoesNotContain(File.ReadLines("/proc/self/mountinfo"), line => line.Contains(_folder.Path, StringComparison.Ordinal));
+    }
+
+    /// <summary>Until <c>kubes status</c> shows <paramref name="slot"/> in <paramref name="phase"/> (its agent checks health every
+    /// half minute).</summary>
+    private async Task WaitForPhaseAsync(string slot, string phase)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(3);
+        string? seen = null;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var status = await KubesProcess.RunAsync(_folder.Path, Slow, "status", "--local", "-o", "json");
+            Assert.True(status.ExitCode == 0, status.ToString());
+            seen = JsonDocument.Parse(status.Stdout).RootElement.EnumerateArray()
+                .Single(r => r.GetProperty("slot").GetString() == slot).GetProperty("phase").GetString();
+            if (seen == phase) return;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        Assert.Fail($"{slot} did not report {phase} within 3 minutes; it reports {seen}");
     }
 }

@@ -15,8 +15,7 @@ public sealed class CniLayout
     {
         Cni = config.Cni ?? throw Invalid(config, "has no cni section");
         if (string.IsNullOrEmpty(Cni.Plugin)) throw Invalid(config, "names no CNI plugin");
-        Artifact = config.Artifacts.FirstOrDefault(a => a.Name == ArtifactNames.CniPlugins)
-                   ?? throw Invalid(config, $"has no '{ArtifactNames.CniPlugins}' artifact");
+        Artifact = RequiredArtifact.Of(config, ArtifactNames.CniPlugins, ComponentNames.Cni);
         BinDir = paths.Under("/opt/cni/bin");
         ConfDir = paths.Under("/etc/cni/net.d");
     }

@@ -21,8 +21,8 @@ public sealed class ContainerdLayout
         Config = config;
         Containerd = config.Containerd ?? throw Invalid("has no containerd section");
         if (string.IsNullOrEmpty(Containerd.SandboxImage)) throw Invalid("names no sandbox image");
-        Artifact = Find(ArtifactNames.Containerd) ?? throw Invalid($"has no '{ArtifactNames.Containerd}' artifact");
-        Runc = Find(ArtifactNames.Runc) ?? throw Invalid($"has no '{ArtifactNames.Runc}' artifact");
+        Artifact = RequiredArtifact.Of(config, ArtifactNames.Containerd, ComponentNames.Containerd);
+        Runc = RequiredArtifact.Of(config, ArtifactNames.Runc, ComponentNames.Containerd);
         // crictl is an operator's tool: the local provider has no package of it, and containerd works without it.
         Crictl = Find(ArtifactNames.Crictl);
         ConfigVersion = ConfigVersionFor(Artifact.Version);

@@ -25,8 +25,7 @@ public sealed class KubeProxyLayout
             throw Invalid($"has the API endpoint '{Proxy.ApiEndpoint}', which is not an https URL");
         if (Proxy.Mode is not ("iptables" or "nftables")) throw Invalid($"has the mode '{Proxy.Mode}', which is neither iptables nor nftables");
         if (config.Certificates.All(c => c.FileStem != CertificateFiles.KubeProxy)) throw Invalid($"asks for no '{CertificateFiles.KubeProxy}' certificate");
-        Artifact = config.Artifacts.FirstOrDefault(a => a.Name == ArtifactNames.KubeProxy)
-                   ?? throw Invalid($"has no '{ArtifactNames.KubeProxy}' artifact");
+        Artifact = RequiredArtifact.Of(config, ArtifactNames.KubeProxy, ComponentNames.KubeProxy);
 
         Minor = KubernetesMinor.Of(config);
         Address = address;

@@ -30,7 +30,7 @@ public sealed class KubeletLayout
         foreach (var stem in new[] { CertificateFiles.KubeletClient, CertificateFiles.KubeletServing }
                      .Where(stem => config.Certificates.All(c => c.FileStem != stem)))
             throw Invalid($"asks for no '{stem}' certificate");
-        Artifact = config.Artifacts.FirstOrDefault(a => a.Name == ArtifactNames.Kubelet) ?? throw Invalid($"has no '{ArtifactNames.Kubelet}' artifact");
+        Artifact = RequiredArtifact.Of(config, ArtifactNames.Kubelet, ComponentNames.Kubelet);
 
         Minor = KubernetesMinor.Of(config);
         Address = address;

@@ -61,8 +61,9 @@ public sealed class ContainerdConfigFileTests
             NodeConfigs.Artifact(ArtifactNames.Runc, "1.4.3"));
         noSection.Containerd = null;
 
+        // A missing program is the operator's to provide (the agent retries); a missing section is the coordinator's defect.
         Assert.Contains("has no 'runc' artifact",
-            Assert.Throws<InvalidRoleConfigException>(() => new ContainerdLayout(noRunc, new AgentPaths("/"))).Message);
+            Assert.Throws<ArtifactNotProvidedException>(() => new ContainerdLayout(noRunc, new AgentPaths("/"))).Message);
         Assert.Contains("has no containerd section",
             Assert.Throws<InvalidRoleConfigException>(() => new ContainerdLayout(noSection, new AgentPaths("/"))).Message);
     }

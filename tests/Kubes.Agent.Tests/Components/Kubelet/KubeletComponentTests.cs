@@ -64,8 +64,12 @@ public sealed class KubeletComponentTests
             case "artifact": config.Artifacts.Clear(); break;
         }
 
-        var error = Assert.Throws<InvalidRoleConfigException>(() => new KubeletLayout(config, new AgentPaths("/"), new PkiFiles(new AgentPaths("/"))));
+        KubeletLayout Layout() => new(config, new AgentPaths("/"), new PkiFiles(new AgentPaths("/")));
+        // A missing program is the operator's to provide (the agent retries); anything else is the coordinator's defect.
+        var error = lacking == "artifact"
+            ? (Exception)Assert.Throws<ArtifactNotProvidedException>(Layout)
+            : Assert.Throws<InvalidRoleConfigException>(Layout);
 
-        Assert.Contains("the coordinator's RoleConfig must be fixed", error.Message);
+        Assert.Contains(lacking == "artifact" ? "'kubes artifacts import DIR'" : "the coordinator's RoleConfig must be fixed", error.Message);
     }
 }
