@@ -36,7 +36,23 @@ internal static class IdentityScript
         await Eventually.WroteAsync(instance, "identity");
         await Eventually.WroteAsync(instance, "daemon.pid");
         await Eventually.WroteAsync(instance, "scrubbed.pid");
-        return (PidIn(instance, "daemon.pid"), PidIn(instance, "scrubbed.pid"));
+        var scrubbed = PidIn(instance, "scrubbed.pid");
+        // Its pid is written as soon as bash forks it, before the fork has become 'env -i sleep' and then 'sleep': until
+        // then it still holds the daemon's environment.
+        await Eventually.TrueAsync(() => Runs(scrubbed, "sleep\u00001001\u0000"), "the daemon's child to run sleep with an empty environment");
+        return (PidIn(instance, "daemon.pid"), scrubbed);
+    }
+
+    private static bool Runs(int pid, string cmdline)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline") == cmdline;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static int PidIn(LocalInstance instance, string file) =>
