@@ -13,10 +13,6 @@ public sealed class RoleInstaller(RoleComponents components, StepRunner runner, 
 {
     public bool CanInstall(Role role) => components.For(role).Count > 0;
 
-    /// <summary>Every step of the role, in order; throws <see cref="Conversation.InvalidRoleConfigException"/> as components do.</summary>
-    public IReadOnlyList<IInstallStep> PlanSteps(RoleConfig config) =>
-        components.For(config.Role).SelectMany(component => component.PlanSteps(config)).ToList();
-
     /// <summary>
     /// Runs every step of the role. A component whose program the coordinator had no copy of
     /// (<see cref="Conversation.ArtifactNotProvidedException"/>) does not hold back the components before it: they are

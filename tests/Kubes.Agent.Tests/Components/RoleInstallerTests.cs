@@ -169,7 +169,7 @@ public sealed class RoleInstallerTests : IDisposable
     }
 
     [Fact]
-    public void A_role_without_components_cannot_be_installed()
+    public async Task A_role_without_components_cannot_be_installed()
     {
         var installer = Installer(
             new FakeComponent(ComponentNames.KubeApiServer, _applied, Healthy),
@@ -178,7 +178,11 @@ public sealed class RoleInstallerTests : IDisposable
 
         Assert.True(installer.CanInstall(Role.Controller));
         Assert.False(installer.CanInstall(Role.Node));
-        Assert.Empty(installer.PlanSteps(new RoleConfig { Role = Role.Node }));
+        var started = new List<string>();
+        await installer.InstallAsync(new RoleConfig { Role = Role.Node }, step => { started.Add(step.Name); return Task.CompletedTask; },
+            CancellationToken.None);
+        Assert.Empty(started);
+        Assert.Empty(_applied);
     }
 
     [Fact]
