@@ -14,6 +14,8 @@ public static class CertificateFiles
     public const string FrontProxyClient = "front-proxy-client";
     public const string ControllerManager = "controller-manager";
     public const string Scheduler = "scheduler";
+    /// <summary>A controller agent's identity towards the API when it applies the add-ons (<c>kubes:addon-manager</c>).</summary>
+    public const string AddonManager = "addon-manager";
     public const string Admin = "admin";
     public const string KubeletClient = "kubelet-client";
     public const string KubeletServing = "kubelet-serving";

@@ -17,4 +17,6 @@ public static class ComponentNames
     public const string Cni = "cni";
     public const string OpenVpn = "openvpn";
     public const string Sshd = "sshd";
+    /// <summary>The cluster's add-ons, applied by the controller agent that holds their lease.</summary>
+    public const string Addons = "addons";
 }
