@@ -1,3 +1,4 @@
+using Kubes.Controller.Components.Addons;
 using Kubes.Controller.Components.Cni;
 using Kubes.Controller.Components.Containerd;
 using Kubes.Controller.Components.Etcd;
@@ -21,6 +22,7 @@ public static class ClusterComponents
         new KubeApiServerComponent(),
         new KubeControllerManagerComponent(),
         new KubeSchedulerComponent(),
+        new AddonsComponent(),
         new ContainerdComponent(),
         new CniComponent(),
         new KubeletComponent(),

@@ -26,6 +26,18 @@ public static class KubernetesGroups
     /// </summary>
     public const string ApiServerKubeletClients = "kubes:apiserver-kubelet-clients";
 
+    /// <summary>
+    /// The controllers' agents, which apply the cluster's add-ons (CN <see cref="AddonManagerCommonName"/>). Not
+    /// system:masters, which no instance holds: <c>kubes up</c> binds this group to <see cref="ClusterAdminClusterRole"/>
+    /// with the operator's admin certificate, the one thing applied from outside the cluster.
+    /// </summary>
+    public const string AddonManagers = "kubes:addon-managers";
+
+    public const string AddonManagerCommonName = "kubes:addon-manager";
+
+    /// <summary>The built-in ClusterRole that may do anything, RBAC bindings and CRDs included, as add-ons need.</summary>
+    public const string ClusterAdminClusterRole = "cluster-admin";
+
     /// <summary>The built-in ClusterRole with full access to the kubelet API.</summary>
     public const string KubeletApiAdminClusterRole = "system:kubelet-api-admin";
 }

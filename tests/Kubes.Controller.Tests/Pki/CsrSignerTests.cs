@@ -57,7 +57,7 @@ public class CsrSignerTests(LocalPkiFixture cluster) : IClassFixture<LocalPkiFix
             Assert.NotNull(text.SubjectKeyId);
             checkedIdentities++;
         }
-        Assert.Equal(33, checkedIdentities);
+        Assert.Equal(36, checkedIdentities);
     }
 
     [Fact]

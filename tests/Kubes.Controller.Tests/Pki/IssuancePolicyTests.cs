@@ -20,8 +20,8 @@ public class IssuancePolicyTests
     {
         var all = new IssuancePolicy(Local).All();
 
-        // The bastion's VPN server, 3 etcd members, 3 controllers x 6, 3 nodes x 3, the admin.
-        Assert.Equal(1 + 3 + 18 + 9 + 1, all.Count);
+        // The bastion's VPN server, 3 etcd members, 3 controllers x 7, 3 nodes x 3, the admin.
+        Assert.Equal(1 + 3 + 21 + 9 + 1, all.Count);
         Assert.Equal(all.Count, all.Select(i => i.Name).Distinct().Count());
         Assert.Equal(3, all.Count(i => i.Kind == IdentityKind.EtcdMember));
         Assert.Equal(3, all.Count(i => i.Kind == IdentityKind.KubeletServing));
@@ -65,7 +65,7 @@ public class IssuancePolicyTests
         var identities = new IssuancePolicy(Local).ForSlot(slot).ToDictionary(i => i.Kind);
 
         Assert.Equal(
-            [IdentityKind.ApiServerServing, IdentityKind.EtcdApiServerClient, IdentityKind.ApiServerKubeletClient,
+            [IdentityKind.AddonManager, IdentityKind.ApiServerServing, IdentityKind.EtcdApiServerClient, IdentityKind.ApiServerKubeletClient,
              IdentityKind.FrontProxyClient, IdentityKind.ControllerManager, IdentityKind.Scheduler],
             identities.Keys);
         Assert.All(identities.Values, i => Assert.EndsWith("/controller-2", i.Name, StringComparison.Ordinal));

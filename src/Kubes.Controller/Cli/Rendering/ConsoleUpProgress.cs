@@ -28,6 +28,10 @@ public sealed class ConsoleUpProgress(TextWriter output) : IUpProgress
     public void FollowingAgents(string answeredBy, TimeSpan wait) =>
         output.WriteLine($"Following the agents, {answeredBy} (up to {wait.TotalMinutes:0} min):");
 
+    public void AddonManagersGranted(string? problem) => output.WriteLine(problem is null
+        ? $"RBAC: the controllers' add-on managers are bound to cluster-admin (ClusterRoleBinding {AddonManagerGrant.BindingName})."
+        : $"warning: the controllers' add-on managers are not bound to cluster-admin yet ({problem}); 'kubes up' binds them once the API answers, and the controllers apply the add-ons after that.");
+
     public void Started(ResourceChange change) => _changes.Started(change);
     public void Succeeded(ResourceChange change, TimeSpan elapsed) => _changes.Succeeded(change, elapsed);
     public void Failed(ResourceChange change, Exception error) => _changes.Failed(change, error);

@@ -1,5 +1,6 @@
 using Kubes.Controller.Components.Addons.Cni;
 using Kubes.Controller.Components.Addons.CoreDns;
+using Kubes.Controller.Components.Addons.Rbac;
 using Kubes.Controller.Components.Addons.Storage;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
@@ -7,19 +8,21 @@ using Kubes.Controller.Topology;
 namespace Kubes.Controller.Components.Addons;
 
 /// <summary>
-/// The add-ons a cluster applies to itself, in order: the pod network of <c>spec.cni</c> (from its upstream manifest),
-/// CoreDNS, and on AWS the EBS CSI driver with the default StorageClass (<c>spec.addons.ebsCsiDriver</c>).
+/// The add-ons a cluster applies to itself, in order: the control plane's own RBAC bindings, the pod network of
+/// <c>spec.cni</c> (from its upstream manifest, once the coordinator has it), CoreDNS, and on AWS the EBS CSI driver with
+/// the default StorageClass (<c>spec.addons.ebsCsiDriver</c>).
 /// </summary>
 public static class ClusterAddons
 {
-    /// <param name="cniManifest">The CNI's upstream manifest, as pinned by its digest.</param>
-    public static IReadOnlyList<Addon> For(ClusterTopology topology, string cniManifest, string apiHost, int apiPort)
+    /// <param name="cniManifest">The CNI's upstream manifest, as pinned by its digest; null leaves the pod network out.</param>
+    public static IReadOnlyList<Addon> For(ClusterTopology topology, string? cniManifest, string apiHost, int apiPort)
     {
         var spec = topology.Spec;
         var minor = KubernetesVersions.MinorOf(spec.KubernetesVersion) ?? "";
         var images = AddonImages.ByKubernetesMinor.GetValueOrDefault(minor)
                      ?? throw new InvalidOperationException($"Kubes has no add-on images for Kubernetes {spec.KubernetesVersion}");
-        var addons = new List<Addon> { CniManifest.Render(spec.Cni, cniManifest, spec.Network.PodCidr, apiHost, apiPort) };
+        var addons = new List<Addon> { ControlPlaneRbacAddon.Build() };
+        if (cniManifest is not null) addons.Add(CniManifest.Render(spec.Cni, cniManifest, spec.Network.PodCidr, apiHost, apiPort));
         if (spec.Addons.CoreDns) addons.Add(CoreDnsAddon.Build(images.CoreDns, topology.ClusterDnsIp.ToString(), ClusterTopology.ClusterDomain));
         if (spec.Addons.EbsCsiDriver && spec.Provider == ProviderKind.Aws)
         {

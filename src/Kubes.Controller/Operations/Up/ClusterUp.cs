@@ -1,5 +1,6 @@
 using Kubes.Controller.Artifacts;
 using Kubes.Controller.DesiredState;
+using Kubes.Controller.Operations.Kubeconfig;
 using Kubes.Controller.Providers;
 using Kubes.Controller.Registrar;
 using Kubes.Controller.Session;
@@ -52,8 +53,24 @@ public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILo
         }
 
         var unprovided = state.Current is { } pinned ? UnprovidedArtifacts.Of(topology, pinned.Artifacts) : UnprovidedArtifacts.None;
+        using var waited = new CancellationTokenSource();
+        var granting = wait > TimeSpan.Zero ? GrantAddonManagersAsync(agents.PollInterval, waited.Token, cancellationToken) : Task.CompletedTask;
         var slots = await new AgentWaiter(topology, agents.ReadAsync, progress, agents.PollInterval, unprovided).WaitAsync(wait, cancellationToken);
+        await waited.CancelAsync();
+        await granting;
         return new UpOutcome(result, slots, roll, unprovided);
+    }
+
+    /// <summary>
+    /// While the agents are followed, the add-on managers' binding is applied as soon as the API answers: a real apiserver
+    /// refuses the controllers' add-ons until it exists, so it cannot wait for them to be Ready.
+    /// </summary>
+    private async Task GrantAddonManagersAsync(TimeSpan interval, CancellationToken waited, CancellationToken cancellationToken)
+    {
+        AdminCredentials? admin = null;
+        var issuer = new AdminCredentialIssuer(session, _time);
+        var grant = new AddonManagerGrant(async ct => admin ??= await issuer.IssueAsync(ct), interval, _time);
+        progress.AddonManagersGranted(await grant.RunAsync(waited, cancellationToken));
     }
 
     /// <summary>The config_hash a joined member runs on <paramref name="desired"/>: built as the registrar builds it, for

@@ -18,4 +18,8 @@ public interface IUpProgress : IApplyProgress, IRollProgress
     void ArtifactsResolved(IReadOnlyList<string> lines);
 
     void FollowingAgents(string answeredBy, TimeSpan wait);
+
+    /// <summary>Whether the add-on managers' binding (<see cref="AddonManagerGrant"/>) is in the cluster: null when it is,
+    /// else why it could not be applied.</summary>
+    void AddonManagersGranted(string? problem);
 }

@@ -101,8 +101,8 @@ public sealed class ClusterAddonsTests
         var aws = Render(Spec("aws", "calico", "1.36.3"));
         var local = Render(Spec("local", "calico", "1.36.3"));
 
-        Assert.Equal(["cni", "coredns", "ebs-csi-driver", "storage-class"], aws.Select(a => a.Name));
-        Assert.Equal(["cni", "coredns"], local.Select(a => a.Name));
+        Assert.Equal(["control-plane-rbac", "cni", "coredns", "ebs-csi-driver", "storage-class"], aws.Select(a => a.Name));
+        Assert.Equal(["control-plane-rbac", "cni", "coredns"], local.Select(a => a.Name));
         var storage = Assert.Single(aws.Single(a => a.Name == "storage-class").Objects.OfType<V1StorageClass>());
         Assert.Equal("true", storage.Metadata.Annotations["storageclass.kubernetes.io/is-default-class"]);
         Assert.Equal(("gp3", "true", "ext4"), (storage.Parameters["type"], storage.Parameters["encrypted"], storage.Parameters["csi.storage.k8s.io/fstype"]));
@@ -130,7 +130,8 @@ public sealed class ClusterAddonsTests
     [Fact]
     public void Calicos_pool_is_the_pod_network_and_its_daemons_reach_the_ha_endpoint()
     {
-        var cni = Render(Spec("aws", "calico", "1.36.3") with { Network = ClusterSpecDefaults.Aws("demo").Network with { PodCidr = "10.100.0.0/16" } })[0];
+        var cni = Render(Spec("aws", "calico", "1.36.3") with { Network = ClusterSpecDefaults.Aws("demo").Network with { PodCidr = "10.100.0.0/16" } })
+            .Single(a => a.Name == CniManifest.Name);
 
         var node = cni.Objects.OfType<V1DaemonSet>().Single();
         Assert.Contains(node.Spec.Template.Spec.Containers[0].Env, e => e is { Name: "CALICO_IPV4POOL_CIDR", Value: "10.100.0.0/16" });
@@ -144,7 +145,7 @@ public sealed class ClusterAddonsTests
     [Fact]
     public void Flannels_network_is_the_pod_network_and_its_daemon_reaches_the_ha_endpoint()
     {
-        var cni = Render(Spec("aws", "flannel", "1.36.3"))[0];
+        var cni = Render(Spec("aws", "flannel", "1.36.3")).Single(a => a.Name == CniManifest.Name);
 
         Assert.Contains("\"Network\": \"10.200.0.0/16\"", cni.Objects.OfType<V1ConfigMap>().Single().Data["net-conf.json"]);
         var env = cni.Objects.OfType<V1DaemonSet>().Single().Spec.Template.Spec.Containers[0].Env;

@@ -1,0 +1,56 @@
+using k8s;
+using Kubes.Controller.Components.KubeApiServer;
+using Kubes.Controller.Pki;
+using Kubes.Controller.Registrar;
+using Kubes.Controller.Spec;
+using Kubes.Controller.Topology;
+using Kubes.Protos.V1;
+using ComponentNames = Kubes.Protos.Contract.ComponentNames;
+
+namespace Kubes.Controller.Components.Addons;
+
+/// <summary>
+/// The cluster's add-ons as the coordinator decides them (<see cref="ClusterAddons"/>), handed to every controller: the
+/// agent of the one that holds the add-on Lease applies them through its own apiserver, as the add-on manager
+/// (<see cref="KubernetesGroups.AddonManagerCommonName"/>, a client certificate every controller gets). The pod network's
+/// manifest is not in the artifact catalogue yet, so the CNI add-on is left out (docs/nodes.md).
+/// </summary>
+public sealed class AddonsComponent : IClusterComponent
+{
+    public string Name => ComponentNames.Addons;
+
+    public bool RunsOn(InstanceRole role) => role == InstanceRole.Controller;
+
+    public IReadOnlyList<string> Artifacts { get; } = [];
+
+    public IReadOnlyList<CertificateIdentity> IdentitiesFor(InstanceSlot slot, LeafIdentities leaves) => RunsOn(slot.Role)
+        ?
+        [
+            leaves.Leaf(IdentityKind.AddonManager, slot.Name, CertificateAuthorityKind.Kubernetes, KubernetesGroups.AddonManagerCommonName,
+                [KubernetesGroups.AddonManagers], [], [], ExtendedKeyUsages.ClientAuth),
+        ]
+        : [];
+
+    public void Configure(RoleConfig config, InstanceSlot slot, VerifiedInstance instance, ClusterTopology topology, ClusterMaterial material)
+    {
+        var endpoint = ApiEndpointUrl.Of(topology, material);
+        var addons = new AddonsConfig();
+        foreach (var addon in ClusterAddons.For(topology, cniManifest: null, endpoint.Host, endpoint.Port))
+        {
+            addons.Objects.AddRange(addon.Objects.Select(o => new AddonObject
+            {
+                Addon = addon.Name,
+                Path = AddonObjectPath.Of(o),
+                Json = KubernetesJson.Serialize(o),
+            }));
+        }
+
+        config.Addons = addons;
+    }
+
+    public bool TakesExtraArgs => false;
+
+    public string? FlagVersion(ClusterSpec spec) => null;
+
+    public IReadOnlyDictionary<string, string> LockedFlags { get; } = new Dictionary<string, string>();
+}
