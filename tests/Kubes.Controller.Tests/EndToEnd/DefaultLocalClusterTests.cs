@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kubes.Controller.Components.Addons;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Tests.Local.Support;
 using HostTool = Kubes.Controller.Tests.Pki.Support.HostTool;
@@ -91,6 +92,19 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.True(kubectlVersion.ExitCode == 0, kubectlVersion.Output);
         Assert.Contains("Server Version: v1.36.3", kubectlVersion.Output);
 
+        // The cluster applied its add-ons by itself: every object arrived by server-side apply from the field manager
+        // kubes, recorded in the ConfigMap a new lease holder reads; the one binding up applies with the admin certificate
+        // is there too. (The stand-in apiservers store every apply they receive, even an unchanged one.)
+        Assert.Contains("RBAC: the controllers' add-on managers are bound to cluster-admin", again.Stdout);
+        var grant = GetRaw(kubeconfig, "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/kubes:addon-managers");
+        Assert.Equal("cluster-admin", grant.GetProperty("roleRef").GetProperty("name").GetString());
+        var addonPaths = ClusterAddons.For(_topology, cniManifest: null, "10.226.0.3", 6443).SelectMany(a => a.Objects).Select(AddonObjectPath.Of).ToList();
+        var versions = AddonVersions(kubeconfig, addonPaths);
+        var record = GetRaw(kubeconfig, "/api/v1/namespaces/kube-system/configmaps/kubes-addons");
+        using var applied = JsonDocument.Parse(record.GetProperty("data").GetProperty("applied.json").GetString()!);
+        Assert.Equal(addonPaths.Order(), applied.RootElement.GetProperty("objects").EnumerateObject().Select(o => o.Name).Order());
+        Assert.StartsWith("controller-", applied.RootElement.GetProperty("by").GetString());
+
         // A client certificate from another CA, with the admin's very names, is refused through the endpoint.
         var foreign = Path.Join(_folder.Path, "foreign.conf");
         await File.WriteAllTextAsync(foreign, ForeignClient.Kubeconfig(await File.ReadAllTextAsync(kubeconfig)));
@@ -129,6 +143,11 @@ public sealed class DefaultLocalClusterTests : IDisposable
             foreach (var pid in stopped) HostTool.Run("kill", "-CONT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         await WaitForPhaseAsync("controller-0", ["Ready"]);
+
+        // Up once more: nothing changed, so nothing is applied again, whichever controller holds the add-on lease now.
+        var third = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "--local");
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Equal(versions, AddonVersions(kubeconfig, addonPaths));
 
         // Each node's own containerd answers CRI on the socket under the node's root, from the node's namespace; the
         // nodes reach each other on their VPC addresses across the bridge.
@@ -180,6 +199,23 @@ public sealed class DefaultLocalClusterTests : IDisposable
                     string.Join("\n", File.ReadLines(Path.Join(State, "instances", slot, "var", "log", "kubes-agent.log")).TakeLast(8)));
         return false;
     }
+
+    private static JsonElement GetRaw(string kubeconfig, string path)
+    {
+        var got = HostTool.Run("kubectl", "--kubeconfig", kubeconfig, "--request-timeout=20s", "get", "--raw", path);
+        Assert.True(got.ExitCode == 0, $"{path}: {got.Output}");
+        return JsonDocument.Parse(got.StandardOutput).RootElement.Clone();
+    }
+
+    /// <summary>Each add-on object's resourceVersion, once it is checked to have come from Kubes' server-side apply.</summary>
+    private static Dictionary<string, string> AddonVersions(string kubeconfig, IEnumerable<string> paths) => paths.ToDictionary(path => path, path =>
+    {
+        var metadata = GetRaw(kubeconfig, path).GetProperty("metadata");
+        Assert.Contains(metadata.GetProperty("managedFields").EnumerateArray(), f =>
+            f.GetProperty("manager").GetString() == Addon.FieldManager && f.GetProperty("operation").GetString() == "Apply");
+        Assert.True(metadata.GetProperty("labels").TryGetProperty(Addon.AddonLabel, out _), path);
+        return metadata.GetProperty("resourceVersion").GetString()!;
+    });
 
     /// <summary>Whether the process still runs, stopped by a signal.</summary>
     private static bool IsStopped(int pid)

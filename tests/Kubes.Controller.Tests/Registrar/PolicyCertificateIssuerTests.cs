@@ -68,6 +68,7 @@ public sealed class PolicyCertificateIssuerTests : IDisposable
     [InlineData("kubelet-client/node-0")]
     [InlineData("admin/kubes-admin")]
     [InlineData("coordinator/kubes-coordinator")]
+    [InlineData("addon-manager/controller-0")]
     public async Task A_renewal_for_an_identity_the_instance_is_not_entitled_to_is_refused_exactly_as_a_first_request_is(string identity)
     {
         var (agent, credential) = await JoinedAsync(InstanceRole.Etcd, 0);
