@@ -9,10 +9,11 @@ namespace Kubes.StandIns.ApiServer;
 /// How the kube-apiserver stand-in answers: a client certificate must chain to --client-ca-file (else 401, as the x509
 /// authenticator refuses it); a request without one is anonymous (<see cref="AnonymousAccess"/>). It answers the
 /// health endpoints (/livez, /readyz, /healthz, with ?verbose), /version, and the discovery roots /api and /apis, which
-/// is what <c>kubectl version</c> and <c>kubectl get --raw</c> ask for; anything else is 404. An authenticated user may
-/// read all of it: RBAC is not played.
+/// is what <c>kubectl version</c> and <c>kubectl get --raw</c> ask for; the paths of API objects and their collections
+/// go to <see cref="ObjectRequests"/>; anything else is 404. An authenticated user may read and write all of it: RBAC
+/// is not played.
 /// </summary>
-public sealed class ApiServerRequests(KubernetesRelease release, EtcdStorage etcd, X509Certificate2Collection? clientCa,
+public sealed class ApiServerRequests(KubernetesRelease release, EtcdStorage etcd, ObjectRequests objects, X509Certificate2Collection? clientCa,
     AnonymousAccess anonymous, string advertisedAddress)
 {
     public async Task HandleAsync(HttpContext context)
@@ -73,7 +74,8 @@ public sealed class ApiServerRequests(KubernetesRelease release, EtcdStorage etc
                 await context.Response.WriteAsJsonAsync(new Dictionary<string, object> { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = Array.Empty<object>() });
                 break;
             default:
-                await SecureServer.WriteStatusAsync(context, 404, "NotFound", "the server could not find the requested resource");
+                if (ApiPath.Parse(path) is { } objectPath) await objects.HandleAsync(context, objectPath);
+                else await SecureServer.WriteStatusAsync(context, 404, "NotFound", "the server could not find the requested resource");
                 break;
         }
     }

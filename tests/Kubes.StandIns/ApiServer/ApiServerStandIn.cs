@@ -7,7 +7,8 @@ namespace Kubes.StandIns.ApiServer;
 /// <summary>
 /// The kube-apiserver stand-in: checks its command line and every file it names, proves its etcd settings against
 /// every member (<see cref="EtcdStorage"/>), and serves HTTPS on --bind-address:--secure-port with its serving
-/// certificate, authenticating clients by --client-ca-file (<see cref="ApiServerRequests"/>).
+/// certificate, authenticating clients by --client-ca-file (<see cref="ApiServerRequests"/>). API objects written to it
+/// are kept in that etcd (<see cref="ObjectStore"/>), so every apiserver stand-in on it sees them.
 /// </summary>
 public static class ApiServerStandIn
 {
@@ -60,9 +61,12 @@ public static class ApiServerStandIn
         var serving = files.Certificate("tls-cert-file") ?? SelfSignedCertificate.For(Name, IPAddress.Parse(bindAddress));
         var chain = files.Chain("tls-cert-file") ?? [serving];
 
-        using var etcd = new EtcdStorage(etcdServers, line.Value("etcd-prefix") ?? "/registry", $"{bindAddress}:{port}",
-            files.Certificate("etcd-certfile"), files.CaBundle("etcd-cafile"));
-        var requests = new ApiServerRequests(release, etcd, files.CaBundle("client-ca-file"), anonymous, $"{line.Value("advertise-address") ?? bindAddress}:{port}");
+        var etcdPrefix = line.Value("etcd-prefix") ?? "/registry";
+        using var gateway = new EtcdGateway(etcdServers, files.Certificate("etcd-certfile"), files.CaBundle("etcd-cafile"));
+        var etcd = new EtcdStorage(gateway, etcdPrefix, $"{bindAddress}:{port}");
+        var objects = new ObjectRequests(new ObjectStore(gateway, etcdPrefix, TimeProvider.System));
+        var requests = new ApiServerRequests(release, etcd, objects, files.CaBundle("client-ca-file"), anonymous,
+            $"{line.Value("advertise-address") ?? bindAddress}:{port}");
         await using var server = await SecureServer.StartAsync(bindAddress, port, serving, chain, tls, requests.HandleAsync, cancellationToken);
         Log.Info($"serving on https://{bindAddress}:{port}; etcd: {string.Join(", ", etcdServers)}");
         while (!cancellationToken.IsCancellationRequested)
