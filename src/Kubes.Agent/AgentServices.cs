@@ -1,6 +1,7 @@
 using Kubes.Agent.Artifacts;
 using Kubes.Agent.Channels;
 using Kubes.Agent.Components;
+using Kubes.Agent.Components.Addons;
 using Kubes.Agent.Components.Cni;
 using Kubes.Agent.Components.Containerd;
 using Kubes.Agent.Components.Etcd;
@@ -99,6 +100,12 @@ public static class AgentServices
         services.AddSingleton<ControlPlaneHealthz>();
         services.AddSingleton<IComponent, KubeControllerManagerComponent>();
         services.AddSingleton<IComponent, KubeSchedulerComponent>();
+        services.AddSingleton(AddonApiConnector.MutualTls);
+        services.AddSingleton<AddonLeaseElection>();
+        services.AddSingleton<AddonApplier>();
+        services.AddSingleton<AddonManager>();
+        services.AddHostedService(sp => sp.GetRequiredService<AddonManager>());
+        services.AddSingleton<IComponent, AddonsComponent>();
 
         services.AddSingleton(sp => new RoleComponents(sp.GetServices<IComponent>()));
         services.AddSingleton<RoleInstaller>();

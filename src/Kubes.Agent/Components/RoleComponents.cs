@@ -14,7 +14,8 @@ public sealed class RoleComponents
     {
         [Role.Bastion] = [ComponentNames.Sshd, ComponentNames.OpenVpn],
         [Role.Etcd] = [ComponentNames.Etcd, ComponentNames.Sshd],
-        [Role.Controller] = [ComponentNames.KubeApiServer, ComponentNames.KubeControllerManager, ComponentNames.KubeScheduler, ComponentNames.Sshd],
+        [Role.Controller] = [ComponentNames.KubeApiServer, ComponentNames.KubeControllerManager, ComponentNames.KubeScheduler, ComponentNames.Addons,
+            ComponentNames.Sshd],
         [Role.Node] = [ComponentNames.Containerd, ComponentNames.Cni, ComponentNames.Kubelet, ComponentNames.KubeProxy, ComponentNames.Sshd],
     };
 

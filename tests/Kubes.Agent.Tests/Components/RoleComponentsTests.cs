@@ -29,7 +29,8 @@ public sealed class RoleComponentsTests
         Assert.Equal([ComponentNames.Sshd, ComponentNames.OpenVpn], RoleComponents.Installed[Role.Bastion]);
         Assert.Equal([ComponentNames.Containerd, ComponentNames.Cni, ComponentNames.Kubelet, ComponentNames.KubeProxy, ComponentNames.Sshd],
             RoleComponents.Installed[Role.Node]);
-        Assert.Equal([ComponentNames.KubeApiServer, ComponentNames.KubeControllerManager, ComponentNames.KubeScheduler, ComponentNames.Sshd],
+        Assert.Equal([ComponentNames.KubeApiServer, ComponentNames.KubeControllerManager, ComponentNames.KubeScheduler, ComponentNames.Addons,
+                ComponentNames.Sshd],
             RoleComponents.Installed[Role.Controller]);
 
         var roles = new RoleComponents([Etcd()], new Dictionary<Role, IReadOnlyList<string>> { [Role.Etcd] = [ComponentNames.Etcd] });
