@@ -16,6 +16,12 @@ public sealed record SlotStatus(
     DateTimeOffset? LastReport,
     string? Error)
 {
+    /// <summary>
+    /// For a node: what the Kubernetes API says of its Node ("Ready", "NotReady: why", "not registered"); null for other
+    /// roles, or when the API was not read.
+    /// </summary>
+    public string? Node { get; init; }
+
     public bool IsReady => Phase == PhaseName(Protos.V1.Phase.Ready);
 
     /// <summary>Joined and certified, but no installer for its role exists yet: settled, and never Ready.</summary>

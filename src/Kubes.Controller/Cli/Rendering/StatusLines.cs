@@ -57,10 +57,14 @@ public static class StatusLines
         _ => "unhealthy",
     };
 
-    /// <summary>Why the slot is not fine, as one line: its error, else its health's detail, else nothing.</summary>
+    /// <summary>
+    /// Why the slot is not fine, as one line: its error, else its health's detail, else what the API says of a node that
+    /// is not Ready there, else nothing.
+    /// </summary>
     public static string Reason(SlotStatus row)
     {
-        var text = row.Error ?? (row.Health.StartsWith("unhealthy: ", StringComparison.Ordinal) ? row.Health["unhealthy: ".Length..] : "");
+        var text = row.Error ?? (row.Health.StartsWith("unhealthy: ", StringComparison.Ordinal) ? row.Health["unhealthy: ".Length..]
+            : row.Node is { } node && node != "Ready" ? $"API: {node}" : "");
         return string.Join(' ', text.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 

@@ -15,11 +15,11 @@ public static class StatusRenderer
     public static Table Table(IReadOnlyList<SlotStatus> rows, DateTimeOffset now)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("Slot", "Instance", "Zone", "IP", "Role", "Phase", "Step", "Health", "Last report", "Error");
+            .AddColumns("Slot", "Instance", "Zone", "IP", "Role", "Phase", "Step", "Health", "Node (API)", "Last report", "Error");
         foreach (var row in rows)
         {
             table.AddRow(Cell(row.Slot), Cell(row.InstanceId ?? "-"), Cell(row.Zone), Cell(row.PrivateIp ?? "-"), Cell(row.Role),
-                Cell(row.Phase), Cell(row.Step ?? "-"), Cell(row.Health),
+                Cell(row.Phase), Cell(row.Step ?? "-"), Cell(row.Health), Cell(row.Node ?? "-"),
                 Cell(row.LastReport is { } at ? Age(now - at) : "-"), Cell(row.Error ?? ""));
         }
         return table;
@@ -36,6 +36,7 @@ public static class StatusRenderer
         $"Phase:       {row.Phase}",
         $"Step:        {row.Step ?? "-"}",
         $"Health:      {row.Health}",
+        $"Node (API):  {row.Node ?? "-"}",
         $"Last report: {(row.LastReport is { } at ? $"{Age(now - at)} ({at:u})" : "-")}",
         $"Error:       {row.Error ?? "-"}",
     ];

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -49,7 +47,7 @@ public sealed class AddonManagerGrant(Func<CancellationToken, Task<AdminCredenti
         attempt.CancelAfter(AttemptTimeout);
         try
         {
-            using var client = new Kubernetes(Configuration(await credentials(attempt.Token)));
+            using var client = new Kubernetes(AdminClientConfiguration.For(await credentials(attempt.Token)));
             if (await ExistingAsync(client, attempt.Token) is { } existing && Grants(existing)) return null;
             await client.RbacAuthorizationV1.PatchClusterRoleBindingAsync(new V1Patch(Binding(), V1Patch.PatchType.ApplyPatch), BindingName,
                 fieldManager: Addon.FieldManager, force: true, cancellationToken: attempt.Token);
@@ -95,19 +93,4 @@ public sealed class AddonManagerGrant(Func<CancellationToken, Task<AdminCredenti
         RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = KubernetesGroups.ClusterAdminClusterRole },
         Subjects = [new Rbacv1Subject { ApiGroup = "rbac.authorization.k8s.io", Kind = "Group", Name = KubernetesGroups.AddonManagers }],
     };
-
-    private static KubernetesClientConfiguration Configuration(AdminCredentials admin) => new()
-    {
-        Host = admin.Server.AbsoluteUri.TrimEnd('/'),
-        ClientCertificateData = Convert.ToBase64String(Encoding.UTF8.GetBytes(admin.CertificatePem)),
-        ClientCertificateKeyData = Convert.ToBase64String(Encoding.UTF8.GetBytes(admin.PrivateKeyPem)),
-        SslCaCerts = CaCertificates(admin.CaPem),
-    };
-
-    private static X509Certificate2Collection CaCertificates(string pem)
-    {
-        var all = new X509Certificate2Collection();
-        all.ImportFromPem(pem);
-        return all;
-    }
 }
