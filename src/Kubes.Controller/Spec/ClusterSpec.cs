@@ -142,6 +142,7 @@ public sealed record PkiSpec
 public sealed record AddonsSpec
 {
     public bool CoreDns { get; init; } = true;
+    public bool MetricsServer { get; init; } = true;
     public bool EbsCsiDriver { get; init; } = true;
     public bool Dashboard { get; init; }
     public bool Monitoring { get; init; }

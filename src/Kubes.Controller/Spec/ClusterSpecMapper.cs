@@ -130,6 +130,7 @@ internal static class ClusterSpecMapper
     private static AddonsSpec Addons(SpecMappingReader r, AddonsSpec d) => r.ReadAll(() => d with
     {
         CoreDns = r.Bool("coreDns") ?? d.CoreDns,
+        MetricsServer = r.Bool("metricsServer") ?? d.MetricsServer,
         EbsCsiDriver = r.Bool("ebsCsiDriver") ?? d.EbsCsiDriver,
         Dashboard = r.Bool("dashboard") ?? d.Dashboard,
         Monitoring = r.Bool("monitoring") ?? d.Monitoring,

@@ -105,6 +105,7 @@ public static class ClusterSpecWriter
 
         yaml.Section(1, "addons", "installed once the control plane is up; true or false each");
         yaml.Field(2, "coreDns", YamlScalar.Of(spec.Addons.CoreDns), "cluster DNS");
+        yaml.Field(2, "metricsServer", YamlScalar.Of(spec.Addons.MetricsServer), "resource metrics for kubectl top and autoscaling");
         yaml.Field(2, "ebsCsiDriver", YamlScalar.Of(spec.Addons.EbsCsiDriver), "EBS volumes for pods, with a default StorageClass");
         yaml.Field(2, "dashboard", YamlScalar.Of(spec.Addons.Dashboard), "the Kubernetes dashboard");
         yaml.Field(2, "monitoring", YamlScalar.Of(spec.Addons.Monitoring), "Prometheus and Grafana");

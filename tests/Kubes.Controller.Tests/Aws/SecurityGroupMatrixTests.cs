@@ -30,6 +30,8 @@ public sealed class SecurityGroupMatrixTests(MotoServer moto) : IAsyncLifetime
         new("controller", "tcp", "22", "bastion"),
         new("node", "tcp", "10250", "controller"),
         new("node", "tcp", "22", "bastion"),
+        new("node", "tcp", "4443", "controller"),
+        new("node", "tcp", "10250", "node"),
         new("api-lb", "tcp", "6443", "node"),
         new("api-lb", "tcp", "6443", "controller"),
         new("api-lb", "tcp", "6443", "bastion"),

@@ -1,3 +1,4 @@
+using Kubes.Controller.Components.Addons.MetricsServer;
 using Kubes.Protos.Contract;
 using Kubes.Controller.Reconciler;
 using Kubes.Controller.Spec;
@@ -65,6 +66,11 @@ public static class SecurityGroupRules
             Tcp(SshPort, fromBastion, "SSH through the bastion"),
         };
         nodeRules.AddRange(CniRules(spec.Cni, RuleSource.FromGroup(node)));
+        if (spec.Addons.MetricsServer)
+        {
+            nodeRules.Add(Tcp(MetricsServerAddon.Port, RuleSource.FromGroup(controller), "metrics-server, in its node's network: only the API servers' aggregator"));
+            nodeRules.Add(Tcp(KubeletPort, RuleSource.FromGroup(node), "kubelet API from metrics-server, which scrapes every node from its own"));
+        }
 
         // 6443 is open to these and no one else: the load balancer's group, the nodes, the controllers, the bastion, the
         // admin CIDRs (operators' networks that reach the VPC without the VPN, through the load balancer only).

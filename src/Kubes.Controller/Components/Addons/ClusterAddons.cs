@@ -1,5 +1,6 @@
 using Kubes.Controller.Components.Addons.Cni;
 using Kubes.Controller.Components.Addons.CoreDns;
+using Kubes.Controller.Components.Addons.MetricsServer;
 using Kubes.Controller.Components.Addons.Rbac;
 using Kubes.Controller.Components.Addons.Storage;
 using Kubes.Controller.Spec;
@@ -9,7 +10,7 @@ namespace Kubes.Controller.Components.Addons;
 
 /// <summary>
 /// The add-ons a cluster applies to itself, in order: the control plane's own RBAC bindings, the pod network of
-/// <c>spec.cni</c> (from its upstream manifest, once the coordinator has it), CoreDNS, and on AWS the EBS CSI driver with
+/// <c>spec.cni</c> (from its upstream manifest, once the coordinator has it), CoreDNS, metrics-server, and on AWS the EBS CSI driver with
 /// the default StorageClass (<c>spec.addons.ebsCsiDriver</c>).
 /// </summary>
 public static class ClusterAddons
@@ -24,6 +25,7 @@ public static class ClusterAddons
         var addons = new List<Addon> { ControlPlaneRbacAddon.Build() };
         if (cniManifest is not null) addons.Add(CniManifest.Render(spec.Cni, cniManifest, spec.Network.PodCidr, apiHost, apiPort));
         if (spec.Addons.CoreDns) addons.Add(CoreDnsAddon.Build(images.CoreDns, topology.ClusterDnsIp.ToString(), ClusterTopology.ClusterDomain));
+        if (spec.Addons.MetricsServer) addons.Add(MetricsServerAddon.Build(images.MetricsServer));
         if (spec.Addons.EbsCsiDriver && spec.Provider == ProviderKind.Aws)
         {
             addons.Add(EbsCsiDriverAddon.Build(images, spec.Name));

@@ -97,3 +97,39 @@ public sealed class AddonsComponentTests
         Assert.Throws<ArgumentException>(() => AddonObjectPath.Of(new V1ClusterRole { Metadata = new V1ObjectMeta { Name = "x", NamespaceProperty = "kube-system" } }));
     }
 }
+
+/// <summary>metrics-server as the controllers can reach it: in its node's network, through the aggregator, off when the spec says so.</summary>
+public sealed class MetricsServerAddonTests
+{
+    [Fact]
+    public void It_serves_in_its_nodes_network_beside_the_kubelet_and_the_aggregator_reaches_it_there()
+    {
+        var objects = Kubes.Controller.Components.Addons.MetricsServer.MetricsServerAddon.Build("registry.k8s.io/metrics-server/metrics-server:v0.8.1").Objects;
+        var pod = objects.OfType<V1Deployment>().Single().Spec.Template.Spec;
+        var container = Assert.Single(pod.Containers);
+
+        Assert.True(pod.HostNetwork);
+        Assert.Contains("--secure-port=4443", container.Args);
+        Assert.DoesNotContain(container.Args, a => a.StartsWith("--kubelet-insecure-tls", StringComparison.Ordinal));
+        Assert.Equal(4443, Assert.Single(container.Ports).ContainerPort);
+        Assert.NotNull(pod.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution);
+        var api = objects.OfType<V1APIService>().Single();
+        Assert.Equal(("metrics.k8s.io", "v1beta1", "metrics-server"), (api.Spec.Group, api.Spec.Version, api.Spec.Service.Name));
+    }
+
+    [Fact]
+    public void The_nodes_admit_it_from_the_controllers_and_its_scrapes_from_each_other_only_while_it_is_on()
+    {
+        static IEnumerable<string> NodeRules(ClusterSpec spec) =>
+            Kubes.Controller.Aws.Resources.SecurityGroupRules.For(spec)[Kubes.Controller.Aws.Resources.SecurityGroupRules.Group(InstanceRole.Node)]
+                .Select(r => $"{r.Protocol} {r.FromPort} {r.Source.Group?.Name}");
+        var on = ClusterSpecDefaults.Aws("demo");
+        var off = on with { Addons = on.Addons with { MetricsServer = false } };
+
+        Assert.Contains("tcp 4443 controller", NodeRules(on));
+        Assert.Contains("tcp 10250 node", NodeRules(on));
+        Assert.DoesNotContain("tcp 4443 controller", NodeRules(off));
+        Assert.DoesNotContain("tcp 10250 node", NodeRules(off));
+        Assert.DoesNotContain(ClusterAddons.For(ClusterTopology.From(off), null, "api", 6443), a => a.Name == "metrics-server");
+    }
+}

@@ -101,8 +101,8 @@ public sealed class ClusterAddonsTests
         var aws = Render(Spec("aws", "calico", "1.36.3"));
         var local = Render(Spec("local", "calico", "1.36.3"));
 
-        Assert.Equal(["control-plane-rbac", "cni", "coredns", "ebs-csi-driver", "storage-class"], aws.Select(a => a.Name));
-        Assert.Equal(["control-plane-rbac", "cni", "coredns"], local.Select(a => a.Name));
+        Assert.Equal(["control-plane-rbac", "cni", "coredns", "metrics-server", "ebs-csi-driver", "storage-class"], aws.Select(a => a.Name));
+        Assert.Equal(["control-plane-rbac", "cni", "coredns", "metrics-server"], local.Select(a => a.Name));
         var storage = Assert.Single(aws.Single(a => a.Name == "storage-class").Objects.OfType<V1StorageClass>());
         Assert.Equal("true", storage.Metadata.Annotations["storageclass.kubernetes.io/is-default-class"]);
         Assert.Equal(("gp3", "true", "ext4"), (storage.Parameters["type"], storage.Parameters["encrypted"], storage.Parameters["csi.storage.k8s.io/fstype"]));
