@@ -88,91 +88,76 @@ public static class CoreDnsAddon
 
         """;
 
-    private static V1Deployment Deployment(string image, IDictionary<string, string> labels) => new()
-    {
-        Metadata = Objects.Meta(Name, Name, labels: labels),
-        Spec = new V1DeploymentSpec
+    private static V1Deployment Deployment(string image, IDictionary<string, string> labels) =>
+        Objects.TwoReplicas(Name, labels, new V1PodSpec
         {
-            Replicas = 2,
-            Selector = new V1LabelSelector { MatchLabels = labels },
-            Strategy = new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 1 } },
-            Template = new V1PodTemplateSpec
-            {
-                Metadata = new V1ObjectMeta { Labels = labels },
-                Spec = new V1PodSpec
+            DnsPolicy = "Default",
+            NodeSelector = new Dictionary<string, string> { ["kubernetes.io/os"] = "linux" },
+            Tolerations = [new V1Toleration { Key = "CriticalAddonsOnly", OperatorProperty = "Exists" }],
+            // One replica per zone where the zones allow; two on one node only where the cluster has one node.
+            TopologySpreadConstraints =
+            [
+                new V1TopologySpreadConstraint
                 {
-                    ServiceAccountName = Name,
-                    PriorityClassName = "system-cluster-critical",
-                    DnsPolicy = "Default",
-                    NodeSelector = new Dictionary<string, string> { ["kubernetes.io/os"] = "linux" },
-                    Tolerations = [new V1Toleration { Key = "CriticalAddonsOnly", OperatorProperty = "Exists" }],
-                    // One replica per zone where the zones allow; two on one node only where the cluster has one node.
-                    TopologySpreadConstraints =
+                    MaxSkew = 1, TopologyKey = "topology.kubernetes.io/zone", WhenUnsatisfiable = "DoNotSchedule",
+                    LabelSelector = new V1LabelSelector { MatchLabels = labels },
+                },
+            ],
+            Affinity = new V1Affinity
+            {
+                PodAntiAffinity = new V1PodAntiAffinity
+                {
+                    PreferredDuringSchedulingIgnoredDuringExecution =
                     [
-                        new V1TopologySpreadConstraint
+                        new V1WeightedPodAffinityTerm
                         {
-                            MaxSkew = 1, TopologyKey = "topology.kubernetes.io/zone", WhenUnsatisfiable = "DoNotSchedule",
-                            LabelSelector = new V1LabelSelector { MatchLabels = labels },
-                        },
-                    ],
-                    Affinity = new V1Affinity
-                    {
-                        PodAntiAffinity = new V1PodAntiAffinity
-                        {
-                            PreferredDuringSchedulingIgnoredDuringExecution =
-                            [
-                                new V1WeightedPodAffinityTerm
-                                {
-                                    Weight = 100,
-                                    PodAffinityTerm = new V1PodAffinityTerm
-                                        { TopologyKey = "kubernetes.io/hostname", LabelSelector = new V1LabelSelector { MatchLabels = labels } },
-                                },
-                            ],
-                        },
-                    },
-                    Containers =
-                    [
-                        new V1Container
-                        {
-                            Name = Name,
-                            Image = image,
-                            Args = ["-conf", "/etc/coredns/Corefile"],
-                            Resources = new V1ResourceRequirements
-                            {
-                                Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("70Mi") },
-                                Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("170Mi") },
-                            },
-                            Ports =
-                            [
-                                new V1ContainerPort { Name = "dns", ContainerPort = 53, Protocol = "UDP" },
-                                new V1ContainerPort { Name = "dns-tcp", ContainerPort = 53, Protocol = "TCP" },
-                                new V1ContainerPort { Name = "metrics", ContainerPort = 9153, Protocol = "TCP" },
-                            ],
-                            VolumeMounts = [new V1VolumeMount { Name = "config-volume", MountPath = "/etc/coredns", ReadOnlyProperty = true }],
-                            SecurityContext = new V1SecurityContext
-                            {
-                                AllowPrivilegeEscalation = false,
-                                ReadOnlyRootFilesystem = true,
-                                Capabilities = new V1Capabilities { Add = ["NET_BIND_SERVICE"], Drop = ["ALL"] },
-                            },
-                            LivenessProbe = new V1Probe
-                            {
-                                HttpGet = new V1HTTPGetAction { Path = "/health", Port = 8080, Scheme = "HTTP" },
-                                InitialDelaySeconds = 60, TimeoutSeconds = 5, FailureThreshold = 5,
-                            },
-                            ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/ready", Port = 8181, Scheme = "HTTP" } },
-                        },
-                    ],
-                    Volumes =
-                    [
-                        new V1Volume
-                        {
-                            Name = "config-volume",
-                            ConfigMap = new V1ConfigMapVolumeSource { Name = Name, Items = [new V1KeyToPath { Key = "Corefile", Path = "Corefile" }] },
+                            Weight = 100,
+                            PodAffinityTerm = new V1PodAffinityTerm
+                                { TopologyKey = "kubernetes.io/hostname", LabelSelector = new V1LabelSelector { MatchLabels = labels } },
                         },
                     ],
                 },
             },
-        },
-    };
+            Containers =
+            [
+                new V1Container
+                {
+                    Name = Name,
+                    Image = image,
+                    Args = ["-conf", "/etc/coredns/Corefile"],
+                    Resources = new V1ResourceRequirements
+                    {
+                        Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("70Mi") },
+                        Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("170Mi") },
+                    },
+                    Ports =
+                    [
+                        new V1ContainerPort { Name = "dns", ContainerPort = 53, Protocol = "UDP" },
+                        new V1ContainerPort { Name = "dns-tcp", ContainerPort = 53, Protocol = "TCP" },
+                        new V1ContainerPort { Name = "metrics", ContainerPort = 9153, Protocol = "TCP" },
+                    ],
+                    VolumeMounts = [new V1VolumeMount { Name = "config-volume", MountPath = "/etc/coredns", ReadOnlyProperty = true }],
+                    SecurityContext = new V1SecurityContext
+                    {
+                        AllowPrivilegeEscalation = false,
+                        ReadOnlyRootFilesystem = true,
+                        Capabilities = new V1Capabilities { Add = ["NET_BIND_SERVICE"], Drop = ["ALL"] },
+                    },
+                    LivenessProbe = new V1Probe
+                    {
+                        HttpGet = new V1HTTPGetAction { Path = "/health", Port = 8080, Scheme = "HTTP" },
+                        InitialDelaySeconds = 60, TimeoutSeconds = 5, FailureThreshold = 5,
+                    },
+                    ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/ready", Port = 8181, Scheme = "HTTP" } },
+                },
+            ],
+            Volumes =
+            [
+                new V1Volume
+                {
+                    Name = "config-volume",
+                    ConfigMap = new V1ConfigMapVolumeSource { Name = Name, Items = [new V1KeyToPath { Key = "Corefile", Path = "Corefile" }] },
+                },
+            ],
+        });
 }

@@ -101,76 +101,61 @@ public static class MetricsServerAddon
 
     private static Rbacv1Subject Subject() => new() { Kind = "ServiceAccount", Name = Name, NamespaceProperty = Objects.KubeSystem };
 
-    private static V1Deployment Deployment(string image, IDictionary<string, string> labels) => new()
-    {
-        Metadata = Objects.Meta(Name, Name, labels: labels),
-        Spec = new V1DeploymentSpec
+    private static V1Deployment Deployment(string image, IDictionary<string, string> labels) =>
+        Objects.TwoReplicas(Name, labels, new V1PodSpec
         {
-            Replicas = 2,
-            Selector = new V1LabelSelector { MatchLabels = labels },
-            Strategy = new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 1 } },
-            Template = new V1PodTemplateSpec
+            HostNetwork = true,
+            DnsPolicy = "ClusterFirstWithHostNet",
+            NodeSelector = new Dictionary<string, string> { ["kubernetes.io/os"] = "linux" },
+            Affinity = new V1Affinity
             {
-                Metadata = new V1ObjectMeta { Labels = labels },
-                Spec = new V1PodSpec
+                PodAntiAffinity = new V1PodAntiAffinity
                 {
-                    ServiceAccountName = Name,
-                    PriorityClassName = "system-cluster-critical",
-                    HostNetwork = true,
-                    DnsPolicy = "ClusterFirstWithHostNet",
-                    NodeSelector = new Dictionary<string, string> { ["kubernetes.io/os"] = "linux" },
-                    Affinity = new V1Affinity
-                    {
-                        PodAntiAffinity = new V1PodAntiAffinity
-                        {
-                            RequiredDuringSchedulingIgnoredDuringExecution =
-                                [new V1PodAffinityTerm { TopologyKey = "kubernetes.io/hostname", LabelSelector = new V1LabelSelector { MatchLabels = labels } }],
-                        },
-                    },
-                    Containers =
-                    [
-                        new V1Container
-                        {
-                            Name = Name,
-                            Image = image,
-                            Args =
-                            [
-                                "--cert-dir=/tmp",
-                                $"--secure-port={Port}",
-                                "--kubelet-preferred-address-types=InternalIP,Hostname",
-                                "--kubelet-use-node-status-port",
-                                "--metric-resolution=15s",
-                            ],
-                            Ports = [new V1ContainerPort { Name = "https", ContainerPort = Port, Protocol = "TCP" }],
-                            Resources = new V1ResourceRequirements
-                            {
-                                Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("200Mi") },
-                            },
-                            SecurityContext = new V1SecurityContext
-                            {
-                                AllowPrivilegeEscalation = false,
-                                ReadOnlyRootFilesystem = true,
-                                RunAsNonRoot = true,
-                                RunAsUser = 1000,
-                                SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
-                                Capabilities = new V1Capabilities { Drop = ["ALL"] },
-                            },
-                            VolumeMounts = [new V1VolumeMount { Name = "tmp-dir", MountPath = "/tmp" }],
-                            LivenessProbe = new V1Probe
-                            {
-                                HttpGet = new V1HTTPGetAction { Path = "/livez", Port = "https", Scheme = "HTTPS" },
-                                PeriodSeconds = 10, FailureThreshold = 3,
-                            },
-                            ReadinessProbe = new V1Probe
-                            {
-                                HttpGet = new V1HTTPGetAction { Path = "/readyz", Port = "https", Scheme = "HTTPS" },
-                                InitialDelaySeconds = 20, PeriodSeconds = 10, FailureThreshold = 3,
-                            },
-                        },
-                    ],
-                    Volumes = [new V1Volume { Name = "tmp-dir", EmptyDir = new V1EmptyDirVolumeSource() }],
+                    RequiredDuringSchedulingIgnoredDuringExecution =
+                        [new V1PodAffinityTerm { TopologyKey = "kubernetes.io/hostname", LabelSelector = new V1LabelSelector { MatchLabels = labels } }],
                 },
             },
-        },
-    };
+            Containers =
+            [
+                new V1Container
+                {
+                    Name = Name,
+                    Image = image,
+                    Args =
+                    [
+                        "--cert-dir=/tmp",
+                        $"--secure-port={Port}",
+                        "--kubelet-preferred-address-types=InternalIP,Hostname",
+                        "--kubelet-use-node-status-port",
+                        "--metric-resolution=15s",
+                    ],
+                    Ports = [new V1ContainerPort { Name = "https", ContainerPort = Port, Protocol = "TCP" }],
+                    Resources = new V1ResourceRequirements
+                    {
+                        Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("200Mi") },
+                    },
+                    SecurityContext = new V1SecurityContext
+                    {
+                        AllowPrivilegeEscalation = false,
+                        ReadOnlyRootFilesystem = true,
+                        RunAsNonRoot = true,
+                        RunAsUser = 1000,
+                        SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+                        Capabilities = new V1Capabilities { Drop = ["ALL"] },
+                    },
+                    VolumeMounts = [new V1VolumeMount { Name = "tmp-dir", MountPath = "/tmp" }],
+                    LivenessProbe = new V1Probe
+                    {
+                        HttpGet = new V1HTTPGetAction { Path = "/livez", Port = "https", Scheme = "HTTPS" },
+                        PeriodSeconds = 10, FailureThreshold = 3,
+                    },
+                    ReadinessProbe = new V1Probe
+                    {
+                        HttpGet = new V1HTTPGetAction { Path = "/readyz", Port = "https", Scheme = "HTTPS" },
+                        InitialDelaySeconds = 20, PeriodSeconds = 10, FailureThreshold = 3,
+                    },
+                },
+            ],
+            Volumes = [new V1Volume { Name = "tmp-dir", EmptyDir = new V1EmptyDirVolumeSource() }],
+        });
 }
