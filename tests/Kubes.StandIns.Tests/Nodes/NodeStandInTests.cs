@@ -18,43 +18,13 @@ public sealed class NodeStandInTests(EtcdClusterFixture etcd) : IAsyncLifetime
 
     public async Task InitializeAsync() => _runtime = await NodeRuntime.StartAsync(_files.Root);
 
-    private List<string> KubeletArgs(string endpoint, int port, int healthzPort)
-    {
-        _files.WriteServing("kubelet-serving", _files.ClusterCa, "node-0", _files.Address);
-        _files.WriteKubeconfig("kubelet", "system:node:node-0", _files.ClusterCa, "ca.crt");
-        _files.Write("kubelet-config.yaml", $"""
-            apiVersion: kubelet.config.k8s.io/v1beta1
-            kind: KubeletConfiguration
-            address: "{_files.Address}"
-            port: {port}
-            readOnlyPort: 0
-            healthzBindAddress: "{_files.Address}"
-            healthzPort: {healthzPort}
-            # an absolute path, as Kubes writes them; the key relative to this file's folder
-            tlsCertFile: "{_files.Path("kubelet-serving.crt")}"
-            tlsPrivateKeyFile: kubelet-serving.key
-            authentication:
-              x509:
-                clientCAFile: ca.crt
-              webhook:
-                enabled: true
-              anonymous:
-                enabled: false
-            authorization:
-              mode: Webhook
-            containerRuntimeEndpoint: "{endpoint}"
-            cgroupDriver: systemd
-            """);
-        return [$"--config={_files.Path("kubelet-config.yaml")}", $"--kubeconfig={_files.Path("kubelet.kubeconfig")}",
-            "--hostname-override=node-0", $"--node-ip={_files.Address}", $"--root-dir={_files.Root.Join("var", "lib", "kubelet")}"];
-    }
-
     [Fact]
     public async Task The_kubelet_answers_once_containerd_and_the_apiserver_answer_and_serves_only_clients_of_its_CA()
     {
-        var (port, healthzPort) = (FreePort.On(_files.Address), FreePort.On(_files.Address));
+        var kubeletFiles = new KubeletFiles(_files, "node-0");
+        var (port, healthzPort) = (kubeletFiles.Port, kubeletFiles.HealthzPort);
         using var apiserver = StandInProgram.Start(_files.Root, "kube-apiserver", _files.ApiServerArgs());
-        using var kubelet = StandInProgram.Start(_files.Root, "kubelet", KubeletArgs(_runtime.Endpoint, port, healthzPort));
+        using var kubelet = StandInProgram.Start(_files.Root, "kubelet", kubeletFiles.Args(_runtime.Endpoint));
         using var plain = new HttpClient();
         var health = await HttpsProbe.WaitAsync(plain, new Uri($"http://{_files.Address}:{healthzPort}/healthz"), status => status == 200, kubelet);
         Assert.Equal("ok", health.Body);
@@ -75,9 +45,10 @@ public sealed class NodeStandInTests(EtcdClusterFixture etcd) : IAsyncLifetime
     [Fact]
     public async Task A_kubelet_pointed_at_a_socket_without_a_runtime_stays_unhealthy()
     {
-        var (port, healthzPort) = (FreePort.On(_files.Address), FreePort.On(_files.Address));
+        var kubeletFiles = new KubeletFiles(_files, "node-0");
+        var healthzPort = kubeletFiles.HealthzPort;
         using var apiserver = StandInProgram.Start(_files.Root, "kube-apiserver", _files.ApiServerArgs());
-        using var kubelet = StandInProgram.Start(_files.Root, "kubelet", KubeletArgs($"unix://{_files.Root.Join("no-runtime.sock")}", port, healthzPort));
+        using var kubelet = StandInProgram.Start(_files.Root, "kubelet", kubeletFiles.Args($"unix://{_files.Root.Join("no-runtime.sock")}"));
         using var plain = new HttpClient();
         await HttpsProbe.WaitAsync(plain, new Uri($"http://{_files.Address}:{healthzPort}/healthz"), status => status != 0, kubelet);
         await Task.Delay(TimeSpan.FromSeconds(3));

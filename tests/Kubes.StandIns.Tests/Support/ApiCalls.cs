@@ -15,6 +15,21 @@ public sealed class ApiCalls(HttpClient client, Uri server)
 
     public Task<(int Status, JsonObject Body)> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path);
 
+    /// <summary>Reads the object until <paramref name="until"/> holds for it (or 30 s pass): the object last read.</summary>
+    public async Task<JsonObject> WaitAsync(string path, Func<JsonObject, bool> until, StandInProgram? program = null)
+    {
+        var last = (Status: 0, Body: new JsonObject());
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            last = await GetAsync(path);
+            if (last.Status == 200 && until(last.Body)) return last.Body;
+            if (program is { HasExited: true }) break;
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException($"GET {path}: last answer {last.Status} {last.Body.ToJsonString()}\n{program?.Output}");
+    }
+
     /// <summary>Server-side apply, as the Kubes agent sends it.</summary>
     public Task<(int Status, JsonObject Body)> ApplyAsync(string path, JsonObject body, string query = "?fieldManager=kubes&force=true") =>
         SendAsync(HttpMethod.Patch, path + query, body, "application/apply-patch+yaml");

@@ -24,6 +24,9 @@ public sealed class NodeRuntime : IAsyncDisposable
 
     public string Endpoint { get; private set; } = "";
 
+    /// <summary>containerd's CNI configuration folder: NetworkReady is false until a network configuration is there.</summary>
+    public string CniConfDir { get; private set; } = "";
+
     public static async Task<NodeRuntime> StartAsync(TempRoot root)
     {
         var runtime = new NodeRuntime(root);
@@ -37,8 +40,26 @@ public sealed class NodeRuntime : IAsyncDisposable
         // prepare-host would set this machine's kernel settings: the test runs in the host's network namespace.
         var runner = new StepRunner(new StepJournal(paths.JournalFile, TimeProvider.System), NullLogger<StepRunner>.Instance);
         await runner.RunAsync(containerd.PlanSteps(config).Where(s => s.Name != "prepare-host").ToList(), _ => Task.CompletedTask, CancellationToken.None);
-        runtime.Endpoint = new ContainerdLayout(config, paths).Endpoint;
+        var layout = new ContainerdLayout(config, paths);
+        (runtime.Endpoint, runtime.CniConfDir) = (layout.Endpoint, layout.CniConfDir);
         return runtime;
+    }
+
+    /// <summary>A bridge network's configuration, as a CNI add-on writes one: containerd loads it and reports NetworkReady.</summary>
+    public void WriteCniNetwork(string subnet)
+    {
+        Directory.CreateDirectory(CniConfDir);
+        File.WriteAllText(Path.Join(CniConfDir, "10-kubes-test.conflist"), $$"""
+            {
+              "cniVersion": "0.4.0",
+              "name": "kubes-test",
+              "plugins": [
+                { "type": "bridge", "bridge": "kubes-test0", "isGateway": true, "ipMasq": true,
+                  "ipam": { "type": "host-local", "ranges": [[{ "subnet": "{{subnet}}" }]], "routes": [{ "dst": "0.0.0.0/0" }] } },
+                { "type": "portmap", "capabilities": { "portMappings": true } }
+              ]
+            }
+            """);
     }
 
     public async ValueTask DisposeAsync()

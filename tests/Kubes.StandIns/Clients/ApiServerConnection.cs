@@ -1,5 +1,6 @@
 using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
 using Kubes.StandIns.Configs;
 
 namespace Kubes.StandIns.Clients;
@@ -7,7 +8,8 @@ namespace Kubes.StandIns.Clients;
 /// <summary>
 /// A component's connection to the API server its kubeconfig names: its client certificate, the server's certificate
 /// verified against the kubeconfig's CA (and the server's name), and a GET of /api, which only an authenticated client
-/// is answered. Retried while the server is not up, as the real components keep trying.
+/// is answered. Retried while the server is not up, as the real components keep trying. Requests to the API
+/// (<see cref="SendAsync"/>) go over the same client and certificate.
 /// </summary>
 public sealed class ApiServerConnection(Kubeconfig kubeconfig) : IDisposable
 {
@@ -41,7 +43,7 @@ public sealed class ApiServerConnection(Kubeconfig kubeconfig) : IDisposable
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                problem = $"GET {url}: {string.Join(": ", new[] { e.Message, e.InnerException?.Message }.Where(m => m is not null))}";
+                problem = $"GET {url}: {Describe(e)}";
             }
 
             if (problem != LastProblem)
@@ -57,6 +59,34 @@ public sealed class ApiServerConnection(Kubeconfig kubeconfig) : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// One API request as this component: the status code and the JSON object answered (the object, or a Status).
+    /// Throws <see cref="HttpRequestException"/> or <see cref="TaskCanceledException"/> when the server cannot be reached.
+    /// </summary>
+    public async Task<ApiAnswer> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(kubeconfig.Server, path));
+        if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return new ApiAnswer((int)response.StatusCode, ObjectIn(text));
+    }
+
+    private static JsonObject? ObjectIn(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Why a request did not reach the server: the error and its cause (a refused connection, a TLS failure).</summary>
+    public static string Describe(Exception e) => string.Join(": ", new[] { e.Message, e.InnerException?.Message }.Where(m => m is not null));
 
     public void Dispose() => _http.Dispose();
 }

@@ -11,9 +11,10 @@ namespace Kubes.StandIns.Nodes;
 /// <summary>
 /// The kubelet stand-in: checks its flags and files, its KubeletConfiguration strictly and the files it names; asks
 /// the container runtime of containerRuntimeEndpoint for CRI Version and Status (<see cref="RuntimeServiceCheck"/>);
-/// connects to the API server of --kubeconfig; serves HTTPS on address:port (10250) with its serving certificate,
-/// requiring a client certificate from authentication.x509.clientCAFile when anonymous access is off; and answers
-/// /healthz on healthzBindAddress:healthzPort (127.0.0.1:10248, plain HTTP) once the runtime and the API server answered.
+/// connects to the API server of --kubeconfig, registers its Node there and keeps its status (<see cref="NodeStatusSync"/>);
+/// serves HTTPS on address:port (10250) with its serving certificate, requiring a client certificate from
+/// authentication.x509.clientCAFile when anonymous access is off; and answers /healthz on healthzBindAddress:healthzPort
+/// (127.0.0.1:10248, plain HTTP) once the runtime and the API server answered.
 /// </summary>
 public static class KubeletStandIn
 {
@@ -57,6 +58,11 @@ public static class KubeletStandIn
         var healthz = new IPEndPoint(IPAddress.Parse(StrictConfig.At(config, "healthzBindAddress") ?? "127.0.0.1"),
             int.Parse(StrictConfig.At(config, "healthzPort") ?? "10248"));
         var tls = TlsSettingsOf(config, line);
+        var registration = NodeRegistration.From(line, config);
+        var registers = StrictConfig.At(config, "registerNode") is { } registerNode ? registerNode == "true" : line.IsTrue("register-node", byDefault: true);
+        var updateFrequency = GoDuration.Parse("nodeStatusUpdateFrequency", StrictConfig.At(config, "nodeStatusUpdateFrequency") ?? "10s");
+        if (updateFrequency <= TimeSpan.Zero)
+            throw new StandInException($"invalid configuration: nodeStatusUpdateFrequency (--node-status-update-frequency) {updateFrequency} must be greater than zero");
 
         using var connection = new ApiServerConnection(kubeconfig);
         var serverCertificate = serving?.Certificate ?? SelfSignedCertificate.For(Name, IPAddress.Parse(address));
@@ -69,7 +75,11 @@ public static class KubeletStandIn
         });
         await using var health = await SecureServer.StartHttpAsync("healthzBindAddress, healthzPort", healthz, Health, cancellationToken);
         Log.Info($"serving on https://{address}:{port}, /healthz on http://{healthz}");
-        await Task.WhenAll(runtime.KeepCheckingAsync(cancellationToken), connection.KeepConnectedAsync(cancellationToken));
+        var nodeStatus = registers
+            ? new NodeStatusSync(registration, port, updateFrequency, runtime, connection, TimeProvider.System).KeepSyncingAsync(cancellationToken)
+            : Task.CompletedTask;
+        if (!registers) Log.Info($"registerNode is false: node {registration.Name} is not registered");
+        await Task.WhenAll(runtime.KeepCheckingAsync(cancellationToken), connection.KeepConnectedAsync(cancellationToken), nodeStatus);
     }
 
     private static (System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> Chain)?

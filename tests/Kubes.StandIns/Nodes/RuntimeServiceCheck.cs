@@ -6,11 +6,14 @@ namespace Kubes.StandIns.Nodes;
 /// <summary>
 /// What a kubelet asks its container runtime first, on the socket of containerRuntimeEndpoint: the CRI
 /// RuntimeService's Version (it must speak CRI v1) and Status (RuntimeReady must be true). Retried while the runtime
-/// does not answer; a runtime without the CRI plugin, or a wrong socket, never passes.
+/// does not answer; a runtime without the CRI plugin, or a wrong socket, never passes. Asked again every 5 s, as the
+/// kubelet does, for the <see cref="Readiness"/> its Node's Ready condition shows.
 /// </summary>
 public sealed class RuntimeServiceCheck(string endpoint)
 {
     public string? Problem { get; private set; } = "not asked yet";
+
+    public RuntimeReadiness Readiness { get; private set; } = RuntimeReadiness.NotAskedYet;
 
     public static string SocketOf(string endpoint) =>
         endpoint.StartsWith("unix://", StringComparison.Ordinal) ? endpoint["unix://".Length..]
@@ -31,6 +34,7 @@ public sealed class RuntimeServiceCheck(string endpoint)
                 var version = await client.VersionAsync(timeout.Token);
                 var status = await client.StatusAsync(timeout.Token);
                 runtime = $"{version.RuntimeName} {version.RuntimeVersion}";
+                Readiness = RuntimeReadiness.From(version, status);
                 var ready = status.Status?.Conditions.FirstOrDefault(c => c.Type == "RuntimeReady");
                 problem = version.RuntimeApiVersion != CriRuntimeClient.ApiVersion
                     ? $"{endpoint} speaks CRI {version.RuntimeApiVersion}, not {CriRuntimeClient.ApiVersion}"
@@ -41,13 +45,14 @@ public sealed class RuntimeServiceCheck(string endpoint)
             catch (Exception e) when (e is RpcException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 problem = $"{endpoint} does not answer the CRI RuntimeService: {e.Message}";
+                Readiness = Readiness.Unanswered();
             }
 
             if (problem != Problem) Log.Info(problem ?? $"container runtime {runtime} answers CRI {CriRuntimeClient.ApiVersion} on {endpoint}");
             Problem = problem;
             try
             {
-                await Task.Delay(problem is null ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(1), cancellationToken);
+                await Task.Delay(problem is null ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(1), cancellationToken);
             }
             catch (OperationCanceledException)
             {
