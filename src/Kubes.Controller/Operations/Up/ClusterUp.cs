@@ -54,10 +54,11 @@ public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILo
 
         var unprovided = state.Current is { } pinned ? UnprovidedArtifacts.Of(topology, pinned.Artifacts) : UnprovidedArtifacts.None;
         using var waited = new CancellationTokenSource();
-        var granting = wait > TimeSpan.Zero ? GrantAddonManagersAsync(agents.PollInterval, waited.Token, cancellationToken) : Task.CompletedTask;
+        var granting = wait > TimeSpan.Zero ? GrantAddonManagersAsync(agents.PollInterval, waited.Token, cancellationToken) : null;
         var slots = await new AgentWaiter(topology, agents.ReadAsync, progress, agents.PollInterval, unprovided).WaitAsync(wait, cancellationToken);
         await waited.CancelAsync();
-        await granting;
+        // Said once the agents' lines are done, so the two never interleave.
+        if (granting is not null) progress.AddonManagersGranted(await granting);
         return new UpOutcome(result, slots, roll, unprovided);
     }
 
@@ -65,12 +66,11 @@ public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILo
     /// While the agents are followed, the add-on managers' binding is applied as soon as the API answers: a real apiserver
     /// refuses the controllers' add-ons until it exists, so it cannot wait for them to be Ready.
     /// </summary>
-    private async Task GrantAddonManagersAsync(TimeSpan interval, CancellationToken waited, CancellationToken cancellationToken)
+    private Task<string?> GrantAddonManagersAsync(TimeSpan interval, CancellationToken waited, CancellationToken cancellationToken)
     {
         AdminCredentials? admin = null;
         var issuer = new AdminCredentialIssuer(session, _time);
-        var grant = new AddonManagerGrant(async ct => admin ??= await issuer.IssueAsync(ct), interval, _time);
-        progress.AddonManagersGranted(await grant.RunAsync(waited, cancellationToken));
+        return new AddonManagerGrant(async ct => admin ??= await issuer.IssueAsync(ct), interval, _time).RunAsync(waited, cancellationToken);
     }
 
     /// <summary>The config_hash a joined member runs on <paramref name="desired"/>: built as the registrar builds it, for
