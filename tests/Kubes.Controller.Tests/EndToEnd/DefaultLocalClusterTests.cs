@@ -101,8 +101,8 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.Equal("cluster-admin", grant.GetProperty("roleRef").GetProperty("name").GetString());
         var addonPaths = ClusterAddons.For(_topology, cniManifest: null, "10.226.0.3", 6443).SelectMany(a => a.Objects).Select(AddonObjectPath.Of).ToList();
         var versions = AddonVersions(kubeconfig, addonPaths);
-        var record = GetRaw(kubeconfig, "/api/v1/namespaces/kube-system/configmaps/kubes-addons");
-        using var applied = JsonDocument.Parse(record.GetProperty("data").GetProperty("applied.json").GetString()!);
+        var record = GetRaw(kubeconfig, Kubes.Protos.Contract.AddonNames.RecordPath);
+        using var applied = JsonDocument.Parse(record.GetProperty("data").GetProperty(Kubes.Protos.Contract.AddonNames.RecordKey).GetString()!);
         Assert.Equal(addonPaths.Order(), applied.RootElement.GetProperty("objects").EnumerateObject().Select(o => o.Name).Order());
         Assert.StartsWith("controller-", applied.RootElement.GetProperty("by").GetString());
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Kubes.Protos.Contract;
 using Microsoft.Extensions.Logging;
 
 namespace Kubes.Agent.Components.Addons;
@@ -12,7 +13,7 @@ namespace Kubes.Agent.Components.Addons;
 /// </summary>
 public sealed class AddonApplier(ILogger<AddonApplier> log)
 {
-    public const string FieldManager = "kubes";
+    public const string FieldManager = AddonNames.FieldManager;
     public const int BatchSize = 10;
 
     /// <param name="stillHolding">Whether this controller still holds the lease (renewing it when due).</param>

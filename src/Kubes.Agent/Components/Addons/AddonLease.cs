@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Kubes.Protos.Contract;
 
 namespace Kubes.Agent.Components.Addons;
 
@@ -15,8 +16,8 @@ public sealed record AddonLease(
     int Transitions,
     string ResourceVersion = "")
 {
-    public const string Namespace = "kube-system";
-    public const string Name = "kubes-addons";
+    public const string Namespace = AddonNames.Namespace;
+    public const string Name = AddonNames.LeaseAndRecord;
     public const string Collection = $"/apis/coordination.k8s.io/v1/namespaces/{Namespace}/leases";
     public const string Path = $"{Collection}/{Name}";
 

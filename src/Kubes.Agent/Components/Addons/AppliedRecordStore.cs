@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kubes.Protos.Contract;
 
 namespace Kubes.Agent.Components.Addons;
 
@@ -10,8 +11,8 @@ namespace Kubes.Agent.Components.Addons;
 /// </summary>
 public static class AppliedRecordStore
 {
-    public const string Path = "/api/v1/namespaces/kube-system/configmaps/kubes-addons";
-    public const string DataKey = "applied.json";
+    public const string Path = AddonNames.RecordPath;
+    public const string DataKey = AddonNames.RecordKey;
 
     /// <returns>The record; <see cref="AppliedRecord.Empty"/> when there is none yet.</returns>
     /// <exception cref="KubeApiException">The apiserver did not answer, or the ConfigMap holds no record that can be read.</exception>
@@ -39,7 +40,7 @@ public static class AppliedRecordStore
         {
             ["apiVersion"] = "v1",
             ["kind"] = "ConfigMap",
-            ["metadata"] = new JsonObject { ["name"] = "kubes-addons", ["namespace"] = "kube-system" },
+            ["metadata"] = new JsonObject { ["name"] = AddonNames.LeaseAndRecord, ["namespace"] = AddonNames.Namespace },
             ["data"] = new JsonObject { [DataKey] = JsonSerializer.Serialize(record, AppliedRecordJsonContext.Default.AppliedRecord) },
         };
         var answer = await api.ApplyAsync(Path, configMap.ToJsonString(), AddonApplier.FieldManager, cancellationToken);

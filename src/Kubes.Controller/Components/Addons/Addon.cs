@@ -9,7 +9,7 @@ namespace Kubes.Controller.Components.Addons;
 public sealed record Addon(string Name, IReadOnlyList<IKubernetesObject> Objects)
 {
     /// <summary>The field manager of every object Kubes applies: what it owns, and what it prunes.</summary>
-    public const string FieldManager = "kubes";
+    public const string FieldManager = Protos.Contract.AddonNames.FieldManager;
 
     /// <summary>The label every object of an add-on carries, so what the spec dropped is found and pruned.</summary>
     public const string AddonLabel = "kubes.io/addon";
