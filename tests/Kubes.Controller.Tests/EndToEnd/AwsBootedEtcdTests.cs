@@ -89,10 +89,11 @@ public sealed class AwsBootedEtcdTests : IDisposable
         var inventory = await ClusterCertificates.ReadAsync(session.Store, everyIssuance: false, DateTimeOffset.UtcNow, CancellationToken.None);
         Assert.Equal(["etcd", "kubernetes", "front-proxy", "vpn"], inventory.Authorities.Select(a => a.Name));
         Assert.Equal(booted.Select(b => (b.InstanceId, b.Slot)).Order(), inventory.Certificates.Select(c => (c.Certificate.Holder, c.Certificate.Name)).Distinct().Order());
-        // One X.509 certificate per etcd member, the controller's six, the node's three; and an SSH host certificate for
-        // each instance that runs sshd (the etcd members: the controller and node roles do not install it yet).
+        // One X.509 certificate per etcd member, the controller's seven (the add-on manager's with the control plane's six),
+        // the node's three; and an SSH host certificate for each instance that runs sshd (the etcd members: the controller
+        // and node roles wait for their programs before they reach sshd).
         static bool IsSshHost(IssuedCertificateRow row) => row.Certificate.Identity.StartsWith("ssh-host/", StringComparison.Ordinal);
-        Assert.Equal(3 + 6 + 3, inventory.Certificates.Count(row => !IsSshHost(row)));
+        Assert.Equal(3 + 7 + 3, inventory.Certificates.Count(row => !IsSshHost(row)));
         Assert.Equal(["ssh-host/etcd-0", "ssh-host/etcd-1", "ssh-host/etcd-2"],
             inventory.Certificates.Where(IsSshHost).Select(row => row.Certificate.Identity).Order());
         Assert.Equal(0, inventory.Flagged);
