@@ -124,6 +124,9 @@ public sealed class ApiObjectTests(EtcdClusterFixture etcd) : IDisposable
 
         var setBased = await api.GetAsync($"{ConfigMaps}?labelSelector=app%21%3Dcoredns");
         Assert.Equal((400, "BadRequest"), (setBased.Status, setBased.Body["reason"]?.ToString()));
+        // KubernetesClient lists with ?watch=false, which asks for no watch; a watch itself is not played.
+        Assert.Equal(["dns", "dns-extra", "proxy"], Names((await api.GetAsync($"{ConfigMaps}?watch=false")).Body));
+        Assert.Equal(400, (await api.GetAsync($"{ConfigMaps}?watch=true")).Status);
     }
 
     [Fact]

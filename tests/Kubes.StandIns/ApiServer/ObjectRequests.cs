@@ -36,10 +36,13 @@ public sealed class ObjectRequests(ObjectStore store)
         if (path is { Group: "", Resource: "secrets" })
             throw new ApiStatusException(501, "NotImplemented",
                 "the Kubes stand-in of kube-apiserver does not store Secrets: it does not play encryption at rest (--encryption-provider-config)");
+        // What asks for something the stand-in does not do is refused; watch=false (which clients send with a plain list)
+        // or an empty selector asks for nothing.
         foreach (var parameter in new[] { "watch", "fieldSelector", "dryRun" })
         {
-            if (request.Query.ContainsKey(parameter))
-                throw ApiStatusException.BadRequest($"?{parameter}: the Kubes stand-in of kube-apiserver does not play it");
+            var value = request.Query[parameter].ToString();
+            if (value.Length > 0 && !(parameter == "watch" && value is "false" or "0"))
+                throw ApiStatusException.BadRequest($"?{parameter}={value}: the Kubes stand-in of kube-apiserver does not play it");
         }
     }
 

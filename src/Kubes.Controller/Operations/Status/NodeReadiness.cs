@@ -12,7 +12,7 @@ namespace Kubes.Controller.Operations.Status;
 /// </summary>
 public sealed record NodeReadiness(IReadOnlyDictionary<string, string> ByNode, string? Problem)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The API was not read: why.</summary>
     public static NodeReadiness Unread(string problem) => new(new Dictionary<string, string>(), problem);
@@ -23,10 +23,11 @@ public sealed record NodeReadiness(IReadOnlyDictionary<string, string> ByNode, s
     public static async Task<NodeReadiness> ReadAsync(Func<CancellationToken, Task<AdminCredentials>> credentials, CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(Timeout);
         try
         {
-            using var client = new Kubernetes(AdminClientConfiguration.For(await credentials(attempt.Token)));
+            var admin = await credentials(cancellationToken);
+            attempt.CancelAfter(Timeout);
+            using var client = new Kubernetes(AdminClientConfiguration.For(admin));
             var nodes = await client.CoreV1.ListNodeAsync(cancellationToken: attempt.Token);
             return new NodeReadiness(nodes.Items.ToDictionary(n => n.Metadata.Name, Condition), null);
         }
