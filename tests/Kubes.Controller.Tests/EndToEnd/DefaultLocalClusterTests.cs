@@ -107,10 +107,11 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.StartsWith("controller-", applied.RootElement.GetProperty("by").GetString());
 
         // Each node's kubelet registered its Node, and kubes status shows what the API says of it beside its agent's word:
-        // NotReady here, for want of a pod network (the CNI's manifest is not applied yet: docs/nodes.md).
+        // NotReady here, for want of a pod network (the CNI's manifest is not applied yet: docs/nodes.md), or while the
+        // kubelet's first runtime check has not completed.
         var nodeRows = await NodeRowsAsync();
         Assert.Equal(_topology.SlotsOf(InstanceRole.Node).Select(n => n.Name).Order(), nodeRows.Keys.Order());
-        Assert.All(nodeRows.Values, node => Assert.Matches("^(Ready|NotReady: container runtime network not ready: .*cni plugin not initialized)$", node));
+        Assert.All(nodeRows.Values, node => Assert.Matches("^(Ready|NotReady: container runtime (network not ready: .*cni plugin not initialized|status check may not have completed yet.*))$", node));
 
         // A client certificate from another CA, with the admin's very names, is refused through the endpoint.
         var foreign = Path.Join(_folder.Path, "foreign.conf");
