@@ -34,7 +34,7 @@ public static class StatusCommand
                 using var session = await ClusterProviders.OpenAsync(spec, null, cancellationToken);
                 var view = await ClusterStatus.ReadAsync(session, cancellationToken);
                 var rows = view.Slots;
-                if (view.ApiProblem is { } problem && rows.Any(r => r.Role == "node" && r.InstanceId is not null))
+                if (view.ApiProblem is { } problem)
                     await stderr.WriteLineAsync($"note: the nodes' readiness in the Kubernetes API is not shown: {problem}");
                 var now = DateTimeOffset.UtcNow;
                 if (parse.GetValue(slot) is { } name)
