@@ -1,3 +1,4 @@
+using Kubes.Controller.Spec;
 using Kubes.Protos.Contract;
 
 namespace Kubes.Controller.Artifacts;
@@ -23,12 +24,16 @@ public static class ArtifactCatalogue
     /// (1.35: 2.2.0+, 2.1.5+, 1.7.28+; 1.36: 2.3.0+, 2.2.0+), at its newest tag: v2.2.7, v2.3.4.</item>
     /// <item>runc, CNI plugins, crictl: what that containerd tag pins (script/setup/runc-version, go.mod's
     /// github.com/containernetworking/plugins, script/setup/critools-version).</item>
+    /// <item>Calico: the 3.32 line, which Calico's system requirements list as tested on Kubernetes 1.34 to 1.36, at
+    /// v3.32.1. Flannel: v0.28.10 (Flannel states no Kubernetes range; its manifest uses only stable APIs).</item>
     /// </list>
     /// </summary>
     public static readonly IReadOnlyList<KubernetesMinorRelease> Minors =
     [
-        new("1.35", NewestPatch: "1.35.7", Etcd: "3.6.14", Containerd: "2.2.7", Runc: "1.3.6", CniPlugins: "1.9.0", Crictl: "1.33.0"),
-        new("1.36", NewestPatch: "1.36.3", Etcd: "3.6.14", Containerd: "2.3.4", Runc: "1.4.3", CniPlugins: "1.9.1", Crictl: "1.35.0"),
+        new("1.35", NewestPatch: "1.35.7", Etcd: "3.6.14", Containerd: "2.2.7", Runc: "1.3.6", CniPlugins: "1.9.0", Crictl: "1.33.0",
+            Calico: "3.32.1", Flannel: "0.28.10"),
+        new("1.36", NewestPatch: "1.36.3", Etcd: "3.6.14", Containerd: "2.3.4", Runc: "1.4.3", CniPlugins: "1.9.1", Crictl: "1.35.0",
+            Calico: "3.32.1", Flannel: "0.28.10"),
     ];
 
     public static IReadOnlyList<string> SupportedMinors => Minors.Select(m => m.Minor).ToList();
@@ -38,8 +43,11 @@ public static class ArtifactCatalogue
     [
         ArtifactNames.KubeApiServer, ArtifactNames.KubeControllerManager, ArtifactNames.KubeScheduler, ArtifactNames.Kubelet,
         ArtifactNames.KubeProxy, ArtifactNames.Kubectl, ArtifactNames.Etcd, ArtifactNames.Containerd, ArtifactNames.Runc,
-        ArtifactNames.CniPlugins, ArtifactNames.Crictl,
+        ArtifactNames.CniPlugins, ArtifactNames.Crictl, ArtifactNames.CalicoManifest, ArtifactNames.FlannelManifest,
     ];
+
+    /// <summary>The manifests of Kubernetes objects the coordinator reads (no instance installs them).</summary>
+    public static readonly IReadOnlySet<string> ManifestNames = new HashSet<string>([ArtifactNames.CalicoManifest, ArtifactNames.FlannelManifest]);
 
     /// <summary>The minor's release set, or null for a version outside the supported minors.</summary>
     public static KubernetesMinorRelease? MinorOf(string kubernetesVersion)
@@ -71,8 +79,17 @@ public static class ArtifactCatalogue
             Runc(minor.Runc),
             CniPlugins(minor.CniPlugins),
             Crictl(minor.Crictl),
+            CalicoManifest(minor.Calico),
+            FlannelManifest(minor.Flannel),
         ];
     }
+
+    /// <summary>What a cluster of this spec uses: every artifact but the manifest of the pod network it does not run.</summary>
+    public static IReadOnlyList<CatalogueEntry> UsedBy(ClusterSpec spec) => For(spec.KubernetesVersion).Where(e => e.UsedWith(spec.Cni)).ToList();
+
+    /// <summary>The manifest of the pod network the cluster runs (<c>spec.cni</c>), which the coordinator reads into the add-ons.</summary>
+    public static CatalogueEntry CniManifestOf(ClusterSpec spec) =>
+        For(spec.KubernetesVersion).Single(e => e.Layout.Packing == ArtifactPacking.Manifest && e.Cni == spec.Cni);
 
     /// <summary>
     /// What the instances take from their distribution rather than from a release (<see cref="DistributionEntry"/>): not
@@ -173,8 +190,32 @@ public static class ArtifactCatalogue
         OperatorTool = true,
         Source = "kubernetes-sigs/cri-tools hack/release.sh (tarball of crictl; <tarball>.sha256 holds the digest only)",
     };
+
+    private static CatalogueEntry CalicoManifest(string version) => new()
+    {
+        Name = ArtifactNames.CalicoManifest,
+        Version = version,
+        // The manifest lives in the repository at the release tag; the release's assets hold no checksum of it.
+        UrlPattern = "https://raw.githubusercontent.com/projectcalico/calico/v{version}/manifests/calico.yaml",
+        Checksum = null,
+        Layout = ArtifactLayout.Manifest,
+        Cni = CniKind.Calico,
+        Source = "Calico's documentation, \"Install Calico networking and network policy for on-premises deployments\" "
+                 + "(curl of manifests/calico.yaml at the release tag); Calico's system requirements (3.32: Kubernetes 1.34 to 1.36)",
+    };
+
+    private static CatalogueEntry FlannelManifest(string version) => new()
+    {
+        Name = ArtifactNames.FlannelManifest,
+        Version = version,
+        UrlPattern = "https://github.com/flannel-io/flannel/releases/download/v{version}/kube-flannel.yml",
+        Checksum = null,
+        Layout = ArtifactLayout.Manifest,
+        Cni = CniKind.Flannel,
+        Source = "flannel-io/flannel README.md (kubectl apply of kube-flannel.yml from the release's assets, which hold no checksum file)",
+    };
 }
 
 /// <summary>A supported Kubernetes minor, its newest confirmed patch, and the releases of the rest paired with it.</summary>
 public sealed record KubernetesMinorRelease(string Minor, string NewestPatch, string Etcd, string Containerd, string Runc,
-    string CniPlugins, string Crictl);
+    string CniPlugins, string Crictl, string Calico, string Flannel);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Kubes.Controller.Spec;
 using Kubes.Controller.State;
 
 namespace Kubes.Controller.Artifacts;
@@ -12,7 +13,8 @@ namespace Kubes.Controller.Artifacts;
 /// programs), and only when every file passes are they stored in the mirror and pinned. A pin of other bytes is
 /// kept unless <c>replace</c> says otherwise.
 /// </summary>
-public sealed class ArtifactImport(IStateStore store, bool localProvider, TimeProvider? clock = null)
+/// <param name="cni">The pod network the cluster runs: the other's manifest is not reported missing; null reports both.</param>
+public sealed class ArtifactImport(IStateStore store, bool localProvider, TimeProvider? clock = null, CniKind? cni = null)
 {
     public const string SumsFile = "SHA256SUMS";
 
@@ -115,6 +117,7 @@ public sealed class ArtifactImport(IStateStore store, bool localProvider, TimePr
     {
         var pins = await _pins.LoadAsync(version, arch, cancellationToken);
         return ArtifactCatalogue.For(version)
+            .Where(e => cni is not { } used || e.UsedWith(used))
             .Where(e => !pins.ContainsKey(e.Name) && !(localProvider && e.LocalProviderNeedsNoImport))
             .Select(e => new ArtifactShortfall(e.Name, e.Version, arch, "not pinned", ArtifactShortfall.ProvideSteps))
             .ToList();

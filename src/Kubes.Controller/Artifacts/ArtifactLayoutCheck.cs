@@ -11,6 +11,7 @@ public static class ArtifactLayoutCheck
     {
         if (content.Length == 0) return "the file is empty";
         if (entry.Layout.Packing == ArtifactPacking.Program) return null;
+        if (entry.Layout.Packing == ArtifactPacking.Manifest) return ManifestProblem(content);
         var folder = CatalogueEntry.Expand(entry.Layout.Folder, version, arch);
         var expected = entry.Layout.Programs.Select(p => folder.Length == 0 ? p : $"{folder}/{p}").ToHashSet(StringComparer.Ordinal);
         try
@@ -28,5 +29,19 @@ public static class ArtifactLayoutCheck
             return $"the file is not a gzip'd tar ({e.Message})";
         }
         return expected.Count == 0 ? null : $"the archive lacks {string.Join(", ", expected.Order(StringComparer.Ordinal))}";
+    }
+
+    /// <summary>A manifest is UTF-8 text; whether its objects are the ones Kubes fills in is the add-on's to say when it renders them.</summary>
+    private static string? ManifestProblem(byte[] content)
+    {
+        try
+        {
+            var text = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(content);
+            return text.Contains('\0', StringComparison.Ordinal) ? "the file is not text (it holds a NUL byte)" : null;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return "the file is not UTF-8 text";
+        }
     }
 }

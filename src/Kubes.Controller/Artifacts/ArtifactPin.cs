@@ -14,6 +14,11 @@ public enum PinSource
     HostPackage,
     /// <summary>No file: the instance installs its distribution's packages (<see cref="DistributionEntry"/>).</summary>
     Distribution,
+    /// <summary>
+    /// The file as first read over HTTPS, where the project publishes no checksum (<see cref="CatalogueEntry.PinnedOnFirstFetch"/>):
+    /// trust on first fetch, after which other bytes at that URL are refused like a changed checksum.
+    /// </summary>
+    FirstFetch,
 }
 
 /// <summary>
@@ -34,6 +39,9 @@ public sealed record ArtifactPin
     public DateTimeOffset PinnedAt { get; init; }
 
     public bool IsMirrored => MirrorKey.Length > 0;
+
+    /// <summary>Whether the digest was read over the network from where the project publishes (its checksum file, or the file itself).</summary>
+    public bool IsFromUpstream => Source is PinSource.Upstream or PinSource.FirstFetch;
 
     /// <summary>Whether this is the very file <paramref name="other"/> pins, wherever either found its digest.</summary>
     public bool SameFileAs(ArtifactPin other) =>

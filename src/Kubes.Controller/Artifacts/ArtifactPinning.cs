@@ -6,7 +6,8 @@ namespace Kubes.Controller.Artifacts;
 /// <summary>
 /// Pins the digests of the artifacts a cluster needs into its state store, for <c>kubes up</c>: a name already pinned
 /// keeps its pin (nothing is fetched); otherwise the project's published checksum file is read over HTTPS (from the
-/// spec's mirror site, if it names one) and its digest pinned. On the local provider an entry with a host package is
+/// spec's mirror site, if it names one) and its digest pinned; a file whose project publishes no checksum is read itself,
+/// and the digest of that first fetch pinned (with the file kept in the mirror). On the local provider an entry with a host package is
 /// always this machine's package, packed and mirrored. What cannot be pinned is listed with the command that
 /// provides it; a published checksum that differs from a pin of the same file is refused
 /// (<see cref="ChecksumChangedException"/>).
@@ -32,7 +33,7 @@ public sealed class ArtifactPinning(IStateStore store, HttpClient http, Artifact
             ? FromDistributionAsync(distribution, arch, existing.GetValueOrDefault(name), cancellationToken)
             : ResolveAsync(ArtifactCatalogue.Entry(version, name), arch, existing.GetValueOrDefault(name), cancellationToken)));
 
-        var fetched = resolved.Where(r => r.Pin is { Source: PinSource.Upstream } && r.IsNew).Select(r => r.Pin!).ToList();
+        var fetched = resolved.Where(r => r.Pin is { IsFromUpstream: true } && r.IsNew).Select(r => r.Pin!).ToList();
         if (fetched.Count > 0)
         {
             var known = await _pins.AllAsync(cancellationToken);
@@ -49,7 +50,7 @@ public sealed class ArtifactPinning(IStateStore store, HttpClient http, Artifact
     /// <summary>Throws when another pin of the same upstream file holds another digest than <paramref name="fetched"/>.</summary>
     public static void RefuseChangedChecksum(ArtifactPin fetched, IEnumerable<ArtifactPin> known)
     {
-        var other = known.FirstOrDefault(p => p.Source == PinSource.Upstream && p.Url == fetched.Url && p.Sha256 != fetched.Sha256);
+        var other = known.FirstOrDefault(p => p.IsFromUpstream && p.Url == fetched.Url && p.Sha256 != fetched.Sha256);
         if (other is not null) throw new ChecksumChangedException(other, fetched.Sha256, new Uri(fetched.Evidence));
     }
 
@@ -60,7 +61,10 @@ public sealed class ArtifactPinning(IStateStore store, HttpClient http, Artifact
         if (pinned is not null) return new Resolution(pinned, false, null);
         try
         {
-            return new Resolution(await ReadPublishedAsync(entry, arch, cancellationToken), true, null);
+            var pin = entry.PinnedOnFirstFetch
+                ? await FetchFirstAsync(entry, arch, cancellationToken)
+                : await ReadPublishedAsync(entry, arch, cancellationToken);
+            return new Resolution(pin, true, null);
         }
         catch (Exception e) when (e is ArtifactFetchException or ChecksumFormatException)
         {
@@ -68,15 +72,43 @@ public sealed class ArtifactPinning(IStateStore store, HttpClient http, Artifact
         }
     }
 
+    /// <summary>
+    /// The pin of a file its project publishes no checksum for: the file itself read (from the mirror site, if any),
+    /// checked to be what the entry says, refused when another pin of the same URL holds other bytes (the first fetch
+    /// decides), then kept in the mirror, so that the coordinator reads those very bytes from now on.
+    /// </summary>
+    public async Task<ArtifactPin> FetchFirstAsync(CatalogueEntry entry, string arch, CancellationToken cancellationToken)
+    {
+        var url = site.Locate(entry.UrlFor(arch));
+        var (content, sha256) = await _https.DownloadAsync(url, cancellationToken);
+        if (ArtifactLayoutCheck.ProblemWith(entry, entry.Version, arch, content) is { } problem)
+            throw new ArtifactFetchException(url, $"{problem}; {entry.Name} is {entry.Layout.Describe(entry.Version, arch)}");
+        var pin = new ArtifactPin
+        {
+            Name = entry.Name,
+            Version = entry.Version,
+            File = entry.FileNameFor(arch),
+            Sha256 = sha256,
+            Source = PinSource.FirstFetch,
+            Url = entry.UrlFor(arch).AbsoluteUri,
+            Evidence = url.AbsoluteUri,
+            PinnedAt = _clock.GetUtcNow(),
+        };
+        RefuseChangedChecksum(pin, await _pins.AllAsync(cancellationToken));
+        var (key, _) = await _mirror.StoreAsync(pin.File, content, cancellationToken);
+        return pin with { MirrorKey = key };
+    }
+
     /// <summary>The pin the project's checksum file gives (read from the mirror site, if any).</summary>
     public async Task<ArtifactPin> ReadPublishedAsync(CatalogueEntry entry, string arch, CancellationToken cancellationToken)
     {
+        var checksum = entry.Checksum ?? throw new InvalidOperationException($"{entry.Name} has no published checksum; its first fetch is pinned");
         var checksumUrl = site.Locate(entry.ChecksumUrlFor(arch));
         var text = await _https.ReadTextAsync(checksumUrl, cancellationToken);
         string sha256;
         try
         {
-            sha256 = ChecksumFile.DigestFor(entry.Checksum.Format, text, entry.FileNameFor(arch));
+            sha256 = ChecksumFile.DigestFor(checksum.Format, text, entry.FileNameFor(arch));
         }
         catch (ChecksumFormatException e)
         {

@@ -33,10 +33,13 @@ public sealed record PinnedArtifacts(string KubernetesVersion, string Arch, IRea
 /// re-pins silently; the message says what differs and what the operator can do.
 /// </summary>
 public sealed class ChecksumChangedException(ArtifactPin pinned, string published, Uri checksumUrl) : Exception(
-    $"the checksum of {pinned.Name} {pinned.Version} ({pinned.File}) published at {checksumUrl} is now {published}, but "
-    + $"{pinned.Sha256} was pinned from {pinned.Evidence} on {pinned.PinnedAt:yyyy-MM-dd}: the project re-published the file "
-    + "or someone altered it. Nothing was pinned or changed. Check the project's release notes; to take the new file, "
-    + "import it with 'kubes artifacts import DIR --replace'.")
+    (pinned.Source == PinSource.FirstFetch
+        ? $"{checksumUrl} now serves {pinned.Name} {pinned.Version} ({pinned.File}) with SHA-256 {published}, but {pinned.Sha256} was "
+          + $"pinned when it was first fetched on {pinned.PinnedAt:yyyy-MM-dd} (the project publishes no checksum for it): "
+        : $"the checksum of {pinned.Name} {pinned.Version} ({pinned.File}) published at {checksumUrl} is now {published}, but "
+          + $"{pinned.Sha256} was pinned from {pinned.Evidence} on {pinned.PinnedAt:yyyy-MM-dd}: ")
+    + "the project re-published the file or someone altered it. Nothing was pinned or changed. Check the project's release notes; "
+    + "to take the new file, import it with 'kubes artifacts import DIR --replace'.")
 {
     public ArtifactPin Pinned { get; } = pinned;
     public string Published { get; } = published;

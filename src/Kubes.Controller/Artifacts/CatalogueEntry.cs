@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Kubes.Controller.Spec;
 
 namespace Kubes.Controller.Artifacts;
 
@@ -12,7 +13,11 @@ public sealed record CatalogueEntry
     public required string Name { get; init; }
     public required string Version { get; init; }
     public required string UrlPattern { get; init; }
-    public required ChecksumLocation Checksum { get; init; }
+    /// <summary>
+    /// Where the project publishes the file's SHA-256; null where it publishes none (Calico's and Flannel's manifests):
+    /// then the digest of the file as first fetched is pinned, and every later fetch must give the same bytes.
+    /// </summary>
+    public required ChecksumLocation? Checksum { get; init; }
     public required ArtifactLayout Layout { get; init; }
     public HostPackage? HostPackage { get; init; }
     /// <summary>
@@ -23,6 +28,15 @@ public sealed record CatalogueEntry
 
     /// <summary>Whether the local provider goes on without an operator providing it: this machine's package, or an operator's tool.</summary>
     public bool LocalProviderNeedsNoImport => HostPackage is not null || OperatorTool;
+    /// <summary>The pod network this file is for (its manifest); null for what every cluster runs.</summary>
+    public CniKind? Cni { get; init; }
+
+    /// <summary>Whether a cluster with this pod network needs the file.</summary>
+    public bool UsedWith(CniKind cni) => Cni is null || Cni == cni;
+
+    /// <summary>Whether the project publishes no checksum for the file, so that its first fetch decides the pin.</summary>
+    public bool PinnedOnFirstFetch => Checksum is null;
+
     /// <summary>The documents the URL, layout and checksum facts were read from.</summary>
     public required string Source { get; init; }
 
@@ -31,8 +45,9 @@ public sealed record CatalogueEntry
 
     public Uri UrlFor(string arch) => new(Expand(UrlPattern, Version, arch));
 
-    public Uri ChecksumUrlFor(string arch) =>
-        new(Expand(Checksum.UrlPattern.Replace("{url}", UrlPattern, StringComparison.Ordinal), Version, arch));
+    public Uri ChecksumUrlFor(string arch) => Checksum is null
+        ? throw new InvalidOperationException($"{Name} has no published checksum; its first fetch is pinned")
+        : new(Expand(Checksum.UrlPattern.Replace("{url}", UrlPattern, StringComparison.Ordinal), Version, arch));
 
     /// <summary>The file's name: the last segment of its URL.</summary>
     public string FileNameFor(string arch) => FileNameFor(Version, arch);

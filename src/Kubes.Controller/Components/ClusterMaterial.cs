@@ -1,3 +1,4 @@
+using Kubes.Controller.Artifacts;
 using Kubes.Controller.Components.KubeApiServer;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Topology;
@@ -25,6 +26,9 @@ public sealed record ClusterMaterial(string VpnTlsCryptKey, string VpnCrlPem, st
     /// HAProxy's address locally): the apiserver's serving certificate names it. Null while it is not known.
     /// </summary>
     public ApiEndpoint? ApiEndpoint { get; init; }
+
+    /// <summary>The manifests pinned and mirrored for the cluster (a pod network's), which the add-ons are rendered from.</summary>
+    public EquatableList<PinnedManifest> Manifests { get; init; } = EquatableList<PinnedManifest>.Empty;
 
     /// <summary>
     /// Nothing: what a registrar gets that runs without a coordinator's state (registrar tests). The sections built from it

@@ -1,8 +1,10 @@
+using Kubes.Controller.Artifacts;
 using Kubes.Controller.Components;
 using Kubes.Controller.Components.KubeApiServer;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Pki.Store;
 using Kubes.Controller.Pki.Vpn;
+using Kubes.Controller.Spec;
 using Kubes.Controller.State;
 using Kubes.Controller.Topology;
 using Microsoft.Extensions.Logging;
@@ -61,12 +63,14 @@ public sealed class ClusterMaterialSource
         var secretKeys = await encryptionKeys.LoadOrCreateAsync(cancellationToken);
         var secretKeysVersion = (await store.GetAsync(SecretEncryptionKeyStore.Key, cancellationToken))?.Version;
         var serviceAccountKeys = await new ServiceAccountPublicKeys(store).LoadAsync(cancellationToken);
+        var manifests = await new PinnedManifestReader(store).ReadAsync([], cancellationToken);
         return new ClusterMaterialSource(store, clock ?? TimeProvider.System, log, sshUserCa, apiEndpoint,
             encryptionKeys, secretKeysVersion, new ClusterMaterial(tlsCrypt, ledger.CrlPem, sshUserCa)
             {
                 ApiEndpoint = endpoint,
                 ServiceAccountPublicKeys = serviceAccountKeys,
                 SecretEncryptionKeys = secretKeys,
+                Manifests = EquatableList.Of(manifests),
             });
     }
 
@@ -97,7 +101,7 @@ public sealed class ClusterMaterialSource
     }
 
     /// <summary>
-    /// Reads what may have changed since (the revocation list, the controllers' service-account keys, the encryption keys,
+    /// Reads what may have changed since (the revocation list, the controllers' service-account keys, the pinned manifests, the encryption keys,
     /// which are opened again only when their object changed: that costs the passphrase's key derivation, the API
     /// endpoint until it exists) now.
     /// </summary>
@@ -107,6 +111,7 @@ public sealed class ClusterMaterialSource
         var serviceAccountKeys = await new ServiceAccountPublicKeys(_store).LoadAsync(cancellationToken);
         var version = (await _store.GetAsync(SecretEncryptionKeyStore.Key, cancellationToken))?.Version;
         var current = Volatile.Read(ref _current);
+        var manifests = await new PinnedManifestReader(_store).ReadAsync(current.Manifests, cancellationToken);
         var endpoint = current.ApiEndpoint ?? await AskApiEndpointAsync(_apiEndpoint, _log, cancellationToken);
         var secretKeys = version is not null && version != _encryptionKeysVersion
             ? await _encryptionKeys.LoadOrCreateAsync(cancellationToken)
@@ -119,6 +124,7 @@ public sealed class ClusterMaterialSource
             VpnCrlPem = ledger?.CrlPem ?? current.VpnCrlPem,
             ServiceAccountPublicKeys = serviceAccountKeys,
             SecretEncryptionKeys = secretKeys,
+            Manifests = manifests.SequenceEqual(current.Manifests) ? current.Manifests : EquatableList.Of(manifests),
         });
     }
 

@@ -69,8 +69,9 @@ public sealed class CoordinatorState : IDisposable
             var pki = await new ClusterPkiRepository(_store).LoadOrCreateAsync(_topology.Spec, cancellationToken);
             var agent = await new ArtifactMirror(_store).PutAgentAsync(cancellationToken);
             var spec = _topology.Spec;
+            // The pod network's manifest is pinned with what the instances install: the coordinator reads it into the add-ons.
             var artifacts = await _artifacts.PinAsync(spec.KubernetesVersion, CpuArchitecture.OfCluster(spec),
-                RoleArtifacts.NamesFor(_topology), cancellationToken);
+                [.. RoleArtifacts.NamesFor(_topology), ArtifactCatalogue.CniManifestOf(spec).Name], cancellationToken);
             var material = await ClusterMaterialSource.LoadAsync(_store, pki, cancellationToken, apiEndpoint: _apiEndpoint);
             var desired = _appliesSpec ? await Generations.RecordAsync(spec, artifacts, cancellationToken) : null;
             return _loaded = new Loaded(pki, new IssuancePolicy(_topology), agent, artifacts, desired, material);

@@ -15,6 +15,10 @@ public static class ArtifactNames
     public const string Runc = "runc";
     public const string CniPlugins = "cni-plugins";
     public const string Crictl = "crictl";
+    /// <summary>Calico's <c>calico.yaml</c>: read by the coordinator into the controllers' add-ons, never installed by an instance.</summary>
+    public const string CalicoManifest = "calico-manifest";
+    /// <summary>Flannel's <c>kube-flannel.yml</c>: read by the coordinator into the controllers' add-ons, never installed by an instance.</summary>
+    public const string FlannelManifest = "flannel-manifest";
     /// <summary>The distribution's OpenVPN (on AWS its package, installed by the agent; locally this machine's).</summary>
     public const string OpenVpn = "openvpn";
     /// <summary>The distribution's OpenSSH server and ssh-keygen (on AWS its packages; locally this machine's).</summary>

@@ -2,6 +2,7 @@ using System.Text;
 using Kubes.Controller.Artifacts;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Tests.Artifacts.Support;
+using Kubes.Controller.Tests.Pki.Support;
 
 namespace Kubes.Controller.Tests.Artifacts;
 
@@ -17,8 +18,8 @@ public sealed class ArtifactCatalogueTests
         var entries = ArtifactCatalogue.For(release.NewestPatch);
 
         Assert.Equal(["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "kubectl", "etcd",
-            "containerd", "runc", "cni-plugins", "crictl"], entries.Select(e => e.Name));
-        foreach (var entry in entries)
+            "containerd", "runc", "cni-plugins", "crictl", "calico-manifest", "flannel-manifest"], entries.Select(e => e.Name));
+        foreach (var entry in entries.Where(e => e.Layout.Packing != ArtifactPacking.Manifest))
         foreach (var arch in new[] { "amd64", "arm64" })
         {
             Assert.Equal(Uri.UriSchemeHttps, entry.UrlFor(arch).Scheme);
@@ -28,6 +29,26 @@ public sealed class ArtifactCatalogueTests
             Assert.DoesNotContain("{", entry.ChecksumUrlFor(arch).AbsoluteUri);
             Assert.NotEmpty(entry.Layout.Programs);
             Assert.False(string.IsNullOrWhiteSpace(entry.Source), $"{entry.Name} names no source");
+        }
+    }
+
+    [Theory]
+    [InlineData("1.35")]
+    [InlineData("1.36")]
+    public void Each_pod_network_has_one_manifest_without_a_published_checksum_at_one_url_for_every_architecture(string minor)
+    {
+        var release = ArtifactCatalogue.Minors.Single(m => m.Minor == minor);
+        foreach (var cni in new[] { CniKind.Calico, CniKind.Flannel })
+        {
+            var spec = ClusterSpecDefaults.Aws("demo") with { KubernetesVersion = release.NewestPatch, Cni = cni };
+            var manifest = ArtifactCatalogue.CniManifestOf(spec);
+            Assert.True(manifest.PinnedOnFirstFetch);
+            Assert.Equal(ArtifactPacking.Manifest, manifest.Layout.Packing);
+            Assert.Equal(Uri.UriSchemeHttps, manifest.UrlFor("amd64").Scheme);
+            Assert.Equal(manifest.UrlFor("amd64"), manifest.UrlFor("arm64"));
+            Assert.Contains(ArtifactCatalogue.UsedBy(spec), e => e.Name == manifest.Name);
+            Assert.DoesNotContain(ArtifactCatalogue.UsedBy(spec), e => e.Layout.Packing == ArtifactPacking.Manifest && e.Name != manifest.Name);
+            Assert.Throws<InvalidOperationException>(() => manifest.ChecksumUrlFor("amd64"));
         }
     }
 
@@ -63,7 +84,9 @@ public sealed class ArtifactCatalogueTests
             {
                 text.Append($"{entry.Name} {entry.Version} linux/{arch}\n");
                 text.Append($"  file      {entry.UrlFor(arch)}\n");
-                text.Append($"  checksum  {entry.ChecksumUrlFor(arch)} ({entry.Checksum.Format})\n");
+                text.Append(entry.Checksum is { } checksum
+                    ? $"  checksum  {entry.ChecksumUrlFor(arch)} ({checksum.Format})\n"
+                    : "  checksum  none published: the first fetch is pinned\n");
                 text.Append($"  holds     {entry.Layout.Describe(entry.Version, arch)}\n");
                 if (entry.HostPackage is { } host)
                     text.Append($"  local     {string.Join(", ", host.Files.Select(f => $"{f.Path} from {f.DebianPackage}"))}\n");

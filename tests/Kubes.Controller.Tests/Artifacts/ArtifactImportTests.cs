@@ -44,7 +44,7 @@ public sealed class ArtifactImportTests : IDisposable
             Assert.Equal(content, (await _store.GetAsync(pin.MirrorKey))!.Content);
             Assert.EndsWith("bundle/SHA256SUMS", pin.Evidence);
         }
-        Assert.Equal(["etcd", "containerd", "runc", "cni-plugins", "crictl"], report.StillMissing.Select(m => m.Name));
+        Assert.Equal(["etcd", "containerd", "runc", "cni-plugins", "crictl", "calico-manifest", "flannel-manifest"], report.StillMissing.Select(m => m.Name));
         Assert.Empty(await new ArtifactPinStore(_store).LoadAsync(Version, "arm64", CancellationToken.None));
 
         var again = await ImportAsync(Path.Join(_folder.Path, "bundle"));

@@ -41,7 +41,7 @@ public sealed class ArtifactMirroringTests : IAsyncLifetime
         var report = await MirrorAsync();
 
         Assert.True(report.Succeeded, string.Join("\n", report.Rows));
-        Assert.Equal(22, report.Rows.Count);
+        Assert.Equal(26, report.Rows.Count);
         Assert.All(report.Rows, r => Assert.Equal(ArtifactOutcome.Mirrored, r.Outcome));
         Assert.Empty(report.StillMissing);
         foreach (var arch in CpuArchitecture.All)

@@ -49,12 +49,20 @@ public sealed class ArtifactPinningTests : IAsyncLifetime
 
         Assert.Empty(pinned.Missing);
         Assert.Equal(ArtifactCatalogue.Names.Order(), pinned.Pins.Keys.Order());
-        foreach (var entry in ArtifactCatalogue.For(Version))
+        foreach (var entry in ArtifactCatalogue.For(Version).Where(e => !e.PinnedOnFirstFetch))
         {
             var pin = pinned.Pins[entry.Name];
             Assert.Equal(_release.Sha256(entry.Name, arch), pin.Sha256);
             Assert.Equal((PinSource.Upstream, entry.FileNameFor(arch), entry.UrlFor(arch).AbsoluteUri), (pin.Source, pin.File, pin.Url));
             Assert.Equal(new ArtifactSite(_site.BaseUrl).Locate(entry.ChecksumUrlFor(arch)).AbsoluteUri, pin.Evidence);
+        }
+        // The manifests, whose projects publish no checksum: the file as first read, kept in the mirror.
+        foreach (var entry in ArtifactCatalogue.For(Version).Where(e => e.PinnedOnFirstFetch))
+        {
+            var pin = pinned.Pins[entry.Name];
+            Assert.Equal((PinSource.FirstFetch, _release.Sha256(entry.Name, arch), entry.UrlFor(arch).AbsoluteUri), (pin.Source, pin.Sha256, pin.Url));
+            Assert.Equal(new ArtifactSite(_site.BaseUrl).Locate(entry.UrlFor(arch)).AbsoluteUri, pin.Evidence);
+            Assert.Equal(_release.Files[(entry.Name, arch)], (await _store.GetAsync(pin.MirrorKey))!.Content);
         }
         Assert.Equal(pinned.Pins, await new ArtifactPinStore(_store).LoadAsync(Version, arch, CancellationToken.None));
         Assert.NotNull(await _store.GetAsync($"artifacts/pins/v{Version}/linux-{arch}.json"));
@@ -91,6 +99,46 @@ public sealed class ArtifactPinningTests : IAsyncLifetime
         Assert.Contains($"but {_release.Sha256(ArtifactNames.Etcd, "amd64")} was pinned", error.Message);
         Assert.Contains("Nothing was pinned or changed", error.Message);
         Assert.Empty(await new ArtifactPinStore(_store).LoadAsync("1.36.2", "amd64", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_manifest_that_changed_at_its_url_since_its_first_fetch_is_refused_and_nothing_is_pinned_or_stored()
+    {
+        await Pinning().PinAsync(Version, "amd64", [ArtifactNames.CalicoManifest], CancellationToken.None);
+        // Calico's calico.yaml at the same tag now serves other bytes; a cluster moving to 1.36.2 reads it again.
+        var calico = ArtifactCatalogue.Entry(Version, ArtifactNames.CalicoManifest);
+        var altered = FakeRelease.Content(calico, calico.Version, "amd64", build: "2");
+        _site.Publish(calico.UrlFor("amd64"), altered);
+        var mirrored = (await _store.ListAsync(ArtifactMirror.Prefix)).Count;
+
+        var error = await Assert.ThrowsAsync<ChecksumChangedException>(() =>
+            Pinning().PinAsync("1.36.2", "amd64", [ArtifactNames.CalicoManifest], CancellationToken.None));
+
+        Assert.Contains($"now serves calico-manifest 3.32.1 (calico.yaml) with SHA-256 {FakeRelease.Sha256Of(altered)}", error.Message);
+        Assert.Contains($"but {_release.Sha256(ArtifactNames.CalicoManifest, "amd64")} was pinned when it was first fetched", error.Message);
+        Assert.Contains("Nothing was pinned or changed", error.Message);
+        Assert.Empty(await new ArtifactPinStore(_store).LoadAsync("1.36.2", "amd64", CancellationToken.None));
+        Assert.Equal(mirrored, (await _store.ListAsync(ArtifactMirror.Prefix)).Count);
+    }
+
+    [Fact]
+    public async Task A_manifest_is_pinned_once_and_read_from_the_mirror_after_checked_against_its_pin()
+    {
+        await Pinning().PinAsync(Version, "amd64", [ArtifactNames.CalicoManifest], CancellationToken.None);
+        var gets = _site.TotalGets;
+        await Pinning().PinAsync(Version, "amd64", [ArtifactNames.CalicoManifest], CancellationToken.None);
+        Assert.Equal(gets, _site.TotalGets);
+
+        var manifest = Assert.Single(await new PinnedManifestReader(_store).ReadAsync([], CancellationToken.None));
+        var expected = _release.Files[(ArtifactNames.CalicoManifest, "amd64")];
+        Assert.Equal((ArtifactNames.CalicoManifest, "3.32.1", FakeRelease.Sha256Of(expected), System.Text.Encoding.UTF8.GetString(expected)),
+            (manifest.Name, manifest.Version, manifest.Sha256, manifest.Text));
+
+        // Someone rewrote the mirror's copy: the coordinator refuses it rather than hand its objects to the controllers.
+        var pin = (await new ArtifactPinStore(_store).LoadAsync(Version, "amd64", CancellationToken.None))[ArtifactNames.CalicoManifest];
+        await _store.PutAsync(pin.MirrorKey, "kind: Namespace\n"u8.ToArray());
+        var error = await Assert.ThrowsAsync<StateStoreException>(() => new PinnedManifestReader(_store).ReadAsync([], CancellationToken.None));
+        Assert.Contains("the mirror was altered", error.Message);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kubes.Controller.Components.Addons;
+using Kubes.Controller.Components.Addons.Cni;
 using Kubes.Controller.Spec;
 using Kubes.Controller.Tests.Local.Support;
 using HostTool = Kubes.Controller.Tests.Pki.Support.HostTool;
@@ -22,6 +23,20 @@ public sealed class DefaultLocalClusterTests : IDisposable
     private readonly TempFolder _folder = new();
     private readonly ClusterTopology _topology = ClusterTopology.From(ClusterSpecDefaults.Local());
 
+    /// <summary>The test manifest in the shape of Calico's, imported as <c>calico.yaml</c> with its digest.</summary>
+    private async Task<(string Text, string Sha256)> ImportCalicoManifestAsync([System.Runtime.CompilerServices.CallerFilePath] string source = "")
+    {
+        var text = await File.ReadAllTextAsync(Path.Join(Path.GetDirectoryName(source)!, "..", "Components", "Addons", "Manifests", "calico.yaml"));
+        var folder = Path.Join(_folder.Path, "calico-import");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Join(folder, "calico.yaml"), text);
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+        await File.WriteAllTextAsync(Path.Join(folder, "SHA256SUMS"), $"{sha256}  calico.yaml\n");
+        var import = await KubesProcess.RunAsync(_folder.Path, TimeSpan.FromMinutes(2), "artifacts", "import", folder, "--local");
+        Assert.True(import.ExitCode == 0, import.ToString());
+        return (text, sha256);
+    }
+
     public void Dispose()
     {
         KubesProcess.RunAsync(_folder.Path, Slow, "destroy", "--local", "--yes").GetAwaiter().GetResult();
@@ -41,6 +56,10 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.Contains("etcd tier healthy: 3 of 3 members Ready.\n" +
                         "Bastion ready: 'kubes vpn profile NAME' for the VPN, 'kubes ssh SLOT' or 'kubes ssh-config' for SSH.\n", up.Stdout);
         Assert.Contains("missing: kube-apiserver 1.36.3 linux/", up.Stdout);
+        // The pod network's manifest is missing too, which holds back no slot: the controllers apply the other add-ons.
+        Assert.Contains("missing: calico-manifest 3.32.1 linux/", up.Stdout);
+        Assert.Contains("warning: no pod network: calico-manifest 3.32.1 (calico.yaml) is not pinned;", up.Stdout);
+        Assert.DoesNotContain("calico", up.Stderr);
         Assert.Contains("error: the controller slots cannot start without kube-apiserver, kube-controller-manager, kube-scheduler: " +
                         "provide them with 'kubes artifacts import DIR' (or 'kubes artifacts mirror' on a machine with network; each " +
                         "'missing:' line above says more), then run 'kubes up' again.", up.Stderr);
@@ -80,9 +99,12 @@ public sealed class DefaultLocalClusterTests : IDisposable
 
         // As the error says: the programs imported (the test stand-ins, as an air-gapped operator imports the real ones),
         // then up again. The controllers, retrying, take the fresh configuration; kubectl reaches the API through HAProxy.
+        // With them the pod network's manifest (a test manifest in the shape of Calico's), as an operator imports calico.yaml.
         await StandInImport.IntoAsync(_folder.Path, "--local");
+        var calico = await ImportCalicoManifestAsync();
         var again = await KubesProcess.RunAsync(_folder.Path, Slow, "up", "--local");
         Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains($"Pod network: calico 3.32.1 from its manifest (sha256 {calico.Sha256});", again.Stdout);
         var kubeconfig = Path.Join(_folder.Path, "admin.conf");
         var written = await KubesProcess.RunAsync(_folder.Path, Slow, "kubeconfig", "--local", "--out", kubeconfig);
         Assert.True(written.ExitCode == 0, written.ToString());
@@ -99,7 +121,9 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.Contains("RBAC: the controllers' add-on managers are bound to cluster-admin", again.Stdout);
         var grant = GetRaw(kubeconfig, "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/kubes:addon-managers");
         Assert.Equal("cluster-admin", grant.GetProperty("roleRef").GetProperty("name").GetString());
-        var addonPaths = ClusterAddons.For(_topology, cniManifest: null, "10.226.0.3", 6443).SelectMany(a => a.Objects).Select(AddonObjectPath.Of).ToList();
+        var podNetwork = CniManifest.Render(CniKind.Calico, calico.Text, _topology.Spec.Network.PodCidr, "10.226.0.3", 6443);
+        var addonPaths = ClusterAddons.For(_topology, podNetwork).SelectMany(a => a.Objects).Select(AddonObjectPath.Of).ToList();
+        Assert.Contains("/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node", addonPaths);
         var versions = AddonVersions(kubeconfig, addonPaths);
         var record = GetRaw(kubeconfig, Kubes.Protos.Contract.AddonNames.RecordPath);
         using var applied = JsonDocument.Parse(record.GetProperty("data").GetProperty(Kubes.Protos.Contract.AddonNames.RecordKey).GetString()!);
@@ -107,8 +131,8 @@ public sealed class DefaultLocalClusterTests : IDisposable
         Assert.StartsWith("controller-", applied.RootElement.GetProperty("by").GetString());
 
         // Each node's kubelet registered its Node, and kubes status shows what the API says of it beside its agent's word:
-        // NotReady here, for want of a pod network (the CNI's manifest is not applied yet: docs/nodes.md), or while the
-        // kubelet's first runtime check has not completed.
+        // NotReady here, for want of a pod network (its manifest is applied, but no calico-node runs: the stand-in kubelets
+        // run no pods), or while the kubelet's first runtime check has not completed.
         var nodeRows = await NodeRowsAsync();
         Assert.Equal(_topology.SlotsOf(InstanceRole.Node).Select(n => n.Name).Order(), nodeRows.Keys.Order());
         Assert.All(nodeRows.Values, node => Assert.Matches("^(Ready|NotReady: container runtime (network not ready: .*cni plugin not initialized|status check may not have completed yet.*))$", node));

@@ -51,7 +51,7 @@ public static class ArtifactsCommand
         command.SetAction((parse, cancellationToken) => RunAsync(parse, file, local, arch, output, stdout, stderr, async (spec, session, arches) =>
         {
             if (arches.Count != 1) throw new ArtifactInputException("import takes the files of one architecture: give --arch once");
-            return await new ArtifactImport(session.Store, session.UsesHostPackages).ImportAsync(
+            return await new ArtifactImport(session.Store, session.UsesHostPackages, cni: spec.Cni).ImportAsync(
                 Path.GetFullPath(parse.GetRequiredValue(directory)), spec.KubernetesVersion, arches[0], parse.GetValue(replace), cancellationToken);
         }, cancellationToken));
         return command;

@@ -32,6 +32,8 @@ public sealed class ConsoleUpProgress(TextWriter output) : IUpProgress
         ? $"RBAC: the controllers' add-on managers are bound to cluster-admin (ClusterRoleBinding {AddonManagerGrant.BindingName})."
         : $"warning: the controllers' add-on managers are not bound to cluster-admin yet ({problem}); 'kubes up' binds them once the API answers, and the controllers apply the add-ons after that.");
 
+    public void PodNetworkResolved(string line) => output.WriteLine(line);
+
     public void Started(ResourceChange change) => _changes.Started(change);
     public void Succeeded(ResourceChange change, TimeSpan elapsed) => _changes.Succeeded(change, elapsed);
     public void Failed(ResourceChange change, Exception error) => _changes.Failed(change, error);

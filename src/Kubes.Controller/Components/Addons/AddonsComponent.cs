@@ -1,4 +1,5 @@
 using k8s;
+using Kubes.Controller.Components.Addons.Cni;
 using Kubes.Controller.Components.KubeApiServer;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Registrar;
@@ -12,8 +13,8 @@ namespace Kubes.Controller.Components.Addons;
 /// <summary>
 /// The cluster's add-ons as the coordinator decides them (<see cref="ClusterAddons"/>), handed to every controller: the
 /// agent of the one that holds the add-on Lease applies them through its own apiserver, as the add-on manager
-/// (<see cref="KubernetesGroups.AddonManagerCommonName"/>, a client certificate every controller gets). The pod network's
-/// manifest is not in the artifact catalogue yet, so the CNI add-on is left out (docs/nodes.md).
+/// (<see cref="KubernetesGroups.AddonManagerCommonName"/>, a client certificate every controller gets). The pod network
+/// is rendered from its project's manifest as pinned and mirrored (<see cref="PodNetwork"/>); without one it is left out.
 /// </summary>
 public sealed class AddonsComponent : IClusterComponent
 {
@@ -35,7 +36,8 @@ public sealed class AddonsComponent : IClusterComponent
     {
         var endpoint = ApiEndpointUrl.Of(topology, material);
         var addons = new AddonsConfig();
-        foreach (var addon in ClusterAddons.For(topology, cniManifest: null, endpoint.Host, endpoint.Port))
+        var podNetwork = PodNetwork.Of(topology, material, endpoint.Host, endpoint.Port).Addon;
+        foreach (var addon in ClusterAddons.For(topology, podNetwork))
         {
             addons.Objects.AddRange(addon.Objects.Select(o => new AddonObject
             {

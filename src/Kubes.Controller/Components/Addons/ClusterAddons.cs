@@ -10,20 +10,20 @@ namespace Kubes.Controller.Components.Addons;
 
 /// <summary>
 /// The add-ons a cluster applies to itself, in order: the control plane's own RBAC bindings, the pod network of
-/// <c>spec.cni</c> (from its upstream manifest, once the coordinator has it), CoreDNS, metrics-server, and on AWS the EBS CSI driver with
+/// <c>spec.cni</c> (rendered from its upstream manifest, <see cref="PodNetwork"/>), CoreDNS, metrics-server, and on AWS the EBS CSI driver with
 /// the default StorageClass (<c>spec.addons.ebsCsiDriver</c>).
 /// </summary>
 public static class ClusterAddons
 {
-    /// <param name="cniManifest">The CNI's upstream manifest, as pinned by its digest; null leaves the pod network out.</param>
-    public static IReadOnlyList<Addon> For(ClusterTopology topology, string? cniManifest, string apiHost, int apiPort)
+    /// <param name="podNetwork">The pod network's add-on (<see cref="CniManifest.Render"/>); null leaves it out.</param>
+    public static IReadOnlyList<Addon> For(ClusterTopology topology, Addon? podNetwork)
     {
         var spec = topology.Spec;
         var minor = KubernetesVersions.MinorOf(spec.KubernetesVersion) ?? "";
         var images = AddonImages.ByKubernetesMinor.GetValueOrDefault(minor)
                      ?? throw new InvalidOperationException($"Kubes has no add-on images for Kubernetes {spec.KubernetesVersion}");
         var addons = new List<Addon> { ControlPlaneRbacAddon.Build() };
-        if (cniManifest is not null) addons.Add(CniManifest.Render(spec.Cni, cniManifest, spec.Network.PodCidr, apiHost, apiPort));
+        if (podNetwork is not null) addons.Add(podNetwork);
         if (spec.Addons.CoreDns) addons.Add(CoreDnsAddon.Build(images.CoreDns, topology.ClusterDnsIp.ToString(), ClusterTopology.ClusterDomain));
         if (spec.Addons.MetricsServer) addons.Add(MetricsServerAddon.Build(images.MetricsServer));
         if (spec.Addons.EbsCsiDriver && spec.Provider == ProviderKind.Aws)

@@ -1,4 +1,6 @@
 using Kubes.Controller.Artifacts;
+using Kubes.Controller.Components.Addons.Cni;
+using Kubes.Controller.Components.KubeApiServer;
 using Kubes.Controller.DesiredState;
 using Kubes.Controller.Operations.Kubeconfig;
 using Kubes.Controller.Providers;
@@ -59,6 +61,12 @@ public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILo
         await waited.CancelAsync();
         // Said once the agents' lines are done, so the two never interleave.
         if (granting is not null) progress.AddonManagersGranted(await granting);
+        if (state.Current is { } resolved && topology.Roles.Contains(InstanceRole.Controller))
+        {
+            var material = resolved.Material.Current;
+            var endpoint = ApiEndpointUrl.Of(topology, material);
+            progress.PodNetworkResolved(PodNetwork.Of(topology, material, endpoint.Host, endpoint.Port).Line);
+        }
         return new UpOutcome(result, slots, roll, unprovided);
     }
 

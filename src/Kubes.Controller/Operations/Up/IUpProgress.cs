@@ -22,4 +22,7 @@ public interface IUpProgress : IApplyProgress, IRollProgress
     /// <summary>Whether the add-on managers' binding (<see cref="AddonManagerGrant"/>) is in the cluster: null when it is,
     /// else why it could not be applied.</summary>
     void AddonManagersGranted(string? problem);
+
+    /// <summary>Which pod network the controllers apply, or why none (<see cref="Components.Addons.Cni.PodNetwork.Line"/>).</summary>
+    void PodNetworkResolved(string line);
 }

@@ -38,6 +38,9 @@ public sealed class FakeRelease
     {
         if (entry.Layout.Packing == ArtifactPacking.Program)
             return Encoding.UTF8.GetBytes($"#!/bin/sh\necho 'test stand-in {entry.Name} {version} {arch} build {build}'\n");
+        // One file for every architecture, as a project publishes a manifest.
+        if (entry.Layout.Packing == ArtifactPacking.Manifest)
+            return Encoding.UTF8.GetBytes($"# test manifest {entry.Name} {version} build {build}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: test\n");
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
         using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
@@ -73,6 +76,7 @@ public sealed class FakeRelease
     public IEnumerable<(Uri Url, string Text)> ChecksumFiles(CatalogueEntry entry)
     {
         var sums = CpuArchitecture.All.Select(arch => (entry.FileNameFor(arch), Sha256(entry.Name, arch))).ToList();
+        if (entry.Checksum is null) return []; // a manifest: its project publishes none
         switch (entry.Checksum.Format)
         {
             case ChecksumFormat.BareDigest:

@@ -24,6 +24,6 @@ internal static class ImportBundle
 
     /// <summary>Stand-ins for the six Kubernetes binaries of one version and architecture, named as dl.k8s.io names them.</summary>
     public static IEnumerable<(string Listed, byte[] Content)> KubernetesStandIns(string version, string arch, string build = "1") =>
-        ArtifactCatalogue.For(version).Where(e => !e.NameCarriesVersion && !e.NameCarriesArch)
+        ArtifactCatalogue.For(version).Where(e => !e.NameCarriesVersion && !e.NameCarriesArch && e.Layout.Packing != ArtifactPacking.Manifest)
             .Select(e => (e.FileNameFor(arch), FakeRelease.Content(e, version, arch, build)));
 }

@@ -2,6 +2,8 @@ using k8s;
 using k8s.Models;
 using Kubes.Controller.Components;
 using Kubes.Controller.Components.Addons;
+using Kubes.Controller.Artifacts;
+using Kubes.Controller.Components.Addons.Cni;
 using Kubes.Controller.Components.Addons.Rbac;
 using Kubes.Controller.Pki;
 using Kubes.Controller.Registrar;
@@ -18,13 +20,65 @@ namespace Kubes.Controller.Tests.Components.Addons;
 /// </summary>
 public sealed class AddonsComponentTests
 {
-    private static RoleConfig ConfigOf(ClusterSpec spec, InstanceRole role)
+    private static RoleConfig ConfigOf(ClusterSpec spec, InstanceRole role, ClusterMaterial? material = null)
     {
         var topology = ClusterTopology.From(spec);
         var slot = topology.SlotsOf(role).First();
         var address = slot.PrivateIp ?? System.Net.IPAddress.Parse("10.0.64.20");
         return new TopologyRoleConfigSource(topology, _ => []).For(slot, new VerifiedInstance(spec.Name, "i-0123456789abcdef0", slot, address),
-            ClusterMaterial.None).Config;
+            material ?? ClusterMaterial.None).Config;
+    }
+
+    private static string TestManifest(string file, [System.Runtime.CompilerServices.CallerFilePath] string source = "") =>
+        File.ReadAllText(Path.Join(Path.GetDirectoryName(source)!, "Manifests", file));
+
+    private static ClusterMaterial WithManifest(string name, string version, string text) => ClusterMaterial.None with
+    {
+        Manifests = EquatableList.Of([new PinnedManifest(name, version, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(text))), text)]),
+    };
+
+    [Fact]
+    public void The_pod_network_comes_from_the_manifest_pinned_for_the_specs_cni_at_the_version_the_catalogue_pairs_with_its_minor()
+    {
+        var spec = ClusterSpecDefaults.Local("demo");
+        var calico = WithManifest(ArtifactNames.CalicoManifest, "3.32.1", TestManifest("calico.yaml"));
+
+        var objects = ConfigOf(spec, InstanceRole.Controller, calico).Addons.Objects;
+
+        Assert.Contains(objects, o => o.Addon == CniManifest.Name && o.Path == "/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node");
+        Assert.Contains(objects, o => o.Addon == CniManifest.Name && o.Path == "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/ippools.crd.projectcalico.org");
+        // After the control plane's RBAC, before CoreDNS: DNS pods need the pod network.
+        var order = objects.Select(o => o.Addon).Distinct().ToList();
+        Assert.True(order.IndexOf(CniManifest.Name) == 1 && order.IndexOf("coredns") > 1, string.Join(", ", order));
+        var endpoint = PodNetwork.Of(ClusterTopology.From(spec), calico, "10.226.0.3", 6443);
+        Assert.StartsWith("Pod network: calico 3.32.1 from its manifest (sha256 ", endpoint.Line);
+
+        // Another version of the manifest, or another pod network's, is not this cluster's.
+        foreach (var other in new[] { WithManifest(ArtifactNames.CalicoManifest, "3.31.0", TestManifest("calico.yaml")),
+                     WithManifest(ArtifactNames.FlannelManifest, "0.28.10", TestManifest("kube-flannel.yml")) })
+            Assert.DoesNotContain(ConfigOf(spec, InstanceRole.Controller, other).Addons.Objects, o => o.Addon == CniManifest.Name);
+    }
+
+    [Fact]
+    public void Without_a_usable_manifest_the_other_add_ons_are_applied_and_up_says_why_there_is_no_pod_network()
+    {
+        var spec = ClusterSpecDefaults.Local("demo");
+        var topology = ClusterTopology.From(spec);
+
+        var none = PodNetwork.Of(topology, ClusterMaterial.None, "10.226.0.3", 6443);
+        Assert.Null(none.Addon);
+        Assert.StartsWith("warning: no pod network: calico-manifest 3.32.1 (calico.yaml) is not pinned; the controllers apply the other add-ons", none.Line);
+        Assert.EndsWith("Provide the manifest ('missing:' above says how), then run 'kubes up' again.", none.Line);
+
+        // Flannel's manifest imported under Calico's name: not the manifest Kubes fills in for Calico.
+        var wrong = WithManifest(ArtifactNames.CalicoManifest, "3.32.1", TestManifest("kube-flannel.yml"));
+        var refused = PodNetwork.Of(topology, wrong, "10.226.0.3", 6443);
+        Assert.Null(refused.Addon);
+        Assert.Contains("is not a manifest Kubes can fill in: the calico manifest has 0 DaemonSet named calico-node", refused.Line);
+        Assert.Contains("'kubes artifacts import DIR --replace'", refused.Line);
+        Assert.DoesNotContain(ConfigOf(spec, InstanceRole.Controller, wrong).Addons.Objects, o => o.Addon == CniManifest.Name);
+        Assert.Contains(ConfigOf(spec, InstanceRole.Controller, wrong).Addons.Objects, o => o.Addon == "coredns");
     }
 
     [Fact]
@@ -130,6 +184,6 @@ public sealed class MetricsServerAddonTests
         Assert.Contains("tcp 10250 node", NodeRules(on));
         Assert.DoesNotContain("tcp 4443 controller", NodeRules(off));
         Assert.DoesNotContain("tcp 10250 node", NodeRules(off));
-        Assert.DoesNotContain(ClusterAddons.For(ClusterTopology.From(off), null, "api", 6443), a => a.Name == "metrics-server");
+        Assert.DoesNotContain(ClusterAddons.For(ClusterTopology.From(off), podNetwork: null), a => a.Name == "metrics-server");
     }
 }

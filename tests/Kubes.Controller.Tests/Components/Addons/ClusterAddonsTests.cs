@@ -21,7 +21,8 @@ public sealed class ClusterAddonsTests
     private static string ManifestOf(CniKind cni) => Manifest(cni == CniKind.Calico ? "calico.yaml" : "kube-flannel.yml");
 
     private static IReadOnlyList<Addon> Render(ClusterSpec spec) =>
-        ClusterAddons.For(ClusterTopology.From(spec), ManifestOf(spec.Cni), "demo-api-0123456789abcdef.elb.us-east-1.amazonaws.com", 6443);
+        ClusterAddons.For(ClusterTopology.From(spec),
+            CniManifest.Render(spec.Cni, ManifestOf(spec.Cni), spec.Network.PodCidr, "demo-api-0123456789abcdef.elb.us-east-1.amazonaws.com", 6443));
 
     public static TheoryData<string, string, string> Scenarios() => new()
     {

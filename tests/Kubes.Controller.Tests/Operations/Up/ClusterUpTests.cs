@@ -107,6 +107,7 @@ public sealed class ClusterUpTests : IDisposable
         public void ArtifactsResolved(IReadOnlyList<string> lines) => Add($"artifacts: {lines.Count} lines");
         public void FollowingAgents(string answeredBy, TimeSpan wait) => Add($"following the agents, {answeredBy}, for {wait.TotalMinutes} min");
         public void AddonManagersGranted(string? problem) => Add(problem is null ? "add-on managers granted" : $"add-on managers not granted: {problem}");
+        public void PodNetworkResolved(string line) => Add($"pod network: {line}");
         public void Started(ResourceChange change) => Add($"started {change.Key}");
         public void Succeeded(ResourceChange change, TimeSpan elapsed) => Add($"succeeded {change.Key}");
         public void Failed(ResourceChange change, Exception error) => Add($"failed {change.Key}: {error.Message}");
