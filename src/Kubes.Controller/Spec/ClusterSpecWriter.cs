@@ -107,8 +107,8 @@ public static class ClusterSpecWriter
         yaml.Field(2, "coreDns", YamlScalar.Of(spec.Addons.CoreDns), "cluster DNS");
         yaml.Field(2, "metricsServer", YamlScalar.Of(spec.Addons.MetricsServer), "resource metrics for kubectl top and autoscaling");
         yaml.Field(2, "ebsCsiDriver", YamlScalar.Of(spec.Addons.EbsCsiDriver), "EBS volumes for pods, with a default StorageClass");
-        yaml.Field(2, "dashboard", YamlScalar.Of(spec.Addons.Dashboard), "the Kubernetes dashboard");
-        yaml.Field(2, "monitoring", YamlScalar.Of(spec.Addons.Monitoring), "Prometheus and Grafana");
+        yaml.Field(2, "dashboard", YamlScalar.Of(spec.Addons.Dashboard), "a web UI: Headlamp (the Kubernetes Dashboard is archived)");
+        yaml.Field(2, "monitoring", YamlScalar.Of(spec.Addons.Monitoring), "Prometheus and Grafana: not deployed by Kubes yet, true is refused");
 
         yaml.Section(1, "artifacts", "where Kubernetes, etcd, containerd and the rest are fetched from (docs/artifacts.md)");
         yaml.Field(2, "baseUrl", YamlScalar.Of(spec.Artifacts.BaseUrl),

@@ -25,7 +25,16 @@ public static partial class SpecValidator
         if (Artifacts.ArtifactSite.ProblemWith(spec.Artifacts.BaseUrl) is { } artifactSite)
             problems.Add("spec.artifacts.baseUrl", artifactSite);
         ComponentOverrides.Check(spec, problems);
+        CheckAddons(spec, problems);
         return problems.Items;
+    }
+
+    /// <summary>An add-on Kubes cannot deploy is refused, rather than accepted and left out.</summary>
+    private static void CheckAddons(ClusterSpec spec, SpecProblemList problems)
+    {
+        if (spec.Addons.Monitoring)
+            problems.Add("spec.addons.monitoring", "Kubes does not deploy Prometheus and Grafana yet (docs/addons.md, 'Not yet'); "
+                + "set it to false or leave it out, and install monitoring into the cluster yourself");
     }
 
     /// <summary>The most controllers whose fixed addresses fit below the first local node address.</summary>

@@ -95,8 +95,9 @@ internal static class ClusterSpecGen
 
     private static readonly Gen<AddonsSpec> Addons =
         Gen.Select(Gen.Bool, Gen.Bool, Gen.Bool, Gen.Bool)
-            .Select((dns, ebs, dashboard, monitoring) =>
-                new AddonsSpec { CoreDns = dns, EbsCsiDriver = ebs, Dashboard = dashboard, Monitoring = monitoring });
+            .Select((dns, ebs, dashboard, metrics) =>
+                // Monitoring stays off: a valid spec cannot ask for it yet.
+                new AddonsSpec { CoreDns = dns, EbsCsiDriver = ebs, Dashboard = dashboard, MetricsServer = metrics });
 
     /// <summary>The VPC, its subnets (listed or derived), pods and services, apart from each other.</summary>
     private static Gen<NetworkSpec> Network(int maxVpcPrefix, Gen<string> pods) =>

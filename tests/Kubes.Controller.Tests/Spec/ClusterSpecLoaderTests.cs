@@ -135,6 +135,15 @@ public sealed class ClusterSpecLoaderTests : IDisposable
         Assert.Contains(message, problem.Message);
     }
 
+    [Fact]
+    public void Monitoring_which_kubes_does_not_deploy_yet_is_refused_at_its_field_rather_than_left_out()
+    {
+        var problem = Only(Load(Head + "spec:\n  addons: {monitoring: true}\n"));
+
+        Assert.Equal("spec.addons.monitoring", problem.Path);
+        Assert.Contains("Kubes does not deploy Prometheus and Grafana yet", problem.Message);
+    }
+
     [Theory]
     [InlineData("provider: AWS", "spec.provider", "'AWS' is not one of aws | local (did you mean aws?)")]
     [InlineData("cni: weave", "spec.cni", "'weave' is not one of calico | flannel")]

@@ -29,12 +29,17 @@ public sealed class ClusterAddonsTests
         { "aws", "calico", "1.36.3" }, { "aws", "flannel", "1.36.3" }, { "aws", "calico", "1.35.7" }, { "local", "calico", "1.36.3" },
     };
 
-    private static ClusterSpec Spec(string provider, string cni, string version) =>
-        (provider == "aws" ? ClusterSpecDefaults.Aws("demo") : ClusterSpecDefaults.Local("demo")) with
+    /// <summary>The scenario's spec; the local one also turns the dashboard on, so that every add-on has its golden file.</summary>
+    private static ClusterSpec Spec(string provider, string cni, string version)
+    {
+        var defaults = provider == "aws" ? ClusterSpecDefaults.Aws("demo") : ClusterSpecDefaults.Local("demo");
+        return defaults with
         {
             Cni = cni == "calico" ? CniKind.Calico : CniKind.Flannel,
             KubernetesVersion = version,
+            Addons = defaults.Addons with { Dashboard = provider == "local" },
         };
+    }
 
     [Theory]
     [MemberData(nameof(Scenarios))]
@@ -103,11 +108,36 @@ public sealed class ClusterAddonsTests
         var local = Render(Spec("local", "calico", "1.36.3"));
 
         Assert.Equal(["control-plane-rbac", "cni", "coredns", "metrics-server", "ebs-csi-driver", "storage-class"], aws.Select(a => a.Name));
-        Assert.Equal(["control-plane-rbac", "cni", "coredns", "metrics-server"], local.Select(a => a.Name));
+        Assert.Equal(["control-plane-rbac", "cni", "coredns", "metrics-server", "dashboard"], local.Select(a => a.Name));
         var storage = Assert.Single(aws.Single(a => a.Name == "storage-class").Objects.OfType<V1StorageClass>());
         Assert.Equal("true", storage.Metadata.Annotations["storageclass.kubernetes.io/is-default-class"]);
         Assert.Equal(("gp3", "true", "ext4"), (storage.Parameters["type"], storage.Parameters["encrypted"], storage.Parameters["csi.storage.k8s.io/fstype"]));
         Assert.Equal(("WaitForFirstConsumer", "ebs.csi.aws.com"), (storage.VolumeBindingMode, storage.Provisioner));
+    }
+
+    [Fact]
+    public void The_dashboard_is_headlamp_acting_with_its_users_tokens_behind_a_cluster_ip_with_a_service_account_bound_to_nothing()
+    {
+        var spec = Spec("local", "calico", "1.36.3");
+        var dashboard = Render(spec).Single(a => a.Name == "dashboard").Objects;
+
+        var service = Assert.Single(dashboard.OfType<V1Service>());
+        Assert.Equal(("headlamp", "ClusterIP", 80), (service.Metadata.Name, service.Spec.Type, service.Spec.Ports.Single().Port));
+        var pod = Assert.Single(dashboard.OfType<V1Deployment>()).Spec.Template.Spec;
+        var container = Assert.Single(pod.Containers);
+        Assert.Equal("ghcr.io/headlamp-k8s/headlamp:v0.39.0", container.Image);
+        Assert.Contains("-in-cluster", container.Args);
+        Assert.Equal((true, false), (container.SecurityContext.RunAsNonRoot, container.SecurityContext.AllowPrivilegeEscalation));
+        Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+        Assert.Null(pod.HostNetwork);
+        // No binding names its service account anywhere in the cluster's add-ons: the UI can do what its user's token may.
+        Assert.DoesNotContain(Render(spec).SelectMany(a => a.Objects), o => o switch
+        {
+            V1ClusterRoleBinding b => b.Subjects?.Any(s => s.Name == "headlamp") == true,
+            V1RoleBinding b => b.Subjects?.Any(s => s.Name == "headlamp") == true,
+            _ => false,
+        });
+        Assert.DoesNotContain(Render(Spec("aws", "calico", "1.36.3")), a => a.Name == "dashboard");
     }
 
     [Fact]
