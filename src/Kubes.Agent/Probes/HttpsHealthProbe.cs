@@ -46,15 +46,7 @@ public sealed class HttpsHealthProbe
                 ? X509Certificate2.CreateFromPemFile(certificate, target.ClientKeyFile)
                 : null;
             validator = ca is null ? null : PinnedRootValidator.ForRoot(ca);
-            using var handler = new SocketsHttpHandler
-            {
-                ConnectTimeout = Timeout,
-                SslOptions = { RemoteCertificateValidationCallback = validator is null ? (_, _, _, _) => target.Url.IsLoopback : validator.Validate },
-            };
-            if (client is not null)
-            {
-                handler.SslOptions.ClientCertificates = new X509CertificateCollection { client };
-            }
+            using var handler = PinnedTlsHandler.Create(validator is null ? (_, _, _, _) => target.Url.IsLoopback : validator.Validate, client, Timeout);
 
             using var http = new HttpClient(handler) { Timeout = Timeout };
             using var response = await http.GetAsync(target.Url, cancellationToken);

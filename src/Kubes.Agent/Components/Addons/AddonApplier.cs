@@ -13,7 +13,6 @@ namespace Kubes.Agent.Components.Addons;
 /// </summary>
 public sealed class AddonApplier(ILogger<AddonApplier> log)
 {
-    public const string FieldManager = AddonNames.FieldManager;
     public const int BatchSize = 10;
 
     /// <param name="stillHolding">Whether this controller still holds the lease (renewing it when due).</param>
@@ -36,7 +35,7 @@ public sealed class AddonApplier(ILogger<AddonApplier> log)
                 progress($"applying: {i} of {plan.ToApply.Count}");
                 if (!await stillHolding(cancellationToken)) return false;
                 var o = plan.ToApply[i];
-                var answer = await api.ApplyAsync(o.Path, o.Json, FieldManager, cancellationToken);
+                var answer = await api.ApplyAsync(o.Path, o.Json, AddonNames.FieldManager, cancellationToken);
                 if (!answer.IsSuccess) throw answer.Failure();
                 log.LogInformation("Applied {Path} of the add-on {Addon} ({Status})", o.Path, o.Addon, answer.StatusCode);
                 progressed[o.Path] = AddonHashes.OfObject(o.Json);

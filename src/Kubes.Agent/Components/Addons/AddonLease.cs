@@ -16,10 +16,8 @@ public sealed record AddonLease(
     int Transitions,
     string ResourceVersion = "")
 {
-    public const string Namespace = AddonNames.Namespace;
-    public const string Name = AddonNames.LeaseAndRecord;
-    public const string Collection = $"/apis/coordination.k8s.io/v1/namespaces/{Namespace}/leases";
-    public const string Path = $"{Collection}/{Name}";
+    public const string Collection = $"/apis/coordination.k8s.io/v1/namespaces/{AddonNames.Namespace}/leases";
+    public const string Path = $"{Collection}/{AddonNames.LeaseAndRecord}";
 
     /// <summary>When another controller may take it over; null when it was never renewed (free to take).</summary>
     public DateTimeOffset? ExpiresAt => RenewTime + TimeSpan.FromSeconds(DurationSeconds);
@@ -41,7 +39,7 @@ public sealed record AddonLease(
     /// <summary>The whole object, naming <see cref="ResourceVersion"/> when it has one (an update of what was read).</summary>
     public string ToJson()
     {
-        var metadata = new JsonObject { ["name"] = Name, ["namespace"] = Namespace };
+        var metadata = new JsonObject { ["name"] = AddonNames.LeaseAndRecord, ["namespace"] = AddonNames.Namespace };
         if (ResourceVersion.Length > 0) metadata["resourceVersion"] = ResourceVersion;
         var spec = new JsonObject
         {

@@ -11,17 +11,15 @@ namespace Kubes.Agent.Components.Addons;
 /// </summary>
 public static class AppliedRecordStore
 {
-    public const string Path = AddonNames.RecordPath;
-    public const string DataKey = AddonNames.RecordKey;
 
     /// <returns>The record; <see cref="AppliedRecord.Empty"/> when there is none yet.</returns>
     /// <exception cref="KubeApiException">The apiserver did not answer, or the ConfigMap holds no record that can be read.</exception>
     public static async Task<AppliedRecord> ReadAsync(KubeApiClient api, CancellationToken cancellationToken)
     {
-        var answer = await api.GetAsync(Path, cancellationToken);
+        var answer = await api.GetAsync(AddonNames.RecordPath, cancellationToken);
         if (answer.StatusCode == (int)HttpStatusCode.NotFound) return AppliedRecord.Empty;
         if (!answer.IsSuccess) throw answer.Failure();
-        if (answer.Object()["data"]?[DataKey]?.GetValue<string>() is not { } json) return AppliedRecord.Empty;
+        if (answer.Object()["data"]?[AddonNames.RecordKey]?.GetValue<string>() is not { } json) return AppliedRecord.Empty;
         try
         {
             return JsonSerializer.Deserialize(json, AppliedRecordJsonContext.Default.AppliedRecord) ?? AppliedRecord.Empty;
@@ -29,7 +27,7 @@ public static class AppliedRecordStore
         catch (JsonException e)
         {
             // A damaged record only costs applying everything again, which the next write mends.
-            throw new KubeApiException($"the ConfigMap {Path} holds an {DataKey} that cannot be read ({e.Message}); delete it to have every add-on applied again", e);
+            throw new KubeApiException($"the ConfigMap {AddonNames.RecordPath} holds an {AddonNames.RecordKey} that cannot be read ({e.Message}); delete it to have every add-on applied again", e);
         }
     }
 
@@ -41,9 +39,9 @@ public static class AppliedRecordStore
             ["apiVersion"] = "v1",
             ["kind"] = "ConfigMap",
             ["metadata"] = new JsonObject { ["name"] = AddonNames.LeaseAndRecord, ["namespace"] = AddonNames.Namespace },
-            ["data"] = new JsonObject { [DataKey] = JsonSerializer.Serialize(record, AppliedRecordJsonContext.Default.AppliedRecord) },
+            ["data"] = new JsonObject { [AddonNames.RecordKey] = JsonSerializer.Serialize(record, AppliedRecordJsonContext.Default.AppliedRecord) },
         };
-        var answer = await api.ApplyAsync(Path, configMap.ToJsonString(), AddonApplier.FieldManager, cancellationToken);
+        var answer = await api.ApplyAsync(AddonNames.RecordPath, configMap.ToJsonString(), AddonNames.FieldManager, cancellationToken);
         if (!answer.IsSuccess) throw answer.Failure();
     }
 }

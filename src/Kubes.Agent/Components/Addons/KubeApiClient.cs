@@ -48,16 +48,7 @@ public sealed class KubeApiClient : IDisposable
         }
 
         var validator = PinnedRootValidator.ForRoot(ca);
-        var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = Timeout,
-            SslOptions =
-            {
-                RemoteCertificateValidationCallback = validator.Validate,
-                ClientCertificates = new X509CertificateCollection { client },
-            },
-        };
-        return new KubeApiClient(server, handler, true, [ca, client], validator);
+        return new KubeApiClient(server, PinnedTlsHandler.Create(validator.Validate, client, Timeout), true, [ca, client], validator);
     }
 
     public Task<ApiAnswer> GetAsync(string path, CancellationToken cancellationToken) =>

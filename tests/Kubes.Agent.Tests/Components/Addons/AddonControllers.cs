@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using Kubes.Agent.Components.Addons;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -18,13 +19,13 @@ public sealed class AddonControllers
 
     /// <summary>The PATCH requests of add-on objects (the record's own apply left out), by path.</summary>
     public List<string> Applied() => Server.Requests
-        .Where(r => r.StartsWith("PATCH ", StringComparison.Ordinal) && !r.Contains(AppliedRecordStore.Path, StringComparison.Ordinal))
+        .Where(r => r.StartsWith("PATCH ", StringComparison.Ordinal) && !r.Contains(AddonNames.RecordPath, StringComparison.Ordinal))
         .Select(r => r["PATCH ".Length..r.IndexOf('?', StringComparison.Ordinal)])
         .ToList();
 
     public AppliedRecord Record()
     {
-        var json = Server.Get(AppliedRecordStore.Path)?["data"]?[AppliedRecordStore.DataKey]?.GetValue<string>();
+        var json = Server.Get(AddonNames.RecordPath)?["data"]?[AddonNames.RecordKey]?.GetValue<string>();
         return json is null ? AppliedRecord.Empty
             : System.Text.Json.JsonSerializer.Deserialize(json, AppliedRecordJsonContext.Default.AppliedRecord)!;
     }

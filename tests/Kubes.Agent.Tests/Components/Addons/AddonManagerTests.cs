@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Net;
 using System.Text.Json.Nodes;
 using Kubes.Agent.Components.Addons;
@@ -65,16 +66,16 @@ public sealed class AddonManagerTests
         Follow(A, B, C);
         await Round(_first);
         var versions = new[] { A, B, C }.Select(o => _cluster.Server.ResourceVersion(o.Path)).ToList();
-        var recordVersion = _cluster.Server.ResourceVersion(AppliedRecordStore.Path);
+        var recordVersion = _cluster.Server.ResourceVersion(AddonNames.RecordPath);
         _cluster.Server.Requests.Clear();
         _cluster.Time.Advance(AddonManager.WhileHolding);
 
         await Round(_first);
         await Round(_second);
 
-        Assert.Equal([$"PUT {AddonLease.Path}", $"GET {AppliedRecordStore.Path}", $"GET {AddonLease.Path}"], _cluster.Server.Requests);
+        Assert.Equal([$"PUT {AddonLease.Path}", $"GET {AddonNames.RecordPath}", $"GET {AddonLease.Path}"], _cluster.Server.Requests);
         Assert.Equal(versions, new[] { A, B, C }.Select(o => _cluster.Server.ResourceVersion(o.Path)));
-        Assert.Equal(recordVersion, _cluster.Server.ResourceVersion(AppliedRecordStore.Path));
+        Assert.Equal(recordVersion, _cluster.Server.ResourceVersion(AddonNames.RecordPath));
         Assert.Equal("2030-03-14T09:00:05.000000Z", _cluster.Server.Get(AddonLease.Path)!["spec"]!["renewTime"]!.GetValue<string>());
     }
 
@@ -192,7 +193,7 @@ public sealed class AddonManagerTests
         await Round(_first);
 
         Assert.Equal(AddonApplier.BatchSize + 2, _cluster.Record().Objects.Count);
-        Assert.Equal(2, _cluster.Server.Requests.Count(r => r.StartsWith($"PATCH {AppliedRecordStore.Path}", StringComparison.Ordinal)));
+        Assert.Equal(2, _cluster.Server.Requests.Count(r => r.StartsWith($"PATCH {AddonNames.RecordPath}", StringComparison.Ordinal)));
         Assert.Contains("answered 500: etcdserver: request timed out", _first.Detail);
     }
 
@@ -218,7 +219,7 @@ public sealed class AddonManagerTests
         Assert.Equal([A.Path, B.Path], _cluster.Applied());
         Assert.Equal("stopped applying: the add-on lease was lost", _first.Detail);
         Assert.Equal("controller-1", _cluster.Lease().Holder);
-        Assert.DoesNotContain(_cluster.Server.Requests, r => r.StartsWith($"PATCH {AppliedRecordStore.Path}", StringComparison.Ordinal));
+        Assert.DoesNotContain(_cluster.Server.Requests, r => r.StartsWith($"PATCH {AddonNames.RecordPath}", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Kubes.Protos.Contract;
 using System.Net;
 using Kubes.Agent.Components.Addons;
 using Kubes.Agent.Configuration;
@@ -94,7 +95,7 @@ public sealed class AddonsComponentTests
         var health = await component.CheckHealthAsync(AddonConfigs.Controller("controller-0", A), CancellationToken.None);
 
         Assert.False(health.Healthy);
-        Assert.Equal($"the record of the applied add-ons cannot be read: GET {AppliedRecordStore.Path} answered 403: configmaps \"kubes-addons\" is forbidden",
+        Assert.Equal($"the record of the applied add-ons cannot be read: GET {AddonNames.RecordPath} answered 403: configmaps \"kubes-addons\" is forbidden",
             health.Detail);
     }
 }
