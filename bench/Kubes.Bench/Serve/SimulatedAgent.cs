@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -12,7 +11,8 @@ namespace Kubes.Bench.Serve;
 /// <summary>
 /// One agent's conversation over its own gRPC connection from its instance's private (loopback) address: Join with
 /// its token, a fresh key and CSR for each certificate its role config lists, one Certify, one Report. It trusts the
-/// coordinator only through the cluster's Kubernetes CA, as the real agent does.
+/// coordinator only through the cluster's Kubernetes CA, as the real agent does. Its keys are made when it is created,
+/// before the crowd's clock starts (<see cref="PreparedKeys"/>); each CSR is made after Join, from the role config.
 /// </summary>
 public sealed class SimulatedAgent : IDisposable
 {
@@ -21,15 +21,16 @@ public sealed class SimulatedAgent : IDisposable
     private readonly CrowdAgent _agent;
     private readonly GrpcChannel _channel;
     private readonly Kubes.Protos.V1.Registrar.RegistrarClient _client;
+    private readonly PreparedKeys _keys = new();
 
-    public SimulatedAgent(CrowdAgent agent, Uri coordinator, X509Certificate2 coordinatorCa)
+    public SimulatedAgent(CrowdAgent agent, Uri coordinator, CoordinatorTrust trust)
     {
         _agent = agent;
         var source = IPAddress.Parse(agent.PrivateIp);
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = (context, cancellationToken) => ConnectFromAsync(source, context.DnsEndPoint, cancellationToken),
-            SslOptions = { RemoteCertificateValidationCallback = TrustOnly(coordinatorCa) },
+            SslOptions = { RemoteCertificateValidationCallback = trust.Callback },
         };
         _channel = GrpcChannel.ForAddress(coordinator, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
         _client = new Kubes.Protos.V1.Registrar.RegistrarClient(_channel);
@@ -60,7 +61,7 @@ public sealed class SimulatedAgent : IDisposable
             var keys = new List<IDisposable>();
             foreach (var wanted in certificates)
             {
-                var (key, csr) = NewKeyAndCsr(wanted);
+                var (key, csr) = NewKeyAndCsr(wanted, _keys);
                 keys.Add(key);
                 certify.Requests.Add(new CertificateSigningRequest { Identity = wanted.Identity, CsrPem = csr });
             }
@@ -78,17 +79,21 @@ public sealed class SimulatedAgent : IDisposable
         }, Deadline()).ResponseAsync);
     }
 
-    public void Dispose() => _channel.Dispose();
+    public void Dispose()
+    {
+        _channel.Dispose();
+        _keys.Dispose();
+    }
 
     private static CallOptions Deadline() => new(deadline: DateTime.UtcNow.Add(CallTimeout));
 
-    /// <summary>A new private key on "the instance" and its CSR; only the CSR leaves.</summary>
-    private static (IDisposable Key, string CsrPem) NewKeyAndCsr(CertificateRequestSpec wanted)
+    /// <summary>A private key on "the instance" and its CSR; only the CSR leaves.</summary>
+    private static (IDisposable Key, string CsrPem) NewKeyAndCsr(CertificateRequestSpec wanted, PreparedKeys keys)
     {
         var subject = $"CN={wanted.Identity.Replace('/', '-')}";
         if (wanted.KeyAlgorithm == "ecdsa-p256")
         {
-            var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var ec = keys.NextEcdsaP256();
             return (ec, new CertificateRequest(subject, ec, HashAlgorithmName.SHA256).CreateSigningRequestPem());
         }
         var bits = int.Parse(wanted.KeyAlgorithm["rsa-".Length..], System.Globalization.CultureInfo.InvariantCulture);
@@ -112,15 +117,4 @@ public sealed class SimulatedAgent : IDisposable
             throw;
         }
     }
-
-    private static RemoteCertificateValidationCallback TrustOnly(X509Certificate2 ca) => (_, certificate, _, errors) =>
-    {
-        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None) return false;
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
-    };
 }
