@@ -202,4 +202,72 @@ public sealed class ClusterAddonsTests
 
         Assert.Contains("has 0 Deployment named calico-kube-controllers", error.Message);
     }
+
+    /// <summary>
+    /// Calico's manifest is mostly CustomResourceDefinitions as controller-gen writes them: validation rules with reasons,
+    /// map and list types, defaults, patterns, bounds. A CRD written here with each of those reads strictly with the
+    /// model types Kubes reads manifests into, so a project's CRDs are not refused for using them.
+    /// </summary>
+    [Fact]
+    public void Crds_as_controller_gen_writes_them_read_strictly()
+    {
+        const string crd = """
+            ---
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              annotations:
+                controller-gen.kubebuilder.io/version: v0.18.0
+              name: examplefilters.crd.example.org
+            spec:
+              group: crd.example.org
+              names: {kind: ExampleFilter, listKind: ExampleFilterList, plural: examplefilters, singular: examplefilter}
+              preserveUnknownFields: false
+              scope: Cluster
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      apiVersion: {type: string}
+                      kind: {type: string}
+                      metadata: {type: object}
+                      spec:
+                        type: object
+                        properties:
+                          mode:
+                            type: string
+                            default: Enabled
+                            enum: [Enabled, Disabled]
+                          port: {type: integer, format: int32, minimum: 1, maximum: 65535}
+                          cidrs:
+                            type: array
+                            maxItems: 10
+                            items: {type: string, format: cidr, maxLength: 43, pattern: '^[0-9a-f.:/]+$'}
+                            x-kubernetes-list-type: set
+                          peer:
+                            type: object
+                            required: [name]
+                            properties:
+                              name: {type: string, default: ""}
+                              optional: {type: boolean}
+                            x-kubernetes-map-type: atomic
+                        x-kubernetes-validations:
+                        - message: port cannot be set when mode is Disabled
+                          reason: FieldValueForbidden
+                          fieldPath: .port
+                          rule: "!has(self.port) || self.mode == 'Enabled'"
+            """;
+
+        var addon = CniManifest.Render(CniKind.Calico, ManifestOf(CniKind.Calico) + "\n" + crd, "10.200.0.0/16", "10.226.0.3", 6443);
+
+        var read = Assert.Single(addon.Objects.OfType<V1CustomResourceDefinition>(), c => c.Metadata.Name == "examplefilters.crd.example.org");
+        var spec = read.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"];
+        Assert.Equal("FieldValueForbidden", Assert.Single(spec.XKubernetesValidations).Reason);
+        Assert.Equal("set", spec.Properties["cidrs"].XKubernetesListType);
+        Assert.Equal("atomic", spec.Properties["peer"].XKubernetesMapType);
+    }
 }
