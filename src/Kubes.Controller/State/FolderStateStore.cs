@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Kubes.Controller.State.Folder;
 using Microsoft.Win32.SafeHandles;
@@ -23,9 +24,18 @@ public sealed class FolderStateStore : IStateStore
     private readonly string _root;
     private readonly GroupedFolderSync _flushes = new();
     private readonly SemaphoreSlim _versionedWrites = new(1, 1);
+    /// <summary>The folders this process is creating, until their parent is flushed: a writer that finds one waits for that.</summary>
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _creating = new(StringComparer.Ordinal);
+    private readonly Action<FolderHandle> _flushParent;
 
-    public FolderStateStore(string root)
+    public FolderStateStore(string root) : this(root, parent => parent.Sync())
     {
+    }
+
+    /// <param name="flushParent">Flushes the parent of a folder just created (tests hold it, to see who waits for it).</param>
+    internal FolderStateStore(string root, Action<FolderHandle> flushParent)
+    {
+        _flushParent = flushParent;
         _root = Path.GetFullPath(root);
         try
         {
@@ -268,22 +278,87 @@ public sealed class FolderStateStore : IStateStore
         }
     }
 
+    /// <summary>
+    /// The sub-folder, created when missing. A new folder's own name must be on disk before anything written into it is
+    /// acknowledged: its creator flushes the parent, and a writer of this process that finds the folder while that flush
+    /// runs waits for it (the creator announces itself before it creates the folder, so whoever sees the folder sees the
+    /// announcement, until the flush is done).
+    /// </summary>
     private FolderHandle OpenOrCreate(FolderHandle parent, string name)
     {
-        FolderHandle folder;
-        bool created;
+        var key = Path.Join(parent.Path, name);
+        while (true)
+        {
+            if (OpenExisting(parent, name) is { } existing)
+            {
+                // Its creator's flush failed: this writer flushes the parent itself (and fails if it cannot).
+                if (_creating.TryGetValue(key, out var pending) && !WaitFlushed(pending.Task)) FlushParentOf(existing, parent);
+                return existing;
+            }
+            var creation = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var announced = _creating.GetOrAdd(key, creation);
+            if (announced != creation)
+            {
+                // Another writer is creating it: once its parent is flushed, open it; if that failed, create or flush it here.
+                if (WaitFlushed(announced.Task) && OpenExisting(parent, name) is { } created) return created;
+                if (OpenExisting(parent, name) is { } unflushed) return FlushParentOf(unflushed, parent);
+                continue;
+            }
+            var flushed = false;
+            try
+            {
+                var folder = OpenOrCreateFolder(parent, name, out var created);
+                if (created) FlushParentOf(folder, parent);
+                flushed = true;
+                return folder;
+            }
+            finally
+            {
+                _creating.TryRemove(KeyValuePair.Create(key, creation));
+                creation.SetResult(flushed);
+            }
+        }
+    }
+
+    private static bool WaitFlushed(Task<bool> flushed) => flushed.GetAwaiter().GetResult();
+
+    private FolderHandle FlushParentOf(FolderHandle folder, FolderHandle parent)
+    {
         try
         {
-            folder = parent.OpenOrCreateFolder(name, out created);
+            _flushParent(parent);
+            return folder;
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
+    }
+
+    private static FolderHandle? OpenExisting(FolderHandle parent, string name)
+    {
+        try
+        {
+            return parent.OpenFolder(name);
+        }
+        catch (UnservableEntryException)
+        {
+            return null; // replaced below, by the creating path
+        }
+    }
+
+    private static FolderHandle OpenOrCreateFolder(FolderHandle parent, string name, out bool created)
+    {
+        try
+        {
+            return parent.OpenOrCreateFolder(name, out created);
         }
         catch (UnservableEntryException)
         {
             RemoveUnservable(parent, name, EntryKind.Directory);
-            folder = parent.OpenOrCreateFolder(name, out created);
+            return parent.OpenOrCreateFolder(name, out created);
         }
-        // A new folder's own name must be on disk before anything written into it is acknowledged.
-        if (created) parent.Sync();
-        return folder;
     }
 
     /// <summary>Removes the name when it is neither a regular file nor a folder; true when it did.</summary>

@@ -18,6 +18,34 @@ public sealed class FolderStateStoreTests : StateStoreContractTests, IDisposable
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
+    /// <summary>
+    /// "Nothing is acknowledged before it is durable" includes the folder an object lives in: a writer that finds a folder
+    /// another writer has just created, whose name in its parent is not flushed yet, answers only once it is.
+    /// </summary>
+    [Fact]
+    public async Task A_writer_finding_a_folder_that_is_being_created_answers_only_after_the_folders_name_is_flushed()
+    {
+        using var held = new ManualResetEventSlim(false);
+        var root = Path.GetFullPath(Root);
+        var store = new FolderStateStore(root, parent =>
+        {
+            if (parent.Path == root) held.Wait(TimeSpan.FromSeconds(30));
+            parent.Sync();
+        });
+
+        var creator = Task.Run(() => store.PutAsync("new/a", Bytes("a")));
+        for (var i = 0; i < 500 && !Directory.Exists(Path.Join(root, "new")); i++) await Task.Delay(10);
+        Assert.True(Directory.Exists(Path.Join(root, "new")));
+        var finder = Task.Run(() => store.PutAsync("new/b", Bytes("b")));
+        await Task.Delay(500);
+
+        Assert.False(finder.IsCompleted, "the second write was acknowledged while its folder's name was not flushed");
+        Assert.False(creator.IsCompleted);
+        held.Set();
+        await Task.WhenAll(creator, finder).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("b", Encoding.UTF8.GetString((await store.GetAsync("new/b"))!.Content));
+    }
+
     [Fact]
     [UnsupportedOSPlatform("windows")]
     public async Task Objects_are_private_to_the_owner()
