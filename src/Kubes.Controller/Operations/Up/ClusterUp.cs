@@ -89,13 +89,17 @@ public sealed class ClusterUp(IClusterSession session, IUpProgress progress, ILo
     {
         var verifier = new InstanceVerifier(topology, session.Directory);
         var configs = new GenerationRoleConfigs(session.ArtifactUrls, () => material.Current);
+        // The roll asks at every poll (the material moves); the provider is asked about each instance once.
+        var verified = new Dictionary<(string InstanceId, int Slot), VerifiedInstance>();
         return async (status, cancellationToken) =>
         {
             if (!ProtoRoles.TryFromProto(status.Role, out var role)) return null;
             try
             {
-                var instance = await verifier.VerifyAsync(status.InstanceId, role, status.Slot, peer: null, cancellationToken);
-                return configs.For(desired, instance).Config.ComputeConfigHash();
+                if (!verified.TryGetValue((status.InstanceId, status.Slot), out var instance))
+                    verified[(status.InstanceId, status.Slot)] = instance =
+                        await verifier.VerifyAsync(status.InstanceId, role, status.Slot, peer: null, cancellationToken);
+                return configs.HashFor(desired, instance);
             }
             catch (RegistrationRefusedException)
             {

@@ -79,8 +79,8 @@ public sealed class GenerationRoll
     /// Polls the agents' reports until <paramref name="unmet"/> finds nothing missing (null), or the timeout passes (what is
     /// still missing). Shows every poll, and each new thing it waits for.
     /// </summary>
-    private async Task<string?> WaitAsync(string member, TimeSpan timeout, Func<IReadOnlyDictionary<string, AgentStatus>, string?> unmet,
-        CancellationToken cancellationToken)
+    private async Task<string?> WaitAsync(string member, TimeSpan timeout,
+        Func<IReadOnlyDictionary<string, AgentStatus>, CancellationToken, Task<string?>> unmet, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + timeout;
         string? shown = null;
@@ -88,7 +88,7 @@ public sealed class GenerationRoll
         {
             var agents = await _read(cancellationToken);
             await _progress.ShowAsync(SlotStatus.For(_topology, agents), _time.GetUtcNow());
-            var missing = unmet(Latest(agents));
+            var missing = await unmet(Latest(agents), cancellationToken);
             if (missing is null) return null;
             if (_time.GetUtcNow() >= deadline) return missing;
             if (missing != shown) _progress.RollWaiting(member, shown = missing);
@@ -173,7 +173,11 @@ public sealed class GenerationRoll
             foreach (var member in Changing)
             {
                 var started = _roll._time.GetUtcNow();
-                if (await _roll.WaitAsync(member, timeout, EveryMemberReady, cancellationToken) is { } notReady)
+                if (await _roll.WaitAsync(member, timeout, async (latest, ct) =>
+                    {
+                        await RefreshExpectedAsync(latest, ct);
+                        return EveryMemberReady(latest);
+                    }, cancellationToken) is { } notReady)
                 {
                     return RollOutcome.StoppedAtMember(Generation, member,
                         $"{member} was not changed: after {Minutes(timeout)} not every {_role.TagValue()} member was Ready " +
@@ -182,7 +186,11 @@ public sealed class GenerationRoll
 
                 await _roll._assignments.AssignAsync(member, Generation, cancellationToken);
                 _assigned[member] = Generation;
-                if (await _roll.WaitAsync(member, timeout, latest => Running(member, latest), cancellationToken) is { } notBack)
+                if (await _roll.WaitAsync(member, timeout, async (latest, ct) =>
+                    {
+                        await RefreshExpectedAsync(latest, ct);
+                        return Running(member, latest);
+                    }, cancellationToken) is { } notBack)
                 {
                     return RollOutcome.StoppedAtMember(Generation, member,
                         $"{member} did not come back: it was given generation {Generation} and did not report Ready on it " +
@@ -192,8 +200,8 @@ public sealed class GenerationRoll
                 if (quorum)
                 {
                     var before = Latest(await _roll._read(cancellationToken));
-                    if (await _roll.WaitAsync(member, timeout, latest => ReportedReadySince(member, before, latest), cancellationToken)
-                        is { } notFresh)
+                    if (await _roll.WaitAsync(member, timeout, (latest, _) => Task.FromResult(ReportedReadySince(member, before, latest)),
+                            cancellationToken) is { } notFresh)
                     {
                         return RollOutcome.StoppedAtMember(Generation, member,
                             $"after {member} came back on generation {Generation}, not every {_role.TagValue()} member reported " +
@@ -203,6 +211,17 @@ public sealed class GenerationRoll
                 _roll._progress.RollMemberDone(member, Generation, _roll._time.GetUtcNow() - started);
             }
             return null;
+        }
+
+        /// <summary>
+        /// What each member runs on the generation, built again from the cluster's material as it is now: a configuration
+        /// follows the material (a controller's service-account key arriving changes every controller's), so a hash taken
+        /// when the roll started would keep a member that took the newer material "on an earlier one" for ever.
+        /// </summary>
+        private async Task RefreshExpectedAsync(IReadOnlyDictionary<string, AgentStatus> latest, CancellationToken cancellationToken)
+        {
+            foreach (var member in _members)
+                if (latest.TryGetValue(member, out var status)) _expected[member] = await _roll._expectedHash(status, cancellationToken);
         }
 
         /// <summary>Every member Ready (or settled without an installer), those already on the generation running it.</summary>

@@ -214,6 +214,39 @@ public sealed class GenerationRollTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A configuration follows the cluster's material as well as the spec: when the material moves during the roll (a
+    /// controller's service-account key arriving), a member that took it runs the generation; the roll does not wait for
+    /// the hash it expected when it started.
+    /// </summary>
+    [Fact]
+    public async Task A_member_that_took_material_which_moved_during_the_roll_runs_the_generation()
+    {
+        await OnGeneration1Async();
+        foreach (var member in _agents.Members) member.ChangesOnGeneration2 = member.Name.StartsWith("node", StringComparison.Ordinal);
+        _agents["node-0"].FailsOnGeneration1 = true;
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await _agents.ReadAsync(CancellationToken.None);
+
+        var roll = new GenerationRoll(Topology, _assignments, 2, _agents.ReadAsync, (status, _) => _agents.ExpectedHashAsync(status, 2),
+            _progress, Poll, _time).RunAsync(Timeout, CancellationToken.None);
+        for (var i = 0; i < 5 && !roll.IsCompleted; i++)
+        {
+            await Task.Delay(1);
+            _time.Advance(Poll);
+        }
+        foreach (var member in _agents.Members) member.Material = "+k2";
+        while (!roll.IsCompleted)
+        {
+            await Task.Delay(1);
+            _time.Advance(Poll);
+        }
+        var outcome = await roll;
+
+        Assert.True(outcome.Completed, outcome.Reason);
+        Assert.All(new[] { "node-0", "node-1" }, name => Assert.Equal("g2+k2", _agents[name].Running));
+    }
+
     [Fact]
     public async Task A_failed_etcd_member_keeps_the_others_from_changing_since_the_quorum_may_still_count_it()
     {

@@ -65,7 +65,10 @@ internal sealed class SimulatedAgents(FakeTimeProvider time, SlotAssignments ass
         private DateTimeOffset _nextReport = firstReport;
         private DateTimeOffset? _changingSince;
 
-        public string HashOn(int generation) => generation >= 2 && ChangesOnGeneration2 ? "g2" : "g1";
+        /// <summary>What its configuration is built from besides the spec (the cluster's material), as it is now.</summary>
+        public string Material { get; set; } = "";
+
+        public string HashOn(int generation) => (generation >= 2 && ChangesOnGeneration2 ? "g2" : "g1") + Material;
 
         public void Advance(DateTimeOffset now, int assigned)
         {
